@@ -1,0 +1,67 @@
+// The one error type libmigrate throws. Handle it by asking, not by catching subclasses:
+// code() says what went wrong (stable, documented in docs/errors.md), the rest says where.
+#pragma once
+
+#include <migrate/export.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace migrate {
+
+enum class errc {
+    // Reading the migrations folder (nothing has touched a database).
+    journal_missing,     // <dir>/meta/_journal.json does not exist
+    journal_invalid,     // not JSON, or not the shape drizzle-kit writes
+    migration_missing,   // a journal entry whose <tag>.sql is missing or unreadable
+    tag_invalid,         // a tag that is not a plain file stem ('/', '\\', '..', empty)
+    tag_duplicate,       // two journal entries with the same tag
+    not_utf8,            // a .sql file that is not valid UTF-8
+    // Configuration.
+    url_invalid,         // the connection string cannot be used
+    table_invalid,       // the tracking table name is not a plain identifier
+    // Drivers.
+    driver_not_found,
+    driver_incompatible,
+    driver_broken,
+    // Talking to the server.
+    connect_failed,      // could not connect or log in
+    server_error,        // the server rejected a statement
+    connection_lost,     // the connection broke; see completion_unknown()
+    internal,
+};
+
+// Stable machine-readable name, e.g. "journal_missing".
+MIGRATE_API std::string_view to_string(errc code) noexcept;
+
+// Where an error happened. Every field is optional.
+struct error_context {
+    std::string file{};                      // file the error is about
+    std::optional<std::size_t> line{};       // 1-based line in that file
+    std::optional<std::size_t> statement{};  // 0-based statement index within its migration
+    std::optional<std::size_t> statements{}; // number of statements of that migration
+    std::string tag{};                       // migration tag
+    std::uint32_t server_errno = 0;          // server error number (e.g. 1050)
+    std::string sqlstate{};                  // SQLSTATE (e.g. "42S01")
+    bool completion_unknown = false;         // the statement may or may not have run
+};
+
+class MIGRATE_API error : public std::runtime_error {
+public:
+    error(errc code, const std::string& message, error_context context = {});
+
+    errc code() const noexcept { return code_; }
+    const error_context& context() const noexcept { return context_; }
+    std::uint32_t server_errno() const noexcept { return context_.server_errno; }
+    const std::string& sqlstate() const noexcept { return context_.sqlstate; }
+    bool completion_unknown() const noexcept { return context_.completion_unknown; }
+
+private:
+    errc code_;
+    error_context context_;
+};
+
+}  // namespace migrate

@@ -1,0 +1,9 @@
+// libmigrate: run drizzle-kit MySQL migrations from C++. Include this one header.
+#pragma once
+
+#include <migrate/connection_url.hpp>
+#include <migrate/error.hpp>
+#include <migrate/plan.hpp>
+#include <migrate/source.hpp>
+#include <migrate/target.hpp>
+#include <migrate/version.hpp>

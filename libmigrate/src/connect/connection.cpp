@@ -1,0 +1,103 @@
+#include "connection.hpp"
+
+#include <migrate/error.hpp>
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace migrate::connect {
+namespace {
+
+migrate_driver_error fresh_error() {
+    migrate_driver_error e;
+    std::memset(&e, 0, sizeof e);
+    e.struct_size = sizeof e;
+    return e;
+}
+
+error_context context_of(const migrate_driver_error& e) {
+    error_context c;
+    c.server_errno = e.server_errno;
+    c.sqlstate = std::string(e.sqlstate, strnlen(e.sqlstate, sizeof e.sqlstate));
+    c.completion_unknown = e.completion_unknown != 0;
+    return c;
+}
+
+std::string message_of(const migrate_driver_error& e) {
+    return std::string(e.message, strnlen(e.message, sizeof e.message));
+}
+
+}  // namespace
+
+std::string_view driver_for(Transport t) { return t == Transport::http ? "http-planetscale" : "mysql2-like"; }
+
+std::unique_ptr<Connection> Connection::open(const ConnectionUrl& url) {
+    std::shared_ptr<const plugins::LoadedDriver> driver;
+    try {
+        driver = plugins::load_driver(driver_for(url.transport));
+    } catch (const plugins::DriverLoadError& e) {
+        using R = plugins::DriverLoadError::Reason;
+        errc code = e.reason() == R::not_found      ? errc::driver_not_found
+                    : e.reason() == R::incompatible ? errc::driver_incompatible
+                                                    : errc::driver_broken;
+        throw error(code, fmt::format("{} transport: {}", to_string(url.transport), e.what()));
+    }
+
+    auto options = url.driver_options();
+    std::vector<migrate_driver_option> c_options;
+    c_options.reserve(options.size());
+    for (const auto& [k, v] : options) c_options.push_back({k.c_str(), v.c_str()});
+
+    auto err = fresh_error();
+    migrate_driver_conn* conn = nullptr;
+    int rc = driver->api->open(c_options.data(), c_options.size(), &conn, &err);
+    if (rc != MIGRATE_DRIVER_OK || conn == nullptr) {
+        auto ctx = context_of(err);
+        std::string detail = message_of(err);
+        if (ctx.server_errno) detail = fmt::format("{} (errno {}{})", detail, ctx.server_errno,
+                                                   ctx.sqlstate.empty() ? "" : ", sqlstate " + ctx.sqlstate);
+        throw error(errc::connect_failed, fmt::format("cannot connect to {}: {}", url.redacted(), detail), ctx);
+    }
+    return std::unique_ptr<Connection>(new Connection(std::move(driver), conn));
+}
+
+Connection::~Connection() { driver_->api->close(conn_); }
+
+std::string Connection::server_version() const {
+    const char* v = driver_->api->server_version(conn_);
+    return v ? v : "";
+}
+
+std::uint64_t Connection::run(std::string_view sql, std::vector<Row>* rows) {
+    migrate_driver_row_sink sink{};
+    sink.user = rows;
+    sink.row = [](void* user, uint32_t count, const char* const* values, const size_t* lengths) -> int {
+        auto& out = *static_cast<std::vector<Row>*>(user);
+        Row row;
+        row.reserve(count);
+        for (uint32_t i = 0; i < count; ++i)
+            row.push_back(values[i] ? Value(std::string(values[i], lengths[i])) : Value());
+        out.push_back(std::move(row));
+        return 0;
+    };
+    migrate_driver_result result{};
+    auto err = fresh_error();
+    int rc = driver_->api->execute(conn_, sql.data(), sql.size(), rows ? &sink : nullptr, &result, &err);
+    if (rc == MIGRATE_DRIVER_OK) return result.affected_rows;
+    auto ctx = context_of(err);
+    errc code = rc == MIGRATE_DRIVER_ERR_SERVER ? errc::server_error
+                : rc == MIGRATE_DRIVER_ERR_IO   ? errc::connection_lost
+                                                : errc::internal;
+    throw error(code, message_of(err), std::move(ctx));
+}
+
+std::uint64_t Connection::execute(std::string_view sql) { return run(sql, nullptr); }
+
+std::vector<Row> Connection::query(std::string_view sql) {
+    std::vector<Row> rows;
+    run(sql, &rows);
+    return rows;
+}
+
+}  // namespace migrate::connect

@@ -1,0 +1,47 @@
+// A live connection through a driver plugin, as RAII and exceptions (migrate::error) on the core side.
+#pragma once
+
+#include "driver_loader.hpp"
+
+#include <migrate/connection_url.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migrate::connect {
+
+using Value = std::optional<std::string>;  // nullopt = SQL NULL
+using Row = std::vector<Value>;
+
+class Connection {
+public:
+    // Loads the driver for url.transport and connects. Throws migrate::error.
+    static std::unique_ptr<Connection> open(const ConnectionUrl& url);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Runs one statement; returns affected rows. Throws migrate::error (server_error / connection_lost).
+    std::uint64_t execute(std::string_view sql);
+    // Runs one query and returns all rows.
+    std::vector<Row> query(std::string_view sql);
+
+    const plugins::LoadedDriver& driver() const { return *driver_; }
+    std::string server_version() const;
+
+private:
+    Connection(std::shared_ptr<const plugins::LoadedDriver> driver, migrate_driver_conn* conn)
+        : driver_(std::move(driver)), conn_(conn) {}
+    std::uint64_t run(std::string_view sql, std::vector<Row>* rows);
+
+    std::shared_ptr<const plugins::LoadedDriver> driver_;  // keeps the plugin loaded while we live
+    migrate_driver_conn* conn_;
+};
+
+// The driver name serving a transport: tcp → mysql2-like, http → http-planetscale.
+std::string_view driver_for(Transport t);
+
+}  // namespace migrate::connect

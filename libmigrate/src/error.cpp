@@ -1,0 +1,35 @@
+#include <migrate/error.hpp>
+#include <migrate/version.hpp>
+
+#include <migrate/driver.h>
+
+namespace migrate {
+
+std::string_view to_string(errc code) noexcept {
+    switch (code) {
+        case errc::journal_missing: return "journal_missing";
+        case errc::journal_invalid: return "journal_invalid";
+        case errc::migration_missing: return "migration_missing";
+        case errc::tag_invalid: return "tag_invalid";
+        case errc::tag_duplicate: return "tag_duplicate";
+        case errc::not_utf8: return "not_utf8";
+        case errc::url_invalid: return "url_invalid";
+        case errc::table_invalid: return "table_invalid";
+        case errc::driver_not_found: return "driver_not_found";
+        case errc::driver_incompatible: return "driver_incompatible";
+        case errc::driver_broken: return "driver_broken";
+        case errc::connect_failed: return "connect_failed";
+        case errc::server_error: return "server_error";
+        case errc::connection_lost: return "connection_lost";
+        case errc::internal: return "internal";
+    }
+    return "internal";
+}
+
+error::error(errc code, const std::string& message, error_context context)
+    : std::runtime_error(message), code_(code), context_(std::move(context)) {}
+
+std::string_view library_version() noexcept { return MIGRATE_VERSION; }
+unsigned driver_abi_version() noexcept { return MIGRATE_DRIVER_ABI_VERSION; }
+
+}  // namespace migrate

@@ -1,0 +1,69 @@
+#include <migrate/plan.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace migrate {
+
+std::string_view to_string(MigrationState s) noexcept {
+    switch (s) {
+        case MigrationState::applied: return "applied";
+        case MigrationState::pending: return "pending";
+        case MigrationState::out_of_order: return "out_of_order";
+    }
+    return "?";
+}
+
+std::size_t Plan::count(MigrationState s) const {
+    return static_cast<std::size_t>(
+        std::count_if(entries.begin(), entries.end(), [s](const PlanEntry& e) { return e.state == s; }));
+}
+
+std::vector<const PlanEntry*> Plan::pending() const {
+    std::vector<const PlanEntry*> out;
+    for (const auto& e : entries)
+        if (e.state == MigrationState::pending) out.push_back(&e);
+    return out;
+}
+
+Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists) {
+    Plan plan;
+    plan.table_exists = table_exists;
+    // drizzle: `order by created_at desc limit 1`; NULLs sort last, so NULL only wins when all are NULL.
+    for (const auto& r : rows)
+        if (r.created_at && (!plan.newest_created_at || *r.created_at > *plan.newest_created_at))
+            plan.newest_created_at = r.created_at;
+
+    std::multimap<std::int64_t, const AppliedRow*> by_when;
+    for (const auto& r : rows)
+        if (r.created_at) by_when.emplace(*r.created_at, &r);
+    std::vector<bool> matched(rows.size(), false);
+
+    for (const auto& m : source.migrations) {
+        PlanEntry e;
+        e.migration = &m;
+        auto [lo, hi] = by_when.equal_range(m.when);
+        // Prefer the row with the same hash when several share a `when`.
+        const AppliedRow* row = nullptr;
+        for (auto it = lo; it != hi; ++it) {
+            if (matched[static_cast<std::size_t>(it->second - rows.data())]) continue;
+            if (!row || it->second->hash == m.hash) row = it->second;
+        }
+        if (row) {
+            matched[static_cast<std::size_t>(row - rows.data())] = true;
+            e.state = MigrationState::applied;
+            e.row = *row;
+            e.hash_differs = row->hash != m.hash;
+        } else if (!plan.newest_created_at || *plan.newest_created_at < m.when) {
+            e.state = MigrationState::pending;
+        } else {
+            e.state = MigrationState::out_of_order;
+        }
+        plan.entries.push_back(std::move(e));
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (!matched[i]) plan.rows_without_file.push_back(rows[i]);
+    return plan;
+}
+
+}  // namespace migrate

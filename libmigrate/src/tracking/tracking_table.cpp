@@ -1,0 +1,98 @@
+#include "tracking_table.hpp"
+
+#include <migrate/error.hpp>
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+
+namespace migrate::tracking {
+namespace {
+
+bool plain_identifier(std::string_view s) {
+    if (s.empty() || s.size() > 64) return false;
+    if (std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+    for (unsigned char c : s)
+        if (!(std::isalnum(c) || c == '_' || c == '$')) return false;
+    return true;
+}
+
+template <class T>
+T to_number(const std::string& text, const char* what) {
+    T v{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size())
+        throw error(errc::internal, fmt::format("unexpected {} value '{}' in the tracking table", what, text));
+    return v;
+}
+
+}  // namespace
+
+std::string sql_string_literal(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += "''";
+        else out.push_back(c);
+    }
+    return out + "'";
+}
+
+TrackingTable::TrackingTable(std::string name) : name_(std::move(name)) {
+    if (!plain_identifier(name_))
+        throw error(errc::table_invalid,
+                    fmt::format("tracking table name '{}' is not a plain identifier: use 1-64 letters, digits, '_' "
+                                "or '$', not starting with a digit (drizzle's default is __drizzle_migrations)",
+                                name_));
+}
+
+std::string TrackingTable::quoted() const { return "`" + name_ + "`"; }
+
+std::string TrackingTable::create_statement() const {
+    // drizzle-orm mysql-core/dialect.js renders this template literal, tabs and newlines included.
+    return "\n\t\t\tcreate table if not exists " + quoted() +
+           " (\n\t\t\t\tid serial primary key,\n\t\t\t\thash text not null,\n\t\t\t\tcreated_at bigint\n\t\t\t)\n\t\t";
+}
+
+std::string TrackingTable::insert_statement(const Migration& m, const TableShape& shape) const {
+    // Same columns and values as drizzle's `insert into t (`hash`, `created_at`) values(?, ?)`; the 1.0
+    // `name` column is filled when present so drizzle 1.0 does not re-run the migration.
+    if (shape.has_name)
+        return fmt::format("insert into {} (`hash`, `created_at`, `name`) values({}, {}, {})", quoted(),
+                           sql_string_literal(m.hash), m.when, sql_string_literal(m.tag));
+    return fmt::format("insert into {} (`hash`, `created_at`) values({}, {})", quoted(), sql_string_literal(m.hash),
+                       m.when);
+}
+
+TableShape TrackingTable::inspect(connect::Connection& conn) const {
+    TableShape shape;
+    auto rows = conn.query(fmt::format(
+        "select column_name from information_schema.columns where table_schema = database() and table_name = {}",
+        sql_string_literal(name_)));
+    for (const auto& r : rows) {
+        if (r.empty() || !r[0]) continue;
+        shape.exists = true;
+        if (*r[0] == "name") shape.has_name = true;
+        if (*r[0] == "applied_at") shape.has_applied_at = true;
+    }
+    return shape;
+}
+
+std::vector<AppliedRow> TrackingTable::read(connect::Connection& conn, const TableShape& shape) const {
+    std::vector<AppliedRow> out;
+    if (!shape.exists) return out;
+    auto rows = conn.query(fmt::format("select id, hash, created_at{} from {} order by id", shape.has_name ? ", name" : "",
+                                       quoted()));
+    out.reserve(rows.size());
+    for (auto& r : rows) {
+        AppliedRow a;
+        a.id = r[0] ? to_number<std::uint64_t>(*r[0], "id") : 0;
+        a.hash = r[1].value_or("");
+        if (r[2]) a.created_at = to_number<std::int64_t>(*r[2], "created_at");
+        if (shape.has_name && r.size() > 3) a.name = r[3];
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+}  // namespace migrate::tracking

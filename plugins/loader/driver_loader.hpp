@@ -1,0 +1,46 @@
+// Finds, loads and checks driver plugins (see include/migrate/driver.h). A LoadedDriver keeps its
+// shared library mapped for as long as anyone holds it, so connections hold a shared_ptr to it.
+#pragma once
+
+#include <migrate/driver.h>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migrate::plugins {
+
+struct LoadedDriver {
+    const migrate_driver_v1* api = nullptr;
+    std::filesystem::path file;
+    std::shared_ptr<void> library;  // the boost::dll::shared_library, type-erased to keep Boost out of headers
+};
+
+// Why a driver could not be used. The message names the file (or every path searched) and the reason.
+class DriverLoadError : public std::runtime_error {
+public:
+    enum class Reason { not_found, incompatible, broken };
+    DriverLoadError(Reason reason, std::string message) : std::runtime_error(std::move(message)), reason_(reason) {}
+    Reason reason() const noexcept { return reason_; }
+
+private:
+    Reason reason_;
+};
+
+// File name of a driver: lib + "migrate-driver-" + name + platform suffix.
+std::string driver_file_name(std::string_view name);
+
+// Directories searched, in order: each entry of MIGRATE_DRIVER_PATH (':'-separated), the directory of
+// libmigrate itself and its "libmigrate/" subfolder, then the install driver directory.
+std::vector<std::filesystem::path> driver_search_path();
+
+// Loads driver `name` (cached process-wide while in use). Throws DriverLoadError.
+std::shared_ptr<const LoadedDriver> load_driver(std::string_view name);
+
+// Loads the driver in one specific file (no search). Throws DriverLoadError.
+std::shared_ptr<const LoadedDriver> load_driver_file(const std::filesystem::path& file, std::string_view expected_name);
+
+}  // namespace migrate::plugins

@@ -1,0 +1,112 @@
+#include <migrate/connection_url.hpp>
+#include <migrate/error.hpp>
+
+#include <catch2/catch.hpp>
+
+using migrate::parse_connection_url;
+using migrate::TlsMode;
+using migrate::Transport;
+
+namespace {
+std::string url_error(std::string_view url) {
+    try {
+        parse_connection_url(url);
+    } catch (const migrate::error& e) {
+        CHECK(e.code() == migrate::errc::url_invalid);
+        return e.what();
+    }
+    FAIL("expected url_invalid for " << url);
+    return "";
+}
+}  // namespace
+
+TEST_CASE("a full mysql URL") {
+    auto u = parse_connection_url("mysql://app:s%40cret%2Fx@db.example.com:3307/oi_global?connect-timeout=5&read-timeout=60");
+    CHECK(u.user == "app");
+    CHECK(u.password == "s@cret/x");
+    CHECK(u.host == "db.example.com");
+    CHECK(u.port == 3307);
+    CHECK(u.database == "oi_global");
+    CHECK(u.transport == Transport::tcp);
+    CHECK(u.tls == TlsMode::verify_identity);  // verification on by default off-machine
+    CHECK(u.connect_timeout_s == 5);
+    CHECK(u.read_timeout_s == 60);
+    CHECK(u.redacted() == "mysql://app:***@db.example.com:3307/oi_global");
+}
+
+TEST_CASE("an unencoded @ in the password is taken up to the last @") {
+    auto u = parse_connection_url("mysql://app:p@ss@db/x");
+    CHECK(u.password == "p@ss");
+    CHECK(u.host == "db");
+}
+
+TEST_CASE("IPv6 hosts") {
+    auto u = parse_connection_url("mariadb://root@[::1]:13306/db");
+    CHECK(u.host == "::1");
+    CHECK(u.port == 13306);
+    CHECK(u.tls == TlsMode::disabled);  // loopback
+    CHECK(u.redacted() == "mariadb://root@[::1]:13306/db");
+    CHECK(parse_connection_url("mysql://u@[2001:db8::5]/d").host == "2001:db8::5");
+}
+
+TEST_CASE("unix sockets, as an encoded host or a parameter") {
+    auto a = parse_connection_url("mysql://u:pw@%2Frun%2Fmysqld%2Fmysqld.sock/db");
+    CHECK(a.socket == "/run/mysqld/mysqld.sock");
+    CHECK(a.tls == TlsMode::disabled);
+    CHECK(a.redacted() == "mysql://u:***@%2Frun%2Fmysqld%2Fmysqld.sock/db");
+    auto b = parse_connection_url("mysql://u@localhost/db?socket=/tmp/m.sock");
+    CHECK(b.socket == "/tmp/m.sock");
+}
+
+TEST_CASE("TLS options") {
+    CHECK(parse_connection_url("mysql://u@h/d?ssl-mode=REQUIRED").tls == TlsMode::required);
+    CHECK(parse_connection_url("mysql://u@h/d?sslmode=verify_ca").tls == TlsMode::verify_ca);
+    CHECK(parse_connection_url("mysql://u@h/d?ssl_mode=DISABLED").tls == TlsMode::disabled);
+    CHECK(parse_connection_url("mysql://u@h/d?sslaccept=strict").tls == TlsMode::verify_identity);
+    CHECK(parse_connection_url("mysql://u@h/d?sslaccept=accept_invalid_certs").tls == TlsMode::required);
+    CHECK(parse_connection_url(R"(mysql://u@h/d?ssl={"rejectUnauthorized":true})").tls == TlsMode::verify_identity);
+    CHECK(parse_connection_url("mysql://u@127.0.0.1/d?ssl-mode=VERIFY_IDENTITY").tls == TlsMode::verify_identity);
+    auto u = parse_connection_url("mysql://u@h/d?ssl-ca=/etc/ca.pem&ssl-cert=/c.pem&ssl-key=/k.pem");
+    CHECK(u.tls_ca == "/etc/ca.pem");
+    CHECK(u.tls_cert == "/c.pem");
+    CHECK(u.tls_key == "/k.pem");
+    CHECK_THAT(url_error("mysql://u@h/d?ssl-mode=PREFERRED"), Catch::Contains("plaintext"));
+    CHECK_THAT(url_error("mysql://u@h/d?ssl-mode=maybe"), Catch::Contains("ssl-mode=maybe"));
+}
+
+TEST_CASE("transport choice follows the documented rules") {
+    CHECK(parse_connection_url("mysql://u@db.internal/d").transport == Transport::tcp);
+    CHECK(parse_connection_url("https://u:p@aws.connect.psdb.cloud/d").transport == Transport::http);
+    CHECK(parse_connection_url("http://u:p@127.0.0.1:8080/d").transport == Transport::http);
+    CHECK(parse_connection_url("mysql://u:p@aws.connect.psdb.cloud/d").transport == Transport::http);
+    CHECK(parse_connection_url("mysql://u:p@AWS.CONNECT.PSDB.CLOUD/d").transport == Transport::http);
+    CHECK(parse_connection_url("mysql://u:p@aws.connect.psdb.cloud/d?transport=tcp").transport == Transport::tcp);
+    CHECK(parse_connection_url("mysql://u:p@db/d?transport=http").transport == Transport::http);
+    CHECK(parse_connection_url("https://u:p@h/d").tls == TlsMode::verify_identity);
+    CHECK(parse_connection_url("http://u:p@h/d").tls == TlsMode::disabled);
+    CHECK_THAT(url_error("https://u@h/d?transport=tcp"), Catch::Contains("transport=tcp"));
+}
+
+TEST_CASE("bad URLs are refused without echoing the password") {
+    const std::string secret = "Sup3rS3cret";
+    for (std::string bad : {"postgres://u:" + secret + "@h/d", "mysql://u:" + secret + "@h:99999/d",
+                            "mysql://u:" + secret + "@h:port/d", "mysql://u:" + secret + "@h/d?frobnicate=1",
+                            "mysql://u:" + secret + "%zz@h/d", "mysql://:" + secret + "@h/d", "mysql://u:" + secret + "@/d",
+                            "mysql://u:" + secret + "@h/a/b", "mysql://u:" + secret + "@[::1/d", "not a url " + secret}) {
+        auto msg = url_error(bad);
+        CHECK_THAT(msg, !Catch::Contains(secret));
+    }
+    CHECK_THAT(url_error("mysql://u@h:99999/d"), Catch::Contains("99999"));
+    CHECK_THAT(url_error("mysql://u@h/d?frobnicate=1"), Catch::Contains("frobnicate"));
+}
+
+TEST_CASE("driver options carry the password; redaction hides it in any text") {
+    auto u = parse_connection_url("mysql://u:pw@h:1/d");
+    bool has_password = false;
+    for (auto& [k, v] : u.driver_options())
+        if (k == "password") has_password = v == "pw";
+    CHECK(has_password);
+    CHECK(migrate::redact_url_text("failed: mysql://u:pw@h:1/d and https://x:y@z/w") ==
+          "failed: mysql://u:***@h:1/d and https://x:***@z/w");
+    CHECK(migrate::redact_url_text("no secrets mysql://u@h/d") == "no secrets mysql://u@h/d");
+}

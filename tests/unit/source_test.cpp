@@ -1,0 +1,196 @@
+#include <migrate/error.hpp>
+#include <migrate/source.hpp>
+
+#include "temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <openssl/sha.h>
+
+using migrate::errc;
+using testing::TempDir;
+using testing::write_file;
+
+namespace {
+
+std::string plain_sha256(std::string_view bytes) {
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
+    std::string hex;
+    for (unsigned char c : d) {
+        static const char* digits = "0123456789abcdef";
+        hex += digits[c >> 4];
+        hex += digits[c & 15];
+    }
+    return hex;
+}
+
+migrate::error read_error(const std::filesystem::path& dir) {
+    try {
+        migrate::read_drizzle_folder(dir);
+    } catch (const migrate::error& e) {
+        return e;
+    }
+    FAIL("expected migrate::error");
+    throw std::logic_error("unreachable");
+}
+
+void write_journal(const std::filesystem::path& dir, const std::string& entries) {
+    write_file(dir / "meta" / "_journal.json", R"({"version":"7","dialect":"mysql","entries":[)" + entries + "]}");
+}
+
+std::string entry(int idx, long long when, const std::string& tag) {
+    return R"({"idx":)" + std::to_string(idx) + R"(,"version":"5","when":)" + std::to_string(when) + R"(,"tag":")" + tag +
+           R"(","breakpoints":true})";
+}
+
+}  // namespace
+
+TEST_CASE("split keeps chunks verbatim, as drizzle sends them") {
+    // drizzle-kit output: CREATE TABLE ends in ");\n", ALTER/INDEX end in ";" right before the marker.
+    std::string text = "CREATE TABLE `a` (\n\t`id` int\n);\n--> statement-breakpoint\n"
+                       "ALTER TABLE `a` ADD `b` int;--> statement-breakpoint\nCREATE INDEX `i` ON `a` (`b`);";
+    auto s = migrate::split_statements(text);
+    REQUIRE(s.size() == 3);
+    CHECK(s[0].sql == "CREATE TABLE `a` (\n\t`id` int\n);\n");
+    CHECK(s[1].sql == "\nALTER TABLE `a` ADD `b` int;");
+    CHECK(s[2].sql == "\nCREATE INDEX `i` ON `a` (`b`);");
+    CHECK(s[0].line == 1);
+    CHECK(s[1].line == 5);
+    CHECK(s[2].line == 6);
+    CHECK(s[2].chunk == 2);
+}
+
+TEST_CASE("split drops whitespace-only chunks but keeps comment-only ones") {
+    auto s = migrate::split_statements("SELECT 1;--> statement-breakpoint\n \t\r\n--> statement-breakpoint\n-- note\n"
+                                       "--> statement-breakpoint\n");
+    REQUIRE(s.size() == 2);
+    CHECK(s[0].sql == "SELECT 1;");
+    CHECK(s[1].sql == "\n-- note\n");
+    CHECK(s[1].chunk == 2);
+    CHECK(s[1].line == 4);
+    CHECK(migrate::split_statements("").empty());
+    CHECK(migrate::split_statements("\n\n").empty());
+}
+
+TEST_CASE("split is textual: a marker inside a string still splits, like drizzle") {
+    auto s = migrate::split_statements("INSERT INTO t VALUES ('--> statement-breakpoint');");
+    REQUIRE(s.size() == 2);
+    CHECK(s[0].sql == "INSERT INTO t VALUES ('");
+    CHECK(s[1].sql == "');");
+}
+
+TEST_CASE("hash of valid UTF-8 is sha256 of the bytes, BOM and CRLF included") {
+    for (std::string bytes : {std::string(""), std::string("CREATE TABLE t (id int);"),
+                              std::string("\xEF\xBB\xBFSELECT 'é';\r\n"), std::string("SELECT '\xF0\x9F\x98\x80';")})
+        CHECK(migrate::drizzle_hash(bytes) == plain_sha256(bytes));
+    CHECK(migrate::drizzle_hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST_CASE("hash of invalid UTF-8 is taken after WHATWG replacement with U+FFFD") {
+    const std::string fffd = "\xEF\xBF\xBD";
+    struct Case { std::string in, replaced; };
+    std::vector<Case> cases = {
+        {"a\xFF" "b", "a" + fffd + "b"},                         // invalid lead byte
+        {"\xC3", fffd},                                        // truncated at end of input
+        {"\xE2\x82" "x", fffd + "x"},                          // truncated 3-byte sequence: one U+FFFD
+        {"\xE0\x80\x80", fffd + fffd + fffd},                  // overlong: E0 needs A0..BF next
+        {"\xED\xA0\x80", fffd + fffd + fffd},                  // surrogate
+        {"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},       // above U+10FFFF
+        {"\xC0\xAF", fffd + fffd},                             // C0/C1 never valid
+        {"\xF0\x9F\x98", fffd},                                // truncated 4-byte sequence
+        {"\x80\x80", fffd + fffd},                             // lone continuation bytes
+    };
+    for (const auto& c : cases) {
+        INFO("input bytes of length " << c.in.size());
+        CHECK(migrate::drizzle_hash(c.in) == plain_sha256(c.replaced));
+    }
+}
+
+TEST_CASE("reading the bundled oi_global folder") {
+    auto src = migrate::read_drizzle_folder(testing::corpus_folder("oi_global"));
+    REQUIRE(src.migrations.size() == 51);
+    const auto& first = src.migrations.front();
+    CHECK(first.position == 0);
+    CHECK(first.tag.rfind("0000_", 0) == 0);
+    CHECK(first.hash == plain_sha256(testing::read_file(first.file)));
+    CHECK_FALSE(first.statements.empty());
+    for (std::size_t i = 1; i < src.migrations.size(); ++i) CHECK(src.migrations[i].position == i);
+}
+
+TEST_CASE("bad folders are refused with an error naming the file") {
+    TempDir tmp;
+    const auto dir = tmp.path() / "drizzle";
+
+    SECTION("missing folder") {
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::journal_missing);
+    }
+    SECTION("missing journal") {
+        std::filesystem::create_directories(dir);
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::journal_missing);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("meta/_journal.json"));
+    }
+    SECTION("malformed JSON names line and column") {
+        write_file(dir / "meta" / "_journal.json", "{\n  \"entries\": [\n    {\"tag\": \"0000_a\",,}\n  ]\n}");
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::journal_invalid);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("_journal.json:3:"));
+        CHECK(e.context().line == 3u);
+    }
+    SECTION("journal without entries") {
+        write_file(dir / "meta" / "_journal.json", R"({"version":"7"})");
+        CHECK(read_error(dir).code() == errc::journal_invalid);
+    }
+    SECTION("entry without when") {
+        write_journal(dir, R"({"idx":0,"tag":"0000_a"})");
+        write_file(dir / "0000_a.sql", "SELECT 1;");
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::journal_invalid);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("entries[0]") && Catch::Contains("when"));
+    }
+    SECTION("missing .sql file") {
+        write_journal(dir, entry(0, 1000, "0000_a"));
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::migration_missing);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("0000_a.sql"));
+    }
+    SECTION("tag with a slash") {
+        write_file(tmp.path() / "outside.sql", "DROP TABLE users;");
+        write_journal(dir, entry(0, 1000, "../outside"));
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::tag_invalid);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("../outside"));
+    }
+    SECTION("tag with ..") {
+        write_journal(dir, entry(0, 1000, "0000..a"));
+        write_file(dir / "0000..a.sql", "SELECT 1;");
+        CHECK(read_error(dir).code() == errc::tag_invalid);
+    }
+    SECTION("duplicate tags") {
+        write_journal(dir, entry(0, 1000, "0000_a") + "," + entry(1, 2000, "0000_a"));
+        write_file(dir / "0000_a.sql", "SELECT 1;");
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::tag_duplicate);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("entries[1]"));
+    }
+    SECTION("non-UTF-8 file names line, column and drizzle's hash") {
+        std::string bytes = "SELECT 1;\nSELECT 'caf\xE9';";
+        write_journal(dir, entry(0, 1000, "0000_a"));
+        write_file(dir / "0000_a.sql", bytes);
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::not_utf8);
+        std::string msg = e.what();
+        CHECK_THAT(msg, Catch::Contains("0000_a.sql:2:12") && Catch::Contains("0xE9"));
+        CHECK_THAT(msg, Catch::Contains(migrate::drizzle_hash(bytes)));
+    }
+    SECTION("every problem is reported at once") {
+        write_journal(dir, entry(0, 1000, "0000_a") + "," + entry(1, 2000, "0001_b") + "," + entry(2, 3000, "a/b"));
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::migration_missing);
+        std::string msg = e.what();
+        CHECK_THAT(msg, Catch::Contains("3 problems"));
+        CHECK_THAT(msg, Catch::Contains("0000_a.sql") && Catch::Contains("0001_b.sql") && Catch::Contains("a/b"));
+    }
+}
