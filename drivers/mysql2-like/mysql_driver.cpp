@@ -234,17 +234,17 @@ int open_impl(const migrate_driver_option *options, size_t option_count, migrate
 // ---------------------------------------------------------------------------------------------
 // execute
 
-// Reads the current result set; rows go to the sink until it asks to stop, the rest is discarded.
+// Reads the current result set (streamed with mysql_use_result); rows go to the sink (may be NULL)
+// until it asks to stop, the rest is read and discarded.
 // Returns MIGRATE_DRIVER_OK or a reported error status.
-int read_result_set(migrate_driver_conn *conn, const migrate_driver_row_sink *sink, bool deliver,
-                    migrate_driver_error *err) {
+int read_result_set(migrate_driver_conn *conn, const migrate_driver_row_sink *sink, migrate_driver_error *err) {
     MYSQL *m = conn->mysql;
     ResultPtr res(mysql_use_result(m));
     if (!res) return report_execute_failure(conn, err);
 
     const unsigned int count = mysql_num_fields(res.get());
-    const bool want_columns = deliver && sink != nullptr && sink->columns != nullptr;
-    bool want_rows = deliver && sink != nullptr && sink->row != nullptr;
+    const bool want_columns = sink != nullptr && sink->columns != nullptr;
+    bool want_rows = sink != nullptr && sink->row != nullptr;
 
     std::vector<const char *> values;
     std::vector<size_t> lengths;
@@ -283,7 +283,7 @@ int execute_impl(migrate_driver_conn *conn, const char *sql, size_t sql_length, 
         // Nothing is sent, so the statement certainly did not run.
         conn->broken = true;
         return report(err, MIGRATE_DRIVER_ERR_IO,
-                      "the connection to the server was lost earlier; the statement was not sent",
+                      "the connection is unusable after an earlier connection failure; the statement was not sent",
                       CR_SERVER_GONE_ERROR, "HY000", false);
     }
 
@@ -293,7 +293,7 @@ int execute_impl(migrate_driver_conn *conn, const char *sql, size_t sql_length, 
 
     migrate_driver_result local{};
     if (mysql_field_count(m) > 0) {
-        if (const int rc = read_result_set(conn, sink, true, err); rc != MIGRATE_DRIVER_OK) return rc;
+        if (const int rc = read_result_set(conn, sink, err); rc != MIGRATE_DRIVER_OK) return rc;
         local.affected_rows = 0;
     } else {
         local.affected_rows = static_cast<uint64_t>(mysql_affected_rows(m));
@@ -308,7 +308,7 @@ int execute_impl(migrate_driver_conn *conn, const char *sql, size_t sql_length, 
         if (next > 0) return report_execute_failure(conn, err);
         if (next < 0) break;
         if (mysql_field_count(m) > 0) {
-            if (const int rc = read_result_set(conn, nullptr, false, err); rc != MIGRATE_DRIVER_OK) return rc;
+            if (const int rc = read_result_set(conn, nullptr, err); rc != MIGRATE_DRIVER_OK) return rc;
         }
         local.warnings = mysql_warning_count(m);
     }

@@ -6,7 +6,8 @@
 // Writes a temporary drizzle.config.json (dialect mysql, out = absolute DIR,
 // dbCredentials {url}, migrations {table} if given) in a fresh temp dir, runs
 // `node node_modules/drizzle-kit/bin.cjs migrate --config <that file>` with stdout/stderr
-// passed straight through, removes the temp dir and exits with drizzle-kit's exit code.
+// passed straight through, removes the temp dir and exits with drizzle-kit's exit code
+// (on a non-zero code one extra line goes to stderr, since drizzle-kit prints no error).
 // drizzle-kit 0.31.11 accepts .json/.js/.cjs/.mjs/.ts configs (it require()s the file
 // after registering tsx); JSON is used so that no code is executed or transpiled.
 import { spawn } from "node:child_process";
@@ -97,6 +98,14 @@ child.on("close", (code, signal) => {
   if (signal) {
     process.stderr.write(`kit-migrate: drizzle-kit killed by ${signal}\n`);
     process.exit(1);
+  }
+  if (code !== 0) {
+    // drizzle-kit 0.31.10+ exits 1 on a failed migration without printing the error
+    // (drizzle-orm issues #5816, #6215); say at least that it failed.
+    process.stderr.write(
+      `kit-migrate: drizzle-kit migrate exited with code ${code}` +
+        " (drizzle-kit 0.31.11 prints no error for failures while applying; run drizzle-migrate.mjs to see it)\n",
+    );
   }
   process.exit(code ?? 1);
 });

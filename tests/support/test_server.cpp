@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <regex>
@@ -88,6 +89,7 @@ std::vector<std::string> Sql::tables() {
     for (auto& r : rows("select table_name from information_schema.tables where table_schema = database() "
                         "and table_type = 'BASE TABLE' order by table_name"))
         out.push_back(*r[0]);
+    std::sort(out.begin(), out.end());  // byte order, whatever the server's collation
     return out;
 }
 

@@ -89,7 +89,7 @@ TEST_CASE("transport choice follows the documented rules") {
 
 TEST_CASE("bad URLs are refused without echoing the password") {
     const std::string secret = "Sup3rS3cret";
-    for (std::string bad : {"postgres://u:" + secret + "@h/d", "mysql://u:" + secret + "@h:99999/d",
+    for (std::string bad : std::vector<std::string>{"postgres://u:" + secret + "@h/d", "mysql://u:" + secret + "@h:99999/d",
                             "mysql://u:" + secret + "@h:port/d", "mysql://u:" + secret + "@h/d?frobnicate=1",
                             "mysql://u:" + secret + "%zz@h/d", "mysql://:" + secret + "@h/d", "mysql://u:" + secret + "@/d",
                             "mysql://u:" + secret + "@h/a/b", "mysql://u:" + secret + "@[::1/d", "not a url " + secret}) {
@@ -100,7 +100,7 @@ TEST_CASE("bad URLs are refused without echoing the password") {
     CHECK_THAT(url_error("mysql://u@h/d?frobnicate=1"), Catch::Contains("frobnicate"));
 }
 
-TEST_CASE("driver options carry the password; redaction hides it in any text") {
+TEST_CASE("driver options carry the password, redaction hides it in any text") {
     auto u = parse_connection_url("mysql://u:pw@h:1/d");
     bool has_password = false;
     for (auto& [k, v] : u.driver_options())

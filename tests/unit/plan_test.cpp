@@ -42,7 +42,7 @@ TEST_CASE("no rows: everything is pending, in journal order") {
     CHECK_FALSE(plan.newest_created_at);
 }
 
-TEST_CASE("drizzle's high-water mark: only when > newest created_at runs; older unapplied ones are out of order") {
+TEST_CASE("drizzle's high-water mark: only when > newest created_at runs, older unapplied ones are out of order") {
     // The drizzle-format reference's observed case: journal [1000, 3000, 2000], database max 2500.
     auto src = source_with({{"0000_a", 1000}, {"0001_b", 3000}, {"0002_c", 2000}});
     auto plan = migrate::make_plan(src, {row(1, "hash-0000_a", 1000), row(2, "x", 2500)}, true);

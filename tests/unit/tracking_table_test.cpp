@@ -26,7 +26,7 @@ TEST_CASE("the insert records hash and when, and name when the 1.0 column exists
 }
 
 TEST_CASE("table names that are not plain identifiers are refused") {
-    for (std::string bad : {"", "we`ird", "other.tbl", "1abc", "has space", "x;drop", std::string(65, 'a')}) {
+    for (std::string bad : std::vector<std::string>{"", "we`ird", "other.tbl", "1abc", "has space", "x;drop", std::string(65, 'a')}) {
         INFO(bad);
         try {
             TrackingTable t(bad);

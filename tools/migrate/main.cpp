@@ -131,17 +131,18 @@ int run_up(const Options& o) {
 int main(int argc, char** argv) {
     CLI::App app{"migrate: apply drizzle-kit MySQL migrations (MySQL, MariaDB, Vitess, PlanetScale)"};
     app.require_subcommand(1);
-    app.fallthrough();  // global options may follow the subcommand: `migrate up --dir x`
     app.set_version_flag("--version", fmt::format("migrate {} (libmigrate {}, driver ABI {})", MIGRATE_CLI_VERSION,
                                                   migrate::library_version(), migrate::driver_abi_version()));
     Options o;
-    app.add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
-    app.add_option("--dir", o.dir, "drizzle-kit migrations folder (the one holding meta/_journal.json)")->capture_default_str();
-    app.add_option("--table", o.table, "tracking table (drizzle's migrations.table)")->capture_default_str();
-    app.add_flag("-v,--verbose", o.verbose, "list every migration, not only those needing attention");
-
     auto* status = app.add_subcommand("status", "show applied and pending migrations; changes nothing");
     auto* up = app.add_subcommand("up", "apply pending migrations in journal order");
+    for (auto* sub : {status, up}) {
+        sub->add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
+        sub->add_option("--dir", o.dir, "drizzle-kit migrations folder (the one holding meta/_journal.json)")
+            ->capture_default_str();
+        sub->add_option("--table", o.table, "tracking table (drizzle's migrations.table)")->capture_default_str();
+        sub->add_flag("-v,--verbose", o.verbose, "list every migration, not only those needing attention");
+    }
     app.footer("Examples:\n  migrate status --url mysql://app:secret@127.0.0.1:3306/app --dir drizzle\n"
                "  DATABASE_URL=mysql://app:secret@db/app migrate up --dir drizzle\n"
                "Exit codes: 0 ok, 1 apply failed, 2 usage, 3 invalid input, 4 cannot connect (docs/cli.md)");

@@ -34,14 +34,16 @@ void rollback_quietly(connect::Connection& conn) {
         : "";
     std::string after = index == 0
         ? "nothing of this migration ran"
-        : fmt::format("statements 1-{} of it ran; MySQL commits DDL at once, so their effects remain", index);
+        : fmt::format("{} of it ran before; MySQL commits DDL at once, so {} remain",
+                      index == 1 ? "statement 1" : fmt::format("statements 1-{}", index),
+                      index == 1 ? "its effects" : "their effects");
     if (ctx.completion_unknown)
         after = "the connection was lost after the statement was sent, so whether it ran is unknown; " + after;
-    throw error(e.code(),
-                fmt::format("{}:{}: statement {} of {} of migration {} failed: {}{}\n"
-                            "Earlier migrations are applied and recorded; {}; {} has no tracking row.",
-                            ctx.file, s.line, index + 1, m.statements.size(), m.tag, e.what(), server, after, m.tag),
-                std::move(ctx));
+    std::string message =
+        fmt::format("{}:{}: statement {} of {} of migration {} failed: {}{}\n"
+                    "Earlier migrations are applied and recorded; {}; {} has no tracking row.",
+                    ctx.file, s.line, index + 1, m.statements.size(), m.tag, e.what(), server, after, m.tag);
+    throw error(e.code(), message, std::move(ctx));
 }
 
 }  // namespace
@@ -92,10 +94,9 @@ UpReport apply_pending(connect::Connection& conn, const tracking::TrackingTable&
             error_context ctx = e.context();
             ctx.file = m.file.string();
             ctx.tag = m.tag;
-            throw error(e.code(),
-                        fmt::format("all statements of {} ran, but recording it in {} failed: {}", m.tag,
-                                    table.name(), e.what()),
-                        std::move(ctx));
+            std::string message = fmt::format("all statements of {} ran, but recording it in {} failed: {}", m.tag,
+                                              table.name(), e.what());
+            throw error(e.code(), message, std::move(ctx));
         }
         ++report.migrations_applied;
         Event done = base;
