@@ -64,3 +64,14 @@ TEST_CASE("cli: --version and --help") {
     CHECK(h.exit_code == 0);
     CHECK_THAT(h.out, Catch::Contains("--dir"));
 }
+
+TEST_CASE("cli: the transport comes from the URL, and a missing driver names the paths searched") {
+    // No http driver is built yet: the error proves the URL chose it and the loader looked for it.
+    auto r = run_cli({"status", "--url", "https://user:S3cr3t-pw@db.example.psdb.cloud/oi_global", "--dir",
+                      corpus_folder("oi_global").string()});
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err, Catch::Contains("error[driver_not_found]: http transport: driver 'http-planetscale' not found"));
+    CHECK_THAT(r.err, Catch::Contains("libmigrate-driver-http-planetscale.so"));
+    CHECK_THAT(r.err, Catch::Contains("MIGRATE_DRIVER_PATH"));
+    CHECK_THAT(r.err, !Catch::Contains("S3cr3t-pw"));
+}
