@@ -21,6 +21,15 @@ std::string_view to_string(errc code) noexcept {
         case errc::connect_failed: return "connect_failed";
         case errc::server_error: return "server_error";
         case errc::connection_lost: return "connection_lost";
+        case errc::migration_changed: return "migration_changed";
+        case errc::row_without_file: return "row_without_file";
+        case errc::out_of_order: return "out_of_order";
+        case errc::partial_edited: return "partial_edited";
+        case errc::needs_resolve: return "needs_resolve";
+        case errc::lock_timeout: return "lock_timeout";
+        case errc::lock_lost: return "lock_lost";
+        case errc::interrupted: return "interrupted";
+        case errc::nothing_to_resolve: return "nothing_to_resolve";
         case errc::internal: return "internal";
     }
     return "internal";

@@ -46,10 +46,11 @@ TEST_CASE("up applies a keyspace folder, records drizzle's rows, and is a no-op 
     CHECK(report.migrations_applied == 34);
     CHECK(report.statements_run == statements_finished);
     CHECK(statements_started == statements_finished);
-    REQUIRE(kinds.size() == 2 + 2 * 34);
-    CHECK(kinds.front() == Event::Kind::run_started);
-    CHECK(kinds[1] == Event::Kind::migration_started);
-    CHECK(kinds[2] == Event::Kind::migration_finished);
+    REQUIRE(kinds.size() == 3 + 2 * 34);
+    CHECK(kinds[0] == Event::Kind::lock_acquired);
+    CHECK(kinds[1] == Event::Kind::run_started);
+    CHECK(kinds[2] == Event::Kind::migration_started);
+    CHECK(kinds[3] == Event::Kind::migration_finished);
     CHECK(kinds.back() == Event::Kind::run_finished);
 
     auto sql = db.connect();
@@ -94,25 +95,70 @@ TEST_CASE("a failing statement stops the run and says where, leaving earlier mig
     CHECK_THAT(std::string(e.what()), Catch::Contains("0001_b.sql:3: statement 2 of 3"));
 
     auto sql = db.connect();
-    CHECK(sql.tables() == std::vector<std::string>{"__drizzle_migrations", "a", "b"});
+    CHECK(sql.tables() == std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b"});
     REQUIRE(sql.tracking_rows().size() == 1);
     CHECK(*sql.tracking_rows()[0][1] == "1000");
+
+    auto status = target.status();
+    auto partial = status.plan.partial();
+    REQUIRE(partial.size() == 1);
+    CHECK(partial[0]->migration->tag == "0001_b");
+    CHECK(partial[0]->progress->statements_done == 1);
+    CHECK(partial[0]->progress->failed_statement == 1u);
+    CHECK(partial[0]->progress->error_errno == 1146);
 }
 
-TEST_CASE("a migration of plain DML is atomic: a failure undoes its earlier statements") {
+TEST_CASE("a DML statement and its progress commit together: a failure keeps earlier statements, never repeats them") {
     ScratchDatabase db("api_dml");
     TempDir tmp;
-    write_folder(tmp.path(), {
-        {"0000_a", "CREATE TABLE `a` (`id` int primary key);"},
-        {"0001_seed", "INSERT INTO `a` VALUES (1);\n--> statement-breakpoint\nINSERT INTO `a` VALUES (2);\n"
-                      "--> statement-breakpoint\nINSERT INTO `a` VALUES (1);"},
-    });
+    auto folder = [&](const std::string& third) {
+        write_folder(tmp.path(), {
+            {"0000_a", "CREATE TABLE `a` (`id` int primary key);"},
+            {"0001_seed", "INSERT INTO `a` VALUES (1);\n--> statement-breakpoint\nINSERT INTO `a` VALUES (2);\n"
+                          "--> statement-breakpoint\n" + third},
+        });
+    };
+    folder("INSERT INTO `a` VALUES (1);");
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
     auto e = up_error(target);
     CHECK(e.server_errno() == 1062);  // duplicate key
+    CHECK(e.context().statement == 2u);
     auto sql = db.connect();
-    CHECK(sql.scalar("select count(*) from a") == "0");
+    CHECK(sql.scalar("select group_concat(id order by id) from a") == "1,2");
     CHECK(sql.tracking_rows().size() == 1);
+
+    folder("INSERT INTO `a` VALUES (3);");  // fix the failed statement; the two before it stay as they were
+    std::vector<std::string> resumed;
+    auto report = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()}).up([&](const Event& ev) {
+        if (ev.kind == Event::Kind::migration_resumed) resumed.push_back(ev.detail);
+    });
+    CHECK(report.migrations_resumed == 1);
+    CHECK(report.statements_run == 1);
+    REQUIRE(resumed.size() == 1);
+    CHECK_THAT(resumed[0], Catch::Contains("statement 3 had failed"));
+    CHECK(sql.scalar("select group_concat(id order by id) from a") == "1,2,3");
+    CHECK(sql.tracking_rows().size() == 2);
+}
+
+TEST_CASE("cancelling stops between statements with progress recorded, and the next run resumes") {
+    ScratchDatabase db("api_cancel");
+    TempDir tmp;
+    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);\n--> statement-breakpoint\n"
+                                         "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `c` (`id` int);"}});
+    auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
+    std::atomic<bool> cancel{false};
+    try {
+        target.up([&](const Event& ev) {
+            if (ev.kind == Event::Kind::statement_finished && ev.statement_index == 0) cancel = true;
+        }, {.cancel = &cancel});
+        FAIL("not interrupted");
+    } catch (const migrate::error& e) {
+        CHECK(e.code() == migrate::errc::interrupted);
+    }
+    CHECK(db.connect().tables() == std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a"});
+    auto report = target.up();
+    CHECK(report.statements_run == 2);
+    CHECK(db.connect().tracking_rows().size() == 1);
 }
 
 TEST_CASE("a custom tracking table gets drizzle's DDL under its own name") {
@@ -122,7 +168,7 @@ TEST_CASE("a custom tracking table gets drizzle's DDL under its own name") {
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path(), .table = "schema_history"});
     target.up();
     auto sql = db.connect();
-    CHECK(sql.tables() == std::vector<std::string>{"a", "schema_history"});
+    CHECK(sql.tables() == std::vector<std::string>{"a", "schema_history", "schema_history_progress"});
     CHECK(sql.tracking_rows("schema_history").size() == 1);
     auto create = sql.rows("show create table schema_history")[0][1].value();
     CHECK_THAT(create, Catch::Contains("`id` bigint(20) unsigned NOT NULL AUTO_INCREMENT"));
@@ -143,7 +189,7 @@ TEST_CASE("a drizzle 1.0 tracking table gets its name column filled") {
     CHECK(rows[0][1] == "1");
 }
 
-TEST_CASE("out-of-order entries are left alone, as drizzle does, and reported") {
+TEST_CASE("validation refuses out-of-order entries and unknown rows together, touching nothing") {
     ScratchDatabase db("api_ooo");
     TempDir tmp;
     write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}, {"0001_b", "CREATE TABLE `b` (`id` int);"}});
@@ -151,11 +197,16 @@ TEST_CASE("out-of-order entries are left alone, as drizzle does, and reported") 
     db.connect().exec("CREATE TABLE __drizzle_migrations (id SERIAL PRIMARY KEY, hash TEXT NOT NULL, created_at BIGINT)");
     db.connect().exec("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('x', 1500)");
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
-    auto report = target.up();
-    CHECK(report.migrations_applied == 1);
+    auto e = up_error(target);
+    CHECK(e.code() == migrate::errc::row_without_file);
+    CHECK_THAT(std::string(e.what()), Catch::Contains("2 problems") && Catch::Contains("0000_a (when 1000)"));
+    CHECK(db.connect().tables() == std::vector<std::string>{"__drizzle_migrations"});
+
+    auto report = target.up({}, {.allow_out_of_order = true, .allow_missing = true});
+    CHECK(report.migrations_applied == 2);
     CHECK(report.plan_before.count(MigrationState::out_of_order) == 1);
-    CHECK(report.plan_before.rows_without_file.size() == 1);
-    CHECK(db.connect().tables() == std::vector<std::string>{"__drizzle_migrations", "b"});
+    CHECK(db.connect().rows("select created_at from __drizzle_migrations order by id") ==
+          Rows{{Value("1500")}, {Value("1000")}, {Value("2000")}});
 }
 
 TEST_CASE("a unix socket URL reaches the same server") {

@@ -2,6 +2,7 @@
 
 #include "temp_dir.hpp"
 
+#include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <stdexcept>
@@ -42,6 +43,84 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     r.out = read_file(out_path);
     r.err = read_file(err_path);
     return r;
+}
+
+namespace {
+void exec_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+    for (const auto& [k, v] : env) {
+        if (v.empty()) ::unsetenv(k.c_str());
+        else ::setenv(k.c_str(), v.c_str(), 1);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+}
+}  // namespace
+
+RunningProcess::RunningProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+    char tmpl[] = "/tmp/libmigrate-stderr-XXXXXX";
+    int err = ::mkstemp(tmpl);
+    if (err < 0) throw std::runtime_error("mkstemp failed");
+    err_path_ = tmpl;
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        int in = ::open("/dev/null", O_RDONLY);
+        ::dup2(in, 0);
+        ::dup2(fds[1], 1);
+        ::dup2(err, 2);
+        ::close(fds[0]);
+        exec_child(argv, env);
+    }
+    ::close(fds[1]);
+    ::close(err);
+    out_fd_ = fds[0];
+}
+
+RunningProcess::~RunningProcess() {
+    if (!reaped_) {
+        ::kill(pid_, SIGKILL);
+        wait();
+    }
+    if (out_fd_ >= 0) ::close(out_fd_);
+    ::unlink(err_path_.c_str());
+}
+
+bool RunningProcess::wait_for_output(const std::string& text) {
+    char buf[4096];
+    for (;;) {
+        if (out_.find(text) != std::string::npos) return true;
+        ssize_t n = ::read(out_fd_, buf, sizeof buf);
+        if (n <= 0) return out_.find(text) != std::string::npos;
+        out_.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+void RunningProcess::kill(int signal) { ::kill(pid_, signal); }
+
+ProcessResult RunningProcess::wait() {
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(out_fd_, buf, sizeof buf)) > 0) out_.append(buf, static_cast<std::size_t>(n));
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0) {
+    }
+    reaped_ = true;
+    ProcessResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = out_;
+    r.err = read_file(err_path_);
+    return r;
+}
+
+std::vector<std::string> cli_argv(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{MIGRATE_CLI_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
 }
 
 ProcessResult run_cli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {

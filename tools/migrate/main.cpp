@@ -1,12 +1,15 @@
-// `migrate`: status and up for one target (--url / DATABASE_URL, --dir). Exit codes: docs/cli.md.
+// `migrate`: status, up, repair and resolve for one target (--url / DATABASE_URL, --dir).
+// Exit codes: docs/cli.md.
 #include <migrate/migrate.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <unistd.h>
 
 namespace {
 
@@ -16,7 +19,10 @@ enum ExitCode : int {
     exit_usage = 2,
     exit_invalid_input = 3,
     exit_connect_failed = 4,
+    exit_refused = 5,
+    exit_lock = 6,
     exit_internal = 70,
+    exit_interrupted = 130,
 };
 
 int exit_code_for(migrate::errc code) {
@@ -36,6 +42,15 @@ int exit_code_for(migrate::errc code) {
         case errc::connect_failed: return exit_connect_failed;
         case errc::server_error:
         case errc::connection_lost: return exit_apply_failed;
+        case errc::migration_changed:
+        case errc::row_without_file:
+        case errc::out_of_order:
+        case errc::partial_edited:
+        case errc::needs_resolve:
+        case errc::nothing_to_resolve: return exit_refused;
+        case errc::lock_timeout:
+        case errc::lock_lost: return exit_lock;
+        case errc::interrupted: return exit_interrupted;
         case errc::internal: return exit_internal;
     }
     return exit_internal;
@@ -45,8 +60,20 @@ struct Options {
     std::string url;
     std::string dir = "drizzle";
     std::string table = "__drizzle_migrations";
+    std::string lock = "session";
+    int lock_timeout_s = 300;
     bool verbose = false;
+    bool allow_out_of_order = false;
+    bool allow_missing = false;
+    bool yes = false;
+    std::string tag;
+    bool resolve_applied = false;
+    bool resolve_retry = false;
 };
+
+// Ctrl-C / SIGTERM: stop between statements with progress recorded and the lock released.
+std::atomic<bool> cancel_requested{false};
+extern "C" void on_signal(int) { cancel_requested = true; }
 
 std::string seconds(std::chrono::nanoseconds d) {
     double s = std::chrono::duration<double>(d).count();
@@ -54,7 +81,41 @@ std::string seconds(std::chrono::nanoseconds d) {
 }
 
 migrate::Target open_target(const Options& o) {
-    return migrate::Target::open({.url = o.url, .migrations_dir = o.dir, .table = o.table});
+    return migrate::Target::open({.url = o.url,
+                                  .migrations_dir = o.dir,
+                                  .table = o.table,
+                                  .lock_mode = o.lock == "lease" ? migrate::LockMode::lease : migrate::LockMode::session,
+                                  .lock_timeout = std::chrono::seconds(o.lock_timeout_s)});
+}
+
+// Lock and resume events, shared by every command that takes the lock.
+void print_common_event(const migrate::Event& e) {
+    using K = migrate::Event::Kind;
+    if (e.kind == K::lock_waiting)
+        fmt::print(stderr, "waiting for the migration lock ({} so far): held by {}\n", seconds(e.duration), e.detail);
+    else if (e.kind == K::migration_resumed)
+        fmt::print("  resuming {} at statement {} of {}: {}\n", e.migration->tag, e.statement_index + 1,
+                   e.statements_total, e.detail);
+    else if (e.kind == K::statement_skipped)
+        fmt::print("  {}:{} statement {} skipped: {}\n", e.migration->file.string(),
+                   e.migration->statements[e.statement_index].line, e.statement_index + 1, e.detail);
+    std::fflush(stdout);
+}
+
+void print_partial(const migrate::PlanEntry& e) {
+    const auto& p = *e.progress;
+    const auto& m = *e.migration;
+    fmt::print("  partial {}: {} of {} statements done", m.tag, p.statements_done, p.statements_total);
+    if (p.in_flight && *p.in_flight < m.statements.size())
+        fmt::print("; statement {} ({}:{}) was in flight when the run stopped{}", *p.in_flight + 1, m.file.string(),
+                   m.statements[*p.in_flight].line,
+                   p.decision.empty() ? "" : "; resolved as " + p.decision);
+    if (p.failed_statement && *p.failed_statement < m.statements.size())
+        fmt::print("; statement {} ({}:{}) failed: errno {} {}{}", *p.failed_statement + 1, m.file.string(),
+                   m.statements[*p.failed_statement].line, p.error_errno,
+                   p.error_message.substr(0, p.error_message.find('\n')),
+                   p.decision.empty() ? "" : "; resolved as " + p.decision);
+    fmt::print(" (last progress {})\n", p.updated_at);
 }
 
 int run_status(const Options& o) {
@@ -70,14 +131,20 @@ int run_status(const Options& o) {
                    plan.newest_created_at ? std::to_string(*plan.newest_created_at) : "none");
     else
         fmt::print("table      {} (not created yet)\n", s.table);
+    fmt::print("lock       {}\n", s.lock_holder.empty() ? "free" : "held by " + s.lock_holder);
 
+    std::size_t changed = 0;
+    for (const auto& e : plan.entries) changed += e.hash_differs ? 1 : 0;
     const auto applied = plan.count(migrate::MigrationState::applied);
     const auto pending = plan.count(migrate::MigrationState::pending);
     const auto skipped = plan.count(migrate::MigrationState::out_of_order);
     fmt::print("\napplied {}, pending {}", applied, pending);
     if (skipped) fmt::print(", out of order {}", skipped);
+    if (changed) fmt::print(", changed {}", changed);
     if (!plan.rows_without_file.empty()) fmt::print(", rows without file {}", plan.rows_without_file.size());
+    if (!plan.partial().empty()) fmt::print(", partially applied {}", plan.partial().size());
     fmt::print("\n");
+    for (const auto* e : plan.partial()) print_partial(*e);
 
     bool header = false;
     for (const auto& e : plan.entries) {
@@ -88,6 +155,7 @@ int run_status(const Options& o) {
             header = true;
         }
         std::string state(migrate::to_string(e.state));
+        if (e.progress) state += " (partially applied)";
         if (e.hash_differs) state += " (file edited since it was applied)";
         if (e.state == migrate::MigrationState::out_of_order) state += " (older than the newest applied; drizzle skips it)";
         fmt::print("  {:<40} {:>15} {:>10}  {}\n", e.migration->tag, e.migration->when, e.migration->statements.size(),
@@ -103,6 +171,7 @@ int run_up(const Options& o) {
     auto target = open_target(o);
     auto on_event = [&](const migrate::Event& e) {
         using K = migrate::Event::Kind;
+        print_common_event(e);
         if (e.kind == K::run_started && e.migrations_total > 0)
             fmt::print("applying {} migration{} to {}\n", e.migrations_total, e.migrations_total == 1 ? "" : "s",
                        target.url().redacted());
@@ -111,18 +180,59 @@ int run_up(const Options& o) {
                        e.migration->tag, e.statements_total, e.statements_total == 1 ? " " : "s", seconds(e.duration));
         std::fflush(stdout);
     };
-    auto report = target.up(on_event);
+    migrate::UpOptions up{.allow_out_of_order = o.allow_out_of_order, .allow_missing = o.allow_missing,
+                          .cancel = &cancel_requested};
+    auto report = target.up(on_event, up);
     if (report.migrations_applied == 0)
         fmt::print("nothing to do: {} of {} migrations applied, none pending\n",
                    report.plan_before.count(migrate::MigrationState::applied), target.source().migrations.size());
     else
         fmt::print("applied {} migration{} ({} statements) in {}\n", report.migrations_applied,
                    report.migrations_applied == 1 ? "" : "s", report.statements_run, seconds(report.duration));
-    auto skipped = report.plan_before.count(migrate::MigrationState::out_of_order);
-    if (skipped)
-        fmt::print(stderr, "warning: {} migration{} older than the newest applied one {} not applied (drizzle skips them "
-                           "too); run `migrate status` to list them\n",
-                   skipped, skipped == 1 ? "" : "s", skipped == 1 ? "was" : "were");
+    return exit_ok;
+}
+
+bool confirmed(const Options& o, const std::string& question) {
+    if (o.yes) return true;
+    if (!::isatty(STDIN_FILENO)) {
+        fmt::print(stderr, "migrate: {} — refusing without confirmation: pass --yes\n", question);
+        return false;
+    }
+    fmt::print("{} [y/N] ", question);
+    std::fflush(stdout);
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+int run_repair(const Options& o) {
+    auto target = open_target(o);
+    std::size_t changed = 0;
+    for (const auto& e : target.status().plan.entries)
+        if (e.hash_differs) {
+            fmt::print("  {}: recorded hash {} -> file hash {}\n", e.migration->tag, e.row->hash, e.migration->hash);
+            ++changed;
+        }
+    if (changed == 0) {
+        fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
+        return exit_ok;
+    }
+    if (!confirmed(o, fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s")))
+        return exit_usage;
+    auto repaired = target.repair(print_common_event);
+    fmt::print("repaired {} tracking row{}\n", repaired.size(), repaired.size() == 1 ? "" : "s");
+    return exit_ok;
+}
+
+int run_resolve(const Options& o) {
+    if (o.resolve_applied == o.resolve_retry) {
+        fmt::print(stderr, "migrate resolve: say what the statement did: --applied or --retry\n");
+        return exit_usage;
+    }
+    auto target = open_target(o);
+    target.resolve(o.tag, o.resolve_applied, print_common_event);
+    fmt::print("recorded: {} {}; `migrate up` continues from there\n", o.tag,
+               o.resolve_applied ? "statement took effect (it will be skipped)" : "statement will run again");
     return exit_ok;
 }
 
@@ -134,18 +244,36 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", fmt::format("migrate {} (libmigrate {}, driver ABI {})", MIGRATE_CLI_VERSION,
                                                   migrate::library_version(), migrate::driver_abi_version()));
     Options o;
-    auto* status = app.add_subcommand("status", "show applied and pending migrations; changes nothing");
-    auto* up = app.add_subcommand("up", "apply pending migrations in journal order");
-    for (auto* sub : {status, up}) {
+    auto* status = app.add_subcommand("status", "show applied, pending and half-applied migrations; changes nothing");
+    auto* up = app.add_subcommand("up", "apply pending migrations in journal order (resumes a half-applied one)");
+    auto* repair = app.add_subcommand("repair", "record the current hash of applied migrations whose files were edited");
+    auto* resolve = app.add_subcommand("resolve", "decide a statement a stopped run left undecided");
+    for (auto* sub : {status, up, repair, resolve}) {
         sub->add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
         sub->add_option("--dir", o.dir, "drizzle-kit migrations folder (the one holding meta/_journal.json)")
             ->capture_default_str();
         sub->add_option("--table", o.table, "tracking table (drizzle's migrations.table)")->capture_default_str();
-        sub->add_flag("-v,--verbose", o.verbose, "list every migration, not only those needing attention");
+        sub->add_option("--lock", o.lock, "lock kind: session (GET_LOCK) or lease (a row with an expiry)")
+            ->check(CLI::IsMember({"session", "lease"}))
+            ->capture_default_str();
+        sub->add_option("--lock-timeout", o.lock_timeout_s, "seconds to wait for another run's lock")
+            ->check(CLI::Range(0, 86400))
+            ->capture_default_str();
     }
+    status->add_flag("-v,--verbose", o.verbose, "list every migration, not only those needing attention");
+    up->add_flag("--allow-out-of-order", o.allow_out_of_order,
+                 "apply entries older than the newest applied one (drizzle skips them forever)");
+    up->add_flag("--allow-missing", o.allow_missing, "proceed although applied rows match no journal entry");
+    repair->add_flag("-y,--yes", o.yes, "do not ask for confirmation");
+    resolve->add_option("tag", o.tag, "the half-applied migration's tag, e.g. 0042_add_vin")->required();
+    auto* applied = resolve->add_flag("--applied", o.resolve_applied, "the statement took effect: skip it");
+    auto* retry = resolve->add_flag("--retry", o.resolve_retry, "the statement did not take effect: run it again");
+    applied->excludes(retry);
     app.footer("Examples:\n  migrate status --url mysql://app:secret@127.0.0.1:3306/app --dir drizzle\n"
                "  DATABASE_URL=mysql://app:secret@db/app migrate up --dir drizzle\n"
-               "Exit codes: 0 ok, 1 apply failed, 2 usage, 3 invalid input, 4 cannot connect (docs/cli.md)");
+               "  migrate resolve 0042_add_vin --applied --dir drizzle\n"
+               "Exit codes: 0 ok, 1 apply failed, 2 usage, 3 invalid input, 4 cannot connect, 5 refused, "
+               "6 lock, 130 interrupted (docs/cli.md)");
 
     try {
         app.parse(argc, argv);
@@ -159,10 +287,14 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "migrate: no database: pass --url mysql://user:password@host:port/db or set DATABASE_URL\n");
         return exit_usage;
     }
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
 
     try {
         if (status->parsed()) return run_status(o);
         if (up->parsed()) return run_up(o);
+        if (repair->parsed()) return run_repair(o);
+        if (resolve->parsed()) return run_resolve(o);
     } catch (const migrate::error& e) {
         std::fflush(stdout);
         fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), migrate::redact_url_text(e.what()));

@@ -31,6 +31,17 @@ enum class errc {
     connect_failed,      // could not connect or log in
     server_error,        // the server rejected a statement
     connection_lost,     // the connection broke; see completion_unknown()
+    // Refused before applying anything (validation; see docs/safety.md).
+    migration_changed,   // an applied migration's file no longer has the recorded hash
+    row_without_file,    // a tracking row that no journal entry matches
+    out_of_order,        // an unapplied entry older than the newest applied row (drizzle skips it)
+    partial_edited,      // a half-applied migration whose already-run statements were edited
+    needs_resolve,       // a statement in flight when a run died; its effect cannot be decided
+    // Locking and control.
+    lock_timeout,        // another run held the lock longer than the wait timeout
+    lock_lost,           // the lock connection or lease was lost mid-run; the run stopped
+    interrupted,         // cancelled (e.g. Ctrl-C) between statements
+    nothing_to_resolve,  // `resolve`/`repair` found no such state
     internal,
 };
 

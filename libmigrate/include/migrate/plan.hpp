@@ -5,6 +5,7 @@
 #include <migrate/source.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,22 @@ struct AppliedRow {
     std::optional<std::string> name;
 };
 
+// A migration that a run started but did not finish, from libmigrate's side table (drizzle never reads it).
+struct Progress {
+    std::string hash;                             // the file's hash when the run started it
+    std::size_t statements_total = 0;
+    std::size_t statements_done = 0;              // statements 0..done-1 are known to have taken effect
+    std::string done_prefix_hash;                 // identifies their text, to detect edits before resuming
+    std::optional<std::size_t> in_flight;         // sent when the run died: effect unknown until checked
+    std::optional<std::size_t> failed_statement;  // rejected by the server (did not take effect)
+    std::uint32_t error_errno = 0;
+    std::string error_sqlstate;
+    std::string error_message;
+    std::string decision;                         // operator's `migrate resolve`: "applied", "retry" or ""
+    std::optional<std::uint64_t> connection_id;   // the work connection of the run that stopped
+    std::string updated_at;                       // server time of the last progress write
+};
+
 enum class MigrationState {
     applied,       // a row with created_at == when exists
     pending,       // drizzle's rule: when > newest created_at (or no rows) → `up` applies it
@@ -31,6 +48,7 @@ struct PlanEntry {
     MigrationState state = MigrationState::pending;
     std::optional<AppliedRow> row;         // the matching row, when applied
     bool hash_differs = false;             // applied, but the file's hash is not the recorded one (edited)
+    std::optional<Progress> progress;      // not applied, but partly run by an earlier run
 };
 
 struct MIGRATE_API Plan {
@@ -41,9 +59,24 @@ struct MIGRATE_API Plan {
 
     std::size_t count(MigrationState s) const;
     std::vector<const PlanEntry*> pending() const;  // in apply order
+    // What `up` applies: pending entries, plus out-of-order ones when allowed, in journal order.
+    std::vector<const PlanEntry*> to_apply(bool include_out_of_order) const;
+    std::vector<const PlanEntry*> partial() const;  // entries with progress
 };
 
-// Pure function: source + rows → plan. Rows are matched to entries by created_at == when.
-MIGRATE_API Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists);
+// Pure function: source + rows (+ progress keyed by `when`) → plan. Rows are matched to entries by
+// created_at == when.
+MIGRATE_API Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists,
+                           const std::map<std::int64_t, Progress>& progress = {});
+
+// What a run refuses unless told otherwise (see docs/safety.md).
+struct ValidationOptions {
+    bool allow_out_of_order = false;  // apply entries older than the newest applied row
+    bool allow_missing = false;       // proceed although rows exist that no journal entry matches
+};
+
+// Throws migrate::error (migration_changed, row_without_file, out_of_order) listing every problem with
+// its fix. Nothing is touched by validation.
+MIGRATE_API void validate_plan(const Plan& plan, const ValidationOptions& options);
 
 }  // namespace migrate

@@ -6,6 +6,7 @@
 #include <migrate/plan.hpp>
 #include <migrate/source.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -14,22 +15,50 @@
 
 namespace migrate {
 
+// How runs that may write exclude each other (docs/safety.md).
+enum class LockMode {
+    session,  // GET_LOCK on a dedicated connection (MySQL, MariaDB, Vitess)
+    lease,    // a row in <table>_lock with an expiry, renewed while the run lives (drivers without sessions)
+};
+
 struct TargetOptions {
     std::string url;                               // see connection_url.hpp
     std::filesystem::path migrations_dir;          // drizzle-kit's `out` folder
     std::string table = "__drizzle_migrations";    // drizzle's migrations.table
+    LockMode lock_mode = LockMode::session;
+    std::chrono::seconds lock_timeout{300};        // how long a run waits for another to finish
+    std::chrono::seconds lease_ttl{30};            // lease mode: a dead holder's lease expires after this
+};
+
+// Per-run choices (docs/safety.md).
+struct UpOptions {
+    bool allow_out_of_order = false;               // apply entries older than the newest applied row
+    bool allow_missing = false;                    // proceed although rows exist that no journal entry matches
+    const std::atomic<bool>* cancel = nullptr;     // set (e.g. from a signal handler) to stop between statements
 };
 
 // Progress of `up`, delivered synchronously on the calling thread.
 struct Event {
-    enum class Kind { run_started, migration_started, statement_started, statement_finished, migration_finished, run_finished };
+    enum class Kind {
+        lock_waiting,        // another run holds the lock; detail names it (repeats while waiting)
+        lock_acquired,
+        run_started,
+        migration_started,
+        migration_resumed,   // continuing a migration an earlier run left half-applied; detail says where/why
+        statement_started,
+        statement_skipped,   // already took effect in an earlier run (detail says how that was decided)
+        statement_finished,
+        migration_finished,
+        run_finished,
+    };
     Kind kind{};
     const Migration* migration = nullptr;         // null for run_started / run_finished
     std::size_t migration_number = 0;             // 1-based within this run
     std::size_t migrations_total = 0;             // migrations this run applies
     std::size_t statement_index = 0;              // 0-based within the migration
     std::size_t statements_total = 0;             // statements of the migration
-    std::chrono::nanoseconds duration{0};         // for *_finished events
+    std::chrono::nanoseconds duration{0};         // for *_finished events; time waited for lock_waiting
+    std::string detail{};                         // human text for lock and resume events
 };
 using EventCallback = std::function<void(const Event&)>;
 
@@ -40,10 +69,12 @@ struct Status {
     std::string server_version;
     std::string table;
     Plan plan;
+    std::string lock_holder;         // who holds the migration lock now, "" when free
 };
 
 struct UpReport {
     std::size_t migrations_applied = 0;
+    std::size_t migrations_resumed = 0;
     std::size_t statements_run = 0;
     std::chrono::nanoseconds duration{0};
     Plan plan_before;                // what was pending when the run started
@@ -64,9 +95,19 @@ public:
 
     // Connects and reads the tracking table; changes nothing (not even creating the table).
     Status status();
-    // Applies pending migrations in journal order: each migration's statements, then its tracking row.
-    // Stops at the first failure and throws migrate::error with file, statement, line, errno, SQLSTATE.
-    UpReport up(const EventCallback& on_event = {});
+    // Under the lock: re-reads the tracking table, validates (edited, missing, out-of-order), resumes a
+    // half-applied migration, then applies pending migrations in journal order, recording progress per
+    // statement. Stops at the first failure and throws migrate::error with file, statement, line, errno,
+    // SQLSTATE; the next run resumes there.
+    UpReport up(const EventCallback& on_event = {}, const UpOptions& options = {});
+
+    // Records the files' current hashes for applied migrations whose files were edited deliberately.
+    // Returns the entries changed (empty: nothing to repair). Takes the lock.
+    std::vector<PlanEntry> repair(const EventCallback& on_event = {});
+    // Records the operator's decision for the statement a stopped run left undecided (in flight or failed):
+    // applied = it took effect (skip it), retry = run it again. Throws nothing_to_resolve if `tag` has no
+    // such statement. Takes the lock.
+    void resolve(const std::string& tag, bool applied, const EventCallback& on_event = {});
 
 private:
     struct Impl;

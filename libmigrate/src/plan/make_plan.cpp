@@ -19,14 +19,25 @@ std::size_t Plan::count(MigrationState s) const {
         std::count_if(entries.begin(), entries.end(), [s](const PlanEntry& e) { return e.state == s; }));
 }
 
-std::vector<const PlanEntry*> Plan::pending() const {
+std::vector<const PlanEntry*> Plan::pending() const { return to_apply(false); }
+
+std::vector<const PlanEntry*> Plan::to_apply(bool include_out_of_order) const {
     std::vector<const PlanEntry*> out;
     for (const auto& e : entries)
-        if (e.state == MigrationState::pending) out.push_back(&e);
+        if (e.state == MigrationState::pending || (include_out_of_order && e.state == MigrationState::out_of_order))
+            out.push_back(&e);
     return out;
 }
 
-Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists) {
+std::vector<const PlanEntry*> Plan::partial() const {
+    std::vector<const PlanEntry*> out;
+    for (const auto& e : entries)
+        if (e.progress) out.push_back(&e);
+    return out;
+}
+
+Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists,
+               const std::map<std::int64_t, Progress>& progress) {
     Plan plan;
     plan.table_exists = table_exists;
     // drizzle: `order by created_at desc limit 1`; NULLs sort last, so NULL only wins when all are NULL.
@@ -59,6 +70,8 @@ Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool t
         } else {
             e.state = MigrationState::out_of_order;
         }
+        if (e.state != MigrationState::applied)
+            if (auto p = progress.find(m.when); p != progress.end()) e.progress = p->second;
         plan.entries.push_back(std::move(e));
     }
     for (std::size_t i = 0; i < rows.size(); ++i)

@@ -1,24 +1,38 @@
 #include "apply.hpp"
 
+#include "fault_injection.hpp"
+#include "statement_probe.hpp"
+
 #include <migrate/error.hpp>
+#include <migrate/source.hpp>
 
 #include <fmt/format.h>
+
+#include <condition_variable>
+#include <mutex>
 
 namespace migrate::run {
 namespace {
 
 using clock = std::chrono::steady_clock;
 
+// One link of the chain that identifies the text of a migration's first statements.
+std::string chain(const std::string& prefix, const std::string& sql) { return drizzle_hash(prefix + "\n" + drizzle_hash(sql)); }
+
 void emit(const EventCallback& cb, Event e) {
     if (cb) cb(e);
 }
 
 // Best effort: the connection may already be gone, and the original error is what matters.
-void rollback_quietly(connect::Connection& conn) {
+void quietly(connect::Connection& conn, const std::string& sql) {
     try {
-        conn.execute("rollback");
+        conn.execute(sql);
     } catch (const error&) {
     }
+}
+
+std::string location(const Migration& m, std::size_t index) {
+    return fmt::format("{}:{}", m.file.string(), m.statements[index].line);
 }
 
 [[noreturn]] void rethrow_with_statement(const error& e, const Migration& m, std::size_t index) {
@@ -32,82 +46,254 @@ void rollback_quietly(connect::Connection& conn) {
     std::string server = ctx.server_errno
         ? fmt::format(" (errno {}{})", ctx.server_errno, ctx.sqlstate.empty() ? "" : ", sqlstate " + ctx.sqlstate)
         : "";
-    std::string after = index == 0
-        ? "nothing of this migration ran"
-        : fmt::format("{} of it ran before; MySQL commits DDL at once, so {} remain",
-                      index == 1 ? "statement 1" : fmt::format("statements 1-{}", index),
-                      index == 1 ? "its effects" : "their effects");
-    if (ctx.completion_unknown)
-        after = "the connection was lost after the statement was sent, so whether it ran is unknown; " + after;
-    std::string message =
-        fmt::format("{}:{}: statement {} of {} of migration {} failed: {}{}\n"
-                    "Earlier migrations are applied and recorded; {}; {} has no tracking row.",
-                    ctx.file, s.line, index + 1, m.statements.size(), m.tag, e.what(), server, after, m.tag);
+    std::string before = index == 0 ? "no statement of it has run"
+                         : index == 1 ? "statement 1 of it has run (MySQL commits DDL at once, so it stays)"
+                                      : fmt::format("statements 1-{} of it have run (MySQL commits DDL at once, so "
+                                                    "they stay)",
+                                                    index);
+    std::string next = ctx.completion_unknown
+        ? "The connection was lost after the statement was sent, so whether it ran is unknown; the next run checks "
+          "the schema before going on."
+        : "Fix the cause and run again: it resumes at this statement.";
+    std::string message = fmt::format(
+        "{}: statement {} of {} of migration {} failed: {}{}\nEarlier migrations are applied and recorded; {}; "
+        "{} has no tracking row yet. {}",
+        location(m, index), index + 1, m.statements.size(), m.tag, e.what(), server, before, m.tag, next);
     throw error(e.code(), message, std::move(ctx));
 }
 
-}  // namespace
+// The previous run's work connection may still be executing its last statement (a client killed with
+// -9 does not stop a running ALTER). Wait until the server is done with it, so the schema we look at is final.
+void wait_until_connection_gone(connect::Connection& conn, std::optional<std::uint64_t> id) {
+    if (!id) return;
+    const std::string probe = fmt::format("select count(*) from information_schema.processlist where id = {}", *id);
+    try {
+        if (conn.query(probe)[0][0] != "1") return;
+        quietly(conn, fmt::format("kill {}", *id));  // a killed ALTER rolls back: the schema stays decidable
+        std::mutex m;
+        std::condition_variable never;
+        std::unique_lock lock(m);
+        for (auto deadline = clock::now() + std::chrono::seconds(60); clock::now() < deadline;) {
+            if (conn.query(probe)[0][0] != "1") return;
+            never.wait_for(lock, std::chrono::milliseconds(100));
+        }
+    } catch (const error&) {
+        // No processlist (e.g. Vitess): the lock's release already implies the old session ended.
+    }
+}
 
-UpReport apply_pending(connect::Connection& conn, const tracking::TrackingTable& table,
-                       const tracking::TableShape& shape, Plan plan, const EventCallback& on_event) {
-    UpReport report;
-    const auto run_start = clock::now();
-    auto pending = plan.pending();
-    const std::size_t total = pending.size();
-    emit(on_event, {.kind = Event::Kind::run_started, .migrations_total = total});
+class Runner {
+public:
+    Runner(RunContext& ctx, const UpOptions& options) : ctx_(ctx), options_(options) {}
 
-    std::size_t number = 0;
-    for (const PlanEntry* entry : pending) {
-        const Migration& m = *entry->migration;
-        ++number;
-        const auto m_start = clock::now();
+    UpReport run(Plan plan) {
+        UpReport report;
+        const auto run_start = clock::now();
+        auto entries = plan.to_apply(options_.allow_out_of_order);
+        const std::size_t total = entries.size();
+        emit(ctx_.on_event, {.kind = Event::Kind::run_started, .migrations_total = total});
+        if (total > 0) {
+            ctx_.conn.execute(ctx_.progress.create_statement());
+            connection_id_ = std::stoull(ctx_.conn.query("select connection_id()")[0][0].value_or("0"));
+        }
+        std::size_t number = 0;
+        for (const PlanEntry* entry : entries) {
+            ++number;
+            if (entry->progress) ++report.migrations_resumed;
+            apply_one(*entry, number, total, report);
+            ++report.migrations_applied;
+        }
+        report.duration = clock::now() - run_start;
+        report.plan_before = std::move(plan);
+        emit(ctx_.on_event,
+             {.kind = Event::Kind::run_finished, .migrations_total = total, .duration = report.duration});
+        return report;
+    }
+
+private:
+    void between_statements() {
+        if (options_.cancel && options_.cancel->load())
+            throw error(errc::interrupted,
+                        "interrupted: stopped between statements with progress recorded; run again to resume");
+        ctx_.lock.check();
+    }
+
+    void apply_one(const PlanEntry& entry, std::size_t number, std::size_t total, UpReport& report) {
+        const Migration& m = *entry.migration;
+        const auto start_time = clock::now();
         Event base{.kind = Event::Kind::migration_started, .migration = &m, .migration_number = number,
                    .migrations_total = total, .statements_total = m.statements.size()};
-        emit(on_event, base);
+        emit(ctx_.on_event, base);
 
-        // One transaction per migration, tracking row included: a migration of pure DML is atomic.
-        // DDL commits implicitly in MySQL, so for DDL this only scopes the trailing DML.
-        conn.execute("begin");
-        for (std::size_t i = 0; i < m.statements.size(); ++i) {
+        std::size_t first = 0;
+        if (entry.progress) first = resume_point(m, *entry.progress, base);
+        else ctx_.conn.execute(ctx_.progress.start(m, connection_id_, statements_prefix_hash(m, 0)));
+
+        std::string prefix = statements_prefix_hash(m, first);
+        for (std::size_t i = first; i < m.statements.size(); ++i) {
+            between_statements();
             Event started = base;
             started.kind = Event::Kind::statement_started;
             started.statement_index = i;
-            emit(on_event, started);
+            emit(ctx_.on_event, started);
             const auto s_start = clock::now();
-            try {
-                conn.execute(m.statements[i].sql);
-            } catch (const error& e) {
-                if (!e.completion_unknown()) rollback_quietly(conn);
-                rethrow_with_statement(e, m, i);
-            }
+            prefix = run_statement(m, i, prefix);
             Event finished = started;
             finished.kind = Event::Kind::statement_finished;
             finished.duration = clock::now() - s_start;
-            emit(on_event, finished);
+            emit(ctx_.on_event, finished);
             ++report.statements_run;
         }
-        try {
-            conn.execute(table.insert_statement(m, shape));
-            conn.execute("commit");
-        } catch (const error& e) {
-            if (!e.completion_unknown()) rollback_quietly(conn);
-            error_context ctx = e.context();
-            ctx.file = m.file.string();
-            ctx.tag = m.tag;
-            std::string message = fmt::format("all statements of {} ran, but recording it in {} failed: {}", m.tag,
-                                              table.name(), e.what());
-            throw error(e.code(), message, std::move(ctx));
-        }
-        ++report.migrations_applied;
+        between_statements();
+        record(m);
         Event done = base;
         done.kind = Event::Kind::migration_finished;
-        done.duration = clock::now() - m_start;
-        emit(on_event, done);
+        done.duration = clock::now() - start_time;
+        emit(ctx_.on_event, done);
     }
-    report.duration = clock::now() - run_start;
-    report.plan_before = std::move(plan);
-    emit(on_event, {.kind = Event::Kind::run_finished, .migrations_total = total, .duration = report.duration});
-    return report;
+
+    // Marks statement i in flight, runs it, marks it done. For DML the statement and its "done" mark commit
+    // together, so a crash leaves either both or neither; DDL commits on its own, so a crash between it and
+    // the mark leaves it "in flight" and the next run looks at the schema.
+    std::string run_statement(const Migration& m, std::size_t i, const std::string& prefix) {
+        const std::string next_prefix = chain(prefix, m.statements[i].sql);
+        ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix));
+        kill_point("before-statement");
+        const bool dml = classify_statement(m.statements[i].sql) == StatementClass::dml;
+        try {
+            if (dml) ctx_.conn.execute("begin");
+            ctx_.conn.execute(m.statements[i].sql);
+            kill_point("after-statement");
+            if (dml) {
+                ctx_.conn.execute(ctx_.progress.mark(m, i + 1, std::nullopt, next_prefix));
+                ctx_.conn.execute("commit");
+            }
+        } catch (const error& e) {
+            if (!e.completion_unknown()) {
+                if (dml) quietly(ctx_.conn, "rollback");
+                quietly(ctx_.conn, ctx_.progress.failed(m, i, e));
+            }
+            rethrow_with_statement(e, m, i);
+        }
+        return next_prefix;
+    }
+
+    // The tracking row and the end of progress commit together.
+    void record(const Migration& m) {
+        kill_point("before-record");
+        try {
+            ctx_.conn.execute("begin");
+            ctx_.conn.execute(ctx_.table.insert_statement(m, ctx_.shape));
+            ctx_.conn.execute(ctx_.progress.remove(m));
+            ctx_.conn.execute("commit");
+        } catch (const error& e) {
+            if (!e.completion_unknown()) quietly(ctx_.conn, "rollback");
+            error_context c = e.context();
+            c.file = m.file.string();
+            c.tag = m.tag;
+            std::string message = fmt::format("all statements of {} ran, but recording it in {} failed: {}; the next "
+                                              "run records it without running anything again",
+                                              m.tag, ctx_.table.name(), e.what());
+            throw error(e.code(), message, std::move(c));
+        }
+    }
+
+    // Where to continue a migration an earlier run left behind, deciding its in-flight statement.
+    std::size_t resume_point(const Migration& m, const Progress& p, const Event& base) {
+        const std::size_t n = m.statements.size();
+        if (p.statements_done > n || statements_prefix_hash(m, p.statements_done) != p.done_prefix_hash)
+            throw error(errc::partial_edited,
+                        fmt::format("{} is half-applied: an earlier run executed its first {} statement(s), and the "
+                                    "file has been edited within them since. Restore those statements as they were "
+                                    "(only the statements from {} on may change), then run again",
+                                    m.file.string(), p.statements_done, p.statements_done + 1),
+                        {.file = m.file.string(), .tag = m.tag});
+        ctx_.conn.execute(ctx_.progress.resume(m, connection_id_));
+
+        std::size_t first = p.statements_done;
+        std::string why;
+        auto skip = [&](std::size_t i, std::string how) {
+            ctx_.conn.execute(ctx_.progress.mark(m, i + 1, std::nullopt, statements_prefix_hash(m, i + 1)));
+            Event e = base;
+            e.kind = Event::Kind::statement_skipped;
+            e.statement_index = i;
+            e.detail = std::move(how);
+            emit(ctx_.on_event, e);
+            return i + 1;
+        };
+        if (p.in_flight && *p.in_flight < n) {
+            const std::size_t i = *p.in_flight;
+            const std::string& sql = m.statements[i].sql;
+            if (p.decision == "applied") {
+                first = skip(i, "recorded as applied by `migrate resolve`");
+                why = fmt::format("statement {} was in flight; the operator resolved it as applied", i + 1);
+            } else if (p.decision == "retry") {
+                why = fmt::format("statement {} was in flight; the operator resolved it as retry", i + 1);
+            } else {
+                wait_until_connection_gone(ctx_.conn, p.connection_id);
+                auto cls = classify_statement(sql);
+                if (cls == StatementClass::dml) {
+                    why = fmt::format("statement {} (DML) was in flight; it commits together with its progress mark, "
+                                      "which is absent, so it did not take effect: retrying it",
+                                      i + 1);
+                } else if (safe_to_retry(sql)) {
+                    why = fmt::format("statement {} was in flight; running it again is harmless", i + 1);
+                } else {
+                    auto probe = cls == StatementClass::ddl ? probe_statement(ctx_.conn, sql)
+                                                            : ProbeResult{Effect::undecidable, "not a DDL form"};
+                    if (probe.effect == Effect::applied) {
+                        first = skip(i, "the schema shows it took effect: " + probe.reason);
+                        why = fmt::format("statement {} was in flight and had taken effect ({})", i + 1, probe.reason);
+                    } else if (probe.effect == Effect::not_applied) {
+                        why = fmt::format("statement {} was in flight and had not taken effect ({}): retrying it",
+                                          i + 1, probe.reason);
+                    } else {
+                        throw error(
+                            errc::needs_resolve,
+                            fmt::format("{}: statement {} of migration {} was being executed when an earlier run "
+                                        "stopped, and whether it took effect cannot be decided from the schema ({}). "
+                                        "Check the database, then record what you found: `migrate resolve {} "
+                                        "--applied` (it took effect) or `migrate resolve {} --retry` (run it again)",
+                                        location(m, i), i + 1, m.tag, probe.reason, m.tag, m.tag),
+                            {.file = m.file.string(), .line = m.statements[i].line, .statement = i,
+                             .statements = n, .tag = m.tag});
+                    }
+                }
+            }
+        } else if (p.failed_statement && *p.failed_statement < n) {
+            const std::size_t i = *p.failed_statement;
+            if (p.decision == "applied") {
+                first = skip(i, "recorded as applied by `migrate resolve`");
+                why = fmt::format("statement {} had failed; the operator resolved it as applied", i + 1);
+            } else {
+                why = fmt::format("statement {} had failed (errno {}): retrying it", i + 1, p.error_errno);
+            }
+        } else {
+            why = fmt::format("{} of {} statements were done", p.statements_done, n);
+        }
+        Event e = base;
+        e.kind = Event::Kind::migration_resumed;
+        e.statement_index = first;
+        e.detail = why;
+        emit(ctx_.on_event, e);
+        return first;
+    }
+
+    RunContext& ctx_;
+    const UpOptions& options_;
+    std::uint64_t connection_id_ = 0;
+};
+
+}  // namespace
+
+std::string statements_prefix_hash(const Migration& m, std::size_t count) {
+    std::string h = drizzle_hash("");
+    for (std::size_t i = 0; i < count && i < m.statements.size(); ++i) h = chain(h, m.statements[i].sql);
+    return h;
+}
+
+UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options) {
+    return Runner(ctx, options).run(std::move(plan));
 }
 
 }  // namespace migrate::run

@@ -1,16 +1,31 @@
-// Applying a plan: statements in order, then the tracking row, one migration at a time.
+// Applying a plan under the lock, statement by statement, with progress recorded so that a run that
+// dies at any point can be resumed without running any statement twice (docs/safety.md).
 #pragma once
 
 #include "../connect/connection.hpp"
+#include "../tracking/progress_table.hpp"
 #include "../tracking/tracking_table.hpp"
+#include "lock.hpp"
 
 #include <migrate/target.hpp>
 
 namespace migrate::run {
 
-// Applies plan.pending() in order. Throws migrate::error on the first failure (the context names the
-// file, statement and line); migrations before it stay applied and recorded.
-UpReport apply_pending(connect::Connection& conn, const tracking::TrackingTable& table,
-                       const tracking::TableShape& shape, Plan plan, const EventCallback& on_event);
+struct RunContext {
+    connect::Connection& conn;
+    const tracking::TrackingTable& table;
+    const tracking::ProgressTable& progress;
+    tracking::TableShape shape;
+    const MigrationLock& lock;
+    const EventCallback& on_event;
+    const std::atomic<bool>* cancel;
+};
+
+// Applies plan.to_apply(): resumes a half-applied migration first, then the rest in journal order.
+// Throws migrate::error on the first failure (the context names file, statement and line).
+UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options);
+
+// sha256 chain over the text of statements 0..count-1 (identifies what a partial run has executed).
+std::string statements_prefix_hash(const Migration& m, std::size_t count);
 
 }  // namespace migrate::run

@@ -10,8 +10,11 @@
 namespace migrate::tracking {
 namespace {
 
+// 64 is MySQL's identifier limit; 9 bytes are kept for the side tables' suffixes ("_progress").
+constexpr std::size_t max_table_name = 64 - 9;
+
 bool plain_identifier(std::string_view s) {
-    if (s.empty() || s.size() > 64) return false;
+    if (s.empty() || s.size() > max_table_name) return false;
     if (std::isdigit(static_cast<unsigned char>(s[0]))) return false;
     for (unsigned char c : s)
         if (!(std::isalnum(c) || c == '_' || c == '$')) return false;
@@ -30,6 +33,17 @@ T to_number(const std::string& text, const char* what) {
 }  // namespace
 
 std::string sql_string_literal(std::string_view text) {
+    // A backslash means different things with and without NO_BACKSLASH_ESCAPES, so text holding one
+    // (or NUL) goes as a hex literal, which every sql_mode, MySQL, MariaDB and Vitess read the same way.
+    if (text.find('\\') != std::string_view::npos || text.find('\0') != std::string_view::npos) {
+        static constexpr char hex[] = "0123456789ABCDEF";
+        std::string out = "X'";
+        for (unsigned char c : text) {
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+        return out + "'";
+    }
     std::string out = "'";
     for (char c : text) {
         if (c == '\'') out += "''";
@@ -41,12 +55,14 @@ std::string sql_string_literal(std::string_view text) {
 TrackingTable::TrackingTable(std::string name) : name_(std::move(name)) {
     if (!plain_identifier(name_))
         throw error(errc::table_invalid,
-                    fmt::format("tracking table name '{}' is not a plain identifier: use 1-64 letters, digits, '_' "
+                    fmt::format("tracking table name '{}' is not a plain identifier: use 1-{} letters, digits, '_' "
                                 "or '$', not starting with a digit (drizzle's default is __drizzle_migrations)",
-                                name_));
+                                name_, max_table_name));
 }
 
 std::string TrackingTable::quoted() const { return "`" + name_ + "`"; }
+
+std::string TrackingTable::side_table(std::string_view suffix) const { return name_ + "_" + std::string(suffix); }
 
 std::string TrackingTable::create_statement() const {
     // drizzle-orm mysql-core/dialect.js renders this template literal, tabs and newlines included.

@@ -23,6 +23,8 @@ public:
 
     const std::string& name() const { return name_; }
     std::string quoted() const;
+    // Our side tables are named after the tracking table: <name>_progress, <name>_lock.
+    std::string side_table(std::string_view suffix) const;
     // Byte for byte the statement drizzle-orm's MySQL migrator sends.
     std::string create_statement() const;
     std::string insert_statement(const Migration& m, const TableShape& shape) const;
@@ -34,8 +36,8 @@ private:
     std::string name_;
 };
 
-// `text` as a single-quoted SQL literal ('' for ', \\ for \), valid with and without NO_BACKSLASH_ESCAPES
-// as long as the text has no backslash; callers only pass validated identifiers, hashes and tags.
+// `text` as an SQL string literal that means the same under every sql_mode: '…' with '' for ', or a hex
+// literal when the text holds a backslash or NUL.
 std::string sql_string_literal(std::string_view text);
 
 }  // namespace migrate::tracking

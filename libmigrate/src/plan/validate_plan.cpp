@@ -1,0 +1,55 @@
+// Refusals drizzle does not make: edited migrations, rows without files, entries it would skip forever.
+#include <migrate/error.hpp>
+#include <migrate/plan.hpp>
+
+#include <fmt/format.h>
+
+#include <optional>
+
+namespace migrate {
+
+void validate_plan(const Plan& plan, const ValidationOptions& options) {
+    std::vector<std::string> problems;
+    std::optional<errc> first;
+    auto add = [&](errc code, std::string text) {
+        if (!first) first = code;
+        problems.push_back(std::move(text));
+    };
+
+    for (const auto& e : plan.entries) {
+        const Migration& m = *e.migration;
+        if (e.hash_differs)
+            add(errc::migration_changed,
+                fmt::format("{} was applied with hash {} (row id {}) but the file now hashes to {}: it was edited after "
+                            "being applied, so databases migrated before and after the edit differ. Restore the file "
+                            "(e.g. git checkout), or if the edit was deliberate and the database already matches it, "
+                            "record the new hash with `migrate repair`. (Line-ending conversion such as git autocrlf "
+                            "also changes the hash.)",
+                            m.file.string(), e.row->hash, e.row->id, m.hash));
+    }
+    if (!options.allow_missing)
+        for (const auto& r : plan.rows_without_file)
+            add(errc::row_without_file,
+                fmt::format("row id {} (created_at {}, hash {}) matches no journal entry: a migration applied from a "
+                            "branch that is not merged here, or one deleted from the folder. Merge that migration into "
+                            "the journal, or pass --allow-missing to proceed without it.",
+                            r.id, r.created_at ? std::to_string(*r.created_at) : "NULL", r.hash));
+    if (!options.allow_out_of_order)
+        for (const auto& e : plan.entries)
+            if (e.state == MigrationState::out_of_order)
+                add(errc::out_of_order,
+                    fmt::format("{} (when {}) is not applied but is older than the newest applied migration (created_at "
+                                "{}): drizzle would skip it silently, forever (typically a branch merged after a newer "
+                                "migration was deployed). Check it does not conflict with what ran since, then pass "
+                                "--allow-out-of-order to apply it; drizzle keeps ignoring it either way, since its "
+                                "high-water mark does not move.",
+                                e.migration->tag, e.migration->when, *plan.newest_created_at));
+    if (!first) return;
+    std::string message = problems.size() == 1 ? problems.front()
+                                               : fmt::format("{} problems; nothing was applied:", problems.size());
+    if (problems.size() > 1)
+        for (const auto& p : problems) message += "\n  - " + p;
+    throw error(*first, message);
+}
+
+}  // namespace migrate

@@ -1,0 +1,118 @@
+#include "progress_table.hpp"
+
+#include <migrate/error.hpp>
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace migrate::tracking {
+namespace {
+
+std::optional<std::size_t> to_index(const connect::Value& v) {
+    if (!v) return std::nullopt;
+    std::size_t n = 0;
+    std::from_chars(v->data(), v->data() + v->size(), n);
+    return n;
+}
+
+}  // namespace
+
+ProgressTable::ProgressTable(const TrackingTable& tracking)
+    : name_(tracking.side_table("progress")), quoted_("`" + name_ + "`") {}
+
+std::string ProgressTable::create_statement() const {
+    return "create table if not exists " + quoted_ +
+           " (\n"
+           "  `created_at` bigint not null primary key comment 'journal when of the migration',\n"
+           "  `hash` char(64) not null,\n"
+           "  `tag` varchar(255) not null,\n"
+           "  `statements_total` int not null,\n"
+           "  `statements_done` int not null default 0,\n"
+           "  `done_prefix_hash` char(64) not null comment 'sha256 chain over the text of the done statements',\n"
+           "  `in_flight` int null comment 'sent, not confirmed',\n"
+           "  `failed_statement` int null,\n"
+           "  `error_errno` int null,\n"
+           "  `error_sqlstate` varchar(5) null,\n"
+           "  `error_message` text null,\n"
+           "  `decision` varchar(16) null comment 'migrate resolve: applied | retry',\n"
+           "  `connection_id` bigint unsigned null,\n"
+           "  `started_at` timestamp(6) not null default current_timestamp(6),\n"
+           "  `updated_at` timestamp(6) not null default current_timestamp(6)\n"
+           ") comment 'libmigrate: migrations started and not finished; drizzle does not read this'";
+}
+
+bool ProgressTable::exists(connect::Connection& conn) const {
+    return !conn.query("select 1 from information_schema.tables where table_schema = database() and table_name = " +
+                       sql_string_literal(name_))
+                .empty();
+}
+
+std::map<std::int64_t, Progress> ProgressTable::read(connect::Connection& conn) const {
+    std::map<std::int64_t, Progress> out;
+    if (!exists(conn)) return out;
+    auto rows = conn.query("select created_at, hash, statements_total, statements_done, in_flight, failed_statement, "
+                           "error_errno, error_sqlstate, error_message, decision, connection_id, updated_at, done_prefix_hash from " +
+                           quoted_);
+    for (auto& r : rows) {
+        Progress p;
+        std::int64_t when = std::stoll(r[0].value_or("0"));
+        p.hash = r[1].value_or("");
+        p.statements_total = to_index(r[2]).value_or(0);
+        p.statements_done = to_index(r[3]).value_or(0);
+        p.in_flight = to_index(r[4]);
+        p.failed_statement = to_index(r[5]);
+        p.error_errno = static_cast<std::uint32_t>(to_index(r[6]).value_or(0));
+        p.error_sqlstate = r[7].value_or("");
+        p.error_message = r[8].value_or("");
+        p.decision = r[9].value_or("");
+        if (auto id = to_index(r[10])) p.connection_id = *id;
+        p.updated_at = r[11].value_or("");
+        p.done_prefix_hash = r[12].value_or("");
+        out.emplace(when, std::move(p));
+    }
+    return out;
+}
+
+std::string ProgressTable::start(const Migration& m, std::uint64_t connection_id, const std::string& prefix_hash) const {
+    return fmt::format("replace into {} (created_at, hash, tag, statements_total, statements_done, done_prefix_hash, "
+                       "connection_id) values ({}, {}, {}, {}, 0, {}, {})",
+                       quoted_, m.when, sql_string_literal(m.hash), sql_string_literal(m.tag), m.statements.size(),
+                       sql_string_literal(prefix_hash), connection_id);
+}
+
+std::string ProgressTable::resume(const Migration& m, std::uint64_t connection_id) const {
+    return fmt::format("update {} set hash = {}, tag = {}, statements_total = {}, connection_id = {}, "
+                       "updated_at = current_timestamp(6) where created_at = {}",
+                       quoted_, sql_string_literal(m.hash), sql_string_literal(m.tag), m.statements.size(), connection_id,
+                       m.when);
+}
+
+std::string ProgressTable::mark(const Migration& m, std::size_t done, std::optional<std::size_t> in_flight,
+                                const std::string& prefix_hash) const {
+    return fmt::format("update {} set statements_done = {}, done_prefix_hash = {}, in_flight = {}, "
+                       "failed_statement = null, error_errno = null, error_sqlstate = null, error_message = null, "
+                       "decision = null, updated_at = current_timestamp(6) where created_at = {}",
+                       quoted_, done, sql_string_literal(prefix_hash),
+                       in_flight ? std::to_string(*in_flight) : std::string("null"), m.when);
+}
+
+std::string ProgressTable::failed(const Migration& m, std::size_t index, const error& e) const {
+    std::string message = e.what();
+    if (message.size() > 4000) message.resize(4000);
+    return fmt::format("update {} set in_flight = null, failed_statement = {}, error_errno = {}, error_sqlstate = {}, "
+                       "error_message = {}, updated_at = current_timestamp(6) where created_at = {}",
+                       quoted_, index, e.server_errno(), sql_string_literal(e.sqlstate()),
+                       sql_string_literal(message), m.when);
+}
+
+std::string ProgressTable::decide(std::int64_t when, std::string_view decision) const {
+    return fmt::format("update {} set decision = {}, updated_at = current_timestamp(6) where created_at = {}", quoted_,
+                       sql_string_literal(decision), when);
+}
+
+std::string ProgressTable::remove(const Migration& m) const {
+    return fmt::format("delete from {} where created_at = {}", quoted_, m.when);
+}
+
+}  // namespace migrate::tracking
