@@ -71,10 +71,21 @@ Status Target::status() {
 
 UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     auto conn = connect::Connection::open(impl_->url);
+    tracking::TableShape shape;
+    {
+        // Fast path for the common start-up: nothing to apply needs no lock (a concurrent run can only
+        // apply more, never make something pending), so N replicas with nothing to do never contend.
+        Plan before = impl_->read_plan(*conn, shape);
+        if (shape.exists && before.to_apply(options.allow_out_of_order).empty()) {
+            validate_plan(before, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing});
+            UpReport report;
+            report.plan_before = std::move(before);
+            return report;
+        }
+    }
     auto lock = impl_->lock(on_event, options.cancel);
     // Under the lock, read again: another replica may have applied everything while we waited.
     conn->execute(impl_->table.create_statement());
-    tracking::TableShape shape;
     Plan plan = impl_->read_plan(*conn, shape);
     validate_plan(plan, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing});
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, on_event, options.cancel};

@@ -243,3 +243,33 @@ TEST_CASE("the lock is released when a run fails") {
     CHECK(lease.exit_code == 1);
     CHECK(db.connect().scalar("select count(*) from __drizzle_migrations_lock") == "0");
 }
+
+TEST_CASE("Ctrl-C stops between statements, releases the lock, and the next run resumes") {
+    ScratchDatabase db("sigint");
+    const auto dir = corpus_folder("monolith").string();
+    RunningProcess p(cli_argv({"up", "--url", db.url(), "--dir", dir}), {{"DATABASE_URL", ""}});
+    REQUIRE(p.wait_for_output("[3/220]"));
+    p.kill(SIGINT);
+    auto r = p.wait();
+    CHECK(r.exit_code == 130);
+    CHECK_THAT(r.err, Catch::Contains("error[interrupted]"));
+    CHECK(Sql().scalar("select is_free_lock('libmigrate:" + db.name() + ".__drizzle_migrations')") == "1");
+    const auto applied = db.connect().tracking_rows().size();
+    CHECK(applied >= 3);
+    CHECK(applied < 220);
+    auto rest = run_cli({"up", "--url", db.url(), "--dir", dir});
+    CHECK(rest.exit_code == 0);
+    CHECK(db.connect().tracking_rows().size() == 220);
+}
+
+TEST_CASE("status names the lock holder") {
+    ScratchDatabase db("lock_status");
+    TempDir tmp;
+    write_folder(tmp.path(), {{"0000_a", create_a}});
+    Sql holder;
+    const std::string id = holder.scalar("select connection_id()");
+    REQUIRE(holder.scalar("select get_lock('libmigrate:" + db.name() + ".__drizzle_migrations', 0)") == "1");
+    auto s = run_cli({"status", "--url", db.url(), "--dir", tmp.path().string()});
+    CHECK(s.exit_code == 0);
+    CHECK_THAT(s.out, Catch::Contains("lock       held by connection " + id));
+}

@@ -127,24 +127,24 @@ TEST_CASE("classify_statement") {
 }
 
 TEST_CASE("safe_to_retry") {
-    for (const char* sql : {"SELECT 1", "-- nothing", "SET @a = 1", "CREATE TABLE IF NOT EXISTS t (id int)",
-                            "create table if not exists t like u", "DROP TABLE IF EXISTS a, b",
-                            "drop temporary table if exists t", "DROP INDEX IF EXISTS i ON t",
-                            "CREATE INDEX IF NOT EXISTS i ON t (a)", "DROP VIEW IF EXISTS v",
-                            "CREATE DATABASE IF NOT EXISTS d", "DROP DATABASE IF EXISTS d",
-                            "ALTER TABLE `t` MODIFY COLUMN `a` varchar(256);",
-                            "alter table t modify a int, modify b text, algorithm=inplace",
-                            "alter table t modify a int comment 'x' after b", "alter table t change a a bigint",
-                            "alter table t add column if not exists c int, drop column if exists d",
-                            "alter table t add index if not exists i (a), drop foreign key if exists f"}) {
+    for (const char* sql :
+         {"SELECT 1", "-- nothing", "SET @a = 1", "CREATE TABLE IF NOT EXISTS t (id int)",
+          "create table if not exists t like u", "DROP TABLE IF EXISTS a, b", "drop temporary table if exists t",
+          "DROP INDEX IF EXISTS i ON t", "CREATE INDEX IF NOT EXISTS i ON t (a)", "DROP VIEW IF EXISTS v",
+          "CREATE DATABASE IF NOT EXISTS d", "DROP DATABASE IF EXISTS d",
+          "ALTER TABLE `t` MODIFY COLUMN `a` varchar(256);",
+          "alter table t modify a int, modify b text, algorithm=inplace",
+          "alter table t modify a int comment 'x' after b", "alter table t change a a bigint",
+          "alter table t add column if not exists c int, drop column if exists d",
+          "alter table t add index if not exists i (a), drop foreign key if exists f"}) {
         INFO(sql);
         CHECK(safe_to_retry(sql));
     }
-    for (const char* sql : {"CREATE TABLE t (id int)", "create table if not exists t select 1 as a", "DROP TABLE t",
-                            "DROP INDEX i ON t", "ALTER TABLE t ADD c int", "alter table t modify a int, add b int",
-                            "alter table t change a b int", "alter table t algorithm=inplace", "RENAME TABLE a TO b",
-                            "INSERT INTO t VALUES (1)", "TRUNCATE t", "CALL p()", "select 1; select 2",
-                            "create or replace table t (a int)"}) {
+    for (const char* sql :
+         {"CREATE TABLE t (id int)", "create table if not exists t select 1 as a", "DROP TABLE t", "DROP INDEX i ON t",
+          "ALTER TABLE t ADD c int", "alter table t modify a int, add b int", "alter table t change a b int",
+          "alter table t algorithm=inplace", "RENAME TABLE a TO b", "INSERT INTO t VALUES (1)", "TRUNCATE t",
+          "CALL p()", "select 1; select 2", "create or replace table t (a int)"}) {
         INFO(sql);
         CHECK_FALSE(safe_to_retry(sql));
     }
@@ -152,8 +152,9 @@ TEST_CASE("safe_to_retry") {
 
 TEST_CASE("probe: tables") {
     Fixture f;
-    f.before_after("CREATE TABLE `orders` (\n\t`id` bigint unsigned AUTO_INCREMENT NOT NULL,\n\t"
-                   "CONSTRAINT `orders_id` PRIMARY KEY(`id`)\n);");
+    f.before_after(
+        "CREATE TABLE `orders` (\n\t`id` bigint unsigned AUTO_INCREMENT NOT NULL,\n\t"
+        "CONSTRAINT `orders_id` PRIMARY KEY(`id`)\n);");
     f.before_after("\n-- leading comment\n/* and another */ create table if not exists Customers (id int)");
     f.before_after("CREATE TABLE `" + f.db.name() + "`.`qualified` (id int)");
     f.before_after("create table copy like orders");
@@ -239,8 +240,9 @@ TEST_CASE("probe: ALTER TABLE keys and constraints") {
     Fixture f;
     f.run("create table parent (id int primary key)");
     f.run("create table child (id int not null, pid int, u1 int, u2 int, k int, ft text)");
-    f.before_after("ALTER TABLE `child` ADD CONSTRAINT `child_fk` FOREIGN KEY (`pid`) REFERENCES `parent`(`id`) "
-                   "ON DELETE no action ON UPDATE no action;");
+    f.before_after(
+        "ALTER TABLE `child` ADD CONSTRAINT `child_fk` FOREIGN KEY (`pid`) REFERENCES `parent`(`id`) "
+        "ON DELETE no action ON UPDATE no action;");
     f.before_after("ALTER TABLE `child` ADD CONSTRAINT `child_uq` UNIQUE(`u1`,`u2`);");
     f.before_after("alter table child add unique key child_u1 (u1)");
     f.before_after("alter table child add constraint child_u2 unique index (u2)");
@@ -264,8 +266,9 @@ TEST_CASE("probe: ALTER TABLE with several clauses") {
     Fixture f;
     f.run("create table p (id int primary key)");
     f.run("create table t (id int primary key, a int)");
-    f.before_after("ALTER TABLE t ADD c1 int, ADD INDEX i1 (c1), ADD CONSTRAINT fk1 FOREIGN KEY (c1) REFERENCES p(id), "
-                   "MODIFY a bigint NOT NULL, ALGORITHM=COPY, LOCK=SHARED");
+    f.before_after(
+        "ALTER TABLE t ADD c1 int, ADD INDEX i1 (c1), ADD CONSTRAINT fk1 FOREIGN KEY (c1) REFERENCES p(id), "
+        "MODIFY a bigint NOT NULL, ALGORITHM=COPY, LOCK=SHARED");
     f.before_after("alter table t drop foreign key fk1, drop index i1, drop column c1, modify a int");
     f.before_after("alter table t rename to t2, add c4 int, add index i4 (c4)");
 
@@ -316,7 +319,7 @@ TEST_CASE("probe: undecidable forms") {
              "CREATE VIEW v AS SELECT 1",
              "DROP VIEW v",
              "RENAME TABLE t TO tmp, u TO t, tmp TO u",
-             "RENAME TABLE t TO u",  // both exist
+             "RENAME TABLE t TO u",        // both exist
              "RENAME TABLE nope TO nada",  // neither exists
              "CREATE TABLE `unterminated (id int)",
              "/*!50100 CREATE TABLE x (id int) */",
@@ -324,7 +327,7 @@ TEST_CASE("probe: undecidable forms") {
         CHECK(f.probe(sql) == Effect::undecidable);
     }
     SECTION("DROP TABLE of several: some left") {
-        CHECK(f.probe("DROP TABLE t, gone") == Effect::undecidable);  // a re-run would fail on `gone`
+        CHECK(f.probe("DROP TABLE t, gone") == Effect::undecidable);            // a re-run would fail on `gone`
         CHECK(f.probe("DROP TABLE IF EXISTS t, gone") == Effect::not_applied);  // a re-run finishes it
     }
     SECTION("no current database") {
@@ -342,6 +345,7 @@ TEST_CASE("probe: names and case and sql_mode") {
         f.before_after("ALTER TABLE `we'ird\\name` ADD `it's\\` int, ADD INDEX `i'\\` (`Col``x`)");
         // Column names compare case-insensitively, as the server does.
         CHECK(f.probe("ALTER TABLE `we'ird\\name` ADD `COL``X` int") == Effect::applied);
+        CHECK(f.probe("ALTER TABLE `we'ird\\name` ADD `IT'S\\` int") == Effect::applied);  // hex literals too
         Sql sql(f.db.name());
         if (sql.scalar("select @@lower_case_table_names") == "0")  // table names are case-sensitive here
             CHECK(f.probe("CREATE TABLE `WE'IRD\\name` (id int)") == Effect::not_applied);

@@ -61,7 +61,7 @@ TEST_CASE("up applies a keyspace folder, records drizzle's rows, and is a no-op 
         CHECK(*rows[i][0] == source.migrations[i].hash);
         CHECK(*rows[i][1] == std::to_string(source.migrations[i].when));
     }
-    CHECK(sql.tables().size() == 29 + 1 + 1);  // schema + one reference table + the tracking table
+    CHECK(sql.tables().size() == 29 + 1 + 2);  // schema + one reference table + tracking and progress tables
 
     auto again = target.up();
     CHECK(again.migrations_applied == 0);

@@ -46,17 +46,19 @@ void check_covers(std::string_view sql) {
         REQUIRE(t.offset >= at);
         REQUIRE(t.offset + t.text.size() <= sql.size());
         REQUIRE(t.text.data() == sql.data() + t.offset);
-        for (std::size_t i = at; i < t.offset; ++i) REQUIRE(std::string_view(" \t\r\n\f\v").find(sql[i]) != std::string_view::npos);
+        for (std::size_t i = at; i < t.offset; ++i)
+            REQUIRE(std::string_view(" \t\r\n\f\v").find(sql[i]) != std::string_view::npos);
         at = t.offset + t.text.size();
     }
-    for (std::size_t i = at; i < sql.size(); ++i) REQUIRE(std::string_view(" \t\r\n\f\v").find(sql[i]) != std::string_view::npos);
+    for (std::size_t i = at; i < sql.size(); ++i)
+        REQUIRE(std::string_view(" \t\r\n\f\v").find(sql[i]) != std::string_view::npos);
 }
 
 }  // namespace
 
 TEST_CASE("tokenizer: words and keywords and punctuation") {
-    CHECK(brief("SELECT a,b FROM t1;") == std::vector<Brief>{{W, "SELECT"}, {W, "a"}, {P, ","}, {W, "b"}, {W, "FROM"},
-                                                             {W, "t1"}, {P, ";"}});
+    CHECK(brief("SELECT a,b FROM t1;") ==
+          std::vector<Brief>{{W, "SELECT"}, {W, "a"}, {P, ","}, {W, "b"}, {W, "FROM"}, {W, "t1"}, {P, ";"}});
     CHECK(brief("x$y _z café") == std::vector<Brief>{{W, "x$y"}, {W, "_z"}, {W, "café"}});
     auto t = tokenize("create Table");
     CHECK(keyword_is(t[0], "CREATE"));
@@ -69,12 +71,12 @@ TEST_CASE("tokenizer: words and keywords and punctuation") {
 
 TEST_CASE("tokenizer: multi-character operators are one token") {
     CHECK(brief("a<=>b<=c>=d<>e!=f:=g<<h>>i&&j||k->l->>m") ==
-          std::vector<Brief>{{W, "a"}, {P, "<=>"}, {W, "b"}, {P, "<="}, {W, "c"}, {P, ">="}, {W, "d"}, {P, "<>"},
-                             {W, "e"}, {P, "!="}, {W, "f"}, {P, ":="}, {W, "g"}, {P, "<<"}, {W, "h"}, {P, ">>"},
-                             {W, "i"}, {P, "&&"}, {W, "j"}, {P, "||"}, {W, "k"}, {P, "->"}, {W, "l"}, {P, "->>"},
-                             {W, "m"}});
-    CHECK(brief("(a=1)*@x?") == std::vector<Brief>{{P, "("}, {W, "a"}, {P, "="}, {N, "1"}, {P, ")"}, {P, "*"},
-                                                   {P, "@"}, {W, "x"}, {P, "?"}});
+          std::vector<Brief>{{W, "a"},  {P, "<=>"}, {W, "b"},   {P, "<="}, {W, "c"},  {P, ">="}, {W, "d"},
+                             {P, "<>"}, {W, "e"},   {P, "!="},  {W, "f"},  {P, ":="}, {W, "g"},  {P, "<<"},
+                             {W, "h"},  {P, ">>"},  {W, "i"},   {P, "&&"}, {W, "j"},  {P, "||"}, {W, "k"},
+                             {P, "->"}, {W, "l"},   {P, "->>"}, {W, "m"}});
+    CHECK(brief("(a=1)*@x?") ==
+          std::vector<Brief>{{P, "("}, {W, "a"}, {P, "="}, {N, "1"}, {P, ")"}, {P, "*"}, {P, "@"}, {W, "x"}, {P, "?"}});
     CHECK(brief("< =") == std::vector<Brief>{{P, "<"}, {P, "="}});
 }
 
@@ -107,9 +109,16 @@ TEST_CASE("tokenizer: single- and double-quoted strings") {
             CHECK(t.kind == S);
             CHECK(t.value == s.substr(1, s.size() - 2));
         }
-        CHECK(brief("INSERT INTO t VALUES ('a;b', \"it's -- not\");") ==
-              std::vector<Brief>{{W, "INSERT"}, {W, "INTO"}, {W, "t"}, {W, "VALUES"}, {P, "("}, {S, "'a;b'"}, {P, ","},
-                                 {S, "\"it's -- not\""}, {P, ")"}, {P, ";"}});
+        CHECK(brief("INSERT INTO t VALUES ('a;b', \"it's -- not\");") == std::vector<Brief>{{W, "INSERT"},
+                                                                                            {W, "INTO"},
+                                                                                            {W, "t"},
+                                                                                            {W, "VALUES"},
+                                                                                            {P, "("},
+                                                                                            {S, "'a;b'"},
+                                                                                            {P, ","},
+                                                                                            {S, "\"it's -- not\""},
+                                                                                            {P, ")"},
+                                                                                            {P, ";"}});
     }
     SECTION("adjacent strings stay separate tokens") {
         CHECK(brief("'a' 'b'") == std::vector<Brief>{{S, "'a'"}, {S, "'b'"}});
@@ -146,7 +155,8 @@ TEST_CASE("tokenizer: single- and double-quoted strings") {
 }
 
 TEST_CASE("tokenizer: numbers") {
-    for (std::string n : {"0", "12", "1.5", ".5", "1.", "1e10", "1E10", "1.5e-3", "1e+5", ".5e2", "0x1F", "0xff", "0b101"}) {
+    for (std::string n :
+         {"0", "12", "1.5", ".5", "1.", "1e10", "1E10", "1.5e-3", "1e+5", ".5e2", "0x1F", "0xff", "0b101"}) {
         INFO(n);
         auto t = only(n);
         CHECK(t.kind == N);
@@ -161,7 +171,8 @@ TEST_CASE("tokenizer: numbers") {
     CHECK(brief("1-2") == std::vector<Brief>{{N, "1"}, {P, "-"}, {N, "2"}});
     CHECK(brief("-5") == std::vector<Brief>{{P, "-"}, {N, "5"}});
     CHECK(brief("varchar(255)") == std::vector<Brief>{{W, "varchar"}, {P, "("}, {N, "255"}, {P, ")"}});
-    CHECK(brief("decimal(12,2)") == std::vector<Brief>{{W, "decimal"}, {P, "("}, {N, "12"}, {P, ","}, {N, "2"}, {P, ")"}});
+    CHECK(brief("decimal(12,2)") ==
+          std::vector<Brief>{{W, "decimal"}, {P, "("}, {N, "12"}, {P, ","}, {N, "2"}, {P, ")"}});
     SECTION("after a qualifying dot, digits start a name") {
         CHECK(brief("t.5") == std::vector<Brief>{{W, "t"}, {P, "."}, {W, "5"}});
         CHECK(brief("t.1e5") == std::vector<Brief>{{W, "t"}, {P, "."}, {W, "1e5"}});
@@ -187,9 +198,21 @@ TEST_CASE("tokenizer: comments") {
               std::vector<Brief>{{P, "-"}, {P, "->"}, {W, "statement"}, {P, "-"}, {W, "breakpoint"}});
         CHECK(significant("--> statement-breakpoint").size() == 5);
         CHECK(brief("CREATE INDEX `i` ON `t` (`a`);--> statement-breakpoint\nALTER") ==
-              std::vector<Brief>{{W, "CREATE"}, {W, "INDEX"}, {Q, "`i`"}, {W, "ON"}, {Q, "`t`"}, {P, "("}, {Q, "`a`"},
-                                 {P, ")"}, {P, ";"}, {P, "-"}, {P, "->"}, {W, "statement"}, {P, "-"},
-                                 {W, "breakpoint"}, {W, "ALTER"}});
+              std::vector<Brief>{{W, "CREATE"},
+                                 {W, "INDEX"},
+                                 {Q, "`i`"},
+                                 {W, "ON"},
+                                 {Q, "`t`"},
+                                 {P, "("},
+                                 {Q, "`a`"},
+                                 {P, ")"},
+                                 {P, ";"},
+                                 {P, "-"},
+                                 {P, "->"},
+                                 {W, "statement"},
+                                 {P, "-"},
+                                 {W, "breakpoint"},
+                                 {W, "ALTER"}});
     }
     SECTION("hash to the end of the line") {
         CHECK(brief("a # note -- /* x\nb") == std::vector<Brief>{{W, "a"}, {C, "# note -- /* x"}, {W, "b"}});
@@ -209,10 +232,10 @@ TEST_CASE("tokenizer: comments") {
         CHECK(t.value == " PARTITION BY HASH(id) ");
         CHECK(only("/*! STRAIGHT_JOIN */").value == " STRAIGHT_JOIN ");
         CHECK(only("/*!40101 SET @x=1*/").value == " SET @x=1");
-        CHECK(only("/*!100100 x */").value == " x ");   // MariaDB: six-digit versions
-        CHECK(only("/*M!100100 y */").kind == X);       // MariaDB-only executable comment
+        CHECK(only("/*!100100 x */").value == " x ");  // MariaDB: six-digit versions
+        CHECK(only("/*M!100100 y */").kind == X);      // MariaDB-only executable comment
         CHECK(only("/*M!100100 y */").value == " y ");
-        CHECK(only("/*!123 z */").value == "123 z ");    // not a version: content
+        CHECK(only("/*!123 z */").value == "123 z ");                               // not a version: content
         CHECK(only("/*!50100 COMMENT 'a */ b' */").value == " COMMENT 'a */ b' ");  // the server lexes the content
         CHECK(brief("/*M x */") == std::vector<Brief>{{C, "/*M x */"}});
         auto inner = tokenize(t.value);
@@ -310,9 +333,9 @@ TEST_CASE("tokenizer: never reads past the end of the view") {
         INFO(n);
         for (const auto& t : tokenize(view)) CHECK(t.offset + t.text.size() <= n);
     }
-    CHECK(tokenize(std::string_view(buffer.data(), 4)).back().kind == E);   // "'abc" without its quote
-    CHECK(tokenize(std::string_view(buffer.data(), 9)).back().kind == E);   // "... `id" without its backtick
-    auto dash = tokenize(std::string_view("a--b", 3));                        // "a--": "--" at the end is a comment
+    CHECK(tokenize(std::string_view(buffer.data(), 4)).back().kind == E);  // "'abc" without its quote
+    CHECK(tokenize(std::string_view(buffer.data(), 9)).back().kind == E);  // "... `id" without its backtick
+    auto dash = tokenize(std::string_view("a--b", 3));                     // "a--": "--" at the end is a comment
     CHECK(dash.back().kind == C);
 }
 

@@ -1,7 +1,6 @@
 #include "statement_probe.hpp"
 
 #include "../sql/tokenizer.hpp"
-#include "../tracking/tracking_table.hpp"
 
 #include <fmt/format.h>
 
@@ -50,8 +49,10 @@ std::vector<std::pair<std::size_t, std::size_t>> split_commas(const Tokens& t, s
     int depth = 0;
     std::size_t start = begin;
     for (std::size_t i = begin; i < end; ++i) {
-        if (is_punct(t[i], "(")) ++depth;
-        else if (is_punct(t[i], ")")) --depth;
+        if (is_punct(t[i], "("))
+            ++depth;
+        else if (is_punct(t[i], ")"))
+            --depth;
         else if (depth == 0 && is_punct(t[i], ",")) {
             out.emplace_back(start, i);
             start = i + 1;
@@ -91,7 +92,10 @@ public:
         const Token& first = (*t_)[i_];
         const Token& last = (*t_)[end_ - 1];
         std::string_view s(first.text.data(), last.text.data() + last.text.size() - first.text.data());
-        return s.size() > 60 ? std::string(s.substr(0, 57)) + "..." : std::string(s);
+        if (s.size() <= 60) return std::string(s);
+        std::size_t cut = 57;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
+        return std::string(s.substr(0, cut)) + "...";
     }
 
 private:
@@ -114,6 +118,20 @@ std::optional<Name> table_name(Cursor& c) {
     auto second = c.name();
     if (!second) return std::nullopt;
     return Name{*first, *second};
+}
+
+// A string literal for a name: tracking::sql_string_literal's form, except that text with a backslash
+// (which reads differently under NO_BACKSLASH_ESCAPES) goes as hex, with a character set introducer so
+// that it is text, compared in information_schema's collation like any other name.
+std::string literal(std::string_view text) {
+    if (text.find('\\') == std::string_view::npos && text.find('\0') == std::string_view::npos) {
+        std::string out = "'";
+        for (char ch : text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+        return out + "'";
+    }
+    std::string out = "_utf8mb4 X'";
+    for (unsigned char ch : text) out += fmt::format("{:02X}", ch);
+    return out + "'";
 }
 
 std::string quote(std::string_view name) {
@@ -155,7 +173,8 @@ struct Type {
 };
 
 bool is_integer_type(const Type& t) {
-    return t.name == "tinyint" || t.name == "smallint" || t.name == "mediumint" || t.name == "int" || t.name == "bigint";
+    return t.name == "tinyint" || t.name == "smallint" || t.name == "mediumint" || t.name == "int" ||
+           t.name == "bigint";
 }
 bool is_text_type(const Type& t) {
     for (auto n : {"char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set"})
@@ -169,7 +188,7 @@ std::string render(const Type& t) {
         out += "(";
         for (std::size_t i = 0; i < t.args.size(); ++i) {
             if (i) out += ",";
-            out += t.name == "enum" || t.name == "set" ? tracking::sql_string_literal(t.args[i]) : t.args[i];
+            out += t.name == "enum" || t.name == "set" ? literal(t.args[i]) : t.args[i];
         }
         out += ")";
     }
@@ -179,9 +198,9 @@ std::string render(const Type& t) {
 // MySQL's aliases and implied arguments; nullopt (with `why`) for types this probe does not compare.
 std::optional<Type> canonical(Type t, std::string& why) {
     static const std::pair<std::string_view, std::string_view> aliases[] = {
-        {"integer", "int"},     {"int1", "tinyint"}, {"int2", "smallint"}, {"int3", "mediumint"},
-        {"middleint", "mediumint"}, {"int4", "int"}, {"int8", "bigint"},   {"bool", "tinyint"},
-        {"boolean", "tinyint"}, {"dec", "decimal"},  {"numeric", "decimal"}, {"fixed", "decimal"},
+        {"integer", "int"},         {"int1", "tinyint"}, {"int2", "smallint"},   {"int3", "mediumint"},
+        {"middleint", "mediumint"}, {"int4", "int"},     {"int8", "bigint"},     {"bool", "tinyint"},
+        {"boolean", "tinyint"},     {"dec", "decimal"},  {"numeric", "decimal"}, {"fixed", "decimal"},
         {"real", "double"}};
     for (auto [from, to] : aliases)
         if (t.name == from) t.name = to;
@@ -198,16 +217,16 @@ std::optional<Type> canonical(Type t, std::string& why) {
     } else if (t.name == "enum" || t.name == "set") {
         for (auto& v : t.args) v.erase(v.find_last_not_of(' ') + 1);  // the server drops trailing spaces
     }
-    const bool ok = is_integer_type(t) || t.name == "year" || t.name == "date" || t.name == "json" ||
-                    (t.name == "decimal" && t.args.size() == 2) ||
-                    ((t.name == "double" || t.name == "float") && (n == 0 || n == 2)) ||
-                    ((t.name == "char" || t.name == "binary" || t.name == "bit" || t.name == "varchar" ||
-                      t.name == "varbinary") && t.args.size() == 1) ||
-                    ((t.name == "time" || t.name == "datetime" || t.name == "timestamp") && t.args.size() <= 1) ||
-                    ((t.name == "enum" || t.name == "set") && n > 0) ||
-                    (n == 0 && (t.name == "tinytext" || t.name == "text" || t.name == "mediumtext" ||
-                                t.name == "longtext" || t.name == "tinyblob" || t.name == "blob" ||
-                                t.name == "mediumblob" || t.name == "longblob"));
+    const bool ok =
+        is_integer_type(t) || t.name == "year" || t.name == "date" || t.name == "json" ||
+        (t.name == "decimal" && t.args.size() == 2) ||
+        ((t.name == "double" || t.name == "float") && (n == 0 || n == 2)) ||
+        ((t.name == "char" || t.name == "binary" || t.name == "bit" || t.name == "varchar" || t.name == "varbinary") &&
+         t.args.size() == 1) ||
+        ((t.name == "time" || t.name == "datetime" || t.name == "timestamp") && t.args.size() <= 1) ||
+        ((t.name == "enum" || t.name == "set") && n > 0) ||
+        (n == 0 && (t.name == "tinytext" || t.name == "text" || t.name == "mediumtext" || t.name == "longtext" ||
+                    t.name == "tinyblob" || t.name == "blob" || t.name == "mediumblob" || t.name == "longblob"));
     if (!ok) {
         why = fmt::format("type {} is not compared", render(t));
         return std::nullopt;
@@ -242,8 +261,10 @@ std::optional<Type> parse_type(Cursor& c, std::string& why) {
         }
     }
     for (;;) {
-        if (c.accept("UNSIGNED")) t.is_unsigned = true;
-        else if (!c.accept("SIGNED")) break;
+        if (c.accept("UNSIGNED"))
+            t.is_unsigned = true;
+        else if (!c.accept("SIGNED"))
+            break;
     }
     return canonical(std::move(t), why);
 }
@@ -307,8 +328,10 @@ std::optional<ColumnDef> parse_definition(Cursor& c, std::string& why) {
     if (!type) return std::nullopt;
     d.type = std::move(*type);
     while (!c.done()) {
-        if (c.accept_all({"NOT", "NULL"})) d.nullable = false;
-        else if (c.accept("NULL")) d.nullable = true;
+        if (c.accept_all({"NOT", "NULL"}))
+            d.nullable = false;
+        else if (c.accept("NULL"))
+            d.nullable = true;
         else if (c.accept("DEFAULT")) {
             if (!parse_default(c, d, why)) return std::nullopt;
         } else {
@@ -329,8 +352,8 @@ struct DefinitionCheck {
 struct Clause {
     std::vector<Expect> expect;  // all hold → applied; none → not applied; some → see below
     std::optional<DefinitionCheck> definition;
-    std::string undecidable;     // non-empty: cannot be decided, and why
-    bool neutral = false;        // ALGORITHM=, LOCK=: nothing to observe
+    std::string undecidable;                  // non-empty: cannot be decided, and why
+    bool neutral = false;                     // ALGORITHM=, LOCK=: nothing to observe
     bool leftovers_mean_not_applied = false;  // DROP TABLE IF EXISTS: a re-run finishes the job
     bool renames_subject = false;             // ALTER TABLE a RENAME TO b
     bool idempotent = false;                  // re-running it cannot change the outcome
@@ -378,8 +401,8 @@ bool starts_column(const Cursor& c) {
     if (!t) return false;
     if (t->kind == TokenKind::quoted_identifier || is_punct(*t, "(")) return true;
     if (t->kind != TokenKind::word) return false;
-    if (is_word_in(*t, {"INDEX", "KEY", "UNIQUE", "PRIMARY", "FOREIGN", "FULLTEXT", "SPATIAL", "CONSTRAINT",
-                        "CHECK", "PARTITION", "IF"}))
+    if (is_word_in(*t, {"INDEX", "KEY", "UNIQUE", "PRIMARY", "FOREIGN", "FULLTEXT", "SPATIAL", "CONSTRAINT", "CHECK",
+                        "PARTITION", "IF"}))
         return false;
     return !(c.is("PERIOD") && c.is("FOR", 1)) && !(c.is("SYSTEM") && c.is("VERSIONING", 1));
 }
@@ -394,8 +417,10 @@ Clause parse_add_columns(const Tokens& t, const Name& table, bool idempotent, st
     int depth = 0;
     std::size_t close = open;
     for (; close < t.size(); ++close) {
-        if (is_punct(t[close], "(")) ++depth;
-        else if (is_punct(t[close], ")") && --depth == 0) break;
+        if (is_punct(t[close], "("))
+            ++depth;
+        else if (is_punct(t[close], ")") && --depth == 0)
+            break;
     }
     Clause r;
     r.idempotent = idempotent;
@@ -455,10 +480,14 @@ Clause parse_add(Cursor& c, const Tokens& t, const Name& table) {
 Clause parse_drop(Cursor& c, const Name& table) {
     if (c.accept_all({"PRIMARY", "KEY"})) return expecting(Object::index, table, "PRIMARY", false);
     Object object = Object::column;
-    if (c.accept("INDEX") || c.accept("KEY")) object = Object::index;
-    else if (c.accept_all({"FOREIGN", "KEY"})) object = Object::foreign_key;
-    else if (c.accept("CONSTRAINT") || c.accept("CHECK")) object = Object::constraint;
-    else if (!c.accept("COLUMN") && !starts_column(c) && !c.is("IF")) return undecided("DROP " + c.rest_text() + " is not probed");
+    if (c.accept("INDEX") || c.accept("KEY"))
+        object = Object::index;
+    else if (c.accept_all({"FOREIGN", "KEY"}))
+        object = Object::foreign_key;
+    else if (c.accept("CONSTRAINT") || c.accept("CHECK"))
+        object = Object::constraint;
+    else if (!c.accept("COLUMN") && !starts_column(c) && !c.is("IF"))
+        return undecided("DROP " + c.rest_text() + " is not probed");
     const bool if_exists = c.accept_all({"IF", "EXISTS"});
     auto name = c.name();
     if (object == Object::column && !c.accept("RESTRICT")) c.accept("CASCADE");
@@ -506,8 +535,10 @@ Clause parse_alter_clause(Cursor c, const Tokens& t, const Name& table, Parsed& 
     }
     if (c.accept("RENAME")) {
         Object object = Object::table;
-        if (c.accept("COLUMN")) object = Object::column;
-        else if (c.accept("INDEX") || c.accept("KEY")) object = Object::index;
+        if (c.accept("COLUMN"))
+            object = Object::column;
+        else if (c.accept("INDEX") || c.accept("KEY"))
+            object = Object::index;
         if (object != Object::table) {
             auto from = c.name();
             auto to = c.accept("TO") ? c.name() : std::nullopt;
@@ -619,9 +650,9 @@ Parsed parse_drop_statement(Cursor& c) {
         const bool if_exists = c.accept_all({"IF", "EXISTS"});
         auto index = c.name();
         auto table = c.accept("ON") ? table_name(c) : std::nullopt;
-        while ((c.accept("ALGORITHM") || c.accept("LOCK")) && (c.accept_punct("="), c.name())) {
-        }
-        if (!index || !table || !c.done()) return not_probed("DROP INDEX " + c.rest_text() + " is not probed", if_exists);
+        while ((c.accept("ALGORITHM") || c.accept("LOCK")) && (c.accept_punct("="), c.name())) {}
+        if (!index || !table || !c.done())
+            return not_probed("DROP INDEX " + c.rest_text() + " is not probed", if_exists);
         Parsed p;
         p.subject = *table;
         p.clauses.push_back(expecting(Object::index, *table, *index, false, if_exists));
@@ -684,15 +715,19 @@ StatementClass classify_tokens(const Tokens& t, std::size_t i) {
     const Token& first = t[i];
     if (is_word_in(first, {"INSERT", "UPDATE", "DELETE", "REPLACE"})) return StatementClass::dml;
     if (is_word_in(first, {"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"})) return StatementClass::ddl;
-    const bool set_statement = sql::keyword_is(first, "SET") && i + 1 < t.size() && sql::keyword_is(t[i + 1], "STATEMENT");
+    const bool set_statement =
+        sql::keyword_is(first, "SET") && i + 1 < t.size() && sql::keyword_is(t[i + 1], "STATEMENT");
     if (set_statement || sql::keyword_is(first, "WITH")) {
         // MariaDB's SET STATEMENT x=1 FOR <statement>, and WITH cte AS (…) <statement>: the
         // statement after the prefix decides.
         int depth = 0;
         for (std::size_t j = i + 1; j < t.size(); ++j) {
-            if (is_punct(t[j], "(")) ++depth;
-            else if (is_punct(t[j], ")")) --depth;
-            else if (depth == 0 && set_statement && sql::keyword_is(t[j], "FOR")) return classify_tokens(t, j + 1);
+            if (is_punct(t[j], "("))
+                ++depth;
+            else if (is_punct(t[j], ")"))
+                --depth;
+            else if (depth == 0 && set_statement && sql::keyword_is(t[j], "FOR"))
+                return classify_tokens(t, j + 1);
             else if (depth == 0 && !set_statement &&
                      is_word_in(t[j], {"SELECT", "UPDATE", "DELETE", "INSERT", "REPLACE", "TABLE", "VALUES"}))
                 return classify_tokens(t, j);
@@ -715,12 +750,13 @@ struct Session {
     bool exact_table_names = true;  // lower_case_table_names = 0
     bool mariadb = false;
     bool explicit_timestamps = true;
-    sql::Options options;           // from sql_mode: how the server reads the statement
+    sql::Options options;  // from sql_mode: how the server reads the statement
 };
 
 Session read_session(connect::Connection& conn) {
-    auto rows = conn.query("select database(), @@lower_case_table_names, @@session.sql_mode, version(), "
-                           "@@explicit_defaults_for_timestamp");
+    auto rows = conn.query(
+        "select database(), @@lower_case_table_names, @@session.sql_mode, version(), "
+        "@@explicit_defaults_for_timestamp");
     Session s;
     if (rows.empty() || rows[0].size() < 5) return s;
     const auto& r = rows[0];
@@ -732,16 +768,6 @@ Session read_session(connect::Connection& conn) {
     s.mariadb = r[3].value_or("").find("MariaDB") != std::string::npos;
     s.explicit_timestamps = r[4].value_or("1") != "0";
     return s;
-}
-
-// A string literal for a name; a backslash reads differently under NO_BACKSLASH_ESCAPES, so names with
-// one go as hex, which reads the same in every sql_mode.
-std::string literal(std::string_view text) {
-    if (text.find('\\') == std::string_view::npos && text.find('\0') == std::string_view::npos)
-        return tracking::sql_string_literal(text);
-    std::string out = "_utf8mb4 X'";
-    for (unsigned char ch : text) out += fmt::format("{:02X}", ch);
-    return out + "'";
 }
 
 enum class Verdict { holds, fails, unknown };
@@ -757,21 +783,29 @@ public:
     const Session& session() const { return s_; }
 
     bool exists(Object object, const Name& table, const std::string& name) {
-        const std::string where = fmt::format("table_schema = {} and table_name = {}", schema(table), literal(table.name));
+        const std::string where =
+            fmt::format("table_schema = {} and table_name = {}", schema(table), literal(table.name));
         switch (object) {
             case Object::table:
                 return any_row(fmt::format("select table_name from information_schema.tables where {} and "
-                                           "table_type in ('BASE TABLE', 'SYSTEM VERSIONED')", where), table);
+                                           "table_type in ('BASE TABLE', 'SYSTEM VERSIONED')",
+                                           where),
+                               table);
             case Object::column:
                 return any_row(fmt::format("select table_name from information_schema.columns where {} and "
-                                           "column_name = {}", where, literal(name)), table);
+                                           "column_name = {}",
+                                           where, literal(name)),
+                               table);
             case Object::index:
                 return any_row(fmt::format("select table_name from information_schema.statistics where {} and "
-                                           "index_name = {}", where, literal(name)), table);
+                                           "index_name = {}",
+                                           where, literal(name)),
+                               table);
             case Object::foreign_key:
             case Object::constraint:
                 return any_row(fmt::format("select table_name from information_schema.table_constraints where {} and "
-                                           "constraint_name = {}{}", where, literal(name),
+                                           "constraint_name = {}{}",
+                                           where, literal(name),
                                            object == Object::foreign_key ? " and constraint_type = 'FOREIGN KEY'" : ""),
                                table);
         }
@@ -814,7 +848,8 @@ Finding Catalog::check(const DefinitionCheck& d) {
         "t.table_name = {1} and t.table_name = c.table_name "
         "where c.table_schema = {0} and c.table_name = {1} and c.column_name = {2}",
         schema_lit, table_lit, literal(d.column)));
-    std::erase_if(rows, [&](const connect::Row& r) { return r.size() < 9 || (s_.exact_table_names && r[0] != d.table.name); });
+    std::erase_if(
+        rows, [&](const connect::Row& r) { return r.size() < 9 || (s_.exact_table_names && r[0] != d.table.name); });
     if (rows.empty()) return {Verdict::unknown, "column " + column + " does not exist"};
     const auto& r = rows[0];
     const ColumnDef& def = d.def;
@@ -833,7 +868,8 @@ Finding Catalog::check(const DefinitionCheck& d) {
 
     const bool primary = r[8] == "1";
     if (!def.nullable && def.type.name == "timestamp" && !s_.explicit_timestamps)
-        return {Verdict::unknown, "with explicit_defaults_for_timestamp off, the server picks the NULL-ness of " + column};
+        return {Verdict::unknown,
+                "with explicit_defaults_for_timestamp off, the server picks the NULL-ness of " + column};
     const bool nullable = def.nullable.value_or(!primary);  // primary key columns are NOT NULL
     if ((r[2] == "YES") != nullable)
         return {Verdict::fails, column + (nullable ? " is NOT NULL" : " allows NULL") + ", the statement changes that"};
@@ -849,7 +885,8 @@ Finding Catalog::check(const DefinitionCheck& d) {
             same_default = !actual_default || (s_.mariadb && nullable && *actual_default == "NULL");
             break;
         case ColumnDef::Default::string: {
-            if (!is_text_type(def.type)) return {Verdict::unknown, "a string DEFAULT on " + render(def.type) + " is not compared"};
+            if (!is_text_type(def.type))
+                return {Verdict::unknown, "a string DEFAULT on " + render(def.type) + " is not compared"};
             if (!actual_default) break;
             if (!s_.mariadb) {  // MySQL shows the value, MariaDB a literal
                 same_default = *actual_default == def.default_value;
@@ -860,19 +897,20 @@ Finding Catalog::check(const DefinitionCheck& d) {
             break;
         }
         case ColumnDef::Default::integer:
-            if (!is_integer_type(def.type)) return {Verdict::unknown, "a numeric DEFAULT on " + render(def.type) + " is not compared"};
+            if (!is_integer_type(def.type))
+                return {Verdict::unknown, "a numeric DEFAULT on " + render(def.type) + " is not compared"};
             same_default = actual_default && canonical_integer(*actual_default) == def.default_value;
             break;
     }
     if (!same_default)
-        return {Verdict::fails, column + " has DEFAULT " + actual_default.value_or("(none)") + ", the statement changes it"};
-    if (!r[5].value_or("").empty())
-        return {Verdict::fails, column + " has " + *r[5] + ", which the statement removes"};
+        return {Verdict::fails,
+                column + " has DEFAULT " + actual_default.value_or("(none)") + ", the statement changes it"};
+    if (!r[5].value_or("").empty()) return {Verdict::fails, column + " has " + *r[5] + ", which the statement removes"};
     if (!r[6].value_or("").empty()) return {Verdict::fails, column + " has a comment, which the statement removes"};
     // Without CHARACTER SET / COLLATE a MODIFY gives text columns the table's default collation.
     if (is_text_type(def.type) && r[4] != r[7])
-        return {Verdict::fails, column + " has collation " + r[4].value_or("NULL") + ", not the table's " +
-                                    r[7].value_or("NULL")};
+        return {Verdict::fails,
+                column + " has collation " + r[4].value_or("NULL") + ", not the table's " + r[7].value_or("NULL")};
     return {Verdict::holds, column + " matches the definition"};
 }
 

@@ -14,8 +14,8 @@ bool is_word_char(unsigned char c) { return is_alpha(c) || is_digit(c) || c == '
 unsigned char upper(unsigned char c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
 
 // Longest first, so "<=>" wins over "<=" and "->>" over "->".
-constexpr std::array<std::string_view, 12> multi_char_operators = {"<=>", "->>", "<=", ">=", "<>", "!=",
-                                                                   ":=",  "<<",  ">>", "&&", "||", "->"};
+constexpr std::array<std::string_view, 12> multi_char_operators = {
+    "<=>", "->>", "<=", ">=", "<>", "!=", ":=", "<<", ">>", "&&", "||", "->"};
 
 // MySQL's escapes in string literals; \% and \_ keep their backslash (they are LIKE escapes).
 void append_escaped(std::string& out, char c) {
@@ -63,7 +63,8 @@ private:
         const unsigned char c = at(p), c1 = at(p + 1);
         if (c == '#') return line_comment(p);
         // MySQL needs whitespace or a control char (or the end) after "--": "--x" and "-->" are operators.
-        if (c == '-' && c1 == '-' && (p + 2 >= s_.size() || is_space(at(p + 2)) || at(p + 2) < 0x20 || at(p + 2) == 0x7f))
+        if (c == '-' && c1 == '-' &&
+            (p + 2 >= s_.size() || is_space(at(p + 2)) || at(p + 2) < 0x20 || at(p + 2) == 0x7f))
             return line_comment(p);
         if (c == '/' && c1 == '*') return block_comment(p);
         if (c == '`') return quoted(p, p, '`', TokenKind::quoted_identifier, false);
@@ -148,7 +149,7 @@ private:
         Quoted r = scan_quoted(open, q, escapes);
         if (!r.closed)
             return error(start, q == '`' || kind == TokenKind::quoted_identifier ? "unterminated quoted identifier"
-                                                                               : "unterminated string");
+                                                                                 : "unterminated string");
         emit(kind, start, r.end, std::move(r.value));
         return true;
     }
