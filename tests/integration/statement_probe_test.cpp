@@ -276,6 +276,7 @@ TEST_CASE("probe: ALTER TABLE with several clauses") {
         f.run("alter table t2 add c2 int");
         CHECK(f.probe("ALTER TABLE t2 ADD c2 int, ADD INDEX i2 (c2)") == Effect::undecidable);
         CHECK(f.probe("ALTER TABLE t2 ADD c4 int, ADD c7 int") == Effect::undecidable);
+        CHECK(f.probe("ALTER TABLE t2 DROP INDEX i4, ADD INDEX i4 (c4, a)") == Effect::undecidable);  // redefinition
         CHECK(f.probe("ALTER TABLE t2 DROP COLUMN c4, DROP COLUMN c8") == Effect::undecidable);
     }
     SECTION("a clause that cannot be decided makes the statement undecidable") {

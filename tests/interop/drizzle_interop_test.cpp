@@ -31,7 +31,8 @@ void libmigrate_up(const std::string& url, const fs::path& dir) {
 }
 
 // Everything drizzle or a user could observe: tracking rows with ids, SHOW CREATE TABLE of every table
-// (AUTO_INCREMENT counters included), and every row of every other table.
+// (AUTO_INCREMENT counters included), and every row of every other table. libmigrate's own side tables
+// (<tracking>_progress, <tracking>_lock) are not part of the contract.
 struct DatabaseState {
     Rows tracking;
     std::map<std::string, std::string> schema;
@@ -43,7 +44,8 @@ DatabaseState state_of(const ScratchDatabase& db) {
     auto sql = db.connect();
     DatabaseState s;
     s.tracking = sql.rows("select id, hash, created_at from __drizzle_migrations order by id");
-    for (const auto& t : sql.tables()) s.schema[t] = *sql.rows("show create table `" + t + "`")[0][1];
+    for (const auto& t : sql.tables())
+        if (!t.starts_with("__drizzle_migrations_")) s.schema[t] = *sql.rows("show create table `" + t + "`")[0][1];
     s.data = sql.data();
     return s;
 }

@@ -43,7 +43,8 @@ struct ProbeResult {
 //     FOREIGN KEY f | CONSTRAINT c | CHECK c; ALGORITHM=… and LOCK=… say nothing either way.
 // Undecidable: any other clause or statement (table options, partitioning, ALTER COLUMN, unnamed
 // indexes/foreign keys/checks, CREATE OR REPLACE, temporary tables, CREATE … SELECT, chained renames,
-// MODIFY definitions with attributes not compared, a missing table), and every non-DDL statement.
+// MODIFY definitions with attributes not compared, a missing table, clauses that disagree — as when one
+// ALTER drops and re-adds the same name), and every non-DDL statement.
 ProbeResult probe_statement(connect::Connection& conn, std::string_view sql);
 
 // True when running `sql` again cannot change the outcome, whether or not it ran: harmless statements,
