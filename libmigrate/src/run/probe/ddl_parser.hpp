@@ -1,0 +1,77 @@
+// From statement text to what it claims about the schema: one statement's tokens, the Parsed/Clause
+// model of a DDL statement (what must be present or absent once it has taken effect, whether a re-run is
+// harmless), and classifying a statement as DDL, DML, harmless or unknown. Pure: no server. Internal.
+#pragma once
+
+#include "column_definition.hpp"
+#include "tokens.hpp"
+
+#include "../statement_probe.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migrate::run::probe {
+
+// The tokens of the one statement in `text`, trailing semicolons dropped; nullopt when the text holds
+// more than one statement or does not tokenize.
+std::optional<Tokens> one_statement(std::string_view text, const sql::Options& options);
+
+// ───── What a statement claims about the schema ─────
+
+struct Name {
+    std::string schema;  // empty: the current database
+    std::string name;
+    bool operator==(const Name&) const = default;
+};
+
+std::string quote(const Name& n);
+
+enum class Object { table, column, index, foreign_key, constraint };
+
+// "<object> is present" (or absent) once the statement has taken effect.
+struct Expect {
+    Object object;
+    Name table;
+    std::string name;  // unused for Object::table
+    bool present;
+};
+
+// MODIFY c … / CHANGE c c …: the column must match the definition.
+struct DefinitionCheck {
+    Name table;
+    std::string column;
+    ColumnDef def;
+};
+
+// One clause of an ALTER TABLE, or a whole simpler statement.
+struct Clause {
+    std::vector<Expect> expect;  // all hold → applied; none → not applied; some → see below
+    std::optional<DefinitionCheck> definition;
+    std::string undecidable;                  // non-empty: cannot be decided, and why
+    bool neutral = false;                     // ALGORITHM=, LOCK=: nothing to observe
+    bool leftovers_mean_not_applied = false;  // DROP TABLE IF EXISTS: a re-run finishes the job
+    bool renames_subject = false;             // ALTER TABLE a RENAME TO b
+    bool idempotent = false;                  // re-running it cannot change the outcome
+};
+
+struct Parsed {
+    std::vector<Clause> clauses;
+    std::string undecidable;
+    std::optional<Name> subject;     // the table the clauses act on: it must exist
+    std::optional<Name> renamed_to;  // ALTER TABLE subject RENAME TO …
+    bool safe_to_retry = false;
+};
+
+// A DDL statement's tokens (as one_statement gives them) → its clauses.
+Parsed parse_ddl(const Tokens& t);
+
+// ───── Classifying ─────
+
+// The class of the statement starting at token `i`.
+StatementClass classify_tokens(const Tokens& t, std::size_t i);
+
+}  // namespace migrate::run::probe
