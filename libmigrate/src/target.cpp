@@ -84,8 +84,9 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
         }
     }
     auto lock = impl_->lock(on_event, options.cancel);
-    // Under the lock, read again: another replica may have applied everything while we waited.
-    conn->execute(impl_->table.create_statement());
+    // Under the lock, read again: another replica may have applied everything while we waited. The table
+    // is created only when missing: a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
+    if (!impl_->table.inspect(*conn).exists) conn->execute(impl_->table.create_statement());
     Plan plan = impl_->read_plan(*conn, shape);
     validate_plan(plan, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing});
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, on_event, options.cancel};

@@ -1,7 +1,8 @@
-// The shared driver suite: what the core needs from any driver, checked against the real server.
-// Each transport contributes a URL; the http driver joins when it exists.
+// The shared driver suite: what the core needs from any driver, checked against the real server —
+// directly over TCP (mysql2-like) and over HTTP through tools/psdb-gateway (http-planetscale).
 #include "connect/connection.hpp"
 
+#include "gateway.hpp"
 #include "test_server.hpp"
 
 #include <migrate/connection_url.hpp>
@@ -14,9 +15,6 @@ using migrate::connect::Connection;
 
 namespace {
 
-std::vector<std::string> transports_under_test(const std::string& database) {
-    return {database_url(database)};  // tcp (mysql2-like)
-}
 
 migrate::error error_of(const std::function<void()>& f) {
     try {
@@ -32,7 +30,8 @@ migrate::error error_of(const std::function<void()>& f) {
 
 TEST_CASE("driver suite") {
     ScratchDatabase db("drivers");
-    for (const auto& url_text : transports_under_test(db.name())) {
+    Gateway gateway({"--mysql-database", db.name()});
+    for (const auto& url_text : {database_url(db.name()), gateway.url(db.name())}) {
         auto url = migrate::parse_connection_url(url_text);
         DYNAMIC_SECTION("transport " << migrate::to_string(url.transport)) {
             auto conn = Connection::open(url);

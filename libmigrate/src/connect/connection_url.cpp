@@ -222,6 +222,7 @@ ConnectionUrl parse_connection_url(std::string_view text) {
     // TLS verification is on unless asked otherwise; traffic that never leaves the machine (loopback,
     // unix socket) and explicit http:// default to no TLS.
     if (tls) u.tls = *tls;
+    else if (u.scheme == "https") u.tls = TlsMode::verify_identity;
     else if (!u.socket.empty() || is_loopback(u.host) || u.scheme == "http") u.tls = TlsMode::disabled;
     else u.tls = TlsMode::verify_identity;
     if (u.scheme == "http" && u.tls != TlsMode::disabled) fail("http:// is plaintext; use https:// for TLS");

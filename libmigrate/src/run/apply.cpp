@@ -93,7 +93,7 @@ public:
         const std::size_t total = entries.size();
         emit(ctx_.on_event, {.kind = Event::Kind::run_started, .migrations_total = total});
         if (total > 0) {
-            ctx_.conn.execute(ctx_.progress.create_statement());
+            if (!ctx_.progress.exists(ctx_.conn)) ctx_.conn.execute(ctx_.progress.create_statement());
             connection_id_ = std::stoull(ctx_.conn.query("select connection_id()")[0][0].value_or("0"));
         }
         std::size_t number = 0;

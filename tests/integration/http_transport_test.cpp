@@ -1,0 +1,146 @@
+// The HTTP transport end to end: libmigrate's http-planetscale driver through tools/psdb-gateway.
+#include "fixtures.hpp"
+#include "gateway.hpp"
+#include "process.hpp"
+#include "temp_dir.hpp"
+#include "test_server.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace testing;
+
+namespace {
+
+// What must be equal whichever transport applied the folder.
+struct Applied {
+    Rows tracking;
+    std::map<std::string, std::string> schema;
+    std::map<std::string, Rows> data;
+    bool operator==(const Applied&) const = default;
+};
+
+Applied applied(const ScratchDatabase& db) {
+    auto sql = db.connect();
+    Applied a;
+    a.tracking = sql.rows("select id, hash, created_at from __drizzle_migrations order by id");
+    for (const auto& t : sql.tables())
+        if (!t.starts_with("__drizzle_migrations_")) a.schema[t] = *sql.rows("show create table `" + t + "`")[0][1];
+    a.data = sql.data();
+    return a;
+}
+
+}  // namespace
+
+TEST_CASE("http: the monolith over HTTP ends exactly like over TCP") {
+    const auto dir = corpus_folder("monolith").string();
+    ScratchDatabase over_tcp("http_ref"), over_http("http_mono");
+    REQUIRE(run_cli({"up", "--url", over_tcp.url(), "--dir", dir}).exit_code == 0);
+    Gateway gw({"--mysql-database", over_http.name()});
+    auto r = run_cli({"up", "--url", gw.url(over_http.name()), "--dir", dir});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("applied 220 migrations"));
+    CHECK(applied(over_http) == applied(over_tcp));
+
+    auto status = run_cli({"status", "--url", gw.url(over_http.name()), "--dir", dir});
+    CHECK(status.exit_code == 0);
+    CHECK_THAT(status.out, Catch::Contains("transport  http, driver http-planetscale"));
+    CHECK_THAT(status.out, Catch::Contains("applied 220, pending 0"));
+    CHECK_THAT(status.out, !Catch::Contains("migrate-local-pw"));
+}
+
+TEST_CASE("http: drizzle's planetscale-serverless migrator and libmigrate take turns through the gateway") {
+    const auto folder = corpus_folder("oi_claims");
+    const std::size_t total = journal_size(folder), half = total / 2;
+    TempDir tmp;
+    copy_folder_prefix(folder, tmp.path() / "first-half", half);
+    ScratchDatabase reference("http_turn_ref");
+    REQUIRE(run_cli({"up", "--url", reference.url(), "--dir", folder.string()}).exit_code == 0);
+    auto drizzle_http = [](const std::string& url, const std::filesystem::path& dir) {
+        auto r = run_node("drizzle-migrate-http.mjs", {"--url", url, "--dir", dir.string()});
+        INFO(r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+    };
+
+    SECTION("drizzle first half, libmigrate the rest, then drizzle has nothing to do") {
+        ScratchDatabase db("http_turn_b");
+        Gateway gw({"--mysql-database", db.name()});
+        drizzle_http(gw.url(""), tmp.path() / "first-half");
+        REQUIRE(db.connect().tracking_rows().size() == half);
+        REQUIRE(run_cli({"up", "--url", gw.url(db.name()), "--dir", folder.string()}).exit_code == 0);
+        const auto after_us = applied(db);
+        CHECK(after_us == applied(reference));
+        drizzle_http(gw.url(""), folder);
+        CHECK(applied(db) == after_us);
+    }
+    SECTION("libmigrate first half, drizzle the rest") {
+        ScratchDatabase db("http_turn_c");
+        Gateway gw({"--mysql-database", db.name()});
+        REQUIRE(run_cli({"up", "--url", gw.url(db.name()), "--dir", (tmp.path() / "first-half").string()}).exit_code == 0);
+        drizzle_http(gw.url(""), folder);
+        CHECK(applied(db) == applied(reference));
+    }
+}
+
+TEST_CASE("http: the lock works over HTTP sessions") {
+    ScratchDatabase db("http_lock");
+    TempDir tmp;
+    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}});
+    Gateway gw({"--mysql-database", db.name()});
+    Sql holder;
+    REQUIRE(holder.scalar("select get_lock('libmigrate:" + db.name() + ".__drizzle_migrations', 0)") == "1");
+    auto r = run_cli({"up", "--url", gw.url(db.name()), "--dir", tmp.path().string(), "--lock-timeout", "1"});
+    CHECK(r.exit_code == 6);
+    CHECK_THAT(r.err, Catch::Contains("held by connection"));
+    holder.exec("do release_all_locks()");
+    CHECK(run_cli({"up", "--url", gw.url(db.name()), "--dir", tmp.path().string()}).exit_code == 0);
+    // Released over HTTP too.
+    CHECK(holder.scalar("select is_free_lock('libmigrate:" + db.name() + ".__drizzle_migrations')") == "1");
+}
+
+TEST_CASE("http: 8 simultaneous starts over HTTP apply a keyspace exactly once") {
+    const auto dir = corpus_folder("oi_policies").string();
+    ScratchDatabase db("http_conc");
+    Gateway gw({"--mysql-database", db.name()});
+    std::vector<std::unique_ptr<RunningProcess>> running;
+    for (int i = 0; i < 8; ++i)
+        running.push_back(std::make_unique<RunningProcess>(cli_argv({"up", "--url", gw.url(db.name()), "--dir", dir}),
+                                                           std::map<std::string, std::string>{{"DATABASE_URL", ""}}));
+    int applied_all = 0;
+    for (auto& p : running) {
+        auto r = p->wait();
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        if (r.out.find("applied 34 migrations") != std::string::npos) ++applied_all;
+    }
+    CHECK(applied_all == 1);
+    CHECK(db.connect().tracking_rows().size() == 34);
+}
+
+TEST_CASE("http: a safe-migrations branch refuses direct DDL and nothing is recorded") {
+    ScratchDatabase db("http_safe");
+    TempDir tmp;
+    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}});
+    REQUIRE(run_cli({"up", "--url", db.url(), "--dir", tmp.path().string()}).exit_code == 0);  // via a deploy, say
+    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}, {"0001_b", "CREATE TABLE `b` (`id` int);"}});
+    Gateway gw({"--mysql-database", db.name(), "--safe-migrations"});
+    auto r = run_cli({"up", "--url", gw.url(db.name()), "--dir", tmp.path().string()});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("direct DDL is disabled") && Catch::Contains("errno 1105"));
+    CHECK(db.connect().tracking_rows().size() == 1);
+    CHECK(db.connect().scalar("select count(*) from information_schema.tables where table_schema = database() "
+                              "and table_name = 'b'") == "0");
+}
+
+TEST_CASE("http: wrong credentials and an unreachable gateway fail at connect, without secrets") {
+    ScratchDatabase db("http_bad");
+    TempDir tmp;
+    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}});
+    Gateway gw({"--mysql-database", db.name()});
+    std::string url = gw.url(db.name());
+    std::string bad = url.replace(url.find("migrate-local-pw"), 16, "Wr0ng-S3cret");
+    auto r = run_cli({"up", "--url", bad, "--dir", tmp.path().string()});
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err + r.out, !Catch::Contains("Wr0ng-S3cret"));
+    CHECK(db.connect().tables().empty());
+}

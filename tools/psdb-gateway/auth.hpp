@@ -1,0 +1,16 @@
+// HTTP Basic credentials, parsed as psdb's ParseWithSecret does (reference planetscale-http.md §2.2).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace gateway {
+
+enum class AuthCheck { ok, missing, malformed, denied };
+
+// `header` is the Authorization header ("" when absent). Scheme exactly "Basic", standard padded
+// base64, split at the first ':', username ≥ 1 byte, password non-empty; then compared with the
+// configured credentials in constant time.
+AuthCheck check_basic_auth(std::string_view header, const std::string& user, const std::string& password);
+
+}  // namespace gateway

@@ -1,0 +1,92 @@
+// psdb-gateway: the PlanetScale HTTP API (psdb.v1alpha1.Database over Connect JSON) in front of a
+// MySQL/MariaDB server, for local development and tests. See README.md.
+#include "config.hpp"
+#include "server.hpp"
+
+#include <CLI/CLI.hpp>
+#include <mysql.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <pthread.h>
+#include <thread>
+
+int main(int argc, char** argv) {
+    gateway::Config c;
+    CLI::App app{"psdb-gateway: PlanetScale's HTTP database API over a MySQL/MariaDB server"};
+    app.add_option("--listen", c.listen, "address to listen on")->capture_default_str();
+    app.add_option("--port", c.port, "port to listen on; 0 picks a free one")->capture_default_str()->check(CLI::Range(0, 65535));
+    app.add_option("--mysql-host", c.mysql_host, "MySQL/MariaDB host")->capture_default_str();
+    app.add_option("--mysql-port", c.mysql_port, "MySQL/MariaDB port")->capture_default_str();
+    app.add_option("--mysql-socket", c.mysql_socket, "unix socket of the server (instead of host/port)");
+    app.add_option("--mysql-database", c.mysql_database, "database every new session uses (its targetString)");
+    app.add_option("--mysql-user", c.mysql_user, "backend user (default: --user)");
+    app.add_option("--mysql-password", c.mysql_password, "backend password (default: --password)")
+        ->envname("PSDB_GATEWAY_MYSQL_PASSWORD");
+    app.add_option("--user", c.user, "user name clients must send (HTTP Basic)")->required();
+    app.add_option("--password", c.password, "password clients must send (HTTP Basic)")
+        ->envname("PSDB_GATEWAY_PASSWORD")
+        ->required();
+    app.add_option("--idle-timeout", c.idle_timeout_seconds,
+                   "seconds after which an unused session is closed (later use: not_found); 0 = never")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    auto* cert = app.add_option("--tls-cert", c.tls_cert, "PEM certificate: serve HTTPS")->check(CLI::ExistingFile);
+    auto* key = app.add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
+    cert->needs(key);
+    key->needs(cert);
+    app.add_flag("--safe-migrations", c.safe_migrations, "refuse DDL with \"direct DDL is disabled\", as PlanetScale does");
+    app.add_option("--auth-error-shape", c.auth_error_shape, "auth failures as bare Connect errors or wrapped in \"error\"")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, gateway::AuthErrorShape>{
+            {"bare", gateway::AuthErrorShape::bare}, {"wrapped", gateway::AuthErrorShape::wrapped}}))
+        ->default_str("bare");
+    app.add_option("--max-rows", c.max_rows, "rows a result may have (\"Row count exceeded\" beyond)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--threads", c.threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(1, 1024));
+    app.add_flag("--verbose", c.verbose, "one line per request on stderr (never credentials or queries)");
+    CLI11_PARSE(app, argc, argv);
+
+    if (c.user.empty() || c.user.find(':') != std::string::npos) {
+        std::cerr << "psdb-gateway: --user must be non-empty and contain no ':'\n";
+        return 2;
+    }
+    if (c.password.empty()) {
+        std::cerr << "psdb-gateway: --password must be non-empty (clients must send a non-empty password)\n";
+        return 2;
+    }
+
+    // SIGINT/SIGTERM are taken by one thread (below); every other thread, including httplib's, inherits the mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    if (mysql_library_init(0, nullptr, nullptr) != 0) {
+        std::cerr << "psdb-gateway: mysql_library_init failed\n";
+        return 1;
+    }
+    int rc = 0;
+    try {
+        gateway::Server server(c);
+        const int port = server.bind();
+        std::cout << "listening on " << c.listen << ":" << port << std::endl;  // first line; tests read it
+        std::thread waiter([&server, stop_signals] {
+            int sig = 0;
+            sigwait(&stop_signals, &sig);
+            if (sig != 0) server.stop();
+        });
+        if (!server.run()) rc = 1;
+        // Stopped some other way than by a signal: release the waiter.
+        pthread_kill(waiter.native_handle(), SIGTERM);
+        waiter.join();
+    } catch (const std::exception& e) {
+        std::cerr << "psdb-gateway: " << e.what() << "\n";
+        rc = 1;
+    }
+    mysql_library_end();
+    return rc;
+}
