@@ -12,26 +12,7 @@
 using namespace testing;
 
 namespace {
-
-struct EndState {
-    Rows tracking;                                 // (hash, created_at) in apply order
-    std::map<std::string, std::string> schema;     // SHOW CREATE TABLE of every table but the tracking one
-    std::map<std::string, Rows> data;
-    bool operator==(const EndState&) const = default;
-};
-
-// The tracking table's ids and AUTO_INCREMENT may have gaps (a killed transaction still consumes an id),
-// which drizzle never looks at; everything else must be identical.
-EndState end_state(const ScratchDatabase& db) {
-    auto sql = db.connect();
-    EndState s;
-    s.tracking = sql.tracking_rows();
-    for (const auto& t : sql.tables())
-        if (t != "__drizzle_migrations") s.schema[t] = *sql.rows("show create table `" + t + "`")[0][1];
-    s.data = sql.data();
-    return s;
-}
-
+Snapshot end_state(const ScratchDatabase& db) { return db.connect().snapshot(/*exact_tracking=*/false); }
 }  // namespace
 
 TEST_CASE("crash anywhere during a monolith apply, resume, and end exactly where a clean run ends") {

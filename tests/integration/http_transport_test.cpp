@@ -10,25 +10,7 @@
 using namespace testing;
 
 namespace {
-
-// What must be equal whichever transport applied the folder.
-struct Applied {
-    Rows tracking;
-    std::map<std::string, std::string> schema;
-    std::map<std::string, Rows> data;
-    bool operator==(const Applied&) const = default;
-};
-
-Applied applied(const ScratchDatabase& db) {
-    auto sql = db.connect();
-    Applied a;
-    a.tracking = sql.rows("select id, hash, created_at from __drizzle_migrations order by id");
-    for (const auto& t : sql.tables())
-        if (!t.starts_with("__drizzle_migrations_")) a.schema[t] = *sql.rows("show create table `" + t + "`")[0][1];
-    a.data = sql.data();
-    return a;
-}
-
+Snapshot applied(const ScratchDatabase& db) { return db.connect().snapshot(); }
 }  // namespace
 
 TEST_CASE("http: the monolith over HTTP ends exactly like over TCP") {

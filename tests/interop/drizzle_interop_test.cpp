@@ -30,27 +30,9 @@ void libmigrate_up(const std::string& url, const fs::path& dir) {
     require_ok(run_cli({"up", "--url", url, "--dir", dir.string()}), "migrate up");
 }
 
-// Everything drizzle or a user could observe: tracking rows with ids, SHOW CREATE TABLE of every table
-// (AUTO_INCREMENT counters included), and every row of every other table. libmigrate's own side tables
-// (<tracking>_progress, <tracking>_lock) are not part of the contract.
-struct DatabaseState {
-    Rows tracking;
-    std::map<std::string, std::string> schema;
-    std::map<std::string, Rows> data;
-    bool operator==(const DatabaseState&) const = default;
-};
+Snapshot state_of(const ScratchDatabase& db) { return db.connect().snapshot(); }
 
-DatabaseState state_of(const ScratchDatabase& db) {
-    auto sql = db.connect();
-    DatabaseState s;
-    s.tracking = sql.rows("select id, hash, created_at from __drizzle_migrations order by id");
-    for (const auto& t : sql.tables())
-        if (!t.starts_with("__drizzle_migrations_")) s.schema[t] = *sql.rows("show create table `" + t + "`")[0][1];
-    s.data = sql.data();
-    return s;
-}
-
-void check_same(const DatabaseState& ours, const DatabaseState& theirs) {
+void check_same(const Snapshot& ours, const Snapshot& theirs) {
     CHECK(ours.tracking.size() == theirs.tracking.size());
     CHECK(ours.tracking == theirs.tracking);
     for (const auto& [table, create] : theirs.schema) {

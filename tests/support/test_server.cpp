@@ -120,6 +120,19 @@ std::map<std::string, Rows> Sql::data() {
     return out;
 }
 
+Snapshot Sql::snapshot(bool exact_tracking) {
+    Snapshot s;
+    s.tracking = exact_tracking ? rows("select id, hash, created_at from __drizzle_migrations order by id")
+                                : tracking_rows();
+    for (const auto& t : tables()) {
+        if (t.starts_with("__drizzle_migrations_")) continue;
+        if (!exact_tracking && t == "__drizzle_migrations") continue;
+        s.schema[t] = *rows("show create table `" + t + "`")[0][1];
+    }
+    s.data = data();
+    return s;
+}
+
 bool Sql::database_exists(const std::string& name) {
     return !rows("select schema_name from information_schema.schemata where schema_name = '" + name + "'").empty();
 }

@@ -17,6 +17,18 @@ std::string server_url();
 // server_url() + "/" + database
 std::string database_url(const std::string& database);
 
+// What drizzle or a user can observe after migrations ran: the tracking rows, SHOW CREATE TABLE of every
+// table and every row of every other table. libmigrate's side tables (<tracking>_progress, _lock) are left
+// out: they are not part of the drizzle contract. With exact_tracking = false, tracking rows are compared
+// as (hash, created_at) without ids and the tracking table's definition is left out (a transaction killed
+// mid-way still consumes an auto-increment id, which drizzle never looks at).
+struct Snapshot {
+    Rows tracking;
+    std::map<std::string, std::string> schema;
+    std::map<std::string, Rows> data;
+    bool operator==(const Snapshot&) const = default;
+};
+
 // A plain client connection (database may be empty).
 class Sql {
 public:
@@ -34,6 +46,7 @@ public:
     Rows tracking_rows(const std::string& table = "__drizzle_migrations");  // (hash, created_at) by id
     std::map<std::string, Rows> data();                          // table → all rows, ordered, tracking table excluded
     bool database_exists(const std::string& name);
+    Snapshot snapshot(bool exact_tracking = true);
 
 private:
     void* mysql_;
