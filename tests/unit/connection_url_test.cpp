@@ -84,6 +84,7 @@ TEST_CASE("transport choice follows the documented rules") {
     CHECK(parse_connection_url("mysql://u:p@db/d?transport=http").transport == Transport::http);
     CHECK(parse_connection_url("https://u:p@h/d").tls == TlsMode::verify_identity);
     CHECK(parse_connection_url("https://u:p@127.0.0.1:8443/d").tls == TlsMode::verify_identity);  // asked for TLS
+    CHECK(parse_connection_url("mysql://u:p@127.0.0.1/d?transport=http").tls == TlsMode::verify_identity);
     CHECK(parse_connection_url("http://u:p@h/d").tls == TlsMode::disabled);
     CHECK_THAT(url_error("https://u@h/d?transport=tcp"), Catch::Contains("transport=tcp"));
 }

@@ -219,11 +219,12 @@ ConnectionUrl parse_connection_url(std::string_view text) {
         fail(fmt::format("transport=tcp needs a mysql:// or mariadb:// URL, not {}://", u.scheme));
     if (u.transport == Transport::http && !u.socket.empty()) fail("a unix socket cannot be used with transport=http");
 
-    // TLS verification is on unless asked otherwise; traffic that never leaves the machine (loopback,
-    // unix socket) and explicit http:// default to no TLS.
+    // TLS verification is on unless asked otherwise. Plaintext by default only for explicit http:// and
+    // for TCP to loopback or a unix socket (traffic that never leaves the machine). The HTTP transport
+    // with a mysql:// URL means https (as @planetscale/database does).
     if (tls) u.tls = *tls;
-    else if (u.scheme == "https") u.tls = TlsMode::verify_identity;
-    else if (!u.socket.empty() || is_loopback(u.host) || u.scheme == "http") u.tls = TlsMode::disabled;
+    else if (u.transport == Transport::http) u.tls = u.scheme == "http" ? TlsMode::disabled : TlsMode::verify_identity;
+    else if (!u.socket.empty() || is_loopback(u.host)) u.tls = TlsMode::disabled;
     else u.tls = TlsMode::verify_identity;
     if (u.scheme == "http" && u.tls != TlsMode::disabled) fail("http:// is plaintext; use https:// for TLS");
     if (u.scheme == "https" && u.tls == TlsMode::disabled) fail("https:// with ssl-mode=DISABLED: use http:// for plaintext");
