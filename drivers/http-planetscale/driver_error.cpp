@@ -1,14 +1,13 @@
 #include "driver_error.hpp"
 
+#include <migrate/driver_kit.hpp>
+
 #include <algorithm>
-#include <cstring>
 
 namespace migrate_http_planetscale {
 namespace {
 
-bool writable(const migrate_driver_error *err) noexcept {
-    return err != nullptr && err->struct_size >= sizeof(migrate_driver_error);
-}
+namespace kit = migrate::driver_kit;
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 if there is none.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
@@ -104,40 +103,20 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
-void copy_utf8_truncated(char *dst, std::size_t dst_size, std::string_view src) noexcept {
-    if (dst_size == 0) return;
-    std::size_t n = src.size();
-    if (n > dst_size - 1) {
-        n = dst_size - 1;
-        // Step back over continuation bytes (10xxxxxx) so the cut lands on a character boundary.
-        while (n > 0 && (static_cast<unsigned char>(src[n]) & 0xC0) == 0x80) --n;
-    }
-    std::memcpy(dst, src.data(), n);
-    dst[n] = '\0';
-}
-
 int report(migrate_driver_error *err, const DriverError &e, const Redactor *redactor) noexcept {
-    if (!writable(err)) return e.status;
-    err->server_errno = e.server_errno;
-    copy_utf8_truncated(err->sqlstate, sizeof err->sqlstate, e.sqlstate);
-    err->completion_unknown = e.completion_unknown ? 1 : 0;
+    if (!kit::error_writable(err)) return e.status;
     try {
         const std::string text = redactor != nullptr ? redactor->apply(e.message) : e.message;
-        copy_utf8_truncated(err->message, sizeof err->message, text);
+        return kit::report_error(err, e.status, text, e.server_errno, e.sqlstate, e.completion_unknown);
     } catch (...) {
         // Out of memory while redacting: say so rather than risk printing a secret.
-        copy_utf8_truncated(err->message, sizeof err->message, "error (message unavailable: out of memory)");
+        return kit::report_error(err, e.status, "error (message unavailable: out of memory)", e.server_errno,
+                                 e.sqlstate, e.completion_unknown);
     }
-    return e.status;
 }
 
 int report(migrate_driver_error *err, int status, std::string_view message, bool completion_unknown) noexcept {
-    if (!writable(err)) return status;
-    err->server_errno = 0;
-    err->sqlstate[0] = '\0';
-    err->completion_unknown = completion_unknown ? 1 : 0;
-    copy_utf8_truncated(err->message, sizeof err->message, message);
-    return status;
+    return kit::report_error(err, status, message, 0, {}, completion_unknown);
 }
 
 }  // namespace migrate_http_planetscale

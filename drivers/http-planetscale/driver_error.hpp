@@ -49,11 +49,8 @@ std::string printable_excerpt(std::string_view text, std::size_t max_bytes);
 // True if `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view text);
 
-// Copies at most dst_size-1 bytes, never cutting a UTF-8 sequence in half, and NUL-terminates.
-void copy_utf8_truncated(char *dst, std::size_t dst_size, std::string_view src) noexcept;
-
-// Writes `e` (message redacted) into `err` when the caller's struct is at least as large as ours.
-// Returns e.status.
+// Writes `e` (message redacted) into `err` when the caller's struct is at least as large as ours (through
+// the driver kit's report_error, which cuts at UTF-8 boundaries). Returns e.status.
 int report(migrate_driver_error *err, const DriverError &e, const Redactor *redactor) noexcept;
 
 // Writes a plain error without server errno. Returns status.

@@ -1,9 +1,11 @@
 // Parsing of the driver's connection options (migrate_driver_option list) into a plain struct.
-// Internal to the http-planetscale driver; nothing here is exported.
+// Internal to the http-planetscale driver; nothing here is exported. The common keys are parsed by the
+// driver kit (migrate/driver_kit.hpp); `scheme`, `socket` and every check of this transport are here.
 #ifndef MIGRATE_DRIVER_HTTP_PLANETSCALE_OPTIONS_HPP
 #define MIGRATE_DRIVER_HTTP_PLANETSCALE_OPTIONS_HPP
 
 #include <migrate/driver.h>
+#include <migrate/driver_kit.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -11,9 +13,8 @@
 
 namespace migrate_http_planetscale {
 
-enum class SslMode { disabled, required, verify_ca, verify_identity };
-
-const char *ssl_mode_name(SslMode mode) noexcept;
+using migrate::driver_kit::SslMode;
+using migrate::driver_kit::ssl_mode_name;
 
 struct HttpConfig {
     std::string scheme;                    // the URL's scheme as given ("http", "https", "mysql", …)

@@ -1,9 +1,11 @@
 // Parsing of the driver's connection options (migrate_driver_option list) into a plain struct.
-// Internal to the mysql2-like driver; nothing here is exported.
+// Internal to the mysql2-like driver; nothing here is exported. The common keys are parsed by the
+// driver kit (migrate/driver_kit.hpp); `socket`, the defaults and the required keys are this driver's.
 #ifndef MIGRATE_DRIVER_MYSQL2_LIKE_CONNECT_OPTIONS_HPP
 #define MIGRATE_DRIVER_MYSQL2_LIKE_CONNECT_OPTIONS_HPP
 
 #include <migrate/driver.h>
+#include <migrate/driver_kit.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -11,9 +13,8 @@
 
 namespace migrate_mysql2like {
 
-enum class SslMode { disabled, required, verify_ca, verify_identity };
-
-const char *ssl_mode_name(SslMode mode) noexcept;
+using migrate::driver_kit::SslMode;
+using migrate::driver_kit::ssl_mode_name;
 
 struct ConnectConfig {
     std::optional<std::string> host;      // absent or "" = not given

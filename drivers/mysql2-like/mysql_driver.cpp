@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include <migrate/driver_kit.hpp>
+
 #include "connect_options.hpp"
 
 // The opaque handle of the C interface.
@@ -33,6 +35,8 @@ struct migrate_driver_conn {
 
 namespace migrate_mysql2like {
 namespace {
+
+namespace kit = migrate::driver_kit;
 
 constexpr const char *kDriverName = "mysql2-like";
 constexpr const char *kDriverVersion = "0.1.0";
@@ -56,33 +60,12 @@ bool ensure_library_initialised() noexcept {
 // ---------------------------------------------------------------------------------------------
 // Error reporting.
 
-// Copies at most dst_size-1 bytes, never cutting a UTF-8 sequence in half, and NUL-terminates.
-void copy_utf8_truncated(char *dst, std::size_t dst_size, std::string_view src) noexcept {
-    if (dst_size == 0) return;
-    std::size_t n = src.size();
-    if (n > dst_size - 1) {
-        n = dst_size - 1;
-        // Step back over continuation bytes (10xxxxxx) so the cut lands on a character boundary.
-        while (n > 0 && (static_cast<unsigned char>(src[n]) & 0xC0) == 0x80) --n;
-    }
-    std::memcpy(dst, src.data(), n);
-    dst[n] = '\0';
-}
-
-// The core zeroes the struct and sets struct_size; only a struct at least as large as ours is written.
-bool writable(const migrate_driver_error *err) noexcept {
-    return err != nullptr && err->struct_size >= sizeof(migrate_driver_error);
-}
-
+// Through the driver kit: fields are written only into a struct at least as large as ours, and the
+// message is cut at a UTF-8 character boundary.
 int report(migrate_driver_error *err, int status, std::string_view message, unsigned int server_errno = 0,
            const char *sqlstate = nullptr, bool completion_unknown = false) noexcept {
-    if (writable(err)) {
-        err->server_errno = server_errno;
-        copy_utf8_truncated(err->sqlstate, sizeof err->sqlstate, sqlstate != nullptr ? sqlstate : "");
-        err->completion_unknown = completion_unknown ? 1 : 0;
-        copy_utf8_truncated(err->message, sizeof err->message, message);
-    }
-    return status;
+    return kit::report_error(err, status, message, server_errno, sqlstate != nullptr ? sqlstate : "",
+                             completion_unknown);
 }
 
 int report_internal(migrate_driver_error *err, std::string_view what, bool completion_unknown = false) noexcept {
@@ -328,11 +311,11 @@ int report_current_exception(migrate_driver_error *err, bool completion_unknown)
     } catch (const std::bad_alloc &) {
         return report_internal(err, "out of memory", completion_unknown);
     } catch (const std::exception &e) {
-        if (writable(err)) {
+        if (kit::error_writable(err)) {
             constexpr std::string_view prefix = "internal error: ";
             char buffer[sizeof err->message];
             std::memcpy(buffer, prefix.data(), prefix.size());
-            copy_utf8_truncated(buffer + prefix.size(), sizeof buffer - prefix.size(), e.what() != nullptr ? e.what() : "");
+            kit::copy_utf8_truncated(buffer + prefix.size(), sizeof buffer - prefix.size(), e.what() != nullptr ? e.what() : "");
             return report_internal(err, buffer, completion_unknown);
         }
         return MIGRATE_DRIVER_ERR_INTERNAL;
