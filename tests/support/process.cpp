@@ -11,6 +11,20 @@
 
 namespace testing {
 
+namespace {
+void exec_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+    for (const auto& [k, v] : env) {
+        if (v.empty()) ::unsetenv(k.c_str());
+        else ::setenv(k.c_str(), v.c_str(), 1);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+}
+}  // namespace
+
 ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
     // Output goes to files, not pipes: nothing can block on a full pipe, and order of reads is irrelevant.
     TempDir dir("libmigrate-proc");
@@ -25,15 +39,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
         ::dup2(in, 0);
         ::dup2(out, 1);
         ::dup2(err, 2);
-        for (const auto& [k, v] : env) {
-            if (v.empty()) ::unsetenv(k.c_str());
-            else ::setenv(k.c_str(), v.c_str(), 1);
-        }
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
+        exec_child(argv, env);
     }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
@@ -45,19 +51,6 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     return r;
 }
 
-namespace {
-void exec_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
-    for (const auto& [k, v] : env) {
-        if (v.empty()) ::unsetenv(k.c_str());
-        else ::setenv(k.c_str(), v.c_str(), 1);
-    }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-}
-}  // namespace
 
 RunningProcess::RunningProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
     int fds[2];
