@@ -5,28 +5,10 @@
 //   node drizzle-migrate-http.mjs --url http://user:pw@127.0.0.1:PORT --dir DIR [--table NAME]
 //
 // Exit 0 on success; on failure prints the error (message and cause) to stderr and exits 1.
-import { parseArgs } from "node:util";
+import { failer, migrateArgs } from "./migrate-args.mjs";
 
-function fail(message) {
-  process.stderr.write(`drizzle-migrate-http: ${message}\n`);
-  process.exit(1);
-}
-
-let args;
-try {
-  ({ values: args } = parseArgs({
-    options: {
-      url: { type: "string" },
-      dir: { type: "string" },
-      table: { type: "string" },
-    },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (e) {
-  fail(`${e.message}\nusage: node drizzle-migrate-http.mjs --url URL --dir DIR [--table NAME]`);
-}
-if (!args.url || !args.dir) fail("usage: node drizzle-migrate-http.mjs --url URL --dir DIR [--table NAME]");
+const fail = failer("drizzle-migrate-http");
+const args = migrateArgs("drizzle-migrate-http");
 
 const { Client } = await import("@planetscale/database");
 const { drizzle } = await import("drizzle-orm/planetscale-serverless");

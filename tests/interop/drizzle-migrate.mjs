@@ -6,30 +6,10 @@
 // Uses one mysql2 connection (createConnection(url)), exactly like `drizzle-kit migrate`
 // does, then closes it. Exit 0 on success; on failure prints the error to stderr and
 // exits 1.
-import { parseArgs } from "node:util";
+import { failer, migrateArgs } from "./migrate-args.mjs";
 
-function fail(message) {
-  process.stderr.write(`drizzle-migrate: ${message}\n`);
-  process.exit(1);
-}
-
-let args;
-try {
-  ({ values: args } = parseArgs({
-    options: {
-      url: { type: "string" },
-      dir: { type: "string" },
-      table: { type: "string" },
-    },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (e) {
-  fail(`${e.message}\nusage: node drizzle-migrate.mjs --url URL --dir DIR [--table NAME]`);
-}
-if (!args.url || !args.dir) {
-  fail("usage: node drizzle-migrate.mjs --url URL --dir DIR [--table NAME]");
-}
+const fail = failer("drizzle-migrate");
+const args = migrateArgs("drizzle-migrate");
 
 const { createConnection } = await import("mysql2/promise");
 const { drizzle } = await import("drizzle-orm/mysql2");

@@ -15,30 +15,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { failer, migrateArgs } from "./migrate-args.mjs";
 
-function fail(message) {
-  process.stderr.write(`kit-migrate: ${message}\n`);
-  process.exit(1);
-}
-
-let args;
-try {
-  ({ values: args } = parseArgs({
-    options: {
-      url: { type: "string" },
-      dir: { type: "string" },
-      table: { type: "string" },
-    },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (e) {
-  fail(`${e.message}\nusage: node kit-migrate.mjs --url URL --dir DIR [--table NAME]`);
-}
-if (!args.url || !args.dir) {
-  fail("usage: node kit-migrate.mjs --url URL --dir DIR [--table NAME]");
-}
+const fail = failer("kit-migrate");
+const args = migrateArgs("kit-migrate");
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const kitBin = path.join(here, "node_modules", "drizzle-kit", "bin.cjs");
