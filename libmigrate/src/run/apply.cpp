@@ -63,18 +63,24 @@ std::string location(const Migration& m, std::size_t index) {
 }
 
 // The previous run's work connection may still be executing its last statement (a client killed with
-// -9 does not stop a running ALTER). Wait until the server is done with it, so the schema we look at is final.
-void wait_until_connection_gone(connect::Connection& conn, std::optional<std::uint64_t> id) {
+// -9 does not stop a running ALTER). If that session is still running exactly this statement, kill it and
+// wait until the server is done, so the schema we look at is final. Connection ids restart with the
+// server, so a session with that id running anything else is someone else's and is left alone.
+void wait_until_statement_gone(connect::Connection& conn, std::optional<std::uint64_t> id, const std::string& sql) {
     if (!id) return;
-    const std::string probe = fmt::format("select count(*) from information_schema.processlist where id = {}", *id);
+    const std::string probe = fmt::format("select info from information_schema.processlist where id = {}", *id);
+    auto running_it = [&] {
+        auto rows = conn.query(probe);
+        return !rows.empty() && rows[0][0] && *rows[0][0] == sql;
+    };
     try {
-        if (conn.query(probe)[0][0] != "1") return;
+        if (!running_it()) return;
         quietly(conn, fmt::format("kill {}", *id));  // a killed ALTER rolls back: the schema stays decidable
         std::mutex m;
         std::condition_variable never;
         std::unique_lock lock(m);
         for (auto deadline = clock::now() + std::chrono::seconds(60); clock::now() < deadline;) {
-            if (conn.query(probe)[0][0] != "1") return;
+            if (!running_it()) return;
             never.wait_for(lock, std::chrono::milliseconds(100));
         }
     } catch (const error&) {
@@ -230,7 +236,7 @@ private:
             } else if (p.decision == "retry") {
                 why = fmt::format("statement {} was in flight; the operator resolved it as retry", i + 1);
             } else {
-                wait_until_connection_gone(ctx_.conn, p.connection_id);
+                wait_until_statement_gone(ctx_.conn, p.connection_id, sql);
                 auto cls = classify_statement(sql);
                 if (cls == StatementClass::dml) {
                     why = fmt::format("statement {} (DML) was in flight; it commits together with its progress mark, "
