@@ -47,7 +47,7 @@ Target Target::open(TargetOptions options) {
                                 url.redacted()));
     if (options.lock_timeout.count() < 0) throw error(errc::url_invalid, "the lock timeout cannot be negative");
     if (options.lease_ttl.count() < 3) throw error(errc::url_invalid, "the lease ttl must be at least 3 seconds");
-    Source source = read_drizzle_folder(options.migrations_dir);
+    Source source = read_migrations_folder(options.migrations_dir);
     auto impl = std::make_unique<Impl>(Impl{std::move(options), std::move(source), std::move(url), std::move(table)});
     return Target(std::move(impl));
 }
@@ -86,7 +86,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     auto lock = impl_->lock(on_event, options.cancel);
     // Under the lock, read again: another replica may have applied everything while we waited. The table
     // is created only when missing: a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
-    if (!impl_->table.inspect(*conn).exists) conn->execute(impl_->table.create_statement());
+    if (!impl_->table.inspect(*conn).exists) conn->execute(impl_->table.create_statement(impl_->source.layout));
     Plan plan = impl_->read_plan(*conn, shape);
     validate_plan(plan, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing});
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, on_event, options.cancel};

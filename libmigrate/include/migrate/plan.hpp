@@ -37,9 +37,10 @@ struct Progress {
 };
 
 enum class MigrationState {
-    applied,       // a row with created_at == when exists
+    applied,       // a row with created_at == when exists (1.0 layout: a row with name == tag)
     pending,       // drizzle's rule: when > newest created_at (or no rows) → `up` applies it
-    out_of_order,  // no row, but when <= newest created_at: drizzle skips it forever
+                   // (1.0 layout: drizzle 1.0's rule, no row with name == tag, whatever its when)
+    out_of_order,  // no row, but when <= newest created_at: drizzle skips it forever (never for 1.0)
 };
 MIGRATE_API std::string_view to_string(MigrationState s) noexcept;
 
@@ -65,7 +66,14 @@ struct MIGRATE_API Plan {
 };
 
 // Pure function: source + rows (+ progress keyed by `when`) → plan. Rows are matched to entries by
-// created_at == when.
+// created_at == when (ties broken by hash) for a 0.x journal folder. For a 1.0 folder
+// (source.layout == drizzle_v1_folders) they are matched by name == tag, as drizzle 1.0's
+// getMigrationsToRun does: an entry without such a row is pending wherever it sorts (drizzle 1.0 runs
+// anything unapplied, so nothing is out_of_order); rows whose name is NULL or names no folder are
+// rows_without_file (drizzle 1.0 ignores them; validate_plan refuses them unless allow_missing — a NULL
+// name is what a 0.x runner writes, and drizzle 1.0 would re-run the migration such a row stands for);
+// hash_differs as for 0.x. Several rows naming one folder all count as matched (the first, or the first
+// with the file's hash, is the entry's row).
 MIGRATE_API Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists,
                            const std::map<std::int64_t, Progress>& progress = {});
 

@@ -36,6 +36,41 @@ std::vector<const PlanEntry*> Plan::partial() const {
     return out;
 }
 
+namespace {
+
+// drizzle 1.0 (migrator.utils.js getMigrationsToRun): a local migration runs iff its name is not among
+// the rows' non-NULL names. No high-water mark, so no out_of_order.
+void plan_by_name(Plan& plan, const Source& source, const std::vector<AppliedRow>& rows,
+                  const std::map<std::int64_t, Progress>& progress) {
+    std::multimap<std::string, const AppliedRow*> by_name;
+    for (const auto& r : rows)
+        if (r.name) by_name.emplace(*r.name, &r);
+    std::vector<bool> matched(rows.size(), false);
+    for (const auto& m : source.migrations) {
+        PlanEntry e;
+        e.migration = &m;
+        auto [lo, hi] = by_name.equal_range(m.tag);
+        const AppliedRow* row = nullptr;
+        for (auto it = lo; it != hi; ++it) {
+            matched[static_cast<std::size_t>(it->second - rows.data())] = true;
+            if (!row || (row->hash != m.hash && it->second->hash == m.hash)) row = it->second;
+        }
+        if (row) {
+            e.state = MigrationState::applied;
+            e.row = *row;
+            e.hash_differs = row->hash != m.hash;
+        } else {
+            e.state = MigrationState::pending;
+            if (auto p = progress.find(m.when); p != progress.end()) e.progress = p->second;
+        }
+        plan.entries.push_back(std::move(e));
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (!matched[i]) plan.rows_without_file.push_back(rows[i]);
+}
+
+}  // namespace
+
 Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists,
                const std::map<std::int64_t, Progress>& progress) {
     Plan plan;
@@ -44,6 +79,11 @@ Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool t
     for (const auto& r : rows)
         if (r.created_at && (!plan.newest_created_at || *r.created_at > *plan.newest_created_at))
             plan.newest_created_at = r.created_at;
+
+    if (source.layout == FolderLayout::drizzle_v1_folders) {
+        plan_by_name(plan, source, rows, progress);
+        return plan;
+    }
 
     std::multimap<std::int64_t, const AppliedRow*> by_when;
     for (const auto& r : rows)

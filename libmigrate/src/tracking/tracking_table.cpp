@@ -64,7 +64,12 @@ std::string TrackingTable::quoted() const { return "`" + name_ + "`"; }
 
 std::string TrackingTable::side_table(std::string_view suffix) const { return name_ + "_" + std::string(suffix); }
 
-std::string TrackingTable::create_statement() const {
+std::string TrackingTable::create_statement(FolderLayout layout) const {
+    // drizzle-orm 1.0 mysql-core/async/session.js (`migrate`), the template literal with its tabs and newlines.
+    if (layout == FolderLayout::drizzle_v1_folders)
+        return "\n\t\t\tCREATE TABLE IF NOT EXISTS " + quoted() +
+               " (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash TEXT NOT NULL,\n\t\t\t\tcreated_at BIGINT,\n"
+               "\t\t\t\tname TEXT,\n\t\t\t\tapplied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP\n\t\t\t)\n\t\t";
     // drizzle-orm mysql-core/dialect.js renders this template literal, tabs and newlines included.
     return "\n\t\t\tcreate table if not exists " + quoted() +
            " (\n\t\t\t\tid serial primary key,\n\t\t\t\thash text not null,\n\t\t\t\tcreated_at bigint\n\t\t\t)\n\t\t";

@@ -25,8 +25,12 @@ public:
     std::string quoted() const;
     // Our side tables are named after the tracking table: <name>_progress, <name>_lock.
     std::string side_table(std::string_view suffix) const;
-    // Byte for byte the statement drizzle-orm's MySQL migrator sends.
-    std::string create_statement() const;
+    // Byte for byte the statement drizzle-orm's MySQL migrator sends: 0.45's `create table if not exists`
+    // (id, hash, created_at) for a 0.x journal folder, 1.0's `CREATE TABLE IF NOT EXISTS` (id, hash,
+    // created_at, name, applied_at) for a 1.0 folder.
+    std::string create_statement(FolderLayout layout = FolderLayout::drizzle_v0_journal) const;
+    // drizzle's row: (hash, created_at = when), plus `name` = tag when the table has the 1.0 column (drizzle
+    // 1.0 writes exactly `(hash, created_at, name)`; applied_at is left to its CURRENT_TIMESTAMP default).
     std::string insert_statement(const Migration& m, const TableShape& shape) const;
 
     TableShape inspect(connect::Connection& conn) const;
