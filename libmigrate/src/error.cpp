@@ -15,6 +15,7 @@ std::string_view to_string(errc code) noexcept {
         case errc::not_utf8: return "not_utf8";
         case errc::url_invalid: return "url_invalid";
         case errc::table_invalid: return "table_invalid";
+        case errc::config_invalid: return "config_invalid";
         case errc::driver_not_found: return "driver_not_found";
         case errc::driver_incompatible: return "driver_incompatible";
         case errc::driver_broken: return "driver_broken";

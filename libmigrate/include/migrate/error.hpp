@@ -23,6 +23,7 @@ enum class errc {
     // Configuration.
     url_invalid,         // the connection string cannot be used
     table_invalid,       // the tracking table name is not a plain identifier
+    config_invalid,      // a project config (migrate.json) cannot be used: JSON, key, value, env: variable
     // Drivers.
     driver_not_found,
     driver_incompatible,

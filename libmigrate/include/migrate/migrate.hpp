@@ -4,6 +4,7 @@
 #include <migrate/connection_url.hpp>
 #include <migrate/error.hpp>
 #include <migrate/plan.hpp>
+#include <migrate/project.hpp>
 #include <migrate/source.hpp>
 #include <migrate/target.hpp>
 #include <migrate/version.hpp>

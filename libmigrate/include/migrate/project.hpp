@@ -1,0 +1,60 @@
+// A project config (migrate.json): several named targets, each a database and its migrations folder.
+//
+//   {"targets": {
+//      "oi_global": {"url": "env:OI_GLOBAL_URL", "migrations": "oi_global"},
+//      "oi_claims": {"host": "127.0.0.1", "port": 13306, "user": "migrate",
+//                    "password": "env:MIGRATE_DB_PASSWORD", "database": "oi_claims",
+//                    "migrations": "oi_claims", "table": "__drizzle_migrations",
+//                    "lock": "session", "lockTimeout": 300}}}
+//
+// Format, keys and rules: docs/config.md. Every problem is a migrate::error(errc::config_invalid) naming
+// the file, the target and the key (url problems keep errc::url_invalid); no message holds a password.
+#pragma once
+
+#include <migrate/export.hpp>
+#include <migrate/target.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migrate {
+
+struct TargetConfig {
+    std::string name;
+    std::string url;                               // resolved: env: read, Hyperdrive-style fields joined
+    std::filesystem::path migrations_dir;          // resolved against the config file's folder
+    std::string table = "__drizzle_migrations";
+    LockMode lock_mode = LockMode::session;
+    std::chrono::seconds lock_timeout{300};
+
+    // What Target::open needs.
+    TargetOptions options() const {
+        return {.url = url, .migrations_dir = migrations_dir, .table = table, .lock_mode = lock_mode,
+                .lock_timeout = lock_timeout};
+    }
+};
+
+struct ProjectConfig {
+    std::filesystem::path file;
+    std::vector<TargetConfig> targets;             // in the order of the file
+
+    // The target called `name`, or nullptr.
+    const TargetConfig* find(std::string_view name) const {
+        for (const auto& t : targets)
+            if (t.name == name) return &t;
+        return nullptr;
+    }
+};
+
+// Reads and validates `file` (reading env: variables now). Throws migrate::error.
+MIGRATE_API ProjectConfig load_project_config(const std::filesystem::path& file);
+// The same from text; `file` is used for messages and to resolve relative migrations folders.
+MIGRATE_API ProjectConfig parse_project_config(std::string_view text, const std::filesystem::path& file);
+// migrate.json in `start` or the nearest parent that has one; nullopt if none up to the root.
+MIGRATE_API std::optional<std::filesystem::path> find_project_config(std::filesystem::path start);
+
+}  // namespace migrate

@@ -1,0 +1,228 @@
+// migrate.json: several named targets (docs/config.md).
+#include <migrate/connection_url.hpp>
+#include <migrate/error.hpp>
+#include <migrate/project.hpp>
+
+#include "source/text_position.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace migrate {
+namespace {
+
+using json = nlohmann::ordered_json;  // targets keep the file's order
+namespace fs = std::filesystem;
+
+constexpr std::string_view config_file_name = "migrate.json";
+
+// Builds messages naming the file, the target and the key.
+struct Where {
+    std::string file;
+    std::string target;
+
+    [[noreturn]] void fail(std::string_view key, const std::string& what, errc code = errc::config_invalid) const {
+        std::string at = file;
+        if (!target.empty()) at += fmt::format(": target \"{}\"", target);
+        if (!key.empty()) at += fmt::format(": key \"{}\"", key);
+        throw error(code, fmt::format("{}: {}", at, what), {.file = file});
+    }
+};
+
+std::string json_type(const json& v) { return v.type_name(); }
+
+// A string value, with env:VAR read from the environment. Messages never echo a value read this way.
+std::string string_value(const Where& w, std::string_view key, const json& v) {
+    if (!v.is_string()) w.fail(key, fmt::format("expected a string, got {}", json_type(v)));
+    auto s = v.get<std::string>();
+    if (s.rfind("env:", 0) == 0) {
+        auto var = s.substr(4);
+        if (var.empty()) w.fail(key, "\"env:\" needs a variable name, e.g. \"env:DATABASE_URL\"");
+        const char* value = std::getenv(var.c_str());
+        if (!value)
+            w.fail(key, fmt::format("environment variable {} is not set", var));
+        return value;
+    }
+    return s;
+}
+
+// RFC 3986 percent-encoding of everything but unreserved characters.
+std::string percent_encode(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
+bool valid_target_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    for (unsigned char c : name)
+        if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.')) return false;
+    return true;
+}
+
+TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
+    static const std::set<std::string> known = {"url",  "host",     "port",     "user",       "password",
+                                                "database", "migrations", "table", "lock", "lockTimeout"};
+    if (!t.is_object()) w.fail("", fmt::format("expected an object, got {}", json_type(t)));
+    for (const auto& [key, value] : t.items())
+        if (!known.contains(key))
+            w.fail(key, "unknown key (known: url, host, port, user, password, database, migrations, table, lock, "
+                        "lockTimeout)");
+
+    TargetConfig c;
+    c.name = w.target;
+
+    const bool has_url = t.contains("url");
+    bool has_fields = false;
+    for (const char* k : {"host", "port", "user", "password", "database"}) has_fields = has_fields || t.contains(k);
+    if (has_url && has_fields)
+        w.fail("url", "give either \"url\" or host/port/user/password/database, not both");
+    if (has_url) {
+        c.url = string_value(w, "url", t["url"]);
+        if (c.url.empty()) w.fail("url", "is empty");
+    } else if (has_fields) {
+        if (!t.contains("host")) w.fail("host", "missing (needed without \"url\")");
+        auto host = string_value(w, "host", t["host"]);
+        if (host.empty()) w.fail("host", "is empty");
+        std::string port;
+        if (t.contains("port")) {
+            const auto& p = t["port"];
+            long long n = 0;
+            if (p.is_number_integer()) {
+                n = p.get<long long>();
+            } else if (p.is_string()) {
+                auto s = string_value(w, "port", p);
+                try {
+                    std::size_t used = 0;
+                    n = std::stoll(s, &used);
+                    if (used != s.size()) n = -1;
+                } catch (const std::exception&) {
+                    n = -1;
+                }
+            } else {
+                w.fail("port", fmt::format("expected a number, got {}", json_type(p)));
+            }
+            if (n < 1 || n > 65535) w.fail("port", "expected a port number 1..65535");
+            port = ":" + std::to_string(n);
+        }
+        if (!t.contains("user")) w.fail("user", "missing (needed without \"url\")");
+        auto user = string_value(w, "user", t["user"]);
+        std::string password;
+        bool has_password = false;
+        if (t.contains("password")) {
+            password = string_value(w, "password", t["password"]);
+            has_password = true;
+        }
+        std::string database;
+        if (t.contains("database")) database = string_value(w, "database", t["database"]);
+        std::string host_part = host.find(':') != std::string::npos ? "[" + host + "]" : percent_encode(host);
+        c.url = "mysql://" + percent_encode(user) + (has_password ? ":" + percent_encode(password) : "") + "@" +
+                host_part + port + (database.empty() ? "" : "/" + percent_encode(database));
+    } else {
+        w.fail("url", "missing: give \"url\" or host/port/user/password/database");
+    }
+    // Validate now, so a bad URL names the target (the parser's messages never hold the password).
+    try {
+        (void)parse_connection_url(c.url);
+    } catch (const error& e) {
+        w.fail(has_url ? "url" : "host", e.what(), e.code());
+    }
+
+    std::string migrations = c.name;
+    if (t.contains("migrations")) {
+        migrations = string_value(w, "migrations", t["migrations"]);
+        if (migrations.empty()) w.fail("migrations", "is empty");
+    }
+    fs::path dir = migrations;
+    c.migrations_dir = dir.is_absolute() ? dir : (base / dir).lexically_normal();
+
+    if (t.contains("table")) {
+        c.table = string_value(w, "table", t["table"]);
+        if (c.table.empty()) w.fail("table", "is empty");
+    }
+    if (t.contains("lock")) {
+        auto lock = string_value(w, "lock", t["lock"]);
+        if (lock == "session") c.lock_mode = LockMode::session;
+        else if (lock == "lease") c.lock_mode = LockMode::lease;
+        else w.fail("lock", fmt::format("expected \"session\" or \"lease\", got \"{}\"", lock));
+    }
+    if (t.contains("lockTimeout")) {
+        const auto& v = t["lockTimeout"];
+        if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > 86400)
+            w.fail("lockTimeout", fmt::format("expected whole seconds 0..86400, got {}", v.dump()));
+        c.lock_timeout = std::chrono::seconds(v.get<long long>());
+    }
+    return c;
+}
+
+}  // namespace
+
+ProjectConfig parse_project_config(std::string_view text, const fs::path& file) {
+    Where w{.file = file.string(), .target = ""};
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        auto pos = source::position_of(text, e.byte == 0 ? 0 : e.byte - 1);
+        std::string what = e.what();
+        if (auto at = what.find("parse error"); at != std::string::npos) what = what.substr(at);
+        throw error(errc::config_invalid,
+                    fmt::format("{}:{}:{}: not valid JSON ({})", w.file, pos.line, pos.column, what),
+                    {.file = w.file, .line = pos.line});
+    }
+    if (!doc.is_object()) w.fail("", fmt::format("expected an object with \"targets\", got {}", json_type(doc)));
+    for (const auto& [key, value] : doc.items())
+        if (key != "targets" && key != "$schema") w.fail(key, "unknown top-level key (known: targets)");
+    if (!doc.contains("targets")) w.fail("targets", "missing");
+    const auto& targets = doc["targets"];
+    if (!targets.is_object())
+        w.fail("targets", fmt::format("expected an object of name → target, got {}", json_type(targets)));
+    if (targets.empty()) w.fail("targets", "names no target");
+
+    ProjectConfig config;
+    config.file = file;
+    const fs::path base = file.parent_path();
+    for (const auto& [name, value] : targets.items()) {
+        Where tw{.file = w.file, .target = name};
+        if (!valid_target_name(name))
+            tw.fail("", "a target name is 1-64 letters, digits, '_', '-' or '.'");
+        config.targets.push_back(parse_target(tw, value, base));
+    }
+    return config;
+}
+
+ProjectConfig load_project_config(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw error(errc::config_invalid, fmt::format("{}: cannot read the project config", file.string()),
+                    {.file = file.string()});
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return parse_project_config(buf.str(), file);
+}
+
+std::optional<fs::path> find_project_config(fs::path start) {
+    std::error_code ec;
+    if (start.empty()) start = fs::current_path(ec);
+    start = fs::absolute(start, ec).lexically_normal();
+    if (ec) return std::nullopt;
+    for (fs::path dir = start;; dir = dir.parent_path()) {
+        auto candidate = dir / config_file_name;
+        if (fs::is_regular_file(candidate, ec)) return candidate;
+        if (dir == dir.parent_path() || dir.empty()) break;
+    }
+    return std::nullopt;
+}
+
+}  // namespace migrate

@@ -1,0 +1,135 @@
+// Project configs through the CLI: `up --all` over several databases in parallel, status as one table,
+// one failing target stopping only itself, exit code = the worst target's.
+#include "fixtures.hpp"
+#include "process.hpp"
+#include "temp_dir.hpp"
+#include "test_server.hpp"
+
+#include <migrate/connection_url.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+using namespace testing;
+
+namespace {
+
+const std::vector<std::string> keyspaces = {"oi_global", "oi_policies", "oi_submissions", "oi_claims", "oi_billing"};
+
+std::string json_str(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+struct Project {
+    TempDir tmp;
+    std::vector<std::unique_ptr<ScratchDatabase>> dbs;
+    std::filesystem::path file;
+    std::map<std::string, const ScratchDatabase*> db;
+
+    // One target per name; folders[name] overrides the corpus folder. Targets use Hyperdrive-style fields
+    // with the password in $PROJECT_TEST_PW (see env()).
+    Project(const std::vector<std::string>& names, const std::map<std::string, std::filesystem::path>& folders = {}) {
+        auto server = migrate::parse_connection_url(server_url());
+        std::string targets;
+        for (const auto& name : names) {
+            dbs.push_back(std::make_unique<ScratchDatabase>("proj"));
+            db[name] = dbs.back().get();
+            auto folder = folders.count(name) ? folders.at(name) : corpus_folder(name);
+            if (!targets.empty()) targets += ",\n";
+            targets += "    " + json_str(name) + ": {\"host\": " + json_str(server.host) +
+                       ", \"port\": " + std::to_string(server.port ? server.port : 3306) + ", \"user\": " +
+                       json_str(server.user) + ", \"password\": \"env:PROJECT_TEST_PW\", \"database\": " +
+                       json_str(dbs.back()->name()) + ", \"migrations\": " + json_str(folder.string()) + "}";
+        }
+        file = tmp.path() / "migrate.json";
+        write_file(file, "{\"targets\": {\n" + targets + "\n}}\n");
+    }
+    std::map<std::string, std::string> env() const {
+        return {{"PROJECT_TEST_PW", migrate::parse_connection_url(server_url()).password}, {"DATABASE_URL", ""}};
+    }
+};
+
+}  // namespace
+
+TEST_CASE("project: up --all on five keyspaces and the monolith, then up to date; status as one table") {
+    auto names = keyspaces;
+    names.push_back("monolith");
+    Project p(names);
+
+    auto up = run_cli({"up", "--all", "--config", p.file.string()}, p.env());
+    INFO(up.out << up.err);
+    CHECK(up.exit_code == 0);
+    CHECK_THAT(up.out, Catch::Contains("oi_global      | applying 51 migrations to mysql://"));
+    CHECK_THAT(up.out, Catch::Contains("monolith       | applied 220 migrations"));
+    CHECK_THAT(up.out, Catch::Contains("target          result  detail"));
+    CHECK_THAT(up.out, Catch::Contains("oi_claims       ok      applied 53 migrations"));
+    CHECK_THAT(up.out + up.err, !Catch::Contains("migrate-local-pw"));
+    CHECK(p.db["oi_claims"]->connect().tracking_rows().size() == 53);
+    CHECK(p.db["monolith"]->connect().tracking_rows().size() == 220);
+    for (const auto& ks : keyspaces)
+        CHECK(p.db[ks]->connect().tracking_rows().size() == journal_size(corpus_folder(ks)));
+
+    auto again = run_cli({"up", "--all", "--jobs", "2", "--config", p.file.string()}, p.env());
+    CHECK(again.exit_code == 0);
+    CHECK_THAT(again.out, Catch::Contains("oi_billing      ok      nothing to do: 43 of 43 migrations applied"));
+    CHECK_THAT(again.out, Catch::Contains("monolith        ok      nothing to do: 220 of 220"));
+
+    auto status = run_cli({"status", "--all", "--config", p.file.string()}, p.env());
+    INFO(status.out << status.err);
+    CHECK(status.exit_code == 0);
+    CHECK_THAT(status.out, Catch::Contains("target          transport  applied  pending  changed  partial  lock holder"));
+    CHECK_THAT(status.out, Catch::Contains("oi_global       tcp        51       0        0        0        free"));
+    CHECK_THAT(status.out, Catch::Contains("monolith        tcp        220      0"));
+
+    // One target: the single-target output, selected by --keyspace; the config found upward from the cwd
+    // is covered by the unit tests (the CLI's cwd is the test's).
+    auto one = run_cli({"status", "--keyspace", "oi_claims", "--config", p.file.string()}, p.env());
+    CHECK(one.exit_code == 0);
+    CHECK_THAT(one.out, Catch::Contains("applied 53, pending 0"));
+
+    auto unknown = run_cli({"status", "--keyspace", "oi_nope", "--config", p.file.string()}, p.env());
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("no target \"oi_nope\""));
+    auto ambiguous = run_cli({"status", "--config", p.file.string()}, p.env());
+    CHECK(ambiguous.exit_code == 2);
+    CHECK_THAT(ambiguous.err, Catch::Contains("--keyspace NAME or --all"));
+    auto with_url = run_cli({"up", "--all", "--url", p.db["oi_claims"]->url(), "--config", p.file.string()}, p.env());
+    CHECK(with_url.exit_code == 2);
+}
+
+TEST_CASE("project: one keyspace with a broken migration fails; the other four complete and are reported") {
+    TempDir broken;
+    write_folder(broken.path(), {{"0000_ok", "CREATE TABLE `a` (`id` int);"},
+                                 {"0001_bad", "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);"}});
+    Project p(keyspaces, {{"oi_claims", broken.path()}});
+
+    auto up = run_cli({"up", "--all", "--jobs", "3", "--config", p.file.string()}, p.env());
+    INFO(up.out << up.err);
+    CHECK(up.exit_code == 1);
+    CHECK_THAT(up.err, Catch::Contains("oi_claims      | migrate: error[server_error]"));
+    CHECK_THAT(up.out, Catch::Contains("oi_claims       failed (exit 1)  error[server_error]: "));
+    CHECK_THAT(up.out, Catch::Contains("oi_global       ok               applied 51 migrations"));
+    CHECK_THAT(up.out, Catch::Contains("oi_billing      ok               applied 43 migrations"));
+    for (const auto& ks : keyspaces)
+        if (ks != "oi_claims") CHECK(p.db[ks]->connect().tracking_rows().size() == journal_size(corpus_folder(ks)));
+    CHECK(p.db["oi_claims"]->connect().tracking_rows().size() == 1);
+
+    // A missing password variable: config_invalid (exit 3) naming target, key and variable.
+    auto env = p.env();
+    env["PROJECT_TEST_PW"] = "";
+    auto missing = run_cli({"status", "--all", "--config", p.file.string()}, env);
+    CHECK(missing.exit_code == 3);
+    CHECK_THAT(missing.err, Catch::Contains("error[config_invalid]"));
+    CHECK_THAT(missing.err, Catch::Contains("key \"password\": environment variable PROJECT_TEST_PW is not set"));
+
+    // status shows the half-applied migration of the failed target.
+    auto status = run_cli({"status", "--all", "--config", p.file.string()}, p.env());
+    CHECK(status.exit_code == 0);
+    CHECK_THAT(status.out, Catch::Contains("oi_claims       tcp        1        1        0        1"));
+}
