@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Apply a drizzle-kit 0.x migration folder with drizzle-orm's REAL mysql2 migrator.
+// Apply a drizzle-kit migration folder with drizzle-orm's REAL mysql2 migrator: 0.45.4 for a 0.x
+// folder, or with --v1 1.0.0-rc.5 (the npm alias drizzle-orm-v1) for a 1.0 folder-per-migration one.
 //
-//   node drizzle-migrate.mjs --url mysql://user:pw@host:port/db --dir DIR [--table NAME]
+//   node drizzle-migrate.mjs --url mysql://user:pw@host:port/db --dir DIR [--table NAME] [--v1]
 //
 // Uses one mysql2 connection (createConnection(url)), exactly like `drizzle-kit migrate`
 // does, then closes it. Exit 0 on success; on failure prints the error to stderr and
@@ -9,11 +10,12 @@
 import { failer, migrateArgs } from "./migrate-args.mjs";
 
 const fail = failer("drizzle-migrate");
-const args = migrateArgs("drizzle-migrate");
+const args = migrateArgs("drizzle-migrate", ["v1"]);
+const orm = args.v1 ? "drizzle-orm-v1" : "drizzle-orm";
 
 const { createConnection } = await import("mysql2/promise");
-const { drizzle } = await import("drizzle-orm/mysql2");
-const { migrate } = await import("drizzle-orm/mysql2/migrator");
+const { drizzle } = await import(`${orm}/mysql2`);
+const { migrate } = await import(`${orm}/mysql2/migrator`);
 
 let connection;
 try {
@@ -24,7 +26,7 @@ try {
 
 let failed = null;
 try {
-  const db = drizzle(connection);
+  const db = args.v1 ? drizzle({ client: connection }) : drizzle(connection);
   const config = { migrationsFolder: args.dir };
   if (args.table !== undefined) config.migrationsTable = args.table;
   await migrate(db, config);

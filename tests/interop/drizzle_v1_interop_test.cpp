@@ -27,7 +27,7 @@ void require_ok(const ProcessResult& r, const std::string& what) {
 }
 
 void drizzle_v1_migrate(const std::string& url, const fs::path& dir) {
-    require_ok(run_node("drizzle-v1-migrate.mjs", {"--url", url, "--dir", dir.string()}), "drizzle-orm 1.0 migrate()");
+    require_ok(run_node("drizzle-migrate.mjs", {"--v1", "--url", url, "--dir", dir.string()}), "drizzle-orm 1.0 migrate()");
 }
 
 void libmigrate_up(const std::string& url, const fs::path& dir) {
@@ -151,7 +151,7 @@ TEST_CASE("drizzle 1.0 refuses a folder with both layouts, and so do we, before 
     copy_v1_prefix(v1_corpus("oi_claims"), tmp.path(), 1);
     write_file(tmp.path() / "meta" / "_journal.json", R"({"version":"7","dialect":"mysql","entries":[]})");
     ScratchDatabase db("both1");
-    auto theirs = run_node("drizzle-v1-migrate.mjs", {"--url", db.url(), "--dir", tmp.path().string()});
+    auto theirs = run_node("drizzle-migrate.mjs", {"--v1", "--url", db.url(), "--dir", tmp.path().string()});
     CHECK(theirs.exit_code != 0);
     CHECK_THAT(theirs.err, Catch::Contains("drizzle-kit up"));
     auto ours = run_cli({"up", "--url", db.url(), "--dir", tmp.path().string()});

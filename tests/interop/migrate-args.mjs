@@ -1,4 +1,5 @@
-// Command line shared by the migrate-like scripts here: --url URL --dir DIR [--table NAME].
+// Command line shared by the migrate-like scripts here: --url URL --dir DIR [--table NAME], plus any
+// boolean flags a script names in `flags`.
 import { parseArgs } from "node:util";
 
 // Prints "<script>: <message>" to stderr and exits 1.
@@ -10,13 +11,18 @@ export function failer(script) {
 }
 
 // Returns {url, dir, table?}; exits 1 with the usage on anything else.
-export function migrateArgs(script) {
+export function migrateArgs(script, flags = []) {
   const fail = failer(script);
-  const usage = `usage: node ${script}.mjs --url URL --dir DIR [--table NAME]`;
+  const usage = `usage: node ${script}.mjs --url URL --dir DIR [--table NAME]` + flags.map((f) => ` [--${f}]`).join("");
   let values;
   try {
     ({ values } = parseArgs({
-      options: { url: { type: "string" }, dir: { type: "string" }, table: { type: "string" } },
+      options: {
+        url: { type: "string" },
+        dir: { type: "string" },
+        table: { type: "string" },
+        ...Object.fromEntries(flags.map((f) => [f, { type: "boolean" }])),
+      },
       strict: true,
       allowPositionals: false,
     }));

@@ -3,6 +3,8 @@
 
 #include "temp_dir.hpp"
 
+#include <openssl/sha.h>
+
 #include <cstdlib>
 #include <string>
 #include <utility>
@@ -22,6 +24,19 @@ inline void write_folder(const std::filesystem::path& dir, const std::vector<std
         write_file(dir / (migrations[i].first + ".sql"), migrations[i].second);
     }
     write_file(dir / "meta" / "_journal.json", "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":[" + entries + "]}");
+}
+
+// sha256 hex of the bytes, computed independently of libmigrate (the oracle for drizzle's hash).
+inline std::string plain_sha256(std::string_view bytes) {
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned char c : d) {
+        hex += digits[c >> 4];
+        hex += digits[c & 15];
+    }
+    return hex;
 }
 
 }  // namespace testing

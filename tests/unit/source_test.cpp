@@ -1,29 +1,19 @@
 #include <migrate/error.hpp>
 #include <migrate/source.hpp>
 
+#include "fixtures.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <openssl/sha.h>
 
 using migrate::errc;
+using testing::plain_sha256;
 using testing::TempDir;
 using testing::write_file;
 
 namespace {
 
-std::string plain_sha256(std::string_view bytes) {
-    unsigned char d[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
-    std::string hex;
-    for (unsigned char c : d) {
-        static const char* digits = "0123456789abcdef";
-        hex += digits[c >> 4];
-        hex += digits[c & 15];
-    }
-    return hex;
-}
 
 migrate::error read_error(const std::filesystem::path& dir) {
     try {

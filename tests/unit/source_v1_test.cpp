@@ -6,17 +6,18 @@
 #include <migrate/plan.hpp>
 #include <migrate/source.hpp>
 
+#include "fixtures.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <openssl/sha.h>
 
 #include <algorithm>
 
 using migrate::errc;
 using migrate::FolderLayout;
 using migrate::MigrationState;
+using testing::plain_sha256;
 using testing::TempDir;
 using testing::write_file;
 namespace fs = std::filesystem;
@@ -27,17 +28,6 @@ fs::path v1_corpus(std::string_view name) {
     return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / name;
 }
 
-std::string plain_sha256(std::string_view bytes) {
-    unsigned char d[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
-    std::string hex;
-    for (unsigned char c : d) {
-        static const char* digits = "0123456789abcdef";
-        hex += digits[c >> 4];
-        hex += digits[c & 15];
-    }
-    return hex;
-}
 
 template <class F>
 migrate::error error_of(F&& f) {

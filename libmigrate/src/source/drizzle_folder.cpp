@@ -1,7 +1,7 @@
 // drizzle-kit 0.x folder: meta/_journal.json + <tag>.sql, read like drizzle-orm's readMigrationFiles,
 // but validated up front: every problem in the folder is reported at once, before any connection.
+#include "folder_reading.hpp"
 #include "text_position.hpp"
-#include "utf8.hpp"
 
 #include <migrate/error.hpp>
 #include <migrate/source.hpp>
@@ -9,10 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 
 namespace migrate {
 namespace {
@@ -20,38 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-std::optional<std::string> read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    return std::move(buffer).str();
-}
-
-// Collects every problem; the first one's code becomes the error's code.
-struct Problems {
-    std::optional<errc> first_code;
-    error_context first_context;
-    std::vector<std::string> lines;
-
-    void add(errc code, std::string line, error_context context = {}) {
-        if (!first_code) {
-            first_code = code;
-            first_context = std::move(context);
-        }
-        lines.push_back(std::move(line));
-    }
-    void throw_if_any(const fs::path& dir) {
-        if (!first_code) return;
-        std::string message = lines.size() == 1
-            ? lines.front()
-            : fmt::format("{} problems in migrations folder {}:", lines.size(), dir.string());
-        if (lines.size() > 1)
-            for (const auto& l : lines) message += "\n  - " + l;
-        throw error(*first_code, message, first_context);
-    }
-};
 
 // A tag names a file next to the journal; anything that could leave the folder is refused.
 std::optional<std::string> tag_problem(const std::string& tag) {
@@ -77,7 +43,7 @@ Source read_drizzle_folder(const fs::path& dir) {
                                 "the one holding meta/_journal.json",
                                 journal_path.string()),
                     {.file = journal_path.string()});
-    auto journal_text = read_file(journal_path);
+    auto journal_text = source::read_file(journal_path);
     if (!journal_text)
         throw error(errc::journal_missing, fmt::format("cannot read {}", journal_path.string()),
                     {.file = journal_path.string()});
@@ -102,7 +68,7 @@ Source read_drizzle_folder(const fs::path& dir) {
 
     Source source;
     source.dir = dir;
-    Problems problems;
+    source::Problems problems;
     std::set<std::string> seen_tags;
     const auto& entries = journal["entries"];
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -144,7 +110,7 @@ Source read_drizzle_folder(const fs::path& dir) {
         if (e.contains("breakpoints") && e["breakpoints"].is_boolean()) m.breakpoints = e["breakpoints"].get<bool>();
 
         m.file = dir / (m.tag + ".sql");
-        auto bytes = fs::is_regular_file(m.file, ec) ? read_file(m.file) : std::nullopt;
+        auto bytes = fs::is_regular_file(m.file, ec) ? source::read_file(m.file) : std::nullopt;
         if (!bytes) {
             problems.add(errc::migration_missing,
                          fmt::format("no file {} for journal entry {} (\"{}\"): restore it, or remove the entry "
@@ -153,18 +119,7 @@ Source read_drizzle_folder(const fs::path& dir) {
                          {.file = m.file.string(), .tag = m.tag});
             continue;
         }
-        m.hash = drizzle_hash(*bytes);
-        if (auto bad = source::check_utf8(*bytes).first_invalid) {
-            auto pos = source::position_of(*bytes, *bad);
-            problems.add(errc::not_utf8,
-                         fmt::format("{}:{}:{}: byte 0x{:02X} is not valid UTF-8; drizzle would silently "
-                                     "replace it with U+FFFD (and record hash {}); save the file as UTF-8",
-                                     m.file.string(), pos.line, pos.column,
-                                     static_cast<unsigned char>((*bytes)[*bad]), m.hash),
-                         {.file = m.file.string(), .line = pos.line, .tag = m.tag});
-            continue;
-        }
-        m.statements = split_statements(*bytes);
+        if (!source::load_migration_text(m, *bytes, problems)) continue;
         source.migrations.push_back(std::move(m));
     }
     problems.throw_if_any(dir);

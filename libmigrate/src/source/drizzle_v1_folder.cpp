@@ -1,8 +1,7 @@
 // drizzle-kit 1.0 folder: one <YYYYMMDDHHMMSS>_<name>/migration.sql per migration, no journal, read like
 // drizzle-orm 1.0's readMigrationFiles, validated up front like the 0.x reader (every problem at once,
 // before any connection). read_migrations_folder picks the reader from what the folder holds.
-#include "text_position.hpp"
-#include "utf8.hpp"
+#include "folder_reading.hpp"
 
 #include <migrate/error.hpp>
 #include <migrate/source.hpp>
@@ -11,46 +10,13 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 namespace migrate {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<std::string> read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    return std::move(buffer).str();
-}
-
-struct Problems {
-    std::optional<errc> first_code;
-    error_context first_context;
-    std::vector<std::string> lines;
-
-    void add(errc code, std::string line, error_context context = {}) {
-        if (!first_code) {
-            first_code = code;
-            first_context = std::move(context);
-        }
-        lines.push_back(std::move(line));
-    }
-    void throw_if_any(const fs::path& dir) {
-        if (!first_code) return;
-        std::string message = lines.size() == 1
-            ? lines.front()
-            : fmt::format("{} problems in migrations folder {}:", lines.size(), dir.string());
-        if (lines.size() > 1)
-            for (const auto& l : lines) message += "\n  - " + l;
-        throw error(*first_code, message, first_context);
-    }
-};
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_name_char(char c) {
@@ -170,7 +136,7 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
                     {.file = journal.string()});
     }
 
-    Problems problems;
+    source::Problems problems;
     // drizzle runs every subfolder holding a migration.sql, whatever its name (a malformed one at a NaN
     // time), and silently ignores a folder without one. We refuse both when the folder looks like a
     // migration: a bad name next to a migration.sql, or a name starting with a digit and no migration.sql.
@@ -205,7 +171,7 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
         m.position = source.migrations.size();
         m.when = *prefix_millis(std::string_view(m.tag).substr(0, 14));
         m.file = entry.path() / "migration.sql";
-        auto bytes = fs::is_regular_file(m.file, ec) ? read_file(m.file) : std::nullopt;
+        auto bytes = fs::is_regular_file(m.file, ec) ? source::read_file(m.file) : std::nullopt;
         if (!bytes) {
             problems.add(errc::migration_missing,
                          fmt::format("no file {} in migration folder {}: restore it, or remove the folder if the "
@@ -214,18 +180,7 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
                          {.file = m.file.string(), .tag = m.tag});
             continue;
         }
-        m.hash = drizzle_hash(*bytes);
-        if (auto bad = source::check_utf8(*bytes).first_invalid) {
-            auto pos = source::position_of(*bytes, *bad);
-            problems.add(errc::not_utf8,
-                         fmt::format("{}:{}:{}: byte 0x{:02X} is not valid UTF-8; drizzle would silently "
-                                     "replace it with U+FFFD (and record hash {}); save the file as UTF-8",
-                                     m.file.string(), pos.line, pos.column,
-                                     static_cast<unsigned char>((*bytes)[*bad]), m.hash),
-                         {.file = m.file.string(), .line = pos.line, .tag = m.tag});
-            continue;
-        }
-        m.statements = split_statements(*bytes);
+        if (!source::load_migration_text(m, *bytes, problems)) continue;
         source.migrations.push_back(std::move(m));
     }
     problems.throw_if_any(dir);
