@@ -8,8 +8,7 @@
 
 #include <fmt/format.h>
 
-#include <condition_variable>
-#include <mutex>
+#include <thread>
 
 namespace migrate::run {
 namespace {
@@ -76,12 +75,10 @@ void wait_until_statement_gone(connect::Connection& conn, std::optional<std::uin
     try {
         if (!running_it()) return;
         quietly(conn, fmt::format("kill {}", *id));  // a killed ALTER rolls back: the schema stays decidable
-        std::mutex m;
-        std::condition_variable never;
-        std::unique_lock lock(m);
+        // The server offers no way to wait for another session's end: poll, bounded.
         for (auto deadline = clock::now() + std::chrono::seconds(60); clock::now() < deadline;) {
             if (!running_it()) return;
-            never.wait_for(lock, std::chrono::milliseconds(100));
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     } catch (const error&) {
         // No processlist (e.g. Vitess): the lock's release already implies the old session ended.

@@ -149,8 +149,7 @@ public:
                 return true;
             if (clock::now() >= deadline) return false;
             // A lease cannot be waited on server-side; poll it a few times within this attempt.
-            std::unique_lock lock(poll_mutex_);
-            poll_.wait_until(lock, std::min(deadline, clock::now() + std::chrono::milliseconds(250)));
+            std::this_thread::sleep_until(std::min(deadline, clock::now() + std::chrono::milliseconds(250)));
         }
     }
     std::string holder() { return lease_holder(conn(), table_); }
@@ -165,8 +164,6 @@ private:
     const tracking::TrackingTable& table_;
     std::chrono::seconds ttl_;
     std::string owner_, holder_;
-    std::mutex poll_mutex_;
-    std::condition_variable poll_;
 };
 
 }  // namespace
