@@ -32,6 +32,11 @@ std::string_view to_string(errc code) noexcept {
         case errc::interrupted: return "interrupted";
         case errc::nothing_to_resolve: return "nothing_to_resolve";
         case errc::internal: return "internal";
+        case errc::baseline_invalid: return "baseline_invalid";
+        case errc::baseline_unusable: return "baseline_unusable";
+        case errc::database_not_empty: return "database_not_empty";
+        case errc::target_not_found: return "target_not_found";
+        case errc::history_exists: return "history_exists";
     }
     return "internal";
 }

@@ -1,4 +1,5 @@
 // Target ties the stages together: source → connect → lock → tracking → plan → validate → run.
+#include "baseline/database_dump.hpp"
 #include "connect/connection.hpp"
 #include "run/apply.hpp"
 #include "run/lock.hpp"
@@ -10,19 +11,54 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <set>
+
 namespace migrate {
+
+namespace {
+
+bool is_mariadb(std::string_view server_version) {
+    std::string v(server_version);
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    return v.find("mariadb") != std::string::npos;
+}
+
+}  // namespace
 
 struct Target::Impl {
     TargetOptions options;
     Source source;
     ConnectionUrl url;
     tracking::TrackingTable table;
-    tracking::ProgressTable progress{table};
+    tracking::ProgressTable progress;
+    std::optional<Baseline> baseline;
 
-    // What the database says now: tracking rows and progress, as a plan.
-    Plan read_plan(connect::Connection& conn, tracking::TableShape& shape) const {
+    // Our own tables, never part of the user's schema.
+    std::set<std::string> own_tables() const {
+        return {table.name(), progress.name(), table.side_table("lock")};
+    }
+
+    // Position of `tag` in the folder; target_not_found when it has none.
+    std::size_t position_of(const std::string& tag) const {
+        for (const auto& m : source.migrations)
+            if (m.tag == tag) return m.position;
+        throw error(errc::target_not_found,
+                    fmt::format("{} has no migration {}; `migrate status -v` lists them", source.dir.string(), tag));
+    }
+
+    // What the database says now: tracking rows and progress, as a plan. `load_baseline`: an empty database
+    // may start from the baseline (not when it covers more than `up --to` asks for).
+    Plan read_plan(connect::Connection& conn, tracking::TableShape& shape, bool load_baseline = true,
+                   std::optional<std::size_t> last = std::nullopt) const {
         shape = table.inspect(conn);
-        return make_plan(source, table.read(conn, shape), shape.exists, progress.read(conn));
+        auto rows = table.read(conn, shape);
+        auto in_progress = progress.read(conn);
+        FirstRunFacts facts;
+        if (rows.empty() && in_progress.empty()) facts.other_tables = baseline::list_tables(conn, own_tables());
+        if (load_baseline && baseline && (!last || baseline->covered.size() <= *last + 1)) facts.baseline = &*baseline;
+        return make_plan(source, rows, shape.exists, in_progress, facts);
     }
 
     std::unique_ptr<run::MigrationLock> lock(const EventCallback& on_event, const std::atomic<bool>* cancel) const {
@@ -48,11 +84,18 @@ Target Target::open(TargetOptions options) {
     if (options.lock_timeout.count() < 0) throw error(errc::url_invalid, "the lock timeout cannot be negative");
     if (options.lease_ttl.count() < 3) throw error(errc::url_invalid, "the lease ttl must be at least 3 seconds");
     Source source = read_migrations_folder(options.migrations_dir);
-    auto impl = std::make_unique<Impl>(Impl{std::move(options), std::move(source), std::move(url), std::move(table)});
+    std::optional<Baseline> baseline;
+    if (options.use_baseline)
+        baseline = read_baseline(options.baseline_dir.empty() ? default_baseline_dir(options.migrations_dir)
+                                                              : options.baseline_dir,
+                                 source);
+    auto impl = std::make_unique<Impl>(
+        Impl{std::move(options), std::move(source), std::move(url), table, tracking::ProgressTable(table), std::move(baseline)});
     return Target(std::move(impl));
 }
 
 const Source& Target::source() const { return impl_->source; }
+const Baseline* Target::baseline() const { return impl_->baseline ? &*impl_->baseline : nullptr; }
 const ConnectionUrl& Target::url() const { return impl_->url; }
 
 Status Target::status() {
@@ -70,27 +113,51 @@ Status Target::status() {
 }
 
 UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
+    const std::optional<std::size_t> last = options.to ? std::optional(impl_->position_of(*options.to)) : std::nullopt;
+    const ValidationOptions validation{.allow_out_of_order = options.allow_out_of_order,
+                                       .allow_missing = options.allow_missing,
+                                       .allow_dirty = options.allow_dirty};
+    auto runs = [&](const Plan& plan) {
+        auto entries = plan.to_apply(options.allow_out_of_order);
+        return plan.from_baseline ||
+               std::any_of(entries.begin(), entries.end(), [&](const PlanEntry* e) { return !last || e->migration->position <= *last; });
+    };
     auto conn = connect::Connection::open(impl_->url);
     tracking::TableShape shape;
     {
         // Fast path for the common start-up: nothing to apply needs no lock (a concurrent run can only
         // apply more, never make something pending), so N replicas with nothing to do never contend.
-        Plan before = impl_->read_plan(*conn, shape);
-        if (shape.exists && before.to_apply(options.allow_out_of_order).empty()) {
-            validate_plan(before, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing});
+        Plan before = impl_->read_plan(*conn, shape, options.use_baseline, last);
+        if (shape.exists && !runs(before)) {
+            validate_plan(before, validation);
             UpReport report;
             report.plan_before = std::move(before);
             return report;
         }
     }
     auto lock = impl_->lock(on_event, options.cancel);
-    // Under the lock, read again: another replica may have applied everything while we waited. The table
-    // is created only when missing: a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
-    if (!impl_->table.inspect(*conn).exists) conn->execute(impl_->table.create_statement(impl_->source.layout));
-    Plan plan = impl_->read_plan(*conn, shape);
-    validate_plan(plan, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing});
+    // Under the lock, read again: another replica may have applied everything while we waited. Validate
+    // before creating anything, so a refused run leaves no trace. The table is created only when missing:
+    // a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
+    Plan plan = impl_->read_plan(*conn, shape, options.use_baseline, last);
+    validate_plan(plan, validation);
+    if (plan.from_baseline) {
+        const std::string server = conn->server_version();
+        if (is_mariadb(server) != is_mariadb(impl_->baseline->server))
+            throw error(errc::baseline_unusable,
+                        fmt::format("the database is empty, so `up` would load the baseline in {}, but it was made on {} "
+                                    "and this server is {}: its SHOW CREATE TABLE text may not mean the same here. "
+                                    "Recreate it on a server of this kind (`migrate baseline create --scratch-url ...`), "
+                                    "or pass --no-baseline to replay the migrations",
+                                    impl_->baseline->dir.string(), impl_->baseline->server, server));
+    }
+    if (!shape.exists) {
+        conn->execute(impl_->table.create_statement(impl_->source.layout));
+        shape = impl_->table.inspect(*conn);
+    }
+    const Baseline* load = plan.from_baseline ? &*impl_->baseline : nullptr;
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, on_event, options.cancel};
-    return run::apply_plan(ctx, std::move(plan), options);
+    return run::apply_plan(ctx, std::move(plan), options, load, last);
 }
 
 std::vector<PlanEntry> Target::repair(const EventCallback& on_event) {
@@ -107,6 +174,39 @@ std::vector<PlanEntry> Target::repair(const EventCallback& on_event) {
         repaired.push_back(e);
     }
     return repaired;
+}
+
+std::size_t Target::mark_baseline(const std::string& through, const EventCallback& on_event) {
+    const std::size_t last = impl_->position_of(through);
+    auto conn = connect::Connection::open(impl_->url);
+    auto lock = impl_->lock(on_event, nullptr);
+    tracking::TableShape shape = impl_->table.inspect(*conn);
+    const auto rows = impl_->table.read(*conn, shape);
+    const auto in_progress = impl_->progress.read(*conn);
+    if (!rows.empty() || !in_progress.empty())
+        throw error(errc::history_exists,
+                    fmt::format("{} already records {} migration{}{}: `baseline mark` adopts a database that records "
+                                "none. `migrate status` shows what is recorded",
+                                impl_->table.name(), rows.size(), rows.size() == 1 ? "" : "s",
+                                in_progress.empty() ? "" : " and a half-applied run"));
+    if (!shape.exists) {
+        conn->execute(impl_->table.create_statement(impl_->source.layout));
+        shape = impl_->table.inspect(*conn);
+    }
+    lock->check();
+    conn->execute("begin");
+    try {
+        for (std::size_t i = 0; i <= last; ++i)
+            conn->execute(impl_->table.insert_statement(impl_->source.migrations[i], shape));
+        conn->execute("commit");
+    } catch (const error&) {
+        try {
+            conn->execute("rollback");
+        } catch (const error&) {
+        }
+        throw;
+    }
+    return last + 1;
 }
 
 void Target::resolve(const std::string& tag, bool applied, const EventCallback& on_event) {

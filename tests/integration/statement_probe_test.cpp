@@ -136,7 +136,8 @@ TEST_CASE("safe_to_retry") {
           "alter table t modify a int, modify b text, algorithm=inplace",
           "alter table t modify a int comment 'x' after b", "alter table t change a a bigint",
           "alter table t add column if not exists c int, drop column if exists d",
-          "alter table t add index if not exists i (a), drop foreign key if exists f"}) {
+          "alter table t add index if not exists i (a), drop foreign key if exists f",
+          "CREATE OR REPLACE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1 AS `a`"}) {
         INFO(sql);
         CHECK(safe_to_retry(sql));
     }
@@ -144,7 +145,8 @@ TEST_CASE("safe_to_retry") {
          {"CREATE TABLE t (id int)", "create table if not exists t select 1 as a", "DROP TABLE t", "DROP INDEX i ON t",
           "ALTER TABLE t ADD c int", "alter table t modify a int, add b int", "alter table t change a b int",
           "alter table t algorithm=inplace", "RENAME TABLE a TO b", "INSERT INTO t VALUES (1)", "TRUNCATE t",
-          "CALL p()", "select 1; select 2", "create or replace table t (a int)"}) {
+          "CALL p()", "select 1; select 2", "create or replace table t (a int)",
+          "create or replace table `view` (a int)", "CREATE VIEW v AS SELECT 1"}) {
         INFO(sql);
         CHECK_FALSE(safe_to_retry(sql));
     }

@@ -1,6 +1,9 @@
 // `migrate`: status, up, repair and resolve for one target (--url / DATABASE_URL, --dir), or for the targets
 // of a project config (--config / migrate.json, --keyspace / --all; docs/config.md).
 // Exit codes: docs/cli.md.
+#include "baseline_cli.hpp"
+#include "cli_common.hpp"
+
 #include <migrate/migrate.hpp>
 
 #include <CLI/CLI.hpp>
@@ -17,49 +20,7 @@
 
 namespace {
 
-enum ExitCode : int {
-    exit_ok = 0,
-    exit_apply_failed = 1,
-    exit_usage = 2,
-    exit_invalid_input = 3,
-    exit_connect_failed = 4,
-    exit_refused = 5,
-    exit_lock = 6,
-    exit_internal = 70,
-    exit_interrupted = 130,
-};
-
-int exit_code_for(migrate::errc code) {
-    using migrate::errc;
-    switch (code) {
-        case errc::journal_missing:
-        case errc::journal_invalid:
-        case errc::migration_missing:
-        case errc::tag_invalid:
-        case errc::tag_duplicate:
-        case errc::not_utf8:
-        case errc::url_invalid:
-        case errc::table_invalid:
-        case errc::config_invalid: return exit_invalid_input;
-        case errc::driver_not_found:
-        case errc::driver_incompatible:
-        case errc::driver_broken:
-        case errc::connect_failed: return exit_connect_failed;
-        case errc::server_error:
-        case errc::connection_lost: return exit_apply_failed;
-        case errc::migration_changed:
-        case errc::row_without_file:
-        case errc::out_of_order:
-        case errc::partial_edited:
-        case errc::needs_resolve:
-        case errc::nothing_to_resolve: return exit_refused;
-        case errc::lock_timeout:
-        case errc::lock_lost: return exit_lock;
-        case errc::interrupted: return exit_interrupted;
-        case errc::internal: return exit_internal;
-    }
-    return exit_internal;
-}
+using namespace cli;
 
 struct Options {
     std::string url;
@@ -70,7 +31,12 @@ struct Options {
     bool verbose = false;
     bool allow_out_of_order = false;
     bool allow_missing = false;
+    bool allow_dirty = false;
+    bool no_baseline = false;
+    std::string to;
     bool yes = false;
+    BaselineArgs baseline;
+    std::optional<migrate::TargetConfig> from_config;  // the one target chosen from a project config
     std::string tag;
     bool resolve_applied = false;
     bool resolve_retry = false;
@@ -85,17 +51,66 @@ struct Options {
 std::atomic<bool> cancel_requested{false};
 extern "C" void on_signal(int) { cancel_requested = true; }
 
-std::string seconds(std::chrono::nanoseconds d) {
-    double s = std::chrono::duration<double>(d).count();
-    return s < 1 ? fmt::format("{:.0f} ms", s * 1000) : fmt::format("{:.2f} s", s);
+// The single target of --url/--dir, in the shape project targets have.
+migrate::TargetConfig single_target(const Options& o) {
+    if (o.from_config) {
+        migrate::TargetConfig t = *o.from_config;
+        if (o.no_baseline) t.use_baseline = false;
+        return t;
+    }
+    migrate::TargetConfig t;
+    t.url = o.url;
+    t.name = migrate::parse_connection_url(o.url).database;
+    t.migrations_dir = o.dir;
+    t.table = o.table;
+    t.lock_mode = o.lock == "lease" ? migrate::LockMode::lease : migrate::LockMode::session;
+    t.lock_timeout = std::chrono::seconds(o.lock_timeout_s);
+    t.use_baseline = !o.no_baseline;
+    return t;
 }
 
-migrate::Target open_target(const Options& o) {
-    return migrate::Target::open({.url = o.url,
-                                  .migrations_dir = o.dir,
-                                  .table = o.table,
-                                  .lock_mode = o.lock == "lease" ? migrate::LockMode::lease : migrate::LockMode::session,
-                                  .lock_timeout = std::chrono::seconds(o.lock_timeout_s)});
+migrate::Target open_target(const Options& o) { return migrate::Target::open(single_target(o).options()); }
+
+// "through 0042_x (42 migrations)", with what `up` will do with it.
+std::string baseline_summary(const migrate::Baseline* b, const migrate::Plan& plan) {
+    if (!b) return "-";
+    std::string s = fmt::format("through {}", b->through);
+    if (!b->usable()) return s + " (stale)";
+    if (plan.from_baseline) return s + " (up loads it)";
+    return s;
+}
+
+migrate::UpOptions up_options(const Options& o) {
+    return {.allow_out_of_order = o.allow_out_of_order,
+            .allow_missing = o.allow_missing,
+            .allow_dirty = o.allow_dirty,
+            .use_baseline = !o.no_baseline,
+            .to = o.to.empty() ? std::nullopt : std::optional(o.to),
+            .cancel = &cancel_requested};
+}
+
+// What `up` says when a run ends.
+std::string up_summary(const migrate::UpReport& report, std::size_t migrations) {
+    if (report.migrations_applied == 0 && report.baseline_covered == 0)
+        return fmt::format("nothing to do: {} of {} migrations applied, none pending",
+                           report.plan_before.count(migrate::MigrationState::applied), migrations);
+    std::string s = fmt::format("applied {} migration{} ({} statements) in {}", report.migrations_applied,
+                                report.migrations_applied == 1 ? "" : "s", report.statements_run,
+                                seconds(report.duration));
+    if (report.baseline_covered)
+        s = fmt::format("loaded the baseline ({} migrations recorded), then {}", report.baseline_covered,
+                        report.migrations_applied == 0 ? fmt::format("nothing else to apply ({} statements in {})",
+                                                                     report.statements_run, seconds(report.duration))
+                                                       : s);
+    return s;
+}
+
+// "  [2/5] 0042_add_vin   3 statements  12 ms"; a baseline load names what it covers.
+std::string finished_line(const migrate::Event& e) {
+    std::string name = e.migration->tag;
+    if (!e.detail.empty()) name += " " + e.detail;
+    return fmt::format("  [{}/{}] {:<40} {:>3} statement{}  {}", e.migration_number, e.migrations_total, name,
+                       e.statements_total, e.statements_total == 1 ? " " : "s", seconds(e.duration));
 }
 
 // Lock and resume events, shared by every command that takes the lock.
@@ -112,9 +127,7 @@ void print_common_event(const migrate::Event& e) {
     std::fflush(stdout);
 }
 
-void print_partial(const migrate::PlanEntry& e) {
-    const auto& p = *e.progress;
-    const auto& m = *e.migration;
+void print_partial(const migrate::Migration& m, const migrate::Progress& p) {
     fmt::print("  partial {}: {} of {} statements done", m.tag, p.statements_done, p.statements_total);
     if (p.in_flight && *p.in_flight < m.statements.size())
         fmt::print("; statement {} ({}:{}) was in flight when the run stopped{}", *p.in_flight + 1, m.file.string(),
@@ -142,6 +155,15 @@ int run_status(const Options& o) {
     else
         fmt::print("table      {} (not created yet)\n", s.table);
     fmt::print("lock       {}\n", s.lock_holder.empty() ? "free" : "held by " + s.lock_holder);
+    if (const auto* b = target.baseline()) {
+        fmt::print("baseline   {}, {} migrations through {}{}\n", b->dir.string(), b->covered.size(), b->through,
+                   plan.from_baseline ? "; the database is empty, so `up` loads it first" : "");
+        for (const auto& p : b->problems) fmt::print("           stale: {}\n", p);
+    }
+    if (!plan.unrecorded_tables.empty())
+        fmt::print("warning    the database has {} table(s) but records no migration: `up` refuses it until it is "
+                   "adopted with `migrate baseline mark --through TAG` (or --allow-dirty)\n",
+                   plan.unrecorded_tables.size());
 
     std::size_t changed = 0;
     for (const auto& e : plan.entries) changed += e.hash_differs ? 1 : 0;
@@ -152,9 +174,11 @@ int run_status(const Options& o) {
     if (skipped) fmt::print(", out of order {}", skipped);
     if (changed) fmt::print(", changed {}", changed);
     if (!plan.rows_without_file.empty()) fmt::print(", rows without file {}", plan.rows_without_file.size());
-    if (!plan.partial().empty()) fmt::print(", partially applied {}", plan.partial().size());
+    const std::size_t partial = plan.partial().size() + (plan.baseline_progress ? 1 : 0);
+    if (partial) fmt::print(", partially applied {}", partial);
     fmt::print("\n");
-    for (const auto* e : plan.partial()) print_partial(*e);
+    if (plan.baseline_progress && target.baseline()) print_partial(target.baseline()->snapshot, *plan.baseline_progress);
+    for (const auto* e : plan.partial()) print_partial(*e->migration, *e->progress);
 
     bool header = false;
     for (const auto& e : plan.entries) {
@@ -166,6 +190,7 @@ int run_status(const Options& o) {
         }
         std::string state(migrate::to_string(e.state));
         if (e.progress) state += " (partially applied)";
+        if (e.by_baseline) state += " (recorded by the baseline)";
         if (e.hash_differs) state += " (file edited since it was applied)";
         if (e.state == migrate::MigrationState::out_of_order) state += " (older than the newest applied; drizzle skips it)";
         fmt::print("  {:<40} {:>15} {:>10}  {}\n", e.migration->tag, e.migration->when, e.migration->statements.size(),
@@ -186,33 +211,12 @@ int run_up(const Options& o) {
             fmt::print("applying {} migration{} to {}\n", e.migrations_total, e.migrations_total == 1 ? "" : "s",
                        target.url().redacted());
         else if (e.kind == K::migration_finished)
-            fmt::print("  [{}/{}] {:<40} {:>3} statement{}  {}\n", e.migration_number, e.migrations_total,
-                       e.migration->tag, e.statements_total, e.statements_total == 1 ? " " : "s", seconds(e.duration));
+            fmt::print("{}\n", finished_line(e));
         std::fflush(stdout);
     };
-    migrate::UpOptions up{.allow_out_of_order = o.allow_out_of_order, .allow_missing = o.allow_missing,
-                          .cancel = &cancel_requested};
-    auto report = target.up(on_event, up);
-    if (report.migrations_applied == 0)
-        fmt::print("nothing to do: {} of {} migrations applied, none pending\n",
-                   report.plan_before.count(migrate::MigrationState::applied), target.source().migrations.size());
-    else
-        fmt::print("applied {} migration{} ({} statements) in {}\n", report.migrations_applied,
-                   report.migrations_applied == 1 ? "" : "s", report.statements_run, seconds(report.duration));
+    auto report = target.up(on_event, up_options(o));
+    fmt::print("{}\n", up_summary(report, target.source().migrations.size()));
     return exit_ok;
-}
-
-bool confirmed(const Options& o, const std::string& question) {
-    if (o.yes) return true;
-    if (!::isatty(STDIN_FILENO)) {
-        fmt::print(stderr, "migrate: {} — refusing without confirmation: pass --yes\n", question);
-        return false;
-    }
-    fmt::print("{} [y/N] ", question);
-    std::fflush(stdout);
-    std::string answer;
-    std::getline(std::cin, answer);
-    return answer == "y" || answer == "Y" || answer == "yes";
 }
 
 int run_repair(const Options& o) {
@@ -227,7 +231,7 @@ int run_repair(const Options& o) {
         fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
         return exit_ok;
     }
-    if (!confirmed(o, fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s")))
+    if (!confirmed(o.yes, fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s")))
         return exit_usage;
     auto repaired = target.repair(print_common_event);
     fmt::print("repaired {} tracking row{}\n", repaired.size(), repaired.size() == 1 ? "" : "s");
@@ -248,43 +252,6 @@ int run_resolve(const Options& o) {
 
 // ---- Several targets of a project config (docs/config.md): one table for status, parallel runs for up.
 
-std::string first_line(std::string_view s) { return std::string(s.substr(0, s.find('\n'))); }
-
-// Runs fn(i) for every i in [0, n) on at most `jobs` threads (0: one per item).
-template <class Fn>
-void parallel_for(std::size_t n, int jobs, Fn fn) {
-    std::size_t threads = jobs > 0 ? std::min<std::size_t>(static_cast<std::size_t>(jobs), n) : n;
-    std::atomic<std::size_t> next{0};
-    std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < threads; ++t)
-        pool.emplace_back([&] {
-            for (std::size_t i; (i = next++) < n;) fn(i);
-        });
-    for (auto& t : pool) t.join();
-}
-
-// Columns padded to their widest cell; the last column is not padded.
-void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> width(header.size());
-    for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
-    for (const auto& r : rows)
-        for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], r[c].size());
-    auto line = [&](const std::vector<std::string>& r) {
-        std::string out;
-        for (std::size_t c = 0; c < r.size(); ++c) {
-            if (c) out += "  ";
-            out += c + 1 == r.size() ? r[c] : fmt::format("{:<{}}", r[c], width[c]);
-        }
-        fmt::print("{}\n", out);
-    };
-    line(header);
-    for (const auto& r : rows) line(r);
-}
-
-std::string error_summary(const migrate::error& e) {
-    return fmt::format("error[{}]: {}", migrate::to_string(e.code()), first_line(migrate::redact_url_text(e.what())));
-}
-
 int run_status_many(const std::vector<migrate::TargetConfig>& targets, const Options& o) {
     std::vector<std::vector<std::string>> rows(targets.size());
     std::vector<int> codes(targets.size(), exit_ok);
@@ -300,17 +267,18 @@ int run_status_many(const std::vector<migrate::TargetConfig>& targets, const Opt
                        std::to_string(s.plan.count(migrate::MigrationState::applied)),
                        std::to_string(s.plan.count(migrate::MigrationState::pending)),
                        std::to_string(changed),
-                       std::to_string(s.plan.partial().size()),
+                       std::to_string(s.plan.partial().size() + (s.plan.baseline_progress ? 1 : 0)),
+                       baseline_summary(target.baseline(), s.plan),
                        s.lock_holder.empty() ? "free" : s.lock_holder};
         } catch (const migrate::error& e) {
             codes[i] = exit_code_for(e.code());
-            rows[i] = {t.name, "-", "-", "-", "-", "-", error_summary(e)};
+            rows[i] = {t.name, "-", "-", "-", "-", "-", "-", error_summary(e)};
         } catch (const std::exception& e) {
             codes[i] = exit_internal;
-            rows[i] = {t.name, "-", "-", "-", "-", "-", "internal error: " + first_line(migrate::redact_url_text(e.what()))};
+            rows[i] = {t.name, "-", "-", "-", "-", "-", "-", "internal error: " + first_line(migrate::redact_url_text(e.what()))};
         }
     });
-    print_table({"target", "transport", "applied", "pending", "changed", "partial", "lock holder"}, rows);
+    print_table({"target", "transport", "applied", "pending", "changed", "partial", "baseline", "lock holder"}, rows);
     return *std::max_element(codes.begin(), codes.end());
 }
 
@@ -352,21 +320,10 @@ int run_up_many(const std::vector<migrate::TargetConfig>& targets, const Options
                     say(stdout, t.name, fmt::format("applying {} migration{} to {}", e.migrations_total,
                                                     e.migrations_total == 1 ? "" : "s", target.url().redacted()));
                 else if (e.kind == K::migration_finished)
-                    say(stdout, t.name, fmt::format("  [{}/{}] {:<40} {:>3} statement{}  {}", e.migration_number,
-                                                    e.migrations_total, e.migration->tag, e.statements_total,
-                                                    e.statements_total == 1 ? " " : "s", seconds(e.duration)));
+                    say(stdout, t.name, finished_line(e));
             };
-            migrate::UpOptions up{.allow_out_of_order = o.allow_out_of_order, .allow_missing = o.allow_missing,
-                                  .cancel = &cancel_requested};
-            auto report = target.up(on_event, up);
-            std::string summary =
-                report.migrations_applied == 0
-                    ? fmt::format("nothing to do: {} of {} migrations applied, none pending",
-                                  report.plan_before.count(migrate::MigrationState::applied),
-                                  target.source().migrations.size())
-                    : fmt::format("applied {} migration{} ({} statements) in {}", report.migrations_applied,
-                                  report.migrations_applied == 1 ? "" : "s", report.statements_run,
-                                  seconds(report.duration));
+            auto report = target.up(on_event, up_options(o));
+            std::string summary = up_summary(report, target.source().migrations.size());
             say(stdout, t.name, summary);
             rows[i] = {t.name, "ok", summary};
         } catch (const migrate::error& e) {
@@ -398,7 +355,16 @@ int main(int argc, char** argv) {
     auto* up = app.add_subcommand("up", "apply pending migrations in journal order (resumes a half-applied one)");
     auto* repair = app.add_subcommand("repair", "record the current hash of applied migrations whose files were edited");
     auto* resolve = app.add_subcommand("resolve", "decide a statement a stopped run left undecided");
-    for (auto* sub : {status, up, repair, resolve}) {
+    auto* baseline = app.add_subcommand("baseline", "baseline snapshots: create, verify, mark (docs/baseline.md)");
+    baseline->require_subcommand(1);
+    auto* b_create = baseline->add_subcommand(
+        "create", "replay the migrations into a scratch database and write <dir>/baseline (snapshot + metadata)");
+    auto* b_verify = baseline->add_subcommand(
+        "verify", "build the replay and the snapshot in scratch databases and compare them; fails on any drift");
+    auto* b_mark = baseline->add_subcommand(
+        "mark", "adopt a database built outside: record migrations through TAG as applied, running nothing");
+    const std::vector<CLI::App*> commands = {status, up, repair, resolve, b_create, b_verify, b_mark};
+    for (auto* sub : commands) {
         sub->add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
         sub->add_option("--dir", o.dir, "drizzle-kit migrations folder (the one holding meta/_journal.json)")
             ->capture_default_str();
@@ -414,7 +380,7 @@ int main(int argc, char** argv) {
                         "used when neither --url nor DATABASE_URL is given); docs/config.md");
         sub->add_option("--keyspace", o.keyspaces, "a target of the project config (repeatable)")->allow_extra_args(false);
     }
-    for (auto* sub : {status, up}) {
+    for (auto* sub : {status, up, b_create, b_verify}) {
         sub->add_flag("--all", o.all, "every target of the project config");
         sub->add_option("--jobs", o.jobs, "targets run at once (default: all of them)")->check(CLI::Range(1, 1024));
     }
@@ -422,6 +388,17 @@ int main(int argc, char** argv) {
     up->add_flag("--allow-out-of-order", o.allow_out_of_order,
                  "apply entries older than the newest applied one (drizzle skips them forever)");
     up->add_flag("--allow-missing", o.allow_missing, "proceed although applied rows match no journal entry");
+    up->add_flag("--allow-dirty", o.allow_dirty,
+                 "apply every migration to a database that has tables but records none (instead: baseline mark)");
+    up->add_option("--to", o.to, "stop after this migration (tag)");
+    for (auto* sub : {status, up})
+        sub->add_flag("--no-baseline", o.no_baseline, "an empty database replays the migrations instead of loading the baseline");
+    for (auto* sub : {b_create, b_verify})
+        sub->add_option("--scratch-url", o.baseline.scratch_url,
+                        "server for the scratch databases (created and dropped; default: the target's own server)");
+    b_create->add_option("--through", o.baseline.through, "last migration the snapshot covers (default: the newest)");
+    b_mark->add_option("--through", o.baseline.through, "last migration the database already reflects")->required();
+    b_mark->add_flag("-y,--yes", o.baseline.yes, "do not ask for confirmation");
     repair->add_flag("-y,--yes", o.yes, "do not ask for confirmation");
     resolve->add_option("tag", o.tag, "the half-applied migration's tag, e.g. 0042_add_vin")->required();
     auto* applied = resolve->add_flag("--applied", o.resolve_applied, "the statement took effect: skip it");
@@ -431,7 +408,9 @@ int main(int argc, char** argv) {
                "  DATABASE_URL=mysql://app:secret@db/app migrate up --dir drizzle\n"
                "  migrate resolve 0042_add_vin --applied --dir drizzle\n"
                "  migrate up --all --config migrate.json --jobs 4\n"
-               "Exit codes: 0 ok, 1 apply failed, 2 usage, 3 invalid input, 4 cannot connect, 5 refused, "
+               "  migrate baseline create --keyspace oi_claims --scratch-url mysql://root@127.0.0.1:3306\n"
+               "  migrate baseline mark --through 0041_add_vin --url mysql://app@db/app --dir drizzle\n"
+               "Exit codes: 0 ok, 1 apply or verify failed, 2 usage, 3 invalid input, 4 cannot connect, 5 refused, "
                "6 lock, 130 interrupted (docs/cli.md)");
 
     try {
@@ -441,7 +420,7 @@ int main(int argc, char** argv) {
         return rc == 0 ? exit_ok : exit_usage;
     }
     CLI::App* command = nullptr;
-    for (auto* sub : {status, up, repair, resolve})
+    for (auto* sub : commands)
         if (sub->parsed()) command = sub;
     // Project config: asked for explicitly, or found upward when no URL is given (docs/config.md).
     bool use_config = !o.config.empty() || !o.keyspaces.empty() || o.all;
@@ -502,13 +481,14 @@ int main(int argc, char** argv) {
         if (selected.size() == 1) {
             // One target: exactly the single-target commands and output.
             const auto& t = selected.front();
+            o.from_config = t;
             o.url = t.url;
             o.dir = t.migrations_dir.string();
             o.table = t.table;
             o.lock = t.lock_mode == migrate::LockMode::lease ? "lease" : "session";
             o.lock_timeout_s = static_cast<int>(t.lock_timeout.count());
             selected.clear();
-        } else if (command == repair || command == resolve) {
+        } else if (command == repair || command == resolve || command == b_mark) {
             fmt::print(stderr, "migrate {}: works on one target: choose it with --keyspace NAME\n", command->get_name());
             return exit_usage;
         }
@@ -523,6 +503,12 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, on_signal);
 
     try {
+        o.baseline.jobs = o.jobs;
+        if (command == b_create || command == b_verify) {
+            auto targets = selected.empty() ? std::vector{single_target(o)} : selected;
+            return command == b_create ? run_baseline_create(targets, o.baseline) : run_baseline_verify(targets, o.baseline);
+        }
+        if (command == b_mark) return run_baseline_mark(single_target(o), o.baseline);
         if (!selected.empty()) return status->parsed() ? run_status_many(selected, o) : run_up_many(selected, o);
         if (status->parsed()) return run_status(o);
         if (up->parsed()) return run_up(o);

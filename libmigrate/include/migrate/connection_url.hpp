@@ -52,6 +52,10 @@ struct MIGRATE_API ConnectionUrl {
 // Throws migrate::error(errc::url_invalid) naming what is wrong; the message never contains the password.
 MIGRATE_API ConnectionUrl parse_connection_url(std::string_view url);
 
+// `url` naming `database` instead of its own (or none); everything else kept as written. Throws like
+// parse_connection_url.
+MIGRATE_API std::string with_database(std::string_view url, std::string_view database);
+
 // Best-effort redaction of any string that may hold a URL with a password (for echoing bad input).
 MIGRATE_API std::string redact_url_text(std::string_view text);
 

@@ -44,6 +44,12 @@ enum class errc {
     interrupted,         // cancelled (e.g. Ctrl-C) between statements
     nothing_to_resolve,  // `resolve`/`repair` found no such state
     internal,
+    // Added later; values above keep their numbers (the C ABI exposes them).
+    baseline_invalid,    // <migrations>/baseline cannot be read: missing file, bad JSON or key
+    baseline_unusable,   // the baseline no longer matches the folder, or does not fit this server
+    database_not_empty,  // tables but no migration history: adopt with `baseline mark` or --allow-dirty
+    target_not_found,    // --to/--through names no migration of the folder
+    history_exists,      // `baseline mark` on a database that already records migrations
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

@@ -1,6 +1,7 @@
 // libmigrate: run drizzle-kit MySQL migrations from C++. Include this one header.
 #pragma once
 
+#include <migrate/baseline.hpp>
 #include <migrate/connection_url.hpp>
 #include <migrate/error.hpp>
 #include <migrate/plan.hpp>

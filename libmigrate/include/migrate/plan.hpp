@@ -50,6 +50,16 @@ struct PlanEntry {
     std::optional<AppliedRow> row;         // the matching row, when applied
     bool hash_differs = false;             // applied, but the file's hash is not the recorded one (edited)
     std::optional<Progress> progress;      // not applied, but partly run by an earlier run
+    bool by_baseline = false;              // pending, and recorded by the baseline load `up` starts with
+};
+
+struct Baseline;
+
+// What a first run needs besides the rows (see make_plan).
+struct FirstRunFacts {
+    std::vector<std::string> other_tables;  // tables and views besides the tracking table and its side tables
+                                            // (only looked at when nothing is recorded)
+    const Baseline* baseline = nullptr;     // the folder's baseline, when `up` may load it
 };
 
 struct MIGRATE_API Plan {
@@ -57,6 +67,14 @@ struct MIGRATE_API Plan {
     std::optional<std::int64_t> newest_created_at;  // drizzle's high-water mark
     std::vector<PlanEntry> entries;                 // journal order
     std::vector<AppliedRow> rows_without_file;      // recorded rows no journal entry matches
+    // First run (nothing recorded, no progress):
+    std::vector<std::string> unrecorded_tables;     // the database already has these: validation refuses
+                                                    // (database_not_empty) unless allow_dirty
+    bool from_baseline = false;                     // `up` starts by loading the baseline (empty database, or
+                                                    // finishing a load an earlier run left half-done)
+    std::size_t baseline_covers = 0;                // entries[0..n) are recorded by that load
+    std::vector<std::string> baseline_problems;     // why that baseline cannot be used (stale): refused
+    std::optional<Progress> baseline_progress;      // the half-done load
 
     std::size_t count(MigrationState s) const;
     std::vector<const PlanEntry*> pending() const;  // in apply order
@@ -74,16 +92,23 @@ struct MIGRATE_API Plan {
 // name is what a 0.x runner writes, and drizzle 1.0 would re-run the migration such a row stands for);
 // hash_differs as for 0.x. Several rows naming one folder all count as matched (the first, or the first
 // with the file's hash, is the entry's row).
+//
+// First runs: with no rows and no progress, a database without other tables starts from
+// facts.baseline when there is one (from_baseline; its covered entries are by_baseline and not in
+// to_apply), and a database with other tables is unrecorded_tables (refused by validate_plan). Progress
+// under baseline_progress_key is a baseline load to finish.
 MIGRATE_API Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists,
-                           const std::map<std::int64_t, Progress>& progress = {});
+                           const std::map<std::int64_t, Progress>& progress = {}, const FirstRunFacts& facts = {});
 
 // What a run refuses unless told otherwise (see docs/safety.md).
 struct ValidationOptions {
     bool allow_out_of_order = false;  // apply entries older than the newest applied row
     bool allow_missing = false;       // proceed although rows exist that no journal entry matches
+    bool allow_dirty = false;         // apply to a database that has tables but records no migration
 };
 
-// Throws migrate::error (migration_changed, row_without_file, out_of_order) listing every problem with
+// Throws migrate::error (migration_changed, row_without_file, out_of_order, database_not_empty,
+// baseline_unusable) listing every problem with
 // its fix. Nothing is touched by validation.
 MIGRATE_API void validate_plan(const Plan& plan, const ValidationOptions& options);
 

@@ -5,7 +5,7 @@
 //      "oi_claims": {"host": "127.0.0.1", "port": 13306, "user": "migrate",
 //                    "password": "env:MIGRATE_DB_PASSWORD", "database": "oi_claims",
 //                    "migrations": "oi_claims", "table": "__drizzle_migrations",
-//                    "lock": "session", "lockTimeout": 300}}}
+//                    "lock": "session", "lockTimeout": 300, "baseline": "oi_claims/baseline"}}}
 //
 // Format, keys and rules: docs/config.md. Every problem is a migrate::error(errc::config_invalid) naming
 // the file, the target and the key (url problems keep errc::url_invalid); no message holds a password.
@@ -30,11 +30,13 @@ struct TargetConfig {
     std::string table = "__drizzle_migrations";
     LockMode lock_mode = LockMode::session;
     std::chrono::seconds lock_timeout{300};
+    std::filesystem::path baseline_dir;            // "baseline": a folder (resolved); empty: <migrations>/baseline
+    bool use_baseline = true;                      // "baseline": false
 
     // What Target::open needs.
     TargetOptions options() const {
         return {.url = url, .migrations_dir = migrations_dir, .table = table, .lock_mode = lock_mode,
-                .lock_timeout = lock_timeout};
+                .lock_timeout = lock_timeout, .baseline_dir = baseline_dir, .use_baseline = use_baseline};
     }
 };
 

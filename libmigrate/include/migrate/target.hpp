@@ -1,6 +1,7 @@
 // A target: one database (a URL) and the migrations folder that describes it.
 #pragma once
 
+#include <migrate/baseline.hpp>
 #include <migrate/connection_url.hpp>
 #include <migrate/export.hpp>
 #include <migrate/plan.hpp>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace migrate {
@@ -28,12 +30,17 @@ struct TargetOptions {
     LockMode lock_mode = LockMode::session;
     std::chrono::seconds lock_timeout{300};        // how long a run waits for another to finish
     std::chrono::seconds lease_ttl{30};            // lease mode: a dead holder's lease expires after this
+    std::filesystem::path baseline_dir;            // empty: <migrations_dir>/baseline (used when it exists)
+    bool use_baseline = true;                      // false: never read or load a baseline
 };
 
 // Per-run choices (docs/safety.md).
 struct UpOptions {
     bool allow_out_of_order = false;               // apply entries older than the newest applied row
     bool allow_missing = false;                    // proceed although rows exist that no journal entry matches
+    bool allow_dirty = false;                      // apply to a database that has tables but records nothing
+    bool use_baseline = true;                      // an empty database starts from the baseline, if there is one
+    std::optional<std::string> to;                 // stop after this migration (tag); default: apply everything
     const std::atomic<bool>* cancel = nullptr;     // set (e.g. from a signal handler) to stop between statements
 };
 
@@ -52,7 +59,8 @@ struct Event {
         run_finished,
     };
     Kind kind{};
-    const Migration* migration = nullptr;         // null for run_started / run_finished
+    const Migration* migration = nullptr;         // null for run_started / run_finished; a baseline load is
+                                                  // the migration tagged "baseline" (Baseline::snapshot)
     std::size_t migration_number = 0;             // 1-based within this run
     std::size_t migrations_total = 0;             // migrations this run applies
     std::size_t statement_index = 0;              // 0-based within the migration
@@ -75,6 +83,7 @@ struct Status {
 struct UpReport {
     std::size_t migrations_applied = 0;
     std::size_t migrations_resumed = 0;
+    std::size_t baseline_covered = 0;            // migrations recorded by loading the baseline (0: not loaded)
     std::size_t statements_run = 0;
     std::chrono::nanoseconds duration{0};
     Plan plan_before;                // what was pending when the run started
@@ -92,6 +101,8 @@ public:
 
     const Source& source() const;
     const ConnectionUrl& url() const;
+    // The baseline `up` would load into an empty database; null when there is none (or use_baseline is off).
+    const Baseline* baseline() const;
 
     // Connects and reads the tracking table; changes nothing (not even creating the table).
     Status status();
@@ -108,6 +119,11 @@ public:
     // applied = it took effect (skip it), retry = run it again. Throws nothing_to_resolve if `tag` has no
     // such statement. Takes the lock.
     void resolve(const std::string& tag, bool applied, const EventCallback& on_event = {});
+    // Adopts a database built outside these migrations (Flyway's baseline): records every migration up to
+    // and including `through` as applied, with drizzle's rows, without running anything. Refuses
+    // (history_exists) when the database already records migrations or a run is half-done, and
+    // target_not_found for an unknown tag. Returns the number of rows recorded. Takes the lock.
+    std::size_t mark_baseline(const std::string& through, const EventCallback& on_event = {});
 
 private:
     struct Impl;

@@ -267,6 +267,18 @@ std::vector<std::pair<std::string, std::string>> ConnectionUrl::driver_options()
     return o;
 }
 
+std::string with_database(std::string_view url, std::string_view database) {
+    parse_connection_url(url);  // the same rules (and errors) as everywhere else
+    const auto scheme_end = url.find("://") + 3;
+    const auto path = url.find('/', scheme_end);        // a '/' inside user info or host is percent-encoded
+    const auto query = url.find('?', scheme_end);
+    const auto authority_end = std::min(path, query);
+    std::string out(url.substr(0, authority_end));
+    out += "/" + percent_encode(database);
+    if (query != std::string_view::npos) out += url.substr(query);
+    return out;
+}
+
 std::string redact_url_text(std::string_view text) {
     std::string out(text);
     for (std::size_t pos = out.find("://"); pos != std::string::npos; pos = out.find("://", pos + 3)) {

@@ -1,3 +1,4 @@
+#include <migrate/baseline.hpp>
 #include <migrate/plan.hpp>
 
 #include <algorithm>
@@ -24,7 +25,8 @@ std::vector<const PlanEntry*> Plan::pending() const { return to_apply(false); }
 std::vector<const PlanEntry*> Plan::to_apply(bool include_out_of_order) const {
     std::vector<const PlanEntry*> out;
     for (const auto& e : entries)
-        if (e.state == MigrationState::pending || (include_out_of_order && e.state == MigrationState::out_of_order))
+        if (!e.by_baseline &&
+            (e.state == MigrationState::pending || (include_out_of_order && e.state == MigrationState::out_of_order)))
             out.push_back(&e);
     return out;
 }
@@ -37,6 +39,33 @@ std::vector<const PlanEntry*> Plan::partial() const {
 }
 
 namespace {
+
+// A database where nothing is recorded: load the baseline when it is empty, refuse it when it is not.
+void plan_first_run(Plan& plan, const std::vector<AppliedRow>& rows, const std::map<std::int64_t, Progress>& progress,
+                    const FirstRunFacts& facts) {
+    if (auto load = progress.find(baseline_progress_key); load != progress.end()) {
+        plan.from_baseline = true;
+        plan.baseline_progress = load->second;
+    } else if (!rows.empty() || !progress.empty()) {
+        return;
+    } else if (!facts.other_tables.empty()) {
+        plan.unrecorded_tables = facts.other_tables;
+        return;
+    } else if (!facts.baseline) {
+        return;
+    } else {
+        plan.from_baseline = true;
+    }
+    if (!facts.baseline) {
+        plan.baseline_problems.push_back("an earlier run started loading the baseline and did not finish, and no "
+                                         "baseline is in use now (--no-baseline, or the folder was removed)");
+        return;
+    }
+    plan.baseline_problems = facts.baseline->problems;
+    plan.baseline_covers = std::min(facts.baseline->covered.size(), plan.entries.size());
+    for (std::size_t i = 0; i < plan.baseline_covers; ++i)
+        if (plan.entries[i].state != MigrationState::applied) plan.entries[i].by_baseline = true;
+}
 
 // drizzle 1.0 (migrator.utils.js getMigrationsToRun): a local migration runs iff its name is not among
 // the rows' non-NULL names. No high-water mark, so no out_of_order.
@@ -72,7 +101,7 @@ void plan_by_name(Plan& plan, const Source& source, const std::vector<AppliedRow
 }  // namespace
 
 Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists,
-               const std::map<std::int64_t, Progress>& progress) {
+               const std::map<std::int64_t, Progress>& progress, const FirstRunFacts& facts) {
     Plan plan;
     plan.table_exists = table_exists;
     // drizzle: `order by created_at desc limit 1`; NULLs sort last, so NULL only wins when all are NULL.
@@ -82,6 +111,7 @@ Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool t
 
     if (source.layout == FolderLayout::drizzle_v1_folders) {
         plan_by_name(plan, source, rows, progress);
+        plan_first_run(plan, rows, progress, facts);
         return plan;
     }
 
@@ -116,6 +146,7 @@ Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool t
     }
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (!matched[i]) plan.rows_without_file.push_back(rows[i]);
+    plan_first_run(plan, rows, progress, facts);
     return plan;
 }
 

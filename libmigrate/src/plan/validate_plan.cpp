@@ -44,6 +44,24 @@ void validate_plan(const Plan& plan, const ValidationOptions& options) {
                                 "--allow-out-of-order to apply it; drizzle keeps ignoring it either way, since its "
                                 "high-water mark does not move.",
                                 e.migration->tag, e.migration->when, *plan.newest_created_at));
+    if (!options.allow_dirty && !plan.unrecorded_tables.empty()) {
+        std::string names;
+        for (std::size_t i = 0; i < plan.unrecorded_tables.size() && i < 8; ++i)
+            names += (i ? ", " : "") + plan.unrecorded_tables[i];
+        if (plan.unrecorded_tables.size() > 8) names += ", …";
+        add(errc::database_not_empty,
+            fmt::format("the database has {} table{} ({}) but records no migration: it was built outside these "
+                        "migrations (drizzle-kit push, a dump, another tool), and applying them from the start would "
+                        "fail or duplicate it. Adopt it with `migrate baseline mark --through TAG`, naming the last "
+                        "migration it already reflects; or pass --allow-dirty to apply every migration anyway.",
+                        plan.unrecorded_tables.size(), plan.unrecorded_tables.size() == 1 ? "" : "s", names));
+    }
+    if (plan.from_baseline)
+        for (const auto& p : plan.baseline_problems)
+            add(errc::baseline_unusable,
+                fmt::format("the database is empty, so `up` would load the baseline, but {}. Recreate it with `migrate "
+                            "baseline create`, or pass --no-baseline to replay the migrations instead.",
+                            p));
     if (!first) return;
     std::string message = problems.size() == 1 ? problems.front()
                                                : fmt::format("{} problems; nothing was applied:", problems.size());

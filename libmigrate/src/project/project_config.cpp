@@ -73,12 +73,12 @@ bool valid_target_name(std::string_view name) {
 
 TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
     static const std::set<std::string> known = {"url",  "host",     "port",     "user",       "password",
-                                                "database", "migrations", "table", "lock", "lockTimeout"};
+                                                "database", "migrations", "table", "lock", "lockTimeout", "baseline"};
     if (!t.is_object()) w.fail("", fmt::format("expected an object, got {}", json_type(t)));
     for (const auto& [key, value] : t.items())
         if (!known.contains(key))
             w.fail(key, "unknown key (known: url, host, port, user, password, database, migrations, table, lock, "
-                        "lockTimeout)");
+                        "lockTimeout, baseline)");
 
     TargetConfig c;
     c.name = w.target;
@@ -150,6 +150,18 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
     if (t.contains("table")) {
         c.table = string_value(w, "table", t["table"]);
         if (c.table.empty()) w.fail("table", "is empty");
+    }
+    if (t.contains("baseline")) {
+        const auto& b = t["baseline"];
+        if (b.is_boolean()) {
+            c.use_baseline = b.get<bool>();
+        } else if (b.is_string()) {
+            fs::path bdir = string_value(w, "baseline", b);
+            if (bdir.empty()) w.fail("baseline", "is empty (false turns baselines off)");
+            c.baseline_dir = bdir.is_absolute() ? bdir : (base / bdir).lexically_normal();
+        } else {
+            w.fail("baseline", fmt::format("expected a folder (string) or true/false, got {}", json_type(b)));
+        }
     }
     if (t.contains("lock")) {
         auto lock = string_value(w, "lock", t["lock"]);

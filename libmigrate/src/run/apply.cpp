@@ -89,21 +89,33 @@ class Runner {
 public:
     Runner(RunContext& ctx, const UpOptions& options) : ctx_(ctx), options_(options) {}
 
-    UpReport run(Plan plan) {
+    UpReport run(Plan plan, const Baseline* baseline, std::optional<std::size_t> last) {
         UpReport report;
         const auto run_start = clock::now();
-        auto entries = plan.to_apply(options_.allow_out_of_order);
-        const std::size_t total = entries.size();
+        std::vector<const PlanEntry*> entries;
+        for (const PlanEntry* e : plan.to_apply(options_.allow_out_of_order))
+            if (!last || e->migration->position <= *last) entries.push_back(e);
+        const std::size_t total = entries.size() + (baseline ? 1 : 0);
         emit(ctx_.on_event, {.kind = Event::Kind::run_started, .migrations_total = total});
         if (total > 0) {
             if (!ctx_.progress.exists(ctx_.conn)) ctx_.conn.execute(ctx_.progress.create_statement());
             connection_id_ = std::stoull(ctx_.conn.query("select connection_id()")[0][0].value_or("0"));
         }
         std::size_t number = 0;
+        if (baseline) {
+            // The snapshot runs like a migration (progress per statement, resumable); its "tracking row" is
+            // one row per covered migration, with drizzle's values, so drizzle sees them all as applied.
+            std::vector<const Migration*> covered;
+            for (std::size_t i = 0; i < plan.baseline_covers; ++i)
+                if (plan.entries[i].by_baseline) covered.push_back(plan.entries[i].migration);
+            if (plan.baseline_progress) ++report.migrations_resumed;
+            apply_one(baseline->snapshot, plan.baseline_progress, covered, ++number, total, report,
+                      fmt::format("through {} ({} migrations)", baseline->through, covered.size()));
+            report.baseline_covered = covered.size();
+        }
         for (const PlanEntry* entry : entries) {
-            ++number;
             if (entry->progress) ++report.migrations_resumed;
-            apply_one(*entry, number, total, report);
+            apply_one(*entry->migration, entry->progress, {entry->migration}, ++number, total, report);
             ++report.migrations_applied;
         }
         report.duration = clock::now() - run_start;
@@ -121,15 +133,17 @@ private:
         ctx_.lock.check();
     }
 
-    void apply_one(const PlanEntry& entry, std::size_t number, std::size_t total, UpReport& report) {
-        const Migration& m = *entry.migration;
+    // Runs m's statements (from where `progress` says an earlier run stopped), then records `records`.
+    void apply_one(const Migration& m, const std::optional<Progress>& progress,
+                   const std::vector<const Migration*>& records, std::size_t number, std::size_t total,
+                   UpReport& report, std::string detail = {}) {
         const auto start_time = clock::now();
         Event base{.kind = Event::Kind::migration_started, .migration = &m, .migration_number = number,
-                   .migrations_total = total, .statements_total = m.statements.size()};
+                   .migrations_total = total, .statements_total = m.statements.size(), .detail = std::move(detail)};
         emit(ctx_.on_event, base);
 
         std::size_t first = 0;
-        if (entry.progress) first = resume_point(m, *entry.progress, base);
+        if (progress) first = resume_point(m, *progress, base);
         else ctx_.conn.execute(ctx_.progress.start(m, connection_id_, statements_prefix_hash(m, 0)));
 
         std::string prefix = statements_prefix_hash(m, first);
@@ -148,7 +162,7 @@ private:
             ++report.statements_run;
         }
         between_statements();
-        record(m);
+        record(m, records);
         Event done = base;
         done.kind = Event::Kind::migration_finished;
         done.duration = clock::now() - start_time;
@@ -181,12 +195,12 @@ private:
         return next_prefix;
     }
 
-    // The tracking row and the end of progress commit together.
-    void record(const Migration& m) {
+    // The tracking rows and the end of progress commit together.
+    void record(const Migration& m, const std::vector<const Migration*>& records) {
         kill_point("before-record");
         try {
             ctx_.conn.execute("begin");
-            ctx_.conn.execute(ctx_.table.insert_statement(m, ctx_.shape));
+            for (const Migration* r : records) ctx_.conn.execute(ctx_.table.insert_statement(*r, ctx_.shape));
             ctx_.conn.execute(ctx_.progress.remove(m));
             ctx_.conn.execute("commit");
         } catch (const error& e) {
@@ -295,8 +309,9 @@ std::string statements_prefix_hash(const Migration& m, std::size_t count) {
     return h;
 }
 
-UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options) {
-    return Runner(ctx, options).run(std::move(plan));
+UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options, const Baseline* baseline,
+                    std::optional<std::size_t> last) {
+    return Runner(ctx, options).run(std::move(plan), baseline, last);
 }
 
 }  // namespace migrate::run

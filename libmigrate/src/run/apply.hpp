@@ -21,9 +21,12 @@ struct RunContext {
     const std::atomic<bool>* cancel;
 };
 
-// Applies plan.to_apply(): resumes a half-applied migration first, then the rest in journal order.
-// Throws migrate::error on the first failure (the context names file, statement and line).
-UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options);
+// Applies plan.to_apply() (up to position `last`, when given): loads `baseline` first when the plan starts
+// from it (its snapshot statements like a migration's, then one tracking row per covered migration), resumes
+// a half-applied migration, then the rest in journal order. Throws migrate::error on the first failure (the
+// context names file, statement and line).
+UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options, const Baseline* baseline = nullptr,
+                    std::optional<std::size_t> last = std::nullopt);
 
 // sha256 chain over the text of statements 0..count-1 (identifies what a partial run has executed).
 std::string statements_prefix_hash(const Migration& m, std::size_t count);

@@ -260,8 +260,15 @@ bool mentions_select(const Tokens& t) {
 }
 
 Parsed parse_create(Cursor& c, const Tokens& t) {
-    if (c.accept_all({"OR", "REPLACE"}))
+    if (c.accept_all({"OR", "REPLACE"})) {
+        // A view holds no data: replacing it with the same definition again changes nothing.
+        for (const Token& tok : t) {
+            if (sql::keyword_is(tok, "VIEW"))
+                return not_probed("CREATE OR REPLACE VIEW: running it again is harmless", true);
+            if (sql::keyword_is(tok, "AS") || sql::keyword_is(tok, "TABLE")) break;
+        }
         return not_probed("CREATE OR REPLACE replaces what exists, so existence proves nothing");
+    }
     const bool temporary = c.accept("TEMPORARY");
     if (c.accept("TABLE")) {
         const bool ine = c.accept_all({"IF", "NOT", "EXISTS"});

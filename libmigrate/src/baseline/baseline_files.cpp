@@ -1,0 +1,198 @@
+#include "baseline_files.hpp"
+
+#include "source/folder_reading.hpp"
+#include "source/text_position.hpp"
+
+#include <migrate/error.hpp>
+#include <migrate/version.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <unistd.h>
+
+namespace migrate {
+namespace {
+
+using json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+std::string_view layout_name(FolderLayout l) {
+    return l == FolderLayout::drizzle_v1_folders ? "drizzle-1.0-folders" : "drizzle-0.x-journal";
+}
+
+// Messages name the file and the key; the fix is always the same: regenerate.
+struct Reader {
+    std::string file;
+
+    [[noreturn]] void fail(std::string_view key, const std::string& what) const {
+        throw error(errc::baseline_invalid,
+                    fmt::format("{}: {}{}; recreate the baseline with `migrate baseline create`", file,
+                                key.empty() ? "" : fmt::format("key \"{}\": ", key), what),
+                    {.file = file});
+    }
+    void only_keys(const json& obj, std::string_view where, const std::set<std::string>& known) const {
+        for (const auto& [k, v] : obj.items())
+            if (!known.contains(k)) fail(fmt::format("{}{}", where, k), "unknown key");
+    }
+    const json& member(const json& obj, const std::string& key, json::value_t type, std::string_view where = "") const {
+        auto it = obj.find(key);
+        const std::string name = fmt::format("{}{}", where, key);
+        if (it == obj.end()) fail(name, "missing");
+        bool ok = it->type() == type ||
+                  (type == json::value_t::number_integer && it->type() == json::value_t::number_unsigned);
+        if (!ok) fail(name, fmt::format("expected {}, got {}", json(type).type_name(), it->type_name()));
+        return *it;
+    }
+};
+
+}  // namespace
+
+fs::path default_baseline_dir(const fs::path& migrations_dir) { return migrations_dir / "baseline"; }
+
+std::optional<Baseline> read_baseline(const fs::path& dir, const Source& source) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) return std::nullopt;
+    const fs::path meta_path = dir / baseline::metadata_file;
+    const Reader r{meta_path.string()};
+    if (!fs::is_directory(dir, ec)) r.fail("", fmt::format("{} is not a folder", dir.string()));
+    auto text = source::read_file(meta_path);
+    if (!text) r.fail("", "cannot be read (a baseline folder holds baseline.json and snapshot.sql)");
+    json meta;
+    try {
+        meta = json::parse(*text);
+    } catch (const json::parse_error& e) {
+        auto pos = source::position_of(*text, e.byte == 0 ? 0 : e.byte - 1);
+        r.fail("", fmt::format("not valid JSON at line {}, column {}", pos.line, pos.column));
+    }
+    if (!meta.is_object()) r.fail("", "expected a JSON object");
+    r.only_keys(meta, "", {"format", "createdBy", "server", "layout", "through", "snapshot", "migrations"});
+    const auto format = r.member(meta, "format", json::value_t::number_integer).get<std::int64_t>();
+    if (format != baseline::format_version)
+        r.fail("format", fmt::format("format {} is not one this libmigrate reads (it reads {})", format,
+                                     baseline::format_version));
+
+    Baseline b;
+    b.dir = dir;
+    b.created_by = r.member(meta, "createdBy", json::value_t::string).get<std::string>();
+    b.server = r.member(meta, "server", json::value_t::string).get<std::string>();
+    b.through = r.member(meta, "through", json::value_t::string).get<std::string>();
+    const auto layout = r.member(meta, "layout", json::value_t::string).get<std::string>();
+    const auto& snap = r.member(meta, "snapshot", json::value_t::object);
+    r.only_keys(snap, "snapshot.", {"file", "sha256", "tables", "views", "rows", "statements"});
+    if (r.member(snap, "file", json::value_t::string, "snapshot.").get<std::string>() != baseline::snapshot_file)
+        r.fail("snapshot.file", fmt::format("must be \"{}\"", baseline::snapshot_file));
+    const auto recorded_sha = r.member(snap, "sha256", json::value_t::string, "snapshot.").get<std::string>();
+    b.tables = r.member(snap, "tables", json::value_t::number_integer, "snapshot.").get<std::size_t>();
+    b.rows = r.member(snap, "rows", json::value_t::number_integer, "snapshot.").get<std::size_t>();
+
+    const auto& list = r.member(meta, "migrations", json::value_t::array);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string where = fmt::format("migrations[{}].", i);
+        if (!list[i].is_object()) r.fail(fmt::format("migrations[{}]", i), "expected an object");
+        r.only_keys(list[i], where, {"tag", "when", "hash"});
+        b.covered.push_back({r.member(list[i], "tag", json::value_t::string, where).get<std::string>(),
+                             r.member(list[i], "when", json::value_t::number_integer, where).get<std::int64_t>(),
+                             r.member(list[i], "hash", json::value_t::string, where).get<std::string>()});
+    }
+    if (b.covered.empty()) r.fail("migrations", "covers no migration");
+    if (b.covered.back().tag != b.through)
+        r.fail("through", fmt::format("\"{}\" is not the last covered migration (\"{}\")", b.through, b.covered.back().tag));
+
+    // snapshot.sql, read as a migration file so the runner can apply and resume it like any other.
+    b.snapshot.tag = "baseline";
+    b.snapshot.when = baseline_progress_key;
+    b.snapshot.file = dir / baseline::snapshot_file;
+    auto bytes = source::read_file(b.snapshot.file);
+    if (!bytes) Reader{b.snapshot.file.string()}.fail("", "cannot be read");
+    source::Problems problems;
+    if (!source::load_migration_text(b.snapshot, *bytes, problems)) problems.throw_if_any(dir);
+
+    // Does it still describe the folder? Every difference is a reason not to use it.
+    if (layout != layout_name(source.layout))
+        b.problems.push_back(fmt::format("it was made from a {} folder and {} is a {} folder", layout,
+                                         source.dir.string(), layout_name(source.layout)));
+    if (b.snapshot.hash != recorded_sha)
+        b.problems.push_back(fmt::format("{} was edited after it was made (sha256 {} recorded, {} now)",
+                                         b.snapshot.file.string(), recorded_sha, b.snapshot.hash));
+    for (std::size_t i = 0; i < b.covered.size(); ++i) {
+        const auto& c = b.covered[i];
+        if (i >= source.migrations.size()) {
+            b.problems.push_back(fmt::format("it covers {}, which is not in {}", c.tag, source.dir.string()));
+            continue;
+        }
+        const Migration& m = source.migrations[i];
+        if (m.tag != c.tag)
+            b.problems.push_back(fmt::format("migration {} of the folder is {}, the baseline has {} there (migrations "
+                                             "were inserted, removed or renamed before its end)",
+                                             i + 1, m.tag, c.tag));
+        else if (m.hash != c.hash)
+            b.problems.push_back(fmt::format("{} was edited after the snapshot was made (hash {} then, {} now)",
+                                             m.file.string(), c.hash, m.hash));
+        else if (m.when != c.when)
+            b.problems.push_back(fmt::format("{} has journal when {} now, {} when the snapshot was made", m.tag, m.when,
+                                             c.when));
+    }
+    return b;
+}
+
+namespace baseline {
+
+void write_baseline(const fs::path& dir, const Source& source, std::size_t covered, const std::string& server,
+                    const SnapshotCounts& counts, const std::string& snapshot_sql) {
+    json meta;
+    meta["format"] = format_version;
+    meta["createdBy"] = fmt::format("libmigrate {}", library_version());
+    meta["server"] = server;
+    meta["layout"] = layout_name(source.layout);
+    meta["through"] = source.migrations[covered - 1].tag;
+    meta["snapshot"] = {{"file", snapshot_file},
+                        {"sha256", drizzle_hash(snapshot_sql)},
+                        {"tables", counts.tables},
+                        {"views", counts.views},
+                        {"rows", counts.rows},
+                        {"statements", counts.statements}};
+    json list = json::array();
+    for (std::size_t i = 0; i < covered; ++i) {
+        const Migration& m = source.migrations[i];
+        list.push_back({{"tag", m.tag}, {"when", m.when}, {"hash", m.hash}});
+    }
+    meta["migrations"] = std::move(list);
+
+    const fs::path tmp = dir.parent_path() / fmt::format(".{}.tmp-{}", dir.filename().string(), ::getpid());
+    const fs::path old = dir.parent_path() / fmt::format(".{}.old-{}", dir.filename().string(), ::getpid());
+    auto fail = [&](const std::string& what) {
+        std::error_code ignored;
+        fs::remove_all(tmp, ignored);
+        throw error(errc::baseline_invalid, fmt::format("cannot write the baseline into {}: {}", dir.string(), what),
+                    {.file = dir.string()});
+    };
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    if (!fs::create_directories(tmp, ec) || ec) fail(ec.message());
+    auto write = [&](const char* name, const std::string& text) {
+        std::ofstream out(tmp / name, std::ios::binary);
+        out << text;
+        out.close();
+        if (!out) fail(fmt::format("writing {} failed", name));
+    };
+    write(metadata_file, meta.dump(2) + "\n");
+    write(snapshot_file, snapshot_sql);
+    // Replace the old pair as a whole: move it aside, move the new one in, then delete the old one.
+    const bool had_old = fs::exists(dir, ec);
+    if (had_old) {
+        fs::rename(dir, old, ec);
+        if (ec) fail(ec.message());
+    }
+    fs::rename(tmp, dir, ec);
+    if (ec) {
+        if (had_old) fs::rename(old, dir, ec);
+        fail("cannot move the new baseline into place");
+    }
+    if (had_old) fs::remove_all(old, ec);
+}
+
+}  // namespace baseline
+}  // namespace migrate

@@ -1,0 +1,130 @@
+#include "baseline_cli.hpp"
+
+#include "cli_common.hpp"
+
+#include <migrate/migrate.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <unistd.h>
+
+namespace cli {
+namespace {
+
+// Runs `one` for every target (in parallel when several), each line of its output prefixed with the
+// target's name when there are several; returns the worst exit code.
+template <class Fn>
+int for_each_target(const std::vector<migrate::TargetConfig>& targets, int jobs, Fn one) {
+    std::mutex out_mutex;
+    const bool several = targets.size() > 1;
+    std::size_t width = 0;
+    for (const auto& t : targets) width = std::max(width, t.name.size());
+    std::vector<int> codes(targets.size(), exit_ok);
+    parallel_for(targets.size(), jobs, [&](std::size_t i) {
+        const auto& t = targets[i];
+        auto say = [&](std::FILE* f, const std::string& text) {
+            std::lock_guard lock(out_mutex);
+            std::size_t start = 0;
+            while (start <= text.size()) {
+                auto end = text.find('\n', start);
+                if (end == std::string::npos) end = text.size();
+                if (several) fmt::print(f, "{:<{}} | {}\n", t.name, width, text.substr(start, end - start));
+                else fmt::print(f, "{}\n", text.substr(start, end - start));
+                start = end + 1;
+            }
+            std::fflush(f);
+        };
+        try {
+            codes[i] = one(t, say);
+        } catch (const migrate::error& e) {
+            codes[i] = exit_code_for(e.code());
+            say(stderr, fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()),
+                                    migrate::redact_url_text(e.what())));
+        } catch (const std::exception& e) {
+            codes[i] = exit_internal;
+            say(stderr, fmt::format("migrate: internal error: {}", migrate::redact_url_text(e.what())));
+        }
+    });
+    return *std::max_element(codes.begin(), codes.end());
+}
+
+}  // namespace
+
+bool confirmed(bool yes, const std::string& question) {
+    if (yes) return true;
+    if (!::isatty(STDIN_FILENO)) {
+        fmt::print(stderr, "migrate: {} — refusing without confirmation: pass --yes\n", question);
+        return false;
+    }
+    fmt::print("{} [y/N] ", question);
+    std::fflush(stdout);
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+int run_baseline_create(const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args) {
+    return for_each_target(targets, args.jobs, [&](const migrate::TargetConfig& t, auto say) {
+        auto report = migrate::create_baseline({.migrations_dir = t.migrations_dir,
+                                                .baseline_dir = t.baseline_dir,
+                                                .scratch_server_url = args.scratch_url.empty() ? t.url : args.scratch_url,
+                                                .through = args.through,
+                                                .table = t.table});
+        say(stdout, fmt::format("wrote {}: {} migrations through {} -> {} tables, {} views, {} rows, {} statements",
+                                report.dir.string(), report.migrations, report.through, report.tables, report.views,
+                                report.rows, report.statements));
+        return int(exit_ok);
+    });
+}
+
+int run_baseline_verify(const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args) {
+    return for_each_target(targets, args.jobs, [&](const migrate::TargetConfig& t, auto say) {
+        auto report = migrate::verify_baseline({.migrations_dir = t.migrations_dir,
+                                                .baseline_dir = t.baseline_dir,
+                                                .scratch_server_url = args.scratch_url.empty() ? t.url : args.scratch_url,
+                                                .table = t.table});
+        std::string masked;
+        for (const auto& c : report.unreproducible_columns) masked += (masked.empty() ? "" : ", ") + c;
+        if (report.ok()) {
+            say(stdout, fmt::format("{} through {}: the snapshot builds what the migrations build ({} tables, {} rows, "
+                                    "tracking rows){}",
+                                    report.dir.string(), report.through, report.tables, report.rows,
+                                    masked.empty() ? "" : "; compared for NULL-ness only (not reproducible): " + masked));
+            return int(exit_ok);
+        }
+        std::string text = fmt::format("{} through {}: DRIFT, {} difference{}:", report.dir.string(), report.through,
+                                       report.drift.size(), report.drift.size() == 1 ? "" : "s");
+        for (const auto& d : report.drift) text += "\n  - " + d;
+        text += "\nRecreate it with `migrate baseline create`.";
+        say(stderr, text);
+        return int(exit_failed);
+    });
+}
+
+int run_baseline_mark(const migrate::TargetConfig& t, const BaselineArgs& args) {
+    auto target = migrate::Target::open(t.options());
+    const auto& migrations = target.source().migrations;
+    auto it = std::find_if(migrations.begin(), migrations.end(),
+                           [&](const migrate::Migration& m) { return m.tag == *args.through; });
+    if (it == migrations.end()) {
+        fmt::print(stderr, "migrate: error[target_not_found]: {} has no migration {}\n", target.source().dir.string(),
+                   *args.through);
+        return exit_invalid_input;
+    }
+    const std::size_t n = it->position + 1;
+    if (!confirmed(args.yes, fmt::format("record {} migration{} ({} … {}) as applied in {} without running them?", n,
+                                         n == 1 ? "" : "s", migrations.front().tag, it->tag, target.url().redacted())))
+        return exit_usage;
+    auto recorded = target.mark_baseline(*args.through, [](const migrate::Event& e) {
+        if (e.kind == migrate::Event::Kind::lock_waiting)
+            fmt::print(stderr, "waiting for the migration lock ({} so far): held by {}\n", seconds(e.duration), e.detail);
+    });
+    fmt::print("recorded {} migration{} through {} as applied; `migrate up` applies the rest\n", recorded,
+               recorded == 1 ? "" : "s", *args.through);
+    return exit_ok;
+}
+
+}  // namespace cli

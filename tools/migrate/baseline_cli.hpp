@@ -1,0 +1,26 @@
+// `migrate baseline create | verify | mark` (docs/baseline.md).
+#pragma once
+
+#include <migrate/project.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+struct BaselineArgs {
+    std::string scratch_url;             // default: each target's own URL (its server gets the scratch database)
+    std::optional<std::string> through;  // create: last covered migration; mark: required
+    bool yes = false;                    // mark: no confirmation
+    int jobs = 0;
+};
+
+int run_baseline_create(const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args);
+int run_baseline_verify(const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args);
+int run_baseline_mark(const migrate::TargetConfig& target, const BaselineArgs& args);
+
+// Asks `question` on a terminal; without one, only --yes confirms.
+bool confirmed(bool yes, const std::string& question);
+
+}  // namespace cli

@@ -1,0 +1,78 @@
+#include "cli_common.hpp"
+
+#include <migrate/connection_url.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace cli {
+
+int exit_code_for(migrate::errc code) {
+    using migrate::errc;
+    switch (code) {
+        case errc::journal_missing:
+        case errc::journal_invalid:
+        case errc::migration_missing:
+        case errc::tag_invalid:
+        case errc::tag_duplicate:
+        case errc::not_utf8:
+        case errc::url_invalid:
+        case errc::table_invalid:
+        case errc::config_invalid: return exit_invalid_input;
+        case errc::driver_not_found:
+        case errc::driver_incompatible:
+        case errc::driver_broken:
+        case errc::connect_failed: return exit_connect_failed;
+        case errc::server_error:
+        case errc::connection_lost: return exit_failed;
+        case errc::migration_changed:
+        case errc::row_without_file:
+        case errc::out_of_order:
+        case errc::partial_edited:
+        case errc::needs_resolve:
+        case errc::nothing_to_resolve: return exit_refused;
+        case errc::lock_timeout:
+        case errc::lock_lost: return exit_lock;
+        case errc::interrupted: return exit_interrupted;
+        case errc::internal: return exit_internal;
+        case errc::baseline_invalid:
+        case errc::target_not_found: return exit_invalid_input;
+        case errc::baseline_unusable:
+        case errc::database_not_empty:
+        case errc::history_exists: return exit_refused;
+    }
+    return exit_internal;
+}
+
+
+std::string seconds(std::chrono::nanoseconds d) {
+    double s = std::chrono::duration<double>(d).count();
+    return s < 1 ? fmt::format("{:.0f} ms", s * 1000) : fmt::format("{:.2f} s", s);
+}
+
+std::string first_line(std::string_view s) { return std::string(s.substr(0, s.find('\n'))); }
+
+// Columns padded to their widest cell; the last column is not padded.
+void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width(header.size());
+    for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
+    for (const auto& r : rows)
+        for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], r[c].size());
+    auto line = [&](const std::vector<std::string>& r) {
+        std::string out;
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            if (c) out += "  ";
+            out += c + 1 == r.size() ? r[c] : fmt::format("{:<{}}", r[c], width[c]);
+        }
+        fmt::print("{}\n", out);
+    };
+    line(header);
+    for (const auto& r : rows) line(r);
+}
+
+std::string error_summary(const migrate::error& e) {
+    return fmt::format("error[{}]: {}", migrate::to_string(e.code()), first_line(migrate::redact_url_text(e.what())));
+}
+
+}  // namespace cli
