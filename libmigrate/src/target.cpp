@@ -4,6 +4,7 @@
 #include "run/lock.hpp"
 #include "tracking/progress_table.hpp"
 #include "tracking/tracking_table.hpp"
+#include "tracking/v0_table_upgrade.hpp"
 
 #include <migrate/error.hpp>
 #include <migrate/target.hpp>
@@ -19,10 +20,15 @@ struct Target::Impl {
     tracking::TrackingTable table;
     tracking::ProgressTable progress{table};
 
-    // What the database says now: tracking rows and progress, as a plan.
+    // What the database says now: tracking rows and progress, as a plan. A 0.x table under a 1.0 folder is
+    // planned as it will read once `up` has upgraded it (plan.table_upgrade says so).
     Plan read_plan(connect::Connection& conn, tracking::TableShape& shape) const {
         shape = table.inspect(conn);
-        return make_plan(source, table.read(conn, shape), shape.exists, progress.read(conn));
+        const auto rows = table.read(conn, shape);
+        const auto upgrade = tracking::plan_v0_upgrade(source, shape, rows);
+        Plan plan = make_plan(source, upgrade.rows_after(rows), shape.exists, progress.read(conn));
+        plan.table_upgrade = upgrade.describe(table);
+        return plan;
     }
 
     std::unique_ptr<run::MigrationLock> lock(const EventCallback& on_event, const std::atomic<bool>* cancel) const {
@@ -76,7 +82,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
         // Fast path for the common start-up: nothing to apply needs no lock (a concurrent run can only
         // apply more, never make something pending), so N replicas with nothing to do never contend.
         Plan before = impl_->read_plan(*conn, shape);
-        if (shape.exists && before.to_apply(options.allow_out_of_order).empty()) {
+        if (shape.exists && before.table_upgrade.empty() && before.to_apply(options.allow_out_of_order).empty()) {
             validate_plan(before, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing});
             UpReport report;
             report.plan_before = std::move(before);
@@ -87,6 +93,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     // Under the lock, read again: another replica may have applied everything while we waited. The table
     // is created only when missing: a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
     if (!impl_->table.inspect(*conn).exists) conn->execute(impl_->table.create_statement(impl_->source.layout));
+    tracking::upgrade_v0_table(*conn, impl_->table, impl_->source);  // drizzle 1.0's, when the table needs it
     Plan plan = impl_->read_plan(*conn, shape);
     validate_plan(plan, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing});
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, on_event, options.cancel};

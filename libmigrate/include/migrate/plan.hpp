@@ -57,6 +57,9 @@ struct MIGRATE_API Plan {
     std::optional<std::int64_t> newest_created_at;  // drizzle's high-water mark
     std::vector<PlanEntry> entries;                 // journal order
     std::vector<AppliedRow> rows_without_file;      // recorded rows no journal entry matches
+    // Not "" when `up` must first upgrade the tracking table as drizzle 1.0 does (a 0.x table under a 1.0
+    // folder, docs/compatibility.md): what it will do, or why it will refuse. Set by Target, not make_plan.
+    std::string table_upgrade;
 
     std::size_t count(MigrationState s) const;
     std::vector<const PlanEntry*> pending() const;  // in apply order
@@ -73,7 +76,8 @@ struct MIGRATE_API Plan {
 // rows_without_file (drizzle 1.0 ignores them; validate_plan refuses them unless allow_missing — a NULL
 // name is what a 0.x runner writes, and drizzle 1.0 would re-run the migration such a row stands for);
 // hash_differs as for 0.x. Several rows naming one folder all count as matched (the first, or the first
-// with the file's hash, is the entry's row).
+// with the file's hash, is the entry's row). A 0.x table (no `name` column) under a 1.0 folder has no
+// names yet: Target passes its rows as drizzle 1.0's upgrade will name them, so the plan is the one after it.
 MIGRATE_API Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists,
                            const std::map<std::int64_t, Progress>& progress = {});
 
