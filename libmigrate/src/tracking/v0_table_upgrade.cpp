@@ -20,6 +20,26 @@ std::string plural(std::size_t n, std::string_view word) {
     return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+// Why `up` refuses, which rows, and what to do.
+std::string refusal(const TrackingTable& table, const Source& source, const std::vector<AppliedRow>& rows,
+                    const std::vector<std::uint64_t>& unmatched) {
+    std::string listed;
+    for (const auto& r : rows)
+        if (std::find(unmatched.begin(), unmatched.end(), r.id) != unmatched.end())
+            listed += fmt::format("\n  - row id {}: created_at {}, hash {}", r.id,
+                                  r.created_at ? std::to_string(*r.created_at) : "NULL", r.hash);
+    return fmt::format(
+        "{} is a drizzle 0.x tracking table (no `name` column), which drizzle 1.0 upgrades before applying a 1.0 "
+        "folder, naming each row after the folder of its created_at second or of its hash; {} of its {} rows {} no "
+        "folder of {}, so nothing was changed:{}\nThose migrations were applied to this database but their folders "
+        "are missing here: restore them (merge the branch that has them, or run `drizzle-kit up` on the 0.x folder "
+        "that applied them) and run again. --allow-missing does not apply: drizzle-orm 1.0 refuses this table too "
+        "(\"While upgrading your database migrations table we found {} migrations (ids: {}) in the database that do "
+        "not match any local migration\").",
+        table.name(), unmatched.size(), rows.size(), unmatched.size() == 1 ? "matches" : "match", source.dir.string(),
+        listed, unmatched.size(), join_ids(unmatched));
+}
+
 }  // namespace
 
 V0Matching match_v0_rows(const Source& source, const std::vector<AppliedRow>& rows) {
@@ -90,7 +110,8 @@ std::vector<std::string> V0TableUpgrade::statements(const TrackingTable& table) 
     if (!needed() || refused()) return out;
     if (add_name) out.push_back(fmt::format("ALTER TABLE {} ADD `name` text", table.quoted()));
     if (add_applied_at)
-        out.push_back(fmt::format("ALTER TABLE {} ADD `applied_at` TIMESTAMP DEFAULT CURRENT_TIMESTAMP", table.quoted()));
+        out.push_back(
+            fmt::format("ALTER TABLE {} ADD `applied_at` TIMESTAMP DEFAULT CURRENT_TIMESTAMP", table.quoted()));
     for (const auto& m : matching.matched)
         out.push_back(fmt::format("UPDATE {} SET `name` = {}, `applied_at` = NULL WHERE `id` = {}", table.quoted(),
                                   sql_string_literal(m.migration->tag), m.row_id));
@@ -108,12 +129,12 @@ std::string V0TableUpgrade::describe(const TrackingTable& table) const {
     std::vector<std::string> work;
     if (add_name) work.push_back("adds `name` and `applied_at`");
     else if (add_applied_at) work.push_back("adds `applied_at`");
-    if (!matching.matched.empty())
-        work.push_back(fmt::format("names {} after {} folder{}", plural(matching.matched.size(), "row"),
-                                   matching.matched.size() == 1 ? "its" : "their", matching.matched.size() == 1 ? "" : "s"));
+    if (const auto n = matching.matched.size(); n > 0)
+        work.push_back(fmt::format("names {} after {}", plural(n, "row"), n == 1 ? "its folder" : "their folders"));
     const std::string what = work.size() == 2 ? work[0] + ", " + work[1] : work[0];
     if (add_name)
-        return fmt::format("{} is a drizzle 0.x table (no `name` column): `up` first upgrades it as drizzle 1.0 does: {}",
+        return fmt::format("{} is a drizzle 0.x table (no `name` column): `up` first upgrades it as drizzle 1.0 "
+                           "does: {}",
                            table.name(), what);
     if (matching.matched.empty())
         return fmt::format("{} has a `name` column but no `applied_at` (a drizzle 1.0 upgrade stopped between its "
@@ -130,25 +151,7 @@ V0TableUpgrade upgrade_v0_table(connect::Connection& conn, const TrackingTable& 
     const TableShape shape = table.inspect(conn);
     const auto rows = table.read(conn, shape);
     V0TableUpgrade up = plan_v0_upgrade(source, shape, rows);
-    if (up.refused()) {
-        std::string listed;
-        for (const auto& r : rows)
-            if (std::find(up.matching.unmatched.begin(), up.matching.unmatched.end(), r.id) != up.matching.unmatched.end())
-                listed += fmt::format("\n  - row id {}: created_at {}, hash {}", r.id,
-                                      r.created_at ? std::to_string(*r.created_at) : "NULL", r.hash);
-        throw error(errc::row_without_file,
-                    fmt::format("{} is a drizzle 0.x tracking table (no `name` column), which drizzle 1.0 upgrades "
-                                "before applying a 1.0 folder, naming each row after the folder of its created_at "
-                                "second or of its hash; {} of its {} rows {} no folder of {}, so nothing was changed:{}\n"
-                                "Those migrations were applied to this database but their folders are missing here: "
-                                "restore them (merge the branch that has them, or run `drizzle-kit up` on the 0.x "
-                                "folder that applied them) and run again. --allow-missing does not apply: drizzle-orm "
-                                "1.0 refuses this table too (\"While upgrading your database migrations table we found "
-                                "{} migrations (ids: {}) in the database that do not match any local migration\").",
-                                table.name(), up.matching.unmatched.size(), rows.size(),
-                                up.matching.unmatched.size() == 1 ? "matches" : "match", source.dir.string(), listed, up.matching.unmatched.size(),
-                                join_ids(up.matching.unmatched)));
-    }
+    if (up.refused()) throw error(errc::row_without_file, refusal(table, source, rows, up.matching.unmatched));
     // One statement at a time, as drizzle sends them: a run that dies in between leaves a state
     // plan_v0_upgrade recognises (a `name` column with nameless rows that match), so the next run finishes.
     for (const auto& sql : up.statements(table)) conn.execute(sql);
