@@ -5,6 +5,7 @@
 #include "run/lock.hpp"
 #include "tracking/progress_table.hpp"
 #include "tracking/tracking_table.hpp"
+#include "tracking/v0_table_upgrade.hpp"
 
 #include <migrate/error.hpp>
 #include <migrate/target.hpp>
@@ -48,17 +49,21 @@ struct Target::Impl {
                     fmt::format("{} has no migration {}; `migrate status -v` lists them", source.dir.string(), tag));
     }
 
-    // What the database says now: tracking rows and progress, as a plan. `load_baseline`: an empty database
-    // may start from the baseline (not when it covers more than `up --to` asks for).
+    // What the database says now: tracking rows and progress, as a plan. A 0.x table under a 1.0 folder is
+    // planned as it will read once `up` has upgraded it (plan.table_upgrade says so). `load_baseline`: an
+    // empty database may start from the baseline (not when it covers more than `up --to` asks for).
     Plan read_plan(connect::Connection& conn, tracking::TableShape& shape, bool load_baseline = true,
                    std::optional<std::size_t> last = std::nullopt) const {
         shape = table.inspect(conn);
-        auto rows = table.read(conn, shape);
-        auto in_progress = progress.read(conn);
+        const auto rows = table.read(conn, shape);
+        const auto upgrade = tracking::plan_v0_upgrade(source, shape, rows);
+        const auto in_progress = progress.read(conn);
         FirstRunFacts facts;
         if (rows.empty() && in_progress.empty()) facts.other_tables = baseline::list_tables(conn, own_tables());
         if (load_baseline && baseline && (!last || baseline->covered.size() <= *last + 1)) facts.baseline = &*baseline;
-        return make_plan(source, rows, shape.exists, in_progress, facts);
+        Plan plan = make_plan(source, upgrade.rows_after(rows), shape.exists, in_progress, facts);
+        plan.table_upgrade = upgrade.describe(table);
+        return plan;
     }
 
     std::unique_ptr<run::MigrationLock> lock(const EventCallback& on_event, const std::atomic<bool>* cancel) const {
@@ -128,7 +133,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
         // Fast path for the common start-up: nothing to apply needs no lock (a concurrent run can only
         // apply more, never make something pending), so N replicas with nothing to do never contend.
         Plan before = impl_->read_plan(*conn, shape, options.use_baseline, last);
-        if (shape.exists && !runs(before)) {
+        if (shape.exists && before.table_upgrade.empty() && !runs(before)) {
             validate_plan(before, validation);
             UpReport report;
             report.plan_before = std::move(before);
@@ -139,6 +144,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     // Under the lock, read again: another replica may have applied everything while we waited. Validate
     // before creating anything, so a refused run leaves no trace. The table is created only when missing:
     // a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
+    tracking::upgrade_v0_table(*conn, impl_->table, impl_->source);  // drizzle 1.0's, when the table needs it
     Plan plan = impl_->read_plan(*conn, shape, options.use_baseline, last);
     validate_plan(plan, validation);
     if (plan.from_baseline) {

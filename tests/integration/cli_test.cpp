@@ -18,12 +18,21 @@ TEST_CASE("cli: status, up, up again, on a keyspace folder") {
     CHECK_THAT(status.out, Catch::Contains("transport  tcp, driver mysql2-like"));
     CHECK_THAT(status.out, Catch::Contains("mysql://migrate:***@"));
     CHECK_THAT(status.out, !Catch::Contains("migrate-local-pw"));
+    CHECK_THAT(status.out, Catch::Contains("53 migrations through 0052_spicy_nicolaos; the database is empty, so `up` loads it first"));
 
-    auto up = run_cli({"up", "--dir", dir}, {{"DATABASE_URL", db.url()}});
-    CHECK(up.exit_code == 0);
-    CHECK_THAT(up.out, Catch::Contains("applying 53 migrations"));
-    CHECK_THAT(up.out, Catch::Contains("[53/53]"));
-    CHECK_THAT(up.out, Catch::Contains("applied 53 migrations"));
+    SECTION("an empty database starts from the folder's baseline") {
+        auto up = run_cli({"up", "--dir", dir}, {{"DATABASE_URL", db.url()}});
+        CHECK(up.exit_code == 0);
+        CHECK_THAT(up.out, Catch::Contains("[1/1] baseline through 0052_spicy_nicolaos (53 migrations)"));
+        CHECK_THAT(up.out, Catch::Contains("loaded the baseline (53 migrations recorded)"));
+    }
+    SECTION("--no-baseline replays every migration") {
+        auto up = run_cli({"up", "--no-baseline", "--dir", dir}, {{"DATABASE_URL", db.url()}});
+        CHECK(up.exit_code == 0);
+        CHECK_THAT(up.out, Catch::Contains("applying 53 migrations"));
+        CHECK_THAT(up.out, Catch::Contains("[53/53]"));
+        CHECK_THAT(up.out, Catch::Contains("applied 53 migrations"));
+    }
     CHECK(db.connect().tracking_rows().size() == 53);
 
     auto again = run_cli({"up", "--url", db.url(), "--dir", dir});

@@ -15,7 +15,7 @@ std::vector<ProcessResult> start_together(const ScratchDatabase& db, const std::
     std::vector<std::unique_ptr<RunningProcess>> running;
     for (int i = 0; i < n; ++i)
         running.push_back(std::make_unique<RunningProcess>(
-            cli_argv({"up", "--url", db.url(), "--dir", dir.string()}), std::map<std::string, std::string>{{"DATABASE_URL", ""}}));
+            cli_argv({"up", "--no-baseline", "--url", db.url(), "--dir", dir.string()}), std::map<std::string, std::string>{{"DATABASE_URL", ""}}));
     std::vector<ProcessResult> results;
     for (auto& p : running) results.push_back(p->wait());
     return results;
@@ -26,7 +26,7 @@ std::vector<ProcessResult> start_together(const ScratchDatabase& db, const std::
 TEST_CASE("16 simultaneous starts apply the monolith exactly once") {
     const auto dir = corpus_folder("monolith");
     ScratchDatabase reference("conc_ref"), db("conc");
-    REQUIRE(run_cli({"up", "--url", reference.url(), "--dir", dir.string()}).exit_code == 0);
+    REQUIRE(run_cli({"up", "--no-baseline", "--url", reference.url(), "--dir", dir.string()}).exit_code == 0);
     const auto expected = reference.connect().rows("select id, hash, created_at from __drizzle_migrations order by id");
 
     SECTION("(a) on an empty database") {
@@ -42,7 +42,7 @@ TEST_CASE("16 simultaneous starts apply the monolith exactly once") {
         CHECK(db.connect().schema() == reference.connect().schema());
     }
     SECTION("(b) on an up-to-date database") {
-        REQUIRE(run_cli({"up", "--url", db.url(), "--dir", dir.string()}).exit_code == 0);
+        REQUIRE(run_cli({"up", "--no-baseline", "--url", db.url(), "--dir", dir.string()}).exit_code == 0);
         for (const auto& r : start_together(db, dir, 16)) {
             INFO(r.err);
             CHECK(r.exit_code == 0);

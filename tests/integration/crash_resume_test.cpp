@@ -18,7 +18,7 @@ Snapshot end_state(const ScratchDatabase& db) { return db.connect().snapshot(/*e
 TEST_CASE("crash anywhere during a monolith apply, resume, and end exactly where a clean run ends") {
     const auto dir = corpus_folder("monolith").string();
     ScratchDatabase clean("crash_ref"), db("crash");
-    REQUIRE(run_cli({"up", "--url", clean.url(), "--dir", dir}).exit_code == 0);
+    REQUIRE(run_cli({"up", "--no-baseline", "--url", clean.url(), "--dir", dir}).exit_code == 0);
     const auto expected = end_state(clean);
 
     const std::vector<std::string> points = {"before-statement", "after-statement", "before-record"};
@@ -29,7 +29,7 @@ TEST_CASE("crash anywhere during a monolith apply, resume, and end exactly where
         if (round % 5 == 4) {
             // A real SIGKILL from outside, at a moment the process chooses: right after it reports the
             // k-th migration of this run as done (it is already working on the next one).
-            RunningProcess p(cli_argv({"up", "--url", db.url(), "--dir", dir}), {{"DATABASE_URL", ""}});
+            RunningProcess p(cli_argv({"up", "--no-baseline", "--url", db.url(), "--dir", dir}), {{"DATABASE_URL", ""}});
             const int k = std::uniform_int_distribution<int>(1, 6)(rng);
             if (p.wait_for_output("[" + std::to_string(k) + "/")) p.kill(SIGKILL);
             auto r = p.wait();
@@ -41,7 +41,7 @@ TEST_CASE("crash anywhere during a monolith apply, resume, and end exactly where
             const auto& point = points[static_cast<std::size_t>(round) % points.size()];
             const int n = point == "before-record" ? std::uniform_int_distribution<int>(1, 4)(rng)
                                                    : std::uniform_int_distribution<int>(1, 25)(rng);
-            auto r = run_cli({"up", "--url", db.url(), "--dir", dir},
+            auto r = run_cli({"up", "--no-baseline", "--url", db.url(), "--dir", dir},
                              {{"MIGRATE_TEST_KILL_AT", point + ":" + std::to_string(n)}});
             INFO("round " << round << " kill at " << point << ":" << n << " stderr: " << r.err);
             // Never exit 1: a statement run twice (CREATE TABLE, ADD COLUMN, INSERT into a keyed table) would fail.
@@ -55,7 +55,7 @@ TEST_CASE("crash anywhere during a monolith apply, resume, and end exactly where
     CHECK(signal_kills >= 5);
     INFO("kills: " << hook_kills << " at hook points, " << signal_kills << " by SIGKILL from outside");
 
-    auto last = run_cli({"up", "--url", db.url(), "--dir", dir});
+    auto last = run_cli({"up", "--no-baseline", "--url", db.url(), "--dir", dir});
     REQUIRE(last.exit_code == 0);
     CHECK_THAT(last.out, Catch::Contains("nothing to do: 220 of 220"));
     const auto after_crashes = end_state(db);

@@ -16,9 +16,9 @@ Snapshot applied(const ScratchDatabase& db) { return db.connect().snapshot(); }
 TEST_CASE("http: the monolith over HTTP ends exactly like over TCP") {
     const auto dir = corpus_folder("monolith").string();
     ScratchDatabase over_tcp("http_ref"), over_http("http_mono");
-    REQUIRE(run_cli({"up", "--url", over_tcp.url(), "--dir", dir}).exit_code == 0);
+    REQUIRE(run_cli({"up", "--no-baseline", "--url", over_tcp.url(), "--dir", dir}).exit_code == 0);
     Gateway gw({"--mysql-database", over_http.name()});
-    auto r = run_cli({"up", "--url", gw.url(over_http.name()), "--dir", dir});
+    auto r = run_cli({"up", "--no-baseline", "--url", gw.url(over_http.name()), "--dir", dir});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("applied 220 migrations"));
@@ -29,6 +29,16 @@ TEST_CASE("http: the monolith over HTTP ends exactly like over TCP") {
     CHECK_THAT(status.out, Catch::Contains("transport  http, driver http-planetscale"));
     CHECK_THAT(status.out, Catch::Contains("applied 220, pending 0"));
     CHECK_THAT(status.out, !Catch::Contains("migrate-local-pw"));
+
+    SECTION("loading the baseline over HTTP ends the same way") {
+        ScratchDatabase via_baseline("http_base");
+        Gateway gw2({"--mysql-database", via_baseline.name()});
+        auto loaded = run_cli({"up", "--url", gw2.url(via_baseline.name()), "--dir", dir});
+        INFO(loaded.err);
+        REQUIRE(loaded.exit_code == 0);
+        CHECK_THAT(loaded.out, Catch::Contains("loaded the baseline (220 migrations recorded)"));
+        CHECK(applied(via_baseline) == applied(over_tcp));
+    }
 }
 
 TEST_CASE("http: drizzle's planetscale-serverless migrator and libmigrate take turns through the gateway") {
@@ -86,7 +96,7 @@ TEST_CASE("http: 8 simultaneous starts over HTTP apply a keyspace exactly once")
     Gateway gw({"--mysql-database", db.name()});
     std::vector<std::unique_ptr<RunningProcess>> running;
     for (int i = 0; i < 8; ++i)
-        running.push_back(std::make_unique<RunningProcess>(cli_argv({"up", "--url", gw.url(db.name()), "--dir", dir}),
+        running.push_back(std::make_unique<RunningProcess>(cli_argv({"up", "--no-baseline", "--url", gw.url(db.name()), "--dir", dir}),
                                                            std::map<std::string, std::string>{{"DATABASE_URL", ""}}));
     int applied_all = 0;
     for (auto& p : running) {

@@ -28,7 +28,7 @@ migrate::error up_error(migrate::Target& t) {
 TEST_CASE("up applies a keyspace folder, records drizzle's rows, and is a no-op the second time") {
     ScratchDatabase db("api_up");
     const auto folder = corpus_folder("oi_policies");
-    auto target = migrate::Target::open({.url = db.url(), .migrations_dir = folder});
+    auto target = migrate::Target::open({.url = db.url(), .migrations_dir = folder, .use_baseline = false});
 
     auto before = target.status();
     CHECK_FALSE(before.plan.table_exists);
@@ -69,6 +69,31 @@ TEST_CASE("up applies a keyspace folder, records drizzle's rows, and is a no-op 
     auto after = target.status();
     CHECK(after.plan.count(MigrationState::applied) == 34);
     CHECK(after.plan.rows_without_file.empty());
+}
+
+TEST_CASE("up on an empty database loads the folder's baseline and records every covered migration") {
+    ScratchDatabase db("api_base"), replay("api_replay");
+    const auto folder = corpus_folder("oi_policies");
+    auto target = migrate::Target::open({.url = db.url(), .migrations_dir = folder});
+    REQUIRE(target.baseline() != nullptr);
+    CHECK(target.baseline()->usable());
+    CHECK(target.baseline()->covered.size() == 34);
+    auto before = target.status();
+    CHECK(before.plan.from_baseline);
+    CHECK(before.plan.to_apply(false).empty());  // all 34 come with the baseline
+
+    std::vector<std::string> started;
+    auto report = target.up([&](const Event& e) {
+        if (e.kind == Event::Kind::migration_started) started.push_back(e.migration->tag + " " + e.detail);
+    });
+    CHECK(started == std::vector<std::string>{"baseline through 0033_noisy_the_executioner (34 migrations)"});
+    CHECK(report.baseline_covered == 34);
+    CHECK(report.migrations_applied == 0);
+    CHECK(report.statements_run == target.baseline()->snapshot.statements.size());
+
+    REQUIRE(migrate::Target::open({.url = replay.url(), .migrations_dir = folder, .use_baseline = false}).up().migrations_applied == 34);
+    CHECK(db.connect().snapshot() == replay.connect().snapshot());
+    CHECK_FALSE(target.status().plan.from_baseline);
 }
 
 TEST_CASE("a failing statement stops the run and says where, leaving earlier migrations recorded") {

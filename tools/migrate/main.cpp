@@ -154,6 +154,7 @@ int run_status(const Options& o) {
                    plan.newest_created_at ? std::to_string(*plan.newest_created_at) : "none");
     else
         fmt::print("table      {} (not created yet)\n", s.table);
+    if (!plan.table_upgrade.empty()) fmt::print("upgrade    {}\n", plan.table_upgrade);
     fmt::print("lock       {}\n", s.lock_holder.empty() ? "free" : "held by " + s.lock_holder);
     if (const auto* b = target.baseline()) {
         fmt::print("baseline   {}, {} migrations through {}{}\n", b->dir.string(), b->covered.size(), b->through,

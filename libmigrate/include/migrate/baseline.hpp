@@ -60,9 +60,9 @@ MIGRATE_API std::filesystem::path default_baseline_dir(const std::filesystem::pa
 // baseline.json + snapshot.sql into `baseline_dir` (replacing what was there only once everything succeeded).
 struct BaselineCreateOptions {
     std::filesystem::path migrations_dir;
-    std::filesystem::path baseline_dir;        // empty: default_baseline_dir(migrations_dir)
+    std::filesystem::path baseline_dir{};      // empty: default_baseline_dir(migrations_dir)
     std::string scratch_server_url;            // a server where a scratch database may be created and dropped
-    std::optional<std::string> through;        // last migration to cover (default: the newest)
+    std::optional<std::string> through{};      // last migration to cover (default: the newest)
     std::string table = "__drizzle_migrations";
 };
 struct BaselineCreateReport {
@@ -82,7 +82,7 @@ MIGRATE_API BaselineCreateReport create_baseline(const BaselineCreateOptions& op
 // found by a second replay and compared for NULL-ness only; they are listed in the report.
 struct BaselineVerifyOptions {
     std::filesystem::path migrations_dir;
-    std::filesystem::path baseline_dir;        // empty: default_baseline_dir(migrations_dir)
+    std::filesystem::path baseline_dir{};      // empty: default_baseline_dir(migrations_dir)
     std::string scratch_server_url;
     std::string table = "__drizzle_migrations";
 };

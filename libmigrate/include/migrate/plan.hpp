@@ -57,7 +57,7 @@ struct Baseline;
 
 // What a first run needs besides the rows (see make_plan).
 struct FirstRunFacts {
-    std::vector<std::string> other_tables;  // tables and views besides the tracking table and its side tables
+    std::vector<std::string> other_tables{};  // tables and views besides the tracking table and its side tables
                                             // (only looked at when nothing is recorded)
     const Baseline* baseline = nullptr;     // the folder's baseline, when `up` may load it
 };
@@ -75,6 +75,9 @@ struct MIGRATE_API Plan {
     std::size_t baseline_covers = 0;                // entries[0..n) are recorded by that load
     std::vector<std::string> baseline_problems;     // why that baseline cannot be used (stale): refused
     std::optional<Progress> baseline_progress;      // the half-done load
+    // Not "" when `up` must first upgrade the tracking table as drizzle 1.0 does (a 0.x table under a 1.0
+    // folder, docs/compatibility.md): what it will do, or why it will refuse. Set by Target, not make_plan.
+    std::string table_upgrade;
 
     std::size_t count(MigrationState s) const;
     std::vector<const PlanEntry*> pending() const;  // in apply order
@@ -91,7 +94,8 @@ struct MIGRATE_API Plan {
 // rows_without_file (drizzle 1.0 ignores them; validate_plan refuses them unless allow_missing — a NULL
 // name is what a 0.x runner writes, and drizzle 1.0 would re-run the migration such a row stands for);
 // hash_differs as for 0.x. Several rows naming one folder all count as matched (the first, or the first
-// with the file's hash, is the entry's row).
+// with the file's hash, is the entry's row). A 0.x table (no `name` column) under a 1.0 folder has no
+// names yet: Target passes its rows as drizzle 1.0's upgrade will name them, so the plan is the one after it.
 //
 // First runs: with no rows and no progress, a database without other tables starts from
 // facts.baseline when there is one (from_baseline; its covered entries are by_baseline and not in

@@ -30,7 +30,7 @@ struct TargetOptions {
     LockMode lock_mode = LockMode::session;
     std::chrono::seconds lock_timeout{300};        // how long a run waits for another to finish
     std::chrono::seconds lease_ttl{30};            // lease mode: a dead holder's lease expires after this
-    std::filesystem::path baseline_dir;            // empty: <migrations_dir>/baseline (used when it exists)
+    std::filesystem::path baseline_dir{};          // empty: <migrations_dir>/baseline (used when it exists)
     bool use_baseline = true;                      // false: never read or load a baseline
 };
 
@@ -40,7 +40,7 @@ struct UpOptions {
     bool allow_missing = false;                    // proceed although rows exist that no journal entry matches
     bool allow_dirty = false;                      // apply to a database that has tables but records nothing
     bool use_baseline = true;                      // an empty database starts from the baseline, if there is one
-    std::optional<std::string> to;                 // stop after this migration (tag); default: apply everything
+    std::optional<std::string> to{};               // stop after this migration (tag); default: apply everything
     const std::atomic<bool>* cancel = nullptr;     // set (e.g. from a signal handler) to stop between statements
 };
 
