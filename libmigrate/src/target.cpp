@@ -159,7 +159,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     }
     if (!shape.exists) {
         conn->execute(impl_->table.create_statement(impl_->source.layout));
-        shape = impl_->table.inspect(*conn);
+        shape = impl_->table.created_shape(impl_->source.layout);
     }
     const Baseline* load = plan.from_baseline ? &*impl_->baseline : nullptr;
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, on_event, options.cancel};
@@ -197,13 +197,14 @@ std::size_t Target::mark_baseline(const std::string& through, const EventCallbac
                                 in_progress.empty() ? "" : " and a half-applied run"));
     if (!shape.exists) {
         conn->execute(impl_->table.create_statement(impl_->source.layout));
-        shape = impl_->table.inspect(*conn);
+        shape = impl_->table.created_shape(impl_->source.layout);
     }
     lock->check();
     conn->execute("begin");
     try {
-        for (std::size_t i = 0; i <= last; ++i)
-            conn->execute(impl_->table.insert_statement(impl_->source.migrations[i], shape));
+        std::vector<const Migration*> covered;
+        for (std::size_t i = 0; i <= last; ++i) covered.push_back(&impl_->source.migrations[i]);
+        conn->execute(impl_->table.insert_statement(covered, shape));
         conn->execute("commit");
     } catch (const error&) {
         try {

@@ -41,6 +41,15 @@ bool safe_to_retry(std::string_view sql) {
     }
 }
 
+bool creates_one_table(std::string_view sql) {
+    auto t = probe::one_statement(sql, {});
+    if (!t || t->empty() || probe::classify_tokens(*t, 0) != StatementClass::ddl) return false;
+    const auto p = probe::parse_ddl(*t);
+    return p.undecidable.empty() && !p.safe_to_retry && !p.subject && p.clauses.size() == 1 &&
+           p.clauses[0].expect.size() == 1 && p.clauses[0].expect[0].object == probe::Object::table &&
+           p.clauses[0].expect[0].present;
+}
+
 ProbeResult probe_statement(connect::Connection& conn, std::string_view sql) {
     const StatementClass c = classify_statement(sql);
     if (c != StatementClass::ddl)

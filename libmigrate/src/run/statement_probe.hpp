@@ -52,4 +52,8 @@ ProbeResult probe_statement(connect::Connection& conn, std::string_view sql);
 // of MODIFY, CHANGE a a (same name) and MariaDB's IF [NOT] EXISTS clauses (plus ALGORITHM=/LOCK=).
 bool safe_to_retry(std::string_view sql);
 
+// True for a plain CREATE TABLE t (…) — not IF NOT EXISTS, not … SELECT, not temporary: the statement
+// whose effect is exactly "t exists".
+bool creates_one_table(std::string_view sql);
+
 }  // namespace migrate::run

@@ -76,13 +76,19 @@ std::string TrackingTable::create_statement(FolderLayout layout) const {
 }
 
 std::string TrackingTable::insert_statement(const Migration& m, const TableShape& shape) const {
+    return insert_statement(std::vector<const Migration*>{&m}, shape);
+}
+
+std::string TrackingTable::insert_statement(const std::vector<const Migration*>& ms, const TableShape& shape) const {
     // Same columns and values as drizzle's `insert into t (`hash`, `created_at`) values(?, ?)`; the 1.0
-    // `name` column is filled when present so drizzle 1.0 does not re-run the migration.
-    if (shape.has_name)
-        return fmt::format("insert into {} (`hash`, `created_at`, `name`) values({}, {}, {})", quoted(),
-                           sql_string_literal(m.hash), m.when, sql_string_literal(m.tag));
-    return fmt::format("insert into {} (`hash`, `created_at`) values({}, {})", quoted(), sql_string_literal(m.hash),
-                       m.when);
+    // `name` column is filled when present so drizzle 1.0 does not re-run the migration. Several rows in
+    // one statement get consecutive ids in the order given, as separate inserts would.
+    std::string out = fmt::format("insert into {} (`hash`, `created_at`{}) values", quoted(), shape.has_name ? ", `name`" : "");
+    for (std::size_t i = 0; i < ms.size(); ++i) {
+        out += fmt::format("{}({}, {}", i ? ", " : "", sql_string_literal(ms[i]->hash), ms[i]->when);
+        out += shape.has_name ? fmt::format(", {})", sql_string_literal(ms[i]->tag)) : std::string(")");
+    }
+    return out;
 }
 
 TableShape TrackingTable::inspect(connect::Connection& conn) const {

@@ -32,8 +32,15 @@ public:
     // drizzle's row: (hash, created_at = when), plus `name` = tag when the table has the 1.0 column (drizzle
     // 1.0 writes exactly `(hash, created_at, name)`; applied_at is left to its CURRENT_TIMESTAMP default).
     std::string insert_statement(const Migration& m, const TableShape& shape) const;
+    // The rows of several migrations in one statement (a baseline load, `baseline mark`), ids in order.
+    std::string insert_statement(const std::vector<const Migration*>& ms, const TableShape& shape) const;
 
     TableShape inspect(connect::Connection& conn) const;
+    // The shape create_statement(layout) gives, without asking the server.
+    static TableShape created_shape(FolderLayout layout) {
+        const bool v1 = layout == FolderLayout::drizzle_v1_folders;
+        return {.exists = true, .has_name = v1, .has_applied_at = v1};
+    }
     std::vector<AppliedRow> read(connect::Connection& conn, const TableShape& shape) const;
 
 private:

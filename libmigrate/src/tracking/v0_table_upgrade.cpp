@@ -148,6 +148,7 @@ std::string V0TableUpgrade::describe(const TrackingTable& table) const {
 }
 
 V0TableUpgrade upgrade_v0_table(connect::Connection& conn, const TrackingTable& table, const Source& source) {
+    if (source.layout != FolderLayout::drizzle_v1_folders) return {};  // only a 1.0 folder upgrades a table
     const TableShape shape = table.inspect(conn);
     const auto rows = table.read(conn, shape);
     V0TableUpgrade up = plan_v0_upgrade(source, shape, rows);
