@@ -31,7 +31,7 @@ void drizzle_v1_migrate(const std::string& url, const fs::path& dir) {
 }
 
 void libmigrate_up(const std::string& url, const fs::path& dir) {
-    require_ok(run_cli({"up", "--url", url, "--dir", dir.string()}), "migrate up");
+    require_ok(run_cli({"up", "--no-baseline", "--url", url, "--dir", dir.string()}), "migrate up");
 }
 
 // A 1.0 folder's first `count` migrations in drizzle's order: just those subfolders.

@@ -105,6 +105,12 @@ std::string up_summary(const migrate::UpReport& report, std::size_t migrations) 
     return s;
 }
 
+// "applying 3 migrations to URL", or what a baseline load covers.
+std::string started_line(const migrate::Event& e, const std::string& url) {
+    if (!e.detail.empty()) return fmt::format("applying {} to {}", e.detail, url);
+    return fmt::format("applying {} migration{} to {}", e.migrations_total, e.migrations_total == 1 ? "" : "s", url);
+}
+
 // "  [2/5] 0042_add_vin   3 statements  12 ms"; a baseline load names what it covers.
 std::string finished_line(const migrate::Event& e) {
     std::string name = e.migration->tag;
@@ -209,8 +215,7 @@ int run_up(const Options& o) {
         using K = migrate::Event::Kind;
         print_common_event(e);
         if (e.kind == K::run_started && e.migrations_total > 0)
-            fmt::print("applying {} migration{} to {}\n", e.migrations_total, e.migrations_total == 1 ? "" : "s",
-                       target.url().redacted());
+            fmt::print("{}\n", started_line(e, target.url().redacted()));
         else if (e.kind == K::migration_finished)
             fmt::print("{}\n", finished_line(e));
         std::fflush(stdout);
@@ -318,8 +323,7 @@ int run_up_many(const std::vector<migrate::TargetConfig>& targets, const Options
                                                     e.migration->statements[e.statement_index].line,
                                                     e.statement_index + 1, e.detail));
                 else if (e.kind == K::run_started && e.migrations_total > 0)
-                    say(stdout, t.name, fmt::format("applying {} migration{} to {}", e.migrations_total,
-                                                    e.migrations_total == 1 ? "" : "s", target.url().redacted()));
+                    say(stdout, t.name, started_line(e, target.url().redacted()));
                 else if (e.kind == K::migration_finished)
                     say(stdout, t.name, finished_line(e));
             };

@@ -66,7 +66,8 @@ struct Event {
     std::size_t statement_index = 0;              // 0-based within the migration
     std::size_t statements_total = 0;             // statements of the migration
     std::chrono::nanoseconds duration{0};         // for *_finished events; time waited for lock_waiting
-    std::string detail{};                         // human text for lock and resume events
+    std::string detail{};                         // human text for lock and resume events; run_started and
+                                                  // a baseline's migration_started say what a baseline covers
 };
 using EventCallback = std::function<void(const Event&)>;
 

@@ -97,7 +97,11 @@ public:
         for (const PlanEntry* e : plan.to_apply(options_.allow_out_of_order))
             if (!last || e->migration->position <= *last) entries.push_back(e);
         const std::size_t total = entries.size() + (baseline ? 1 : 0);
-        emit(ctx_.on_event, {.kind = Event::Kind::run_started, .migrations_total = total});
+        std::string what;  // names a baseline load, which is one step covering many migrations
+        if (baseline)
+            what = fmt::format("the baseline through {} ({} migrations){}", baseline->through, plan.baseline_covers,
+                               entries.empty() ? "" : fmt::format(", then {} more", entries.size()));
+        emit(ctx_.on_event, {.kind = Event::Kind::run_started, .migrations_total = total, .detail = what});
         if (total > 0) {
             if (!ctx_.progress.exists(ctx_.conn)) ctx_.conn.execute(ctx_.progress.create_statement());
             connection_id_ = std::stoull(ctx_.conn.query("select connection_id()")[0][0].value_or("0"));
