@@ -158,3 +158,22 @@ TEST_CASE("config: load from a file, and find migrate.json upward") {
         CHECK_THAT(e.what(), Catch::Contains("nope.json"));
     }
 }
+
+TEST_CASE("config: baseline is a folder, or false to never load one") {
+    auto c = parse_project_config(R"({"targets": {
+        "a": {"url": "mysql://u@h/a"},
+        "b": {"url": "mysql://u@h/b", "migrations": "drizzle/b", "baseline": "snapshots/b"},
+        "c": {"url": "mysql://u@h/c", "baseline": false}}})",
+                                  "proj/migrate.json");
+    REQUIRE(c.targets.size() == 3);
+    CHECK(c.targets[0].use_baseline);
+    CHECK(c.targets[0].baseline_dir.empty());  // <migrations>/baseline
+    CHECK(c.targets[1].baseline_dir == std::filesystem::path("proj/snapshots/b"));
+    CHECK(c.targets[1].options().baseline_dir == std::filesystem::path("proj/snapshots/b"));
+    CHECK_FALSE(c.targets[2].use_baseline);
+    CHECK_FALSE(c.targets[2].options().use_baseline);
+    CHECK_THAT(config_error(R"({"targets": {"a": {"url": "mysql://u@h/a", "baseline": 3}}})"),
+               Catch::Contains("target \"a\": key \"baseline\": expected a folder (string) or true/false, got number"));
+    CHECK_THAT(config_error(R"({"targets": {"a": {"url": "mysql://u@h/a", "baseline": ""}}})"),
+               Catch::Contains("key \"baseline\": is empty"));
+}
