@@ -25,7 +25,7 @@ const std::string create_c = "CREATE TABLE `c` (`id` int);";
 
 }  // namespace
 
-TEST_CASE("an applied migration edited afterwards is refused; repair records the new hash") {
+TEST_CASE("an applied migration edited afterwards is refused, and repair records the new hash") {
     ScratchDatabase db("changed");
     TempDir tmp;
     write_folder(tmp.path(), {{"0000_a", create_a}, {"0001_b", create_b}});
@@ -101,7 +101,7 @@ TEST_CASE("an entry older than the newest applied one is refused unless --allow-
     CHECK(up(db, tmp.path()).exit_code == 0);  // applied now: nothing left to refuse
 }
 
-TEST_CASE("a failed statement is recorded; the next run resumes at it without rerunning earlier ones") {
+TEST_CASE("a failed statement is recorded, and the next run resumes at it without rerunning earlier ones") {
     ScratchDatabase db("resume");
     TempDir tmp;
     write_folder(tmp.path(), {{"0000_a", create_a},
@@ -128,7 +128,7 @@ TEST_CASE("a failed statement is recorded; the next run resumes at it without re
     CHECK(db.connect().scalar("select count(*) from __drizzle_migrations_progress") == "0");
 }
 
-TEST_CASE("editing statements a half-applied migration already ran is refused; editing the rest is fine") {
+TEST_CASE("editing statements a half-applied migration already ran is refused, editing the rest is fine") {
     ScratchDatabase db("partial_edit");
     TempDir tmp;
     auto write = [&](const std::string& first, const std::string& second) {

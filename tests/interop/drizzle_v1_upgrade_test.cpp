@@ -182,17 +182,8 @@ TEST_CASE("drizzle 1.0 upgrade of a 0.x table with a row no folder matches: both
 TEST_CASE("drizzle 1.0 upgrade stopped half-way: drizzle 1.0 re-runs everything, libmigrate finishes the upgrade") {
     // What drizzle 1.0 leaves when its process dies after some of its upgrade statements (NOTES §3), taken
     // from the statements it sent (dumps/upgrade.queries.sql: 3 reads, then 2 ALTERs and 10 UPDATEs).
-    std::vector<std::string> sent;
-    {
-        const std::string dump = read_file(upgrade_corpus() / "dumps" / "upgrade.queries.sql");
-        for (std::size_t start = 0; start <= dump.size();) {
-            auto end = dump.find("\n-- ;;\n", start);
-            if (end == std::string::npos) end = dump.size();
-            sent.push_back(dump.substr(start, end - start));
-            start = end + 7;
-        }
-        REQUIRE(sent.size() == 18);
-    }
+    const std::vector<std::string> sent = read_query_dump(upgrade_corpus() / "dumps" / "upgrade.queries.sql");
+    REQUIRE(sent.size() == 18);
     std::size_t done = GENERATE(1, 2, 6);  // after the first ALTER, after both, after both and 4 UPDATEs
     INFO("upgrade statements that ran: " << done);
     auto crash = [&](const ScratchDatabase& db) {

@@ -67,3 +67,19 @@ std::size_t journal_size(const fs::path& folder) {
 fs::path corpus_folder(std::string_view name) { return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure" / name; }
 
 }  // namespace testing
+
+namespace testing {
+
+std::vector<std::string> read_query_dump(const std::filesystem::path& path) {
+    const std::string dump = read_file(path);
+    std::vector<std::string> sent;
+    for (std::size_t start = 0; start <= dump.size();) {
+        auto end = dump.find("\n-- ;;\n", start);
+        if (end == std::string::npos) end = dump.size();
+        sent.push_back(dump.substr(start, end - start));
+        start = end + 7;
+    }
+    return sent;
+}
+
+}  // namespace testing

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 namespace testing {
 
@@ -21,6 +22,8 @@ private:
 // Writes `bytes` to `path`, creating parent directories.
 void write_file(const std::filesystem::path& path, std::string_view bytes);
 std::string read_file(const std::filesystem::path& path);
+// The statements of a corpus query dump (dumps/*.queries.sql): what drizzle sent, separated by "-- ;;" lines.
+std::vector<std::string> read_query_dump(const std::filesystem::path& path);
 
 // Copies a drizzle folder keeping only the first `count` journal entries (and their .sql files).
 void copy_folder_prefix(const std::filesystem::path& from, const std::filesystem::path& to, std::size_t count);

@@ -177,14 +177,7 @@ TEST_CASE("the real upgrade (NOTES §4): every 0.45 row matches its drizzle-kit 
     for (const auto& r : up.rows_after(rows)) CHECK(r.name == expected.at(r.id));
 
     // dumps/upgrade.queries.sql: 2 information_schema reads, the v0 SELECT, then the ALTERs and UPDATEs.
-    std::vector<std::string> sent;
-    const std::string dump = testing::read_file(upgrade_corpus("dumps/upgrade.queries.sql"));
-    for (std::size_t start = 0; start <= dump.size();) {
-        auto end = dump.find("\n-- ;;\n", start);
-        if (end == std::string::npos) end = dump.size();
-        sent.push_back(dump.substr(start, end - start));
-        start = end + 7;
-    }
+    const std::vector<std::string> sent = testing::read_query_dump(upgrade_corpus("dumps/upgrade.queries.sql"));
     REQUIRE(sent.size() == 18);
     CHECK(up.statements(TrackingTable("__drizzle_migrations")) == std::vector<std::string>(sent.begin() + 3, sent.begin() + 15));
     CHECK(up.describe(TrackingTable("__drizzle_migrations")) ==
