@@ -3,6 +3,7 @@
 #include "connect/connection.hpp"
 #include "run/apply.hpp"
 #include "run/lock.hpp"
+#include "run/safe_migrations.hpp"
 #include "tracking/progress_table.hpp"
 #include "tracking/tracking_table.hpp"
 #include "tracking/v0_table_upgrade.hpp"
@@ -123,9 +124,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
                                        .allow_missing = options.allow_missing,
                                        .allow_dirty = options.allow_dirty};
     auto runs = [&](const Plan& plan) {
-        auto entries = plan.to_apply(options.allow_out_of_order);
-        return plan.from_baseline ||
-               std::any_of(entries.begin(), entries.end(), [&](const PlanEntry* e) { return !last || e->migration->position <= *last; });
+        return plan.from_baseline || !run::entries_to_run(plan, options.allow_out_of_order, last).empty();
     };
     auto conn = connect::Connection::open(impl_->url);
     tracking::TableShape shape;
@@ -157,11 +156,14 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
                                     "or pass --no-baseline to replay the migrations",
                                     impl_->baseline->dir.string(), impl_->baseline->server, server));
     }
+    const Baseline* load = plan.from_baseline ? &*impl_->baseline : nullptr;
+    // A branch that refuses DDL (PlanetScale safe migrations) must say so before any statement runs.
+    run::preflight_ddl(*conn, impl_->progress,
+                       run::first_ddl(plan, load, run::entries_to_run(plan, options.allow_out_of_order, last)));
     if (!shape.exists) {
         conn->execute(impl_->table.create_statement(impl_->source.layout));
         shape = impl_->table.created_shape(impl_->source.layout);
     }
-    const Baseline* load = plan.from_baseline ? &*impl_->baseline : nullptr;
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, on_event, options.cancel};
     return run::apply_plan(ctx, std::move(plan), options, load, last);
 }

@@ -109,19 +109,39 @@ TEST_CASE("http: 8 simultaneous starts over HTTP apply a keyspace exactly once")
     CHECK(db.connect().tracking_rows().size() == 34);
 }
 
-TEST_CASE("http: a safe-migrations branch refuses direct DDL and nothing is recorded") {
+TEST_CASE("http: a safe-migrations branch stops up before anything runs, with its own exit code") {
     ScratchDatabase db("http_safe");
     TempDir tmp;
-    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}});
+    const std::string a = "CREATE TABLE `a` (`id` int);";
+    write_folder(tmp.path(), {{"0000_a", a}});
     REQUIRE(run_cli({"up", "--url", db.url(), "--dir", tmp.path().string()}).exit_code == 0);  // via a deploy, say
-    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}, {"0001_b", "CREATE TABLE `b` (`id` int);"}});
+    // DML first, then DDL: the DML must not run either, or the branch would be left half-migrated.
+    write_folder(tmp.path(), {{"0000_a", a},
+                              {"0001_seed", "INSERT INTO `a` VALUES (1);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);"}});
+    const auto before = db.connect().snapshot();
     Gateway gw({"--mysql-database", db.name(), "--safe-migrations"});
     auto r = run_cli({"up", "--url", gw.url(db.name()), "--dir", tmp.path().string()});
-    CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Catch::Contains("direct DDL is disabled") && Catch::Contains("errno 1105"));
-    CHECK(db.connect().tracking_rows().size() == 1);
-    CHECK(db.connect().scalar("select count(*) from information_schema.tables where table_schema = database() "
-                              "and table_name = 'b'") == "0");
+    CHECK(r.exit_code == 7);
+    CHECK_THAT(r.err, Catch::Contains("error[safe_migrations]") && Catch::Contains("direct DDL is disabled") &&
+                          Catch::Contains("0001_seed.sql:3, statement 2 of 2") && Catch::Contains("nothing was run") &&
+                          Catch::Contains("deploy request") && Catch::Contains("migrate verify"));
+    CHECK(db.connect().snapshot() == before);  // no row in `a`, no `b`, no tracking row
+
+    SECTION("a DML-only migration still runs on such a branch") {
+        write_folder(tmp.path(), {{"0000_a", a}, {"0001_seed", "INSERT INTO `a` VALUES (1);"}});
+        auto dml = run_cli({"up", "--url", gw.url(db.name()), "--dir", tmp.path().string()});
+        INFO(dml.err);
+        CHECK(dml.exit_code == 0);
+        CHECK(db.connect().tracking_rows().size() == 2);
+        CHECK(db.connect().scalar("select count(*) from a") == "1");
+    }
+    SECTION("the first statement of a run is DDL on a fresh database: refused the same way") {
+        ScratchDatabase fresh("http_safe_fresh");
+        Gateway gw2({"--mysql-database", fresh.name(), "--safe-migrations"});
+        auto f = run_cli({"up", "--url", gw2.url(fresh.name()), "--dir", tmp.path().string()});
+        CHECK(f.exit_code == 7);
+        CHECK(fresh.connect().tables().empty());
+    }
 }
 
 TEST_CASE("http: wrong credentials and an unreachable gateway fail at connect, without secrets") {

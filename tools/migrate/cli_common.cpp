@@ -41,6 +41,7 @@ int exit_code_for(migrate::errc code) {
         case errc::baseline_unusable:
         case errc::database_not_empty:
         case errc::history_exists: return exit_refused;
+        case errc::safe_migrations: return exit_safe_migrations;
     }
     return exit_internal;
 }

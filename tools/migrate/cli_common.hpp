@@ -21,6 +21,7 @@ enum ExitCode : int {
     exit_connect_failed = 4,
     exit_refused = 5,
     exit_lock = 6,
+    exit_safe_migrations = 7, // the branch refuses DDL: it needs a deploy request
     exit_internal = 70,
     exit_interrupted = 130,
 };

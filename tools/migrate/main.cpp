@@ -416,7 +416,7 @@ int main(int argc, char** argv) {
                "  migrate baseline create --keyspace oi_claims --scratch-url mysql://root@127.0.0.1:3306\n"
                "  migrate baseline mark --through 0041_add_vin --url mysql://app@db/app --dir drizzle\n"
                "Exit codes: 0 ok, 1 apply or verify failed, 2 usage, 3 invalid input, 4 cannot connect, 5 refused, "
-               "6 lock, 130 interrupted (docs/cli.md)");
+               "6 lock, 7 safe migrations (needs a deploy request), 130 interrupted (docs/cli.md)");
 
     try {
         app.parse(argc, argv);

@@ -1,6 +1,7 @@
 #include "apply.hpp"
 
 #include "fault_injection.hpp"
+#include "safe_migrations.hpp"
 #include "statement_probe.hpp"
 
 #include <migrate/baseline.hpp>
@@ -54,7 +55,8 @@ std::string location(const Migration& m, std::size_t index) {
     std::string next = ctx.completion_unknown
         ? "The connection was lost after the statement was sent, so whether it ran is unknown; the next run checks "
           "the schema before going on."
-        : "Fix the cause and run again: it resumes at this statement.";
+        : e.code() == errc::safe_migrations ? deploy_request_advice()
+                                            : "Fix the cause and run again: it resumes at this statement.";
     std::string message = fmt::format(
         "{}: statement {} of {} of migration {} failed: {}{}\nEarlier migrations are applied and recorded; {}; "
         "{} has no tracking row yet. {}",
@@ -93,9 +95,7 @@ public:
     UpReport run(Plan plan, const Baseline* baseline, std::optional<std::size_t> last) {
         UpReport report;
         const auto run_start = clock::now();
-        std::vector<const PlanEntry*> entries;
-        for (const PlanEntry* e : plan.to_apply(options_.allow_out_of_order))
-            if (!last || e->migration->position <= *last) entries.push_back(e);
+        const auto entries = entries_to_run(plan, options_.allow_out_of_order, last);
         const std::size_t total = entries.size() + (baseline ? 1 : 0);
         std::string what;  // names a baseline load, which is one step covering many migrations
         if (baseline)
@@ -331,6 +331,13 @@ private:
 };
 
 }  // namespace
+
+std::vector<const PlanEntry*> entries_to_run(const Plan& plan, bool allow_out_of_order, std::optional<std::size_t> last) {
+    std::vector<const PlanEntry*> out;
+    for (const PlanEntry* e : plan.to_apply(allow_out_of_order))
+        if (!last || e->migration->position <= *last) out.push_back(e);
+    return out;
+}
 
 std::string statements_prefix_hash(const Migration& m, std::size_t count) {
     std::string h = drizzle_hash("");

@@ -28,6 +28,9 @@ struct RunContext {
 UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options, const Baseline* baseline = nullptr,
                     std::optional<std::size_t> last = std::nullopt);
 
+// What a run applies: plan.to_apply(), up to position `last` when given.
+std::vector<const PlanEntry*> entries_to_run(const Plan& plan, bool allow_out_of_order, std::optional<std::size_t> last);
+
 // sha256 chain over the text of statements 0..count-1 (identifies what a partial run has executed).
 std::string statements_prefix_hash(const Migration& m, std::size_t count);
 
