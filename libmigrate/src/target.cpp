@@ -3,6 +3,7 @@
 #include "connect/connection.hpp"
 #include "run/apply.hpp"
 #include "run/lock.hpp"
+#include "run/statement_probe.hpp"
 #include "run/safe_migrations.hpp"
 #include "tracking/progress_table.hpp"
 #include "tracking/tracking_table.hpp"
@@ -67,6 +68,21 @@ struct Target::Impl {
         return plan;
     }
 
+    // Connects and reads everything status shows.
+    Status read_status(bool load_baseline, std::optional<std::size_t> last) const {
+        auto conn = connect::Connection::open(url);
+        Status s;
+        s.url = url.redacted();
+        s.transport = url.transport;
+        s.driver = fmt::format("{} {}", conn->driver().api->name, conn->driver().api->version ? conn->driver().api->version : "");
+        s.server_version = conn->server_version();
+        s.table = table.name();
+        tracking::TableShape shape;
+        s.plan = read_plan(*conn, shape, load_baseline, last);
+        s.lock_holder = run::describe_lock_holder(*conn, table, options.lock_mode, url.database);
+        return s;
+    }
+
     std::unique_ptr<run::MigrationLock> lock(const EventCallback& on_event, const std::atomic<bool>* cancel) const {
         return run::MigrationLock::acquire(url, table, options, on_event, cancel);
     }
@@ -104,19 +120,7 @@ const Source& Target::source() const { return impl_->source; }
 const Baseline* Target::baseline() const { return impl_->baseline ? &*impl_->baseline : nullptr; }
 const ConnectionUrl& Target::url() const { return impl_->url; }
 
-Status Target::status() {
-    auto conn = connect::Connection::open(impl_->url);
-    Status s;
-    s.url = impl_->url.redacted();
-    s.transport = impl_->url.transport;
-    s.driver = fmt::format("{} {}", conn->driver().api->name, conn->driver().api->version ? conn->driver().api->version : "");
-    s.server_version = conn->server_version();
-    s.table = impl_->table.name();
-    tracking::TableShape shape;
-    s.plan = impl_->read_plan(*conn, shape);
-    s.lock_holder = run::describe_lock_holder(*conn, impl_->table, impl_->options.lock_mode, impl_->url.database);
-    return s;
-}
+Status Target::status() { return impl_->read_status(true, std::nullopt); }
 
 UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     const std::optional<std::size_t> last = options.to ? std::optional(impl_->position_of(*options.to)) : std::nullopt;
@@ -166,6 +170,38 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     }
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, on_event, options.cancel};
     return run::apply_plan(ctx, std::move(plan), options, load, last);
+}
+
+UpPreview Target::preview(const UpOptions& options) {
+    const std::optional<std::size_t> last = options.to ? std::optional(impl_->position_of(*options.to)) : std::nullopt;
+    UpPreview p;
+    p.status = impl_->read_status(options.use_baseline, last);
+    const Plan& plan = p.status.plan;
+    try {
+        validate_plan(plan, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing,
+                             .allow_dirty = options.allow_dirty});
+    } catch (const error& e) {
+        p.refusal = e.what();
+        p.refusal_code = e.code();
+    }
+    auto add = [&](const Migration& m, std::size_t from) {
+        PlannedMigration pm{&m, from, {}};
+        for (std::size_t i = from; i < m.statements.size(); ++i) {
+            const auto c = run::classify_statement(m.statements[i].sql);
+            p.has_ddl = p.has_ddl || c == run::StatementClass::ddl || c == run::StatementClass::unknown;
+            pm.statements.push_back({i, m.statements[i].line,
+                                     c == run::StatementClass::ddl ? "ddl" : c == run::StatementClass::dml ? "dml"
+                                     : c == run::StatementClass::harmless ? "harmless" : "unknown"});
+        }
+        p.migrations.push_back(std::move(pm));
+    };
+    if (plan.from_baseline && impl_->baseline) {
+        p.baseline = &*impl_->baseline;
+        add(p.baseline->snapshot, plan.baseline_progress ? plan.baseline_progress->statements_done : 0);
+    }
+    for (const PlanEntry* e : run::entries_to_run(plan, options.allow_out_of_order, last))
+        add(*e->migration, e->progress ? e->progress->statements_done : 0);
+    return p;
 }
 
 std::vector<PlanEntry> Target::repair(const EventCallback& on_event) {

@@ -2,6 +2,7 @@
 // of a project config (--config / migrate.json, --keyspace / --all; docs/config.md).
 // Exit codes: docs/cli.md.
 #include "baseline_cli.hpp"
+#include "plan_cli.hpp"
 #include "cli_common.hpp"
 
 #include <migrate/migrate.hpp>
@@ -32,6 +33,7 @@ struct Options {
     bool allow_out_of_order = false;
     bool allow_missing = false;
     bool allow_dirty = false;
+    bool json = false;
     bool no_baseline = false;
     std::string to;
     bool yes = false;
@@ -360,6 +362,7 @@ int main(int argc, char** argv) {
     auto* up = app.add_subcommand("up", "apply pending migrations in journal order (resumes a half-applied one)");
     auto* repair = app.add_subcommand("repair", "record the current hash of applied migrations whose files were edited");
     auto* resolve = app.add_subcommand("resolve", "decide a statement a stopped run left undecided");
+    auto* plan = app.add_subcommand("plan", "show what `up` would do per target (steps, statements, refusals, lock); changes nothing");
     auto* baseline = app.add_subcommand("baseline", "baseline snapshots: create, verify, mark (docs/baseline.md)");
     baseline->require_subcommand(1);
     auto* b_create = baseline->add_subcommand(
@@ -368,7 +371,7 @@ int main(int argc, char** argv) {
         "verify", "build the replay and the snapshot in scratch databases and compare them; fails on any drift");
     auto* b_mark = baseline->add_subcommand(
         "mark", "adopt a database built outside: record migrations through TAG as applied, running nothing");
-    const std::vector<CLI::App*> commands = {status, up, repair, resolve, b_create, b_verify, b_mark};
+    const std::vector<CLI::App*> commands = {status, up, plan, repair, resolve, b_create, b_verify, b_mark};
     for (auto* sub : commands) {
         sub->add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
         sub->add_option("--dir", o.dir, "drizzle-kit migrations folder (the one holding meta/_journal.json)")
@@ -385,18 +388,21 @@ int main(int argc, char** argv) {
                         "used when neither --url nor DATABASE_URL is given); docs/config.md");
         sub->add_option("--keyspace", o.keyspaces, "a target of the project config (repeatable)")->allow_extra_args(false);
     }
-    for (auto* sub : {status, up, b_create, b_verify}) {
+    for (auto* sub : {status, up, plan, b_create, b_verify}) {
         sub->add_flag("--all", o.all, "every target of the project config");
         sub->add_option("--jobs", o.jobs, "targets run at once (default: all of them)")->check(CLI::Range(1, 1024));
     }
     status->add_flag("-v,--verbose", o.verbose, "list every migration, not only those needing attention");
-    up->add_flag("--allow-out-of-order", o.allow_out_of_order,
-                 "apply entries older than the newest applied one (drizzle skips them forever)");
-    up->add_flag("--allow-missing", o.allow_missing, "proceed although applied rows match no journal entry");
-    up->add_flag("--allow-dirty", o.allow_dirty,
-                 "apply every migration to a database that has tables but records none (instead: baseline mark)");
-    up->add_option("--to", o.to, "stop after this migration (tag)");
-    for (auto* sub : {status, up})
+    for (auto* sub : {up, plan}) {
+        sub->add_flag("--allow-out-of-order", o.allow_out_of_order,
+                      "apply entries older than the newest applied one (drizzle skips them forever)");
+        sub->add_flag("--allow-missing", o.allow_missing, "proceed although applied rows match no journal entry");
+        sub->add_flag("--allow-dirty", o.allow_dirty,
+                      "apply every migration to a database that has tables but records none (instead: baseline mark)");
+        sub->add_option("--to", o.to, "stop after this migration (tag)");
+    }
+    plan->add_flag("--json", o.json, "machine-readable output (docs/cli.md)");
+    for (auto* sub : {status, up, plan})
         sub->add_flag("--no-baseline", o.no_baseline, "an empty database replays the migrations instead of loading the baseline");
     for (auto* sub : {b_create, b_verify})
         sub->add_option("--scratch-url", o.baseline.scratch_url,
@@ -514,6 +520,8 @@ int main(int argc, char** argv) {
             return command == b_create ? run_baseline_create(targets, o.baseline) : run_baseline_verify(targets, o.baseline);
         }
         if (command == b_mark) return run_baseline_mark(single_target(o), o.baseline);
+        if (command == plan)
+            return run_plan(selected.empty() ? std::vector{single_target(o)} : selected, up_options(o), o.json, o.jobs);
         if (!selected.empty()) return status->parsed() ? run_status_many(selected, o) : run_up_many(selected, o);
         if (status->parsed()) return run_status(o);
         if (up->parsed()) return run_up(o);

@@ -3,6 +3,7 @@
 
 #include <migrate/baseline.hpp>
 #include <migrate/connection_url.hpp>
+#include <migrate/error.hpp>
 #include <migrate/export.hpp>
 #include <migrate/plan.hpp>
 #include <migrate/source.hpp>
@@ -90,6 +91,26 @@ struct UpReport {
     Plan plan_before;                // what was pending when the run started
 };
 
+// What `up` would do, found without changing anything (`migrate plan`).
+struct PlannedStatement {
+    std::size_t index = 0;           // 0-based in its migration
+    std::size_t line = 0;            // 1-based line in its file
+    std::string kind;                // "ddl", "dml", "harmless" or "unknown" (how the runner treats it)
+};
+struct PlannedMigration {
+    const Migration* migration = nullptr;  // a baseline load is Baseline::snapshot (tag "baseline")
+    std::size_t first_statement = 0;       // > 0: resumes a half-applied migration there
+    std::vector<PlannedStatement> statements;  // from first_statement on
+};
+struct UpPreview {
+    Status status;
+    const Baseline* baseline = nullptr;          // loaded first (empty database), else null
+    std::vector<PlannedMigration> migrations;    // in run order; the baseline load first when there is one
+    std::string refusal;                         // "" or what validation would refuse (as `up` would say it)
+    std::optional<errc> refusal_code;
+    bool has_ddl = false;                        // a safe-migrations branch would need a deploy request
+};
+
 class MIGRATE_API Target {
 public:
     // Reads and validates the folder, the URL and the table name; connects to nothing.
@@ -112,6 +133,9 @@ public:
     // statement. Stops at the first failure and throws migrate::error with file, statement, line, errno,
     // SQLSTATE; the next run resumes there.
     UpReport up(const EventCallback& on_event = {}, const UpOptions& options = {});
+    // What up(options) would do now: validation outcome, baseline load, migrations and statements, lock
+    // holder. Reads only, takes no lock (another run may change the answer before an `up`).
+    UpPreview preview(const UpOptions& options = {});
 
     // Records the files' current hashes for applied migrations whose files were edited deliberately.
     // Returns the entries changed (empty: nothing to repair). Takes the lock.

@@ -1,0 +1,138 @@
+#include "plan_cli.hpp"
+
+#include "cli_common.hpp"
+
+#include <migrate/migrate.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// The statement's first line that is neither blank nor a comment, shortened: enough to recognise it in a list.
+std::string headline(std::string_view sql) {
+    std::size_t start = 0;
+    while (start < sql.size()) {
+        auto end = sql.find('\n', start);
+        if (end == std::string_view::npos) end = sql.size();
+        auto line = sql.substr(start, end - start);
+        const auto first = line.find_first_not_of(" \t\r");
+        if (first != std::string_view::npos && line.substr(first, 2) != "--" && line[first] != '#') {
+            std::string s(line.substr(line.find_first_not_of(" \t\r")));
+            return s.size() > 100 ? s.substr(0, 97) + "..." : s;
+        }
+        start = end + 1;
+    }
+    return "";
+}
+
+struct TargetPlan {
+    std::string name;
+    std::optional<migrate::Target> target;   // owns what the preview points into
+    std::optional<migrate::UpPreview> preview;
+    std::optional<migrate::error> failed;  // could not be planned (folder, connection, ...)
+    std::string human;
+    int code = exit_ok;
+};
+
+std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview& p) {
+    const auto& s = p.status;
+    std::string out = fmt::format("== {}  {} ({}, {})\n", t.name, s.url, migrate::to_string(s.transport), s.server_version);
+    out += fmt::format("lock: {}\n", s.lock_holder.empty() ? "free" : "held by " + s.lock_holder + " (up would wait for it)");
+    if (!s.plan.table_upgrade.empty()) out += fmt::format("tracking table: {}\n", s.plan.table_upgrade);
+    if (!p.refusal.empty())
+        out += fmt::format("up would refuse, running nothing: error[{}]: {}\n", migrate::to_string(*p.refusal_code), p.refusal);
+    if (p.migrations.empty()) return out + "nothing to apply\n";
+    std::size_t ddl = 0, total = 0;
+    for (const auto& m : p.migrations)
+        for (const auto& st : m.statements) {
+            ++total;
+            ddl += st.kind == "ddl" || st.kind == "unknown";
+        }
+    out += fmt::format("{} {} step{}, {} statements ({} DDL):\n", p.refusal.empty() ? "would run" : "pending",
+                       p.migrations.size(), p.migrations.size() == 1 ? "" : "s", total, ddl);
+    for (const auto& m : p.migrations) {
+        const auto& mig = *m.migration;
+        std::string what = mig.tag;
+        if (p.baseline && &mig == &p.baseline->snapshot)
+            what = fmt::format("baseline through {} (records {} migrations)", p.baseline->through, p.baseline->covered.size());
+        out += fmt::format("  {}  {}{}\n", what, mig.file.string(),
+                           m.first_statement ? fmt::format("  (resumes at statement {})", m.first_statement + 1) : "");
+        for (const auto& st : m.statements)
+            out += fmt::format("    :{:<5} {:<8} {}\n", st.line, st.kind, headline(mig.statements[st.index].sql));
+    }
+    if (p.has_ddl)
+        out += "DDL included: a PlanetScale branch with safe migrations refuses it (exit 7); apply it to a development "
+               "branch and deploy it with a deploy request.\n";
+    return out;
+}
+
+json json_of(const migrate::TargetConfig& t, const TargetPlan& tp) {
+    json j;
+    j["name"] = t.name;
+    if (tp.failed) {
+        j["error"] = {{"code", migrate::to_string(tp.failed->code())}, {"message", migrate::redact_url_text(tp.failed->what())}};
+        return j;
+    }
+    const auto& p = *tp.preview;
+    const auto& s = p.status;
+    j["url"] = s.url;
+    j["transport"] = migrate::to_string(s.transport);
+    j["server"] = s.server_version;
+    j["lock_holder"] = s.lock_holder.empty() ? json(nullptr) : json(s.lock_holder);
+    j["table_upgrade"] = s.plan.table_upgrade.empty() ? json(nullptr) : json(s.plan.table_upgrade);
+    j["refused"] = p.refusal.empty() ? json(nullptr)
+                                     : json{{"code", migrate::to_string(*p.refusal_code)}, {"message", p.refusal}};
+    j["baseline"] = p.baseline ? json{{"dir", p.baseline->dir.string()}, {"through", p.baseline->through},
+                                      {"migrations", p.baseline->covered.size()}}
+                               : json(nullptr);
+    j["has_ddl"] = p.has_ddl;
+    json steps = json::array();
+    for (const auto& m : p.migrations) {
+        json statements = json::array();
+        for (const auto& st : m.statements)
+            statements.push_back({{"index", st.index}, {"line", st.line}, {"kind", st.kind},
+                                  {"sql", m.migration->statements[st.index].sql}});
+        steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
+                         {"resumes_at", m.first_statement ? json(m.first_statement) : json(nullptr)},
+                         {"statements", std::move(statements)}});
+    }
+    j["migrations"] = std::move(steps);
+    return j;
+}
+
+}  // namespace
+
+int run_plan(const std::vector<migrate::TargetConfig>& targets, const migrate::UpOptions& up, bool as_json, int jobs) {
+    std::vector<TargetPlan> plans(targets.size());
+    parallel_for(targets.size(), jobs, [&](std::size_t i) {
+        TargetPlan& tp = plans[i];
+        tp.name = targets[i].name;
+        try {
+            tp.target.emplace(migrate::Target::open(targets[i].options()));
+            tp.preview = tp.target->preview(up);
+            if (tp.preview->refusal_code) tp.code = exit_code_for(*tp.preview->refusal_code);
+            tp.human = human_text(targets[i], *tp.preview);
+        } catch (const migrate::error& e) {
+            tp.failed = e;
+            tp.code = exit_code_for(e.code());
+            tp.human = fmt::format("== {}\nmigrate: error[{}]: {}\n", targets[i].name, migrate::to_string(e.code()),
+                                   migrate::redact_url_text(e.what()));
+        }
+    });
+    if (as_json) {
+        json out{{"version", 1}, {"targets", json::array()}};
+        for (std::size_t i = 0; i < targets.size(); ++i) out["targets"].push_back(json_of(targets[i], plans[i]));
+        fmt::print("{}\n", out.dump(2));
+    } else {
+        for (std::size_t i = 0; i < plans.size(); ++i) fmt::print("{}{}", i ? "\n" : "", plans[i].human);
+    }
+    int code = exit_ok;
+    for (const auto& p : plans) code = std::max(code, p.code);
+    return code;
+}
+
+}  // namespace cli
