@@ -1,6 +1,7 @@
 // Project configs through the CLI: `up --all` over several databases in parallel, status as one table,
 // one failing target stopping only itself, exit code = the worst target's.
 #include "fixtures.hpp"
+#include "project_fixture.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -16,44 +17,6 @@ using namespace testing;
 namespace {
 
 const std::vector<std::string> keyspaces = {"oi_global", "oi_policies", "oi_submissions", "oi_claims", "oi_billing"};
-
-std::string json_str(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
-struct Project {
-    TempDir tmp;
-    std::vector<std::unique_ptr<ScratchDatabase>> dbs;
-    std::filesystem::path file;
-    std::map<std::string, const ScratchDatabase*> db;
-
-    // One target per name; folders[name] overrides the corpus folder. Targets use Hyperdrive-style fields
-    // with the password in $PROJECT_TEST_PW (see env()).
-    Project(const std::vector<std::string>& names, const std::map<std::string, std::filesystem::path>& folders = {}) {
-        auto server = migrate::parse_connection_url(server_url());
-        std::string targets;
-        for (const auto& name : names) {
-            dbs.push_back(std::make_unique<ScratchDatabase>("proj"));
-            db[name] = dbs.back().get();
-            auto folder = folders.count(name) ? folders.at(name) : corpus_folder(name);
-            if (!targets.empty()) targets += ",\n";
-            targets += "    " + json_str(name) + ": {\"host\": " + json_str(server.host) +
-                       ", \"port\": " + std::to_string(server.port ? server.port : 3306) + ", \"user\": " +
-                       json_str(server.user) + ", \"password\": \"env:PROJECT_TEST_PW\", \"database\": " +
-                       json_str(dbs.back()->name()) + ", \"migrations\": " + json_str(folder.string()) + "}";
-        }
-        file = tmp.path() / "migrate.json";
-        write_file(file, "{\"targets\": {\n" + targets + "\n}}\n");
-    }
-    std::map<std::string, std::string> env() const {
-        return {{"PROJECT_TEST_PW", migrate::parse_connection_url(server_url()).password}, {"DATABASE_URL", ""}};
-    }
-};
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 // Exit codes: docs/cli.md.
 #include "baseline_cli.hpp"
 #include "plan_cli.hpp"
+#include "tui/app.hpp"
 #include "cli_common.hpp"
 
 #include <migrate/migrate.hpp>
@@ -363,6 +364,7 @@ int main(int argc, char** argv) {
     auto* repair = app.add_subcommand("repair", "record the current hash of applied migrations whose files were edited");
     auto* resolve = app.add_subcommand("resolve", "decide a statement a stopped run left undecided");
     auto* plan = app.add_subcommand("plan", "show what `up` would do per target (steps, statements, refusals, lock); changes nothing");
+    auto* tui = app.add_subcommand("tui", "the migration TUI: targets, migrations, statements; apply with live progress");
     auto* baseline = app.add_subcommand("baseline", "baseline snapshots: create, verify, mark (docs/baseline.md)");
     baseline->require_subcommand(1);
     auto* b_create = baseline->add_subcommand(
@@ -371,7 +373,7 @@ int main(int argc, char** argv) {
         "verify", "build the replay and the snapshot in scratch databases and compare them; fails on any drift");
     auto* b_mark = baseline->add_subcommand(
         "mark", "adopt a database built outside: record migrations through TAG as applied, running nothing");
-    const std::vector<CLI::App*> commands = {status, up, plan, repair, resolve, b_create, b_verify, b_mark};
+    const std::vector<CLI::App*> commands = {status, up, plan, tui, repair, resolve, b_create, b_verify, b_mark};
     for (auto* sub : commands) {
         sub->add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
         sub->add_option("--dir", o.dir, "drizzle-kit migrations folder (the one holding meta/_journal.json)")
@@ -388,7 +390,7 @@ int main(int argc, char** argv) {
                         "used when neither --url nor DATABASE_URL is given); docs/config.md");
         sub->add_option("--keyspace", o.keyspaces, "a target of the project config (repeatable)")->allow_extra_args(false);
     }
-    for (auto* sub : {status, up, plan, b_create, b_verify}) {
+    for (auto* sub : {status, up, plan, tui, b_create, b_verify}) {
         sub->add_flag("--all", o.all, "every target of the project config");
         sub->add_option("--jobs", o.jobs, "targets run at once (default: all of them)")->check(CLI::Range(1, 1024));
     }
@@ -470,7 +472,7 @@ int main(int argc, char** argv) {
         }
         std::string names;
         for (const auto& t : config.targets) names += (names.empty() ? "" : ", ") + t.name;
-        if (o.all) {
+        if (o.all || (command == tui && o.keyspaces.empty())) {  // the TUI shows every target by default
             selected = config.targets;
         } else if (!o.keyspaces.empty()) {
             for (const auto& k : o.keyspaces) {
@@ -520,6 +522,7 @@ int main(int argc, char** argv) {
             return command == b_create ? run_baseline_create(targets, o.baseline) : run_baseline_verify(targets, o.baseline);
         }
         if (command == b_mark) return run_baseline_mark(single_target(o), o.baseline);
+        if (command == tui) return tui::run_tui(selected.empty() ? std::vector{single_target(o)} : selected);
         if (command == plan)
             return run_plan(selected.empty() ? std::vector{single_target(o)} : selected, up_options(o), o.json, o.jobs);
         if (!selected.empty()) return status->parsed() ? run_status_many(selected, o) : run_up_many(selected, o);
