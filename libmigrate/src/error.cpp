@@ -37,6 +37,7 @@ std::string_view to_string(errc code) noexcept {
         case errc::database_not_empty: return "database_not_empty";
         case errc::target_not_found: return "target_not_found";
         case errc::history_exists: return "history_exists";
+        case errc::snapshot_invalid: return "snapshot_invalid";
     }
     return "internal";
 }

@@ -50,6 +50,7 @@ enum class errc {
     database_not_empty,  // tables but no migration history: adopt with `baseline mark` or --allow-dirty
     target_not_found,    // --to/--through names no migration of the folder
     history_exists,      // `baseline mark` on a database that already records migrations
+    snapshot_invalid,    // `verify --schema`: the newest drizzle-kit snapshot is missing or not drizzle-kit's
 };
 
 // Stable machine-readable name, e.g. "journal_missing".
