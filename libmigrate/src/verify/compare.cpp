@@ -74,8 +74,8 @@ public:
             if (c.on_update_now != lc->on_update_now)
                 add(Kind::column_on_update, s.name, c.name, yes_no(c.on_update_now, "ON UPDATE CURRENT_TIMESTAMP", ""),
                     yes_no(lc->on_update_now, "ON UPDATE CURRENT_TIMESTAMP", ""),
-                    fmt::format("table {}: column {} has {}ON UPDATE CURRENT_TIMESTAMP in the snapshot, {} in the database",
-                                s.name, c.name, c.on_update_now ? "" : "no ", lc->on_update_now ? "it" : "not"));
+                    fmt::format("table {}: column {}: ON UPDATE CURRENT_TIMESTAMP is {} in the snapshot, {} in the database",
+                                s.name, c.name, c.on_update_now ? "set" : "not set", lc->on_update_now ? "set" : "not set"));
         }
         for (const auto& c : l.columns)
             if (!find(s.columns, c.name))

@@ -21,7 +21,8 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
 }
 
-// Single spaces outside quotes, none after commas (enum('a', 'b') and enum('a','b') are one type).
+// Lower case and single spaces outside quotes, none after commas (enum('a', 'b') and enum('a','b') are one
+// type); quoted enum values keep their case.
 std::string squeeze(std::string_view s) {
     std::string out;
     char quote = 0;
@@ -37,7 +38,7 @@ std::string squeeze(std::string_view s) {
             continue;
         }
         if ((c == ',' || c == ')') && !out.empty() && out.back() == ' ') out.pop_back();
-        out += c;
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return trim(out);
 }
@@ -80,7 +81,7 @@ std::string canonical_number(const std::string& s) {
 }  // namespace
 
 std::string canonical_type(std::string_view type) {
-    std::string t = squeeze(lower(type));
+    std::string t = squeeze(type);
     static const std::vector<std::pair<std::string, std::string>> aliases = {
         {"boolean", "tinyint(1)"}, {"bool", "tinyint(1)"}, {"serial", "bigint unsigned"},
         {"integer", "int"}, {"double precision", "double"}, {"real", "double"},
