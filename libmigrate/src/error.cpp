@@ -38,6 +38,7 @@ std::string_view to_string(errc code) noexcept {
         case errc::target_not_found: return "target_not_found";
         case errc::history_exists: return "history_exists";
         case errc::safe_migrations: return "safe_migrations";
+        case errc::snapshot_invalid: return "snapshot_invalid";
     }
     return "internal";
 }

@@ -37,6 +37,7 @@ int exit_code_for(migrate::errc code) {
         case errc::interrupted: return exit_interrupted;
         case errc::internal: return exit_internal;
         case errc::baseline_invalid:
+        case errc::snapshot_invalid:
         case errc::target_not_found: return exit_invalid_input;
         case errc::baseline_unusable:
         case errc::database_not_empty:

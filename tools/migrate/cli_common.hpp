@@ -1,10 +1,17 @@
 // What every `migrate` command shares: exit codes, tables, running targets in parallel, error lines.
 #pragma once
 
+#include <migrate/connection_url.hpp>
 #include <migrate/error.hpp>
+#include <migrate/project.hpp>
+
+#include <fmt/format.h>
 
 #include <atomic>
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -47,6 +54,43 @@ void parallel_for(std::size_t n, int jobs, Fn fn) {
             for (std::size_t i; (i = next++) < n;) fn(i);
         });
     for (auto& t : pool) t.join();
+}
+
+// Runs `one` for every target (in parallel when several), each line of its output prefixed with the
+// target's name when there are several; returns the worst exit code.
+template <class Fn>
+int for_each_target(const std::vector<migrate::TargetConfig>& targets, int jobs, Fn one) {
+    std::mutex out_mutex;
+    const bool several = targets.size() > 1;
+    std::size_t width = 0;
+    for (const auto& t : targets) width = std::max(width, t.name.size());
+    std::vector<int> codes(targets.size(), exit_ok);
+    parallel_for(targets.size(), jobs, [&](std::size_t i) {
+        const auto& t = targets[i];
+        auto say = [&](std::FILE* f, const std::string& text) {
+            std::lock_guard lock(out_mutex);
+            std::size_t start = 0;
+            while (start <= text.size()) {
+                auto end = text.find('\n', start);
+                if (end == std::string::npos) end = text.size();
+                if (several) fmt::print(f, "{:<{}} | {}\n", t.name, width, text.substr(start, end - start));
+                else fmt::print(f, "{}\n", text.substr(start, end - start));
+                start = end + 1;
+            }
+            std::fflush(f);
+        };
+        try {
+            codes[i] = one(t, say);
+        } catch (const migrate::error& e) {
+            codes[i] = exit_code_for(e.code());
+            say(stderr, fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()),
+                                    migrate::redact_url_text(e.what())));
+        } catch (const std::exception& e) {
+            codes[i] = exit_internal;
+            say(stderr, fmt::format("migrate: internal error: {}", migrate::redact_url_text(e.what())));
+        }
+    });
+    return *std::max_element(codes.begin(), codes.end());
 }
 
 }  // namespace cli

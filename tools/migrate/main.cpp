@@ -5,6 +5,7 @@
 #include "plan_cli.hpp"
 #include "tui/app.hpp"
 #include "cli_common.hpp"
+#include "verify_cli.hpp"
 
 #include <migrate/migrate.hpp>
 
@@ -39,6 +40,7 @@ struct Options {
     std::string to;
     bool yes = false;
     BaselineArgs baseline;
+    VerifyArgs verify;
     std::optional<migrate::TargetConfig> from_config;  // the one target chosen from a project config
     std::string tag;
     bool resolve_applied = false;
@@ -373,7 +375,8 @@ int main(int argc, char** argv) {
         "verify", "build the replay and the snapshot in scratch databases and compare them; fails on any drift");
     auto* b_mark = baseline->add_subcommand(
         "mark", "adopt a database built outside: record migrations through TAG as applied, running nothing");
-    const std::vector<CLI::App*> commands = {status, up, plan, tui, repair, resolve, b_create, b_verify, b_mark};
+    auto* verify = add_verify_command(app, o.verify);
+    const std::vector<CLI::App*> commands = {status, up, plan, tui, repair, resolve, b_create, b_verify, b_mark, verify};
     for (auto* sub : commands) {
         sub->add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
         sub->add_option("--dir", o.dir, "drizzle-kit migrations folder (the one holding meta/_journal.json)")
@@ -390,7 +393,7 @@ int main(int argc, char** argv) {
                         "used when neither --url nor DATABASE_URL is given); docs/config.md");
         sub->add_option("--keyspace", o.keyspaces, "a target of the project config (repeatable)")->allow_extra_args(false);
     }
-    for (auto* sub : {status, up, plan, tui, b_create, b_verify}) {
+    for (auto* sub : {status, up, plan, tui, b_create, b_verify, verify}) {
         sub->add_flag("--all", o.all, "every target of the project config");
         sub->add_option("--jobs", o.jobs, "targets run at once (default: all of them)")->check(CLI::Range(1, 1024));
     }
@@ -516,7 +519,7 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, on_signal);
 
     try {
-        o.baseline.jobs = o.jobs;
+        o.baseline.jobs = o.verify.jobs = o.jobs;
         if (command == b_create || command == b_verify) {
             auto targets = selected.empty() ? std::vector{single_target(o)} : selected;
             return command == b_create ? run_baseline_create(targets, o.baseline) : run_baseline_verify(targets, o.baseline);
@@ -525,6 +528,7 @@ int main(int argc, char** argv) {
         if (command == tui) return tui::run_tui(selected.empty() ? std::vector{single_target(o)} : selected);
         if (command == plan)
             return run_plan(selected.empty() ? std::vector{single_target(o)} : selected, up_options(o), o.json, o.jobs);
+        if (command == verify) return run_verify(selected.empty() ? std::vector{single_target(o)} : selected, o.verify);
         if (!selected.empty()) return status->parsed() ? run_status_many(selected, o) : run_up_many(selected, o);
         if (status->parsed()) return run_status(o);
         if (up->parsed()) return run_up(o);

@@ -51,6 +51,7 @@ enum class errc {
     target_not_found,    // --to/--through names no migration of the folder
     history_exists,      // `baseline mark` on a database that already records migrations
     safe_migrations,     // the branch refuses direct DDL (PlanetScale safe migrations): use a deploy request
+    snapshot_invalid,    // `verify --schema`: the newest drizzle-kit snapshot is missing or not drizzle-kit's
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

@@ -8,4 +8,5 @@
 #include <migrate/project.hpp>
 #include <migrate/source.hpp>
 #include <migrate/target.hpp>
+#include <migrate/verify.hpp>
 #include <migrate/version.hpp>

@@ -1,0 +1,132 @@
+#include "verify_cli.hpp"
+
+#include "cli_common.hpp"
+
+#include <migrate/migrate.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct Outcome {
+    int code = exit_ok;
+    std::string text;  // human output
+    Json json;         // this target's entry in the JSON document
+};
+
+Json tracking_json(const migrate::TrackingReport& r) {
+    Json problems = Json::array();
+    for (const auto& p : r.problems)
+        problems.push_back({{"kind", migrate::to_string(p.kind)},
+                            {"tag", p.tag},
+                            {"row_id", p.row_id ? Json(*p.row_id) : Json()},
+                            {"expected", p.expected},
+                            {"actual", p.actual},
+                            {"message", p.message}});
+    return {{"ok", r.ok()}, {"migrations", r.migrations}, {"rows", r.rows}, {"problems", problems}};
+}
+
+Json schema_json(const migrate::SchemaReport& r) {
+    Json drift = Json::array();
+    for (const auto& d : r.drift)
+        drift.push_back({{"kind", migrate::to_string(d.kind)},
+                         {"severity", migrate::to_string(d.severity)},
+                         {"table", d.table},
+                         {"name", d.name},
+                         {"expected", d.expected},
+                         {"actual", d.actual},
+                         {"message", d.message}});
+    return {{"ok", r.ok()}, {"snapshot", r.snapshot.string()}, {"tables", r.tables}, {"drift", drift}};
+}
+
+std::string tracking_text(const migrate::TrackingReport& r, const std::string& table) {
+    std::string s = fmt::format("tracking  {}: {} migrations in the folder, {} rows", table, r.migrations, r.rows);
+    if (r.ok()) return s + ": ok, every migration recorded with its file's hash, no unknown rows";
+    s += fmt::format(": {} problem{}", r.problems.size(), r.problems.size() == 1 ? "" : "s");
+    for (const auto& p : r.problems) s += "\n  - " + p.message;
+    return s;
+}
+
+std::string schema_text(const migrate::SchemaReport& r) {
+    std::size_t drift = 0;
+    for (const auto& d : r.drift) drift += d.severity == migrate::SchemaDrift::Severity::drift ? 1 : 0;
+    std::string s = fmt::format("schema    against {} ({} tables): ", r.snapshot.string(), r.tables);
+    s += drift ? fmt::format("DRIFT, {} difference{}", drift, drift == 1 ? "" : "s") : std::string("ok, no drift");
+    for (const auto& d : r.drift)
+        if (d.severity == migrate::SchemaDrift::Severity::drift) s += "\n  - " + d.message;
+    for (const auto& d : r.drift)
+        if (d.severity == migrate::SchemaDrift::Severity::notice) s += "\n  notice: " + d.message;
+    return s;
+}
+
+Outcome verify_one(const migrate::TargetConfig& t, const VerifyArgs& args) {
+    auto target = migrate::Target::open(t.options());
+    const auto status = target.status();
+    const auto tracking = migrate::verify_tracking(status.plan);
+    Outcome o;
+    o.json = {{"name", t.name}, {"url", status.url}, {"tracking", tracking_json(tracking)}, {"schema", nullptr}};
+    o.text = tracking_text(tracking, status.table);
+    bool ok = tracking.ok();
+    if (args.schema) {
+        const auto schema = migrate::verify_schema(target, &status);
+        o.json["schema"] = schema_json(schema);
+        o.text += "\n" + schema_text(schema);
+        ok = ok && schema.ok();
+    }
+    o.code = ok ? exit_ok : exit_failed;
+    o.json["ok"] = ok;
+    return o;
+}
+
+int run_json(const std::vector<migrate::TargetConfig>& targets, const VerifyArgs& args) {
+    std::vector<Json> entries(targets.size());
+    std::vector<int> codes(targets.size(), exit_ok);
+    parallel_for(targets.size(), args.jobs, [&](std::size_t i) {
+        const auto& t = targets[i];
+        Json error;
+        try {
+            auto o = verify_one(t, args);
+            codes[i] = o.code;
+            entries[i] = std::move(o.json);
+            entries[i]["exit"] = codes[i];
+            return;
+        } catch (const migrate::error& e) {
+            codes[i] = exit_code_for(e.code());
+            error = {{"code", migrate::to_string(e.code())}, {"message", migrate::redact_url_text(e.what())}};
+        } catch (const std::exception& e) {
+            codes[i] = exit_internal;
+            error = {{"code", "internal"}, {"message", migrate::redact_url_text(e.what())}};
+        }
+        entries[i] = {{"name", t.name}, {"ok", false}, {"exit", codes[i]}, {"error", error}};
+    });
+    const int worst = *std::max_element(codes.begin(), codes.end());
+    Json doc = {{"version", 1}, {"ok", worst == exit_ok}, {"targets", entries}};
+    fmt::print("{}\n", doc.dump(2));
+    return worst;
+}
+
+}  // namespace
+
+CLI::App* add_verify_command(CLI::App& app, VerifyArgs& args) {
+    auto* verify = app.add_subcommand(
+        "verify", "check the tracking table against the folder (--schema: and the live schema against the newest "
+                  "drizzle-kit snapshot); exits 1 on any problem; changes nothing");
+    verify->add_flag("--schema", args.schema, "also compare the live schema with the folder's newest snapshot");
+    verify->add_flag("--json", args.json, "print one JSON document (docs/verify.md) instead of text");
+    return verify;
+}
+
+int run_verify(const std::vector<migrate::TargetConfig>& targets, const VerifyArgs& args) {
+    if (args.json) return run_json(targets, args);
+    return for_each_target(targets, args.jobs, [&](const migrate::TargetConfig& t, auto say) {
+        auto o = verify_one(t, args);
+        say(stdout, o.text);
+        return o.code;
+    });
+}
+
+}  // namespace cli
