@@ -53,6 +53,23 @@ std::string seconds(std::chrono::nanoseconds d) {
     return s < 1 ? fmt::format("{:.0f} ms", s * 1000) : fmt::format("{:.2f} s", s);
 }
 
+namespace {
+bool colour_out = false, colour_err = false;
+}  // namespace
+
+void enable_colour(bool stdout_colour, bool stderr_colour) {
+    colour_out = stdout_colour;
+    colour_err = stderr_colour;
+}
+
+std::string paint(const std::string& text, Colour c, bool for_stderr) {
+    if (!(for_stderr ? colour_err : colour_out)) return text;
+    const char* code = c == Colour::red ? "31" : c == Colour::green ? "32" : "33";
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+}
+
+std::string paint_error(const std::string& text) { return paint(text, Colour::red, true); }
+
 std::string first_line(std::string_view s) { return std::string(s.substr(0, s.find('\n'))); }
 
 // Columns padded to their widest cell; the last column is not padded.

@@ -40,6 +40,12 @@ std::string seconds(std::chrono::nanoseconds d);
 // "error[code]: first line of the message", redacted.
 std::string error_summary(const migrate::error& e);
 
+// Colour: only on a terminal, never with NO_COLOR or --no-color (decided once, in main).
+enum class Colour { red, green, yellow };
+void enable_colour(bool stdout_colour, bool stderr_colour);
+std::string paint(const std::string& text, Colour c, bool for_stderr = false);
+std::string paint_error(const std::string& text);  // for stderr
+
 // Columns padded to their widest cell; the last column is not padded.
 void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 

@@ -5,6 +5,7 @@
 #include "plan_cli.hpp"
 #include "tui/app.hpp"
 #include "cli_common.hpp"
+#include "json_output.hpp"
 #include "verify_cli.hpp"
 
 #include <migrate/migrate.hpp>
@@ -36,6 +37,8 @@ struct Options {
     bool allow_missing = false;
     bool allow_dirty = false;
     bool json = false;
+    bool quiet = false;      // up: only the summary and errors
+    bool no_color = false;
     bool no_baseline = false;
     std::string to;
     bool yes = false;
@@ -214,19 +217,75 @@ int run_status(const Options& o) {
     return exit_ok;
 }
 
+// A one-line progress bar on stderr, redrawn in place; only when stderr is a terminal.
+class ProgressBar {
+public:
+    explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+    ~ProgressBar() { clear(); }
+    void show(const migrate::Event& e) {
+        if (!enabled_ || e.migrations_total == 0) return;
+        const double done = (static_cast<double>(e.migration_number - 1) +
+                             (e.statements_total ? static_cast<double>(e.statement_index) / static_cast<double>(e.statements_total) : 0.0)) /
+                            static_cast<double>(e.migrations_total);
+        const int width = 24, filled = static_cast<int>(done * width);
+        fmt::print(stderr, "\r\x1b[K[{}{}] {}/{} migrations, statement {}/{}, {}", std::string(static_cast<std::size_t>(filled), '#'),
+                   std::string(static_cast<std::size_t>(width - filled), '.'), e.migration_number, e.migrations_total,
+                   e.statement_index + 1, e.statements_total, seconds(std::chrono::steady_clock::now() - start_));
+        std::fflush(stderr);
+        shown_ = true;
+    }
+    void clear() {
+        if (!shown_) return;
+        fmt::print(stderr, "\r\x1b[K");
+        std::fflush(stderr);
+        shown_ = false;
+    }
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+    std::chrono::steady_clock::time_point start_;
+};
+
 int run_up(const Options& o) {
     auto target = open_target(o);
+    ProgressBar bar(!o.quiet && ::isatty(STDERR_FILENO));
     auto on_event = [&](const migrate::Event& e) {
         using K = migrate::Event::Kind;
+        if (e.kind == K::statement_started) return bar.show(e);
+        if (o.quiet && e.kind != K::lock_waiting) return;
+        bar.clear();
         print_common_event(e);
         if (e.kind == K::run_started && e.migrations_total > 0)
             fmt::print("{}\n", started_line(e, target.url().redacted()));
         else if (e.kind == K::migration_finished)
-            fmt::print("{}\n", finished_line(e));
+            fmt::print("{}\n", paint(finished_line(e), Colour::green));
         std::fflush(stdout);
     };
     auto report = target.up(on_event, up_options(o));
+    bar.clear();
     fmt::print("{}\n", up_summary(report, target.source().migrations.size()));
+    return exit_ok;
+}
+
+int run_version(bool as_json) {
+    const auto drivers = migrate::available_drivers();
+    if (as_json) {
+        Json list = Json::array();
+        for (const auto& d : drivers)
+            list.push_back({{"name", d.name}, {"version", d.version.empty() ? Json() : Json(d.version)},
+                            {"file", d.file.empty() ? Json() : Json(d.file)}, {"schemes", d.schemes},
+                            {"error", d.error.empty() ? Json() : Json(d.error)}});
+        Json doc{{"version", 1}, {"command", "version"}, {"ok", true}, {"exit", 0}, {"cli", MIGRATE_CLI_VERSION},
+                 {"library", migrate::library_version()}, {"driver_abi", migrate::driver_abi_version()}, {"drivers", list}};
+        fmt::print("{}\n", doc.dump(2));
+        return exit_ok;
+    }
+    fmt::print("migrate {}\nlibmigrate {}\ndriver ABI {}\n", MIGRATE_CLI_VERSION, migrate::library_version(),
+               migrate::driver_abi_version());
+    for (const auto& d : drivers)
+        fmt::print("driver {:<17} {}\n", d.name,
+                   d.error.empty() ? fmt::format("{} ({}; {})", d.version, d.schemes, d.file) : "not loadable: " + first_line(d.error));
     return exit_ok;
 }
 
@@ -266,11 +325,13 @@ int run_resolve(const Options& o) {
 int run_status_many(const std::vector<migrate::TargetConfig>& targets, const Options& o) {
     std::vector<std::vector<std::string>> rows(targets.size());
     std::vector<int> codes(targets.size(), exit_ok);
+    std::vector<Json> docs(targets.size());
     parallel_for(targets.size(), o.jobs, [&](std::size_t i) {
         const auto& t = targets[i];
         try {
             auto target = migrate::Target::open(t.options());
             auto s = target.status();
+            docs[i] = status_json(t.name, target, s);
             std::size_t changed = 0;
             for (const auto& e : s.plan.entries) changed += e.hash_differs ? 1 : 0;
             rows[i] = {t.name,
@@ -283,14 +344,20 @@ int run_status_many(const std::vector<migrate::TargetConfig>& targets, const Opt
                        s.lock_holder.empty() ? "free" : s.lock_holder};
         } catch (const migrate::error& e) {
             codes[i] = exit_code_for(e.code());
+            docs[i] = {{"name", t.name}, {"error", error_json(e)}};
             rows[i] = {t.name, "-", "-", "-", "-", "-", "-", error_summary(e)};
         } catch (const std::exception& e) {
             codes[i] = exit_internal;
             rows[i] = {t.name, "-", "-", "-", "-", "-", "-", "internal error: " + first_line(migrate::redact_url_text(e.what()))};
         }
     });
+    const int code = *std::max_element(codes.begin(), codes.end());
+    if (o.json) {
+        fmt::print("{}\n", document("status", Json(docs), code).dump(2));
+        return code;
+    }
     print_table({"target", "transport", "applied", "pending", "changed", "partial", "baseline", "lock holder"}, rows);
-    return *std::max_element(codes.begin(), codes.end());
+    return code;
 }
 
 int run_up_many(const std::vector<migrate::TargetConfig>& targets, const Options& o) {
@@ -311,33 +378,43 @@ int run_up_many(const std::vector<migrate::TargetConfig>& targets, const Options
     };
     std::vector<std::vector<std::string>> rows(targets.size());
     std::vector<int> codes(targets.size(), exit_ok);
+    std::vector<Json> docs(targets.size());
+    // With --json, stdout holds only the document: progress goes to stderr; --quiet drops it.
+    std::FILE* progress = o.json ? stderr : stdout;
     parallel_for(targets.size(), o.jobs, [&](std::size_t i) {
         const auto& t = targets[i];
+        Json steps = Json::array();
         try {
             auto target = migrate::Target::open(t.options());
             auto on_event = [&](const migrate::Event& e) {
                 using K = migrate::Event::Kind;
+                if (e.kind == K::migration_finished)
+                    steps.push_back({{"tag", e.migration->tag}, {"statements", e.statements_total},
+                                     {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.duration).count()}});
+                if (o.quiet && e.kind != K::lock_waiting) return;
                 if (e.kind == K::lock_waiting)
                     say(stderr, t.name, fmt::format("waiting for the migration lock ({} so far): held by {}",
                                                     seconds(e.duration), e.detail));
                 else if (e.kind == K::migration_resumed)
-                    say(stdout, t.name, fmt::format("  resuming {} at statement {} of {}: {}", e.migration->tag,
-                                                    e.statement_index + 1, e.statements_total, e.detail));
+                    say(progress, t.name, fmt::format("  resuming {} at statement {} of {}: {}", e.migration->tag,
+                                                      e.statement_index + 1, e.statements_total, e.detail));
                 else if (e.kind == K::statement_skipped)
-                    say(stdout, t.name, fmt::format("  {}:{} statement {} skipped: {}", e.migration->file.string(),
-                                                    e.migration->statements[e.statement_index].line,
-                                                    e.statement_index + 1, e.detail));
+                    say(progress, t.name, fmt::format("  {}:{} statement {} skipped: {}", e.migration->file.string(),
+                                                      e.migration->statements[e.statement_index].line,
+                                                      e.statement_index + 1, e.detail));
                 else if (e.kind == K::run_started && e.migrations_total > 0)
-                    say(stdout, t.name, started_line(e, target.url().redacted()));
+                    say(progress, t.name, started_line(e, target.url().redacted()));
                 else if (e.kind == K::migration_finished)
-                    say(stdout, t.name, finished_line(e));
+                    say(progress, t.name, finished_line(e));
             };
             auto report = target.up(on_event, up_options(o));
             std::string summary = up_summary(report, target.source().migrations.size());
-            say(stdout, t.name, summary);
+            if (!o.json) say(stdout, t.name, summary);
+            docs[i] = up_json(t.name, report, std::move(steps));
             rows[i] = {t.name, "ok", summary};
         } catch (const migrate::error& e) {
             codes[i] = exit_code_for(e.code());
+            docs[i] = {{"name", t.name}, {"ok", false}, {"exit", codes[i]}, {"steps", std::move(steps)}, {"error", error_json(e)}};
             say(stderr, t.name,
                 fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()), migrate::redact_url_text(e.what())));
             rows[i] = {t.name, fmt::format("failed (exit {})", codes[i]), error_summary(e)};
@@ -348,24 +425,30 @@ int run_up_many(const std::vector<migrate::TargetConfig>& targets, const Options
                        "internal error: " + first_line(migrate::redact_url_text(e.what()))};
         }
     });
+    const int code = *std::max_element(codes.begin(), codes.end());
+    if (o.json) {
+        fmt::print("{}\n", document("up", Json(docs), code).dump(2));
+        return code;
+    }
     fmt::print("\n");
     print_table({"target", "result", "detail"}, rows);
-    return *std::max_element(codes.begin(), codes.end());
+    return code;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"migrate: apply drizzle-kit MySQL migrations (MySQL, MariaDB, Vitess, PlanetScale)"};
-    app.require_subcommand(1);
-    app.set_version_flag("--version", fmt::format("migrate {} (libmigrate {}, driver ABI {})", MIGRATE_CLI_VERSION,
-                                                  migrate::library_version(), migrate::driver_abi_version()));
+    app.require_subcommand(0, 1);
+    bool version_flag = false;
+    app.add_flag("--version", version_flag, "print the CLI, library, driver ABI and driver versions");
     Options o;
     auto* status = app.add_subcommand("status", "show applied, pending and half-applied migrations; changes nothing");
     auto* up = app.add_subcommand("up", "apply pending migrations in journal order (resumes a half-applied one)");
     auto* repair = app.add_subcommand("repair", "record the current hash of applied migrations whose files were edited");
     auto* resolve = app.add_subcommand("resolve", "decide a statement a stopped run left undecided");
     auto* plan = app.add_subcommand("plan", "show what `up` would do per target (steps, statements, refusals, lock); changes nothing");
+    auto* version = app.add_subcommand("version", "print the CLI, library, driver ABI and driver plugin versions");
     auto* tui = app.add_subcommand("tui", "the migration TUI: targets, migrations, statements; apply with live progress");
     auto* baseline = app.add_subcommand("baseline", "baseline snapshots: create, verify, mark (docs/baseline.md)");
     baseline->require_subcommand(1);
@@ -406,7 +489,12 @@ int main(int argc, char** argv) {
                       "apply every migration to a database that has tables but records none (instead: baseline mark)");
         sub->add_option("--to", o.to, "stop after this migration (tag)");
     }
-    plan->add_flag("--json", o.json, "machine-readable output (docs/cli.md)");
+    for (auto* sub : {status, up, plan, repair, resolve, b_create, b_verify, b_mark, version})
+        sub->add_flag("--json", o.json, "one JSON document on stdout (schema: docs/cli.md)");
+    for (auto* sub : commands) {
+        sub->add_flag("-q,--quiet", o.quiet, "only results and errors (no progress lines)");
+        sub->add_flag("--no-color", o.no_color, "no colour (also: NO_COLOR set; colour is only used on a terminal)");
+    }
     for (auto* sub : {status, up, plan})
         sub->add_flag("--no-baseline", o.no_baseline, "an empty database replays the migrations instead of loading the baseline");
     for (auto* sub : {b_create, b_verify})
@@ -438,6 +526,14 @@ int main(int argc, char** argv) {
     CLI::App* command = nullptr;
     for (auto* sub : commands)
         if (sub->parsed()) command = sub;
+    if (version_flag || version->parsed()) return run_version(o.json);
+    if (!command) {
+        fmt::print(stderr, "{}\nmigrate: a command is required\n", app.help());
+        return exit_usage;
+    }
+    const char* no_color_env = std::getenv("NO_COLOR");
+    const bool colour = !o.no_color && !(no_color_env && *no_color_env);
+    enable_colour(colour && !o.json && ::isatty(STDOUT_FILENO), colour && ::isatty(STDERR_FILENO));
     // Project config: asked for explicitly, or found upward when no URL is given (docs/config.md).
     bool use_config = !o.config.empty() || !o.keyspaces.empty() || o.all;
     if (use_config && !o.url.empty()) {
@@ -529,14 +625,19 @@ int main(int argc, char** argv) {
         if (command == plan)
             return run_plan(selected.empty() ? std::vector{single_target(o)} : selected, up_options(o), o.json, o.jobs);
         if (command == verify) return run_verify(selected.empty() ? std::vector{single_target(o)} : selected, o.verify);
-        if (!selected.empty()) return status->parsed() ? run_status_many(selected, o) : run_up_many(selected, o);
+        if (!selected.empty() || (o.json && (command == status || command == up))) {
+            auto targets = selected.empty() ? std::vector{single_target(o)} : selected;
+            return command == status ? run_status_many(targets, o) : run_up_many(targets, o);
+        }
         if (status->parsed()) return run_status(o);
         if (up->parsed()) return run_up(o);
         if (repair->parsed()) return run_repair(o);
         if (resolve->parsed()) return run_resolve(o);
     } catch (const migrate::error& e) {
         std::fflush(stdout);
-        fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), migrate::redact_url_text(e.what()));
+        fmt::print(stderr, "{}\n", paint_error(fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()),
+                                                           migrate::redact_url_text(e.what()))));
+        if (o.json) fmt::print("{}\n", failure_document(command->get_name(), e, exit_code_for(e.code())).dump(2));
         return exit_code_for(e.code());
     } catch (const std::exception& e) {
         fmt::print(stderr, "migrate: internal error: {}\n", migrate::redact_url_text(e.what()));
