@@ -3,6 +3,7 @@
 // Exit codes: docs/cli.md.
 #include "baseline_cli.hpp"
 #include "cli_common.hpp"
+#include "lint_cli.hpp"
 
 #include <migrate/migrate.hpp>
 
@@ -368,6 +369,8 @@ int main(int argc, char** argv) {
         "verify", "build the replay and the snapshot in scratch databases and compare them; fails on any drift");
     auto* b_mark = baseline->add_subcommand(
         "mark", "adopt a database built outside: record migrations through TAG as applied, running nothing");
+    cli::LintArgs lint_args;
+    auto* lint = cli::add_lint_command(app, lint_args);
     const std::vector<CLI::App*> commands = {status, up, repair, resolve, b_create, b_verify, b_mark};
     for (auto* sub : commands) {
         sub->add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
@@ -424,6 +427,7 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? exit_ok : exit_usage;
     }
+    if (lint->parsed()) return cli::run_lint(lint_args);  // folders only; its own options (lint_cli.cpp)
     CLI::App* command = nullptr;
     for (auto* sub : commands)
         if (sub->parsed()) command = sub;
