@@ -23,7 +23,7 @@ std::unique_ptr<Tmux> start_tui(const Project& p, std::map<std::string, std::str
     return std::make_unique<Tmux>(std::vector<std::string>{MIGRATE_CLI_PATH, "tui", "--config", p.file.string()}, env);
 }
 
-// The overview row of a target, e.g. "oi_claims       tcp        20      33      0       0    0 free".
+// The overview row of a target, e.g. "oi_claims       tcp        20      33      0       0    7 free".
 std::string row_of(const std::string& screen, const std::string& name) {
     auto at = screen.find("\n" + name + " ");
     if (at == std::string::npos) return "";
@@ -43,10 +43,10 @@ TEST_CASE("tui: the overview shows the five keyspaces with their counts, and app
     REQUIRE(tui->wait_for("oi_billing      tcp         0      43"));
     const auto screen = tui->screen();
     CHECK_THAT(screen, Catch::Contains("migrate tui: 5 targets"));
-    CHECK(row_of(screen, "oi_global") == "oi_global       tcp         0      51      0       0    0 free");
-    CHECK(row_of(screen, "oi_policies") == "oi_policies     tcp         0      34      0       0    0 free");
-    CHECK(row_of(screen, "oi_submissions") == "oi_submissions  tcp         0      39      0       0    0 free");
-    CHECK(row_of(screen, "oi_claims") == "oi_claims       tcp        20      33      0       0    0 free");
+    CHECK(row_of(screen, "oi_global") == "oi_global       tcp         0      51      0       0    8 free");
+    CHECK(row_of(screen, "oi_policies") == "oi_policies     tcp         0      34      0       0    6 free");
+    CHECK(row_of(screen, "oi_submissions") == "oi_submissions  tcp         0      39      0       0    8 free");
+    CHECK(row_of(screen, "oi_claims") == "oi_claims       tcp        20      33      0       0    7 free");
     CHECK_THAT(screen, Catch::Contains("? help  q quit"));
 
     // Drill in: oi_claims (4th row) opens at its first pending migration; Enter shows its statements.

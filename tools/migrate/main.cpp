@@ -7,6 +7,7 @@
 #include "cli_common.hpp"
 #include "json_output.hpp"
 #include "verify_cli.hpp"
+#include "lint_cli.hpp"
 
 #include <migrate/migrate.hpp>
 
@@ -460,6 +461,8 @@ int main(int argc, char** argv) {
         "mark", "adopt a database built outside: record migrations through TAG as applied, running nothing");
     auto* verify = add_verify_command(app, o.verify);
     const std::vector<CLI::App*> commands = {status, up, plan, tui, repair, resolve, b_create, b_verify, b_mark, verify};
+    cli::LintArgs lint_args;
+    auto* lint = cli::add_lint_command(app, lint_args);
     for (auto* sub : commands) {
         sub->add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
         sub->add_option("--dir", o.dir, "drizzle-kit migrations folder (the one holding meta/_journal.json)")
@@ -523,6 +526,7 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? exit_ok : exit_usage;
     }
+    if (lint->parsed()) return cli::run_lint(lint_args);  // folders only; its own options (lint_cli.cpp)
     CLI::App* command = nullptr;
     for (auto* sub : commands)
         if (sub->parsed()) command = sub;

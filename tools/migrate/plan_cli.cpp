@@ -7,6 +7,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <climits>
+#include <cstdint>
+#include <map>
+
 namespace cli {
 namespace {
 
@@ -29,8 +33,31 @@ std::string headline(std::string_view sql) {
     return "";
 }
 
+// Lint findings (not suppressed) by file and line, for the statements a plan lists.
+using LintIndex = std::map<std::pair<std::string, std::size_t>, std::vector<migrate::LintFinding>>;
+
+LintIndex lint_index(const std::vector<migrate::LintFinding>& findings) {
+    LintIndex out;
+    for (const auto& f : findings)
+        if (!f.suppressed) out[{f.file.string(), f.line}].push_back(f);
+    return out;
+}
+
+// The findings inside statement `statement` of m: from its first line up to the next statement's.
+std::vector<migrate::LintFinding> findings_at(const LintIndex& index, const migrate::Migration& m, std::size_t statement) {
+    std::vector<migrate::LintFinding> out;
+    const std::string file = m.file.string();
+    const std::size_t from = m.statements[statement].line;
+    const std::size_t to = statement + 1 < m.statements.size() ? m.statements[statement + 1].line : SIZE_MAX;
+    for (auto it = index.lower_bound({file, from}); it != index.end() && it->first.first == file && it->first.second < to; ++it)
+        out.insert(out.end(), it->second.begin(), it->second.end());
+    return out;
+}
+
 struct TargetPlan {
     std::string name;
+    LintIndex lint;
+    std::size_t lint_errors = 0, lint_warnings = 0;
     std::optional<migrate::Target> target;   // owns what the preview points into
     std::optional<migrate::UpPreview> preview;
     std::optional<migrate::error> failed;  // could not be planned (folder, connection, ...)
@@ -38,7 +65,7 @@ struct TargetPlan {
     int code = exit_ok;
 };
 
-std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview& p) {
+std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview& p, const TargetPlan& tp) {
     const auto& s = p.status;
     std::string out = fmt::format("== {}  {} ({}, {})\n", t.name, s.url, migrate::to_string(s.transport), s.server_version);
     out += fmt::format("lock: {}\n", s.lock_holder.empty() ? "free" : "held by " + s.lock_holder + " (up would wait for it)");
@@ -61,9 +88,15 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
             what = fmt::format("baseline through {} (records {} migrations)", p.baseline->through, p.baseline->covered.size());
         out += fmt::format("  {}  {}{}\n", what, mig.file.string(),
                            m.first_statement ? fmt::format("  (resumes at statement {})", m.first_statement + 1) : "");
-        for (const auto& st : m.statements)
+        for (const auto& st : m.statements) {
             out += fmt::format("    :{:<5} {:<8} {}\n", st.line, st.kind, headline(mig.statements[st.index].sql));
+            for (const auto& f : findings_at(tp.lint, mig, st.index))
+                out += fmt::format("             lint {} {}: {}\n", migrate::to_string(f.severity), f.rule, f.message);
+        }
     }
+    if (tp.lint_errors + tp.lint_warnings)
+        out += fmt::format("lint: {} error{}, {} warning{} in the folder (`migrate lint`)\n", tp.lint_errors,
+                           tp.lint_errors == 1 ? "" : "s", tp.lint_warnings, tp.lint_warnings == 1 ? "" : "s");
     if (p.has_ddl)
         out += "DDL included: a PlanetScale branch with safe migrations refuses it (exit 7); apply it to a development "
                "branch and deploy it with a deploy request.\n";
@@ -90,12 +123,18 @@ json json_of(const migrate::TargetConfig& t, const TargetPlan& tp) {
                                       {"migrations", p.baseline->covered.size()}}
                                : json(nullptr);
     j["has_ddl"] = p.has_ddl;
+    j["lint"] = {{"errors", tp.lint_errors}, {"warnings", tp.lint_warnings}};
     json steps = json::array();
     for (const auto& m : p.migrations) {
         json statements = json::array();
-        for (const auto& st : m.statements)
+        for (const auto& st : m.statements) {
+            json lint = json::array();
+            for (const auto& f : findings_at(tp.lint, *m.migration, st.index))
+                lint.push_back({{"rule", f.rule}, {"severity", migrate::to_string(f.severity)}, {"line", f.line},
+                                {"message", f.message}});
             statements.push_back({{"index", st.index}, {"line", st.line}, {"kind", st.kind},
-                                  {"sql", m.migration->statements[st.index].sql}});
+                                  {"sql", m.migration->statements[st.index].sql}, {"lint", std::move(lint)}});
+        }
         steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
                          {"resumes_at", m.first_statement ? json(m.first_statement) : json(nullptr)},
                          {"statements", std::move(statements)}});
@@ -115,7 +154,11 @@ int run_plan(const std::vector<migrate::TargetConfig>& targets, const migrate::U
             tp.target.emplace(migrate::Target::open(targets[i].options()));
             tp.preview = tp.target->preview(up);
             if (tp.preview->refusal_code) tp.code = exit_code_for(*tp.preview->refusal_code);
-            tp.human = human_text(targets[i], *tp.preview);
+            const auto findings = migrate::lint_source(tp.target->source(), targets[i].lint_options());
+            for (const auto& f : findings)
+                if (!f.suppressed) ++(f.severity == migrate::LintSeverity::error ? tp.lint_errors : tp.lint_warnings);
+            tp.lint = lint_index(findings);
+            tp.human = human_text(targets[i], *tp.preview, tp);
         } catch (const migrate::error& e) {
             tp.failed = e;
             tp.code = exit_code_for(e.code());

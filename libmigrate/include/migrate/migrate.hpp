@@ -4,6 +4,8 @@
 #include <migrate/baseline.hpp>
 #include <migrate/connection_url.hpp>
 #include <migrate/error.hpp>
+#include <migrate/flavor.hpp>
+#include <migrate/lint.hpp>
 #include <migrate/plan.hpp>
 #include <migrate/project.hpp>
 #include <migrate/source.hpp>

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <migrate/export.hpp>
+#include <migrate/flavor.hpp>
+#include <migrate/lint.hpp>
 #include <migrate/target.hpp>
 
 #include <chrono>
@@ -32,6 +34,15 @@ struct TargetConfig {
     std::chrono::seconds lock_timeout{300};
     std::filesystem::path baseline_dir;            // "baseline": a folder (resolved); empty: <migrations>/baseline
     bool use_baseline = true;                      // "baseline": false
+    // What the server accepts, for `migrate lint` (docs/lint.md).
+    std::optional<Flavor> flavor;                  // "flavor": mysql, mariadb, vitess, planetscale
+    bool sharded = false;                          // "sharded": a sharded Vitess keyspace
+    bool foreign_keys = true;                      // "foreignKeys": false when the server refuses them
+
+    // How `migrate lint` (and plan, the TUI) check this target's folder.
+    LintOptions lint_options() const {
+        return {.flavor = flavor.value_or(Flavor::mysql), .sharded = sharded, .foreign_keys = foreign_keys};
+    }
 
     // What Target::open needs.
     TargetOptions options() const {
@@ -56,6 +67,10 @@ struct ProjectConfig {
 MIGRATE_API ProjectConfig load_project_config(const std::filesystem::path& file);
 // The same from text; `file` is used for messages and to resolve relative migrations folders.
 MIGRATE_API ProjectConfig parse_project_config(std::string_view text, const std::filesystem::path& file);
+// For commands that never connect (lint): every key is checked, but env: values are not read and
+// TargetConfig::url is left empty, so no secret needs to be set.
+MIGRATE_API ProjectConfig load_project_folders(const std::filesystem::path& file);
+MIGRATE_API ProjectConfig parse_project_folders(std::string_view text, const std::filesystem::path& file);
 // migrate.json in `start` or the nearest parent that has one; nullopt if none up to the root.
 MIGRATE_API std::optional<std::filesystem::path> find_project_config(std::filesystem::path start);
 

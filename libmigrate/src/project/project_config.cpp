@@ -26,6 +26,7 @@ constexpr std::string_view config_file_name = "migrate.json";
 struct Where {
     std::string file;
     std::string target;
+    bool read_env = true;  // false: env: values stay as written (lint never connects)
 
     [[noreturn]] void fail(std::string_view key, const std::string& what, errc code = errc::config_invalid) const {
         std::string at = file;
@@ -41,7 +42,7 @@ std::string json_type(const json& v) { return v.type_name(); }
 std::string string_value(const Where& w, std::string_view key, const json& v) {
     if (!v.is_string()) w.fail(key, fmt::format("expected a string, got {}", json_type(v)));
     auto s = v.get<std::string>();
-    if (s.rfind("env:", 0) == 0) {
+    if (s.rfind("env:", 0) == 0 && w.read_env) {
         auto var = s.substr(4);
         if (var.empty()) w.fail(key, "\"env:\" needs a variable name, e.g. \"env:DATABASE_URL\"");
         const char* value = std::getenv(var.c_str());
@@ -72,13 +73,14 @@ bool valid_target_name(std::string_view name) {
 }
 
 TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
-    static const std::set<std::string> known = {"url",  "host",     "port",     "user",       "password",
-                                                "database", "migrations", "table", "lock", "lockTimeout", "baseline"};
+    static const std::set<std::string> known = {"url",      "host",       "port",  "user", "password",
+                                                "database", "migrations", "table", "lock", "lockTimeout",
+                                                "baseline", "flavor",     "sharded", "foreignKeys"};
     if (!t.is_object()) w.fail("", fmt::format("expected an object, got {}", json_type(t)));
     for (const auto& [key, value] : t.items())
         if (!known.contains(key))
             w.fail(key, "unknown key (known: url, host, port, user, password, database, migrations, table, lock, "
-                        "lockTimeout, baseline)");
+                        "lockTimeout, baseline, flavor, sharded, foreignKeys)");
 
     TargetConfig c;
     c.name = w.target;
@@ -103,6 +105,7 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
                 n = p.get<long long>();
             } else if (p.is_string()) {
                 auto s = string_value(w, "port", p);
+                if (!w.read_env && s.rfind("env:", 0) == 0) s = "1";  // not read: any valid port
                 try {
                     std::size_t used = 0;
                     n = std::stoll(s, &used);
@@ -133,10 +136,14 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
         w.fail("url", "missing: give \"url\" or host/port/user/password/database");
     }
     // Validate now, so a bad URL names the target (the parser's messages never hold the password).
-    try {
-        (void)parse_connection_url(c.url);
-    } catch (const error& e) {
-        w.fail(has_url ? "url" : "host", e.what(), e.code());
+    if (!w.read_env) {
+        c.url.clear();  // may hold unread env: names; never used by the commands that skip secrets
+    } else {
+        try {
+            (void)parse_connection_url(c.url);
+        } catch (const error& e) {
+            w.fail(has_url ? "url" : "host", e.what(), e.code());
+        }
     }
 
     std::string migrations = c.name;
@@ -175,13 +182,22 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
             w.fail("lockTimeout", fmt::format("expected whole seconds 0..86400, got {}", v.dump()));
         c.lock_timeout = std::chrono::seconds(v.get<long long>());
     }
+    if (t.contains("flavor")) {
+        auto name = string_value(w, "flavor", t["flavor"]);
+        c.flavor = parse_flavor(name);
+        if (!c.flavor)
+            w.fail("flavor", fmt::format("expected \"mysql\", \"mariadb\", \"vitess\" or \"planetscale\", got \"{}\"", name));
+    }
+    for (auto [key, field] : {std::pair{"sharded", &c.sharded}, std::pair{"foreignKeys", &c.foreign_keys}})
+        if (t.contains(key)) {
+            if (!t[key].is_boolean()) w.fail(key, fmt::format("expected true or false, got {}", json_type(t[key])));
+            *field = t[key].get<bool>();
+        }
     return c;
 }
 
-}  // namespace
-
-ProjectConfig parse_project_config(std::string_view text, const fs::path& file) {
-    Where w{.file = file.string(), .target = ""};
+ProjectConfig parse(std::string_view text, const fs::path& file, bool read_env) {
+    Where w{.file = file.string(), .target = "", .read_env = read_env};
     json doc;
     try {
         doc = json::parse(text);
@@ -206,7 +222,7 @@ ProjectConfig parse_project_config(std::string_view text, const fs::path& file) 
     config.file = file;
     const fs::path base = file.parent_path();
     for (const auto& [name, value] : targets.items()) {
-        Where tw{.file = w.file, .target = name};
+        Where tw{.file = w.file, .target = name, .read_env = read_env};
         if (!valid_target_name(name))
             tw.fail("", "a target name is 1-64 letters, digits, '_', '-' or '.'");
         config.targets.push_back(parse_target(tw, value, base));
@@ -214,15 +230,22 @@ ProjectConfig parse_project_config(std::string_view text, const fs::path& file) 
     return config;
 }
 
-ProjectConfig load_project_config(const fs::path& file) {
+std::string read_config(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in)
         throw error(errc::config_invalid, fmt::format("{}: cannot read the project config", file.string()),
                     {.file = file.string()});
     std::stringstream buf;
     buf << in.rdbuf();
-    return parse_project_config(buf.str(), file);
+    return buf.str();
 }
+
+}  // namespace
+
+ProjectConfig parse_project_config(std::string_view text, const fs::path& file) { return parse(text, file, true); }
+ProjectConfig parse_project_folders(std::string_view text, const fs::path& file) { return parse(text, file, false); }
+ProjectConfig load_project_config(const fs::path& file) { return parse(read_config(file), file, true); }
+ProjectConfig load_project_folders(const fs::path& file) { return parse(read_config(file), file, false); }
 
 std::optional<fs::path> find_project_config(fs::path start) {
     std::error_code ec;

@@ -9,7 +9,9 @@
 #include <curses.h>
 
 #include <algorithm>
+#include <climits>
 #include <clocale>
+#include <cstdint>
 #include <memory>
 #include <cstdlib>
 #include <unistd.h>
@@ -136,12 +138,20 @@ void draw_target(const Ui& ui, const TargetState& t) {
     draw_keys(" Up/Down move  Enter statements  a apply  Esc back  r refresh  ? help  q quit");
 }
 
-// Every statement of the migration with its file's line numbers: the lines the view scrolls over.
-std::vector<std::pair<std::string, attr_t>> statement_lines(const migrate::Migration& m) {
+// Every statement of the migration with its file's line numbers, each followed by its lint findings:
+// the lines the view scrolls over.
+std::vector<std::pair<std::string, attr_t>> statement_lines(const migrate::Migration& m,
+                                                            const std::vector<migrate::LintFinding>& lint) {
     std::vector<std::pair<std::string, attr_t>> out;
     for (std::size_t i = 0; i < m.statements.size(); ++i) {
         const auto& st = m.statements[i];
         out.emplace_back(fmt::format("statement {}/{} (line {})", i + 1, m.statements.size(), st.line), A_BOLD);
+        const std::size_t next = i + 1 < m.statements.size() ? m.statements[i + 1].line : SIZE_MAX;
+        for (const auto& f : lint)
+            if (f.file == m.file && f.line >= st.line && f.line < next)
+                out.emplace_back(fmt::format("  ! lint {} {} (line {}): {}", migrate::to_string(f.severity), f.rule,
+                                             f.line, f.message),
+                                 A_BOLD);
         std::string_view sql = st.sql;
         std::size_t line = st.line, start = sql.find_first_not_of('\n');
         while (start != std::string_view::npos && start < sql.size()) {
@@ -155,12 +165,12 @@ std::vector<std::pair<std::string, attr_t>> statement_lines(const migrate::Migra
     return out;
 }
 
-void draw_migration(const Ui& ui, const TargetState& t) {
+void draw_migration(const Ui& ui, const TargetState& t, const std::vector<migrate::LintFinding>& lint) {
     const auto& m = *t.migrations.at(ui.migration).migration;
     put(0, 0, fit(fmt::format("{} / {}  ({})", t.name, m.tag, t.migrations[ui.migration].state), static_cast<std::size_t>(COLS)),
         colour(ui, head_pair, A_BOLD));
     put(1, 0, fit(m.file.string(), static_cast<std::size_t>(COLS)));
-    auto lines = statement_lines(m);
+    auto lines = statement_lines(m, lint);
     int y = 3;
     for (std::size_t i = ui.scroll; i < lines.size() && y < LINES - 1; ++i, ++y) put(y, 0, lines[i].first, lines[i].second);
     draw_keys(fmt::format(" Up/Down/PgUp/PgDn scroll ({}/{})  Esc back  ? help  q quit", std::min(ui.scroll + 1, lines.size()),
@@ -196,7 +206,7 @@ void draw_dialog(const Ui& ui) {
     }
 }
 
-void draw(const Ui& ui, const std::vector<TargetState>& targets) {
+void draw(const Ui& ui, const std::vector<TargetState>& targets, const Model& model) {
     erase();
     if (LINES < 10 || COLS < 40) {
         put(0, 0, "terminal too small (need 40x10)");
@@ -205,7 +215,7 @@ void draw(const Ui& ui, const std::vector<TargetState>& targets) {
     } else if (ui.view == View::target) {
         draw_target(ui, targets[ui.target]);
     } else {
-        draw_migration(ui, targets[ui.target]);
+        draw_migration(ui, targets[ui.target], model.lint(ui.target));
     }
     if (ui.quitting) draw_box({"Stopping", "waiting for running statements to finish..."}, A_BOLD);
     else draw_dialog(ui);
@@ -290,7 +300,8 @@ bool handle(int ch, Ui& ui, Model& model, const std::vector<TargetState>& target
         default: break;
     }
     if (ui.view == View::migration) {  // keep the scroll inside the text
-        const auto lines = statement_lines(*targets[ui.target].migrations.at(ui.migration).migration).size();
+        const auto lines =
+            statement_lines(*targets[ui.target].migrations.at(ui.migration).migration, model.lint(ui.target)).size();
         const std::size_t visible = static_cast<std::size_t>(std::max(1, LINES - 4));
         ui.scroll = std::min(ui.scroll, lines > visible ? lines - visible : 0);
     }
@@ -338,7 +349,7 @@ int run_tui(const std::vector<migrate::TargetConfig>& targets) {
                 ui.dialog = Dialog::confirm;
                 redraw = true;
             }
-        if (redraw || model.take_dirty() || model.any_running()) draw(ui, targets_now);
+        if (redraw || model.take_dirty() || model.any_running()) draw(ui, targets_now, model);
         redraw = false;
         const int ch = getch();
         if (ch == ERR) continue;
@@ -347,7 +358,7 @@ int run_tui(const std::vector<migrate::TargetConfig>& targets) {
         if (!handle(ch, ui, model, targets_now)) break;
     }
     ui.quitting = model.any_running();
-    if (ui.quitting) draw(ui, model.snapshot());
+    if (ui.quitting) draw(ui, model.snapshot(), model);
     model_owner.reset();  // stops running applies between statements (progress recorded) and waits for them
     endwin();
     return 0;

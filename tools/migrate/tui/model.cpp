@@ -34,18 +34,17 @@ std::string summary_of(const migrate::UpPreview& p) {
                        p.status.lock_holder.empty() ? "" : ", waits for the lock");
 }
 
-// Lint findings of the target's folder; wired to migrate lint.
-std::size_t lint_count(const migrate::Target&) { return 0; }
-
 }  // namespace
 
 Model::Model(const std::vector<migrate::TargetConfig>& targets) {
     for (const auto& t : targets) {
-        Entry e{t, nullptr, {}};
+        Entry e{t, nullptr, {}, {}};
         e.state.name = t.name;
         try {
             e.target = std::make_unique<migrate::Target>(migrate::Target::open(t.options()));
             e.state.url = e.target->url().redacted();
+            for (auto& f : migrate::lint_source(e.target->source(), t.lint_options()))
+                if (!f.suppressed) e.lint.push_back(std::move(f));
         } catch (const migrate::error& err) {
             e.state.read_error = fmt::format("error[{}]: {}", migrate::to_string(err.code()),
                                              first_line(migrate::redact_url_text(err.what())));
@@ -118,7 +117,7 @@ void Model::refresh_one(std::size_t i) {
         if (st.plan.baseline_progress) ++s.partial;
         if (const auto* b = e.target->baseline())
             s.baseline = b->usable() ? fmt::format("through {}", b->through) : "stale";
-        s.lint = lint_count(*e.target);
+        s.lint = e.lint.size();
     } catch (const migrate::error& err) {
         s.read_error = fmt::format("error[{}]: {}", migrate::to_string(err.code()),
                                    first_line(migrate::redact_url_text(err.what())));

@@ -58,6 +58,8 @@ public:
 
     std::vector<TargetState> snapshot() const;
     const migrate::Target* target(std::size_t i) const;  // null when it could not be opened
+    // The folder's lint findings (not suppressed), read once at open: the folder does not change meanwhile.
+    const std::vector<migrate::LintFinding>& lint(std::size_t i) const { return entries_.at(i).lint; }
     std::size_t size() const { return entries_.size(); }
     // True once after anything changed: the screen redraws.
     bool take_dirty();
@@ -73,6 +75,7 @@ private:
     struct Entry {
         migrate::TargetConfig config;
         std::unique_ptr<migrate::Target> target;
+        std::vector<migrate::LintFinding> lint;
         TargetState state;
     };
     void refresh_one(std::size_t i);

@@ -1,0 +1,141 @@
+#include "lint_cli.hpp"
+
+#include "cli_common.hpp"
+#include "lint_output.hpp"
+
+#include <migrate/migrate.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Which folders to lint, with what each target accepts (docs/lint.md, "Which folders").
+// Returns an exit code when the arguments cannot be used.
+std::optional<int> choose_folders(const LintArgs& a, std::vector<LintedFolder>& out) {
+    std::optional<migrate::Flavor> flavor;
+    if (!a.flavor.empty()) flavor = migrate::parse_flavor(a.flavor);
+    auto folder = [&](std::string name, fs::path dir) {
+        out.push_back({.name = std::move(name),
+                       .dir = std::move(dir),
+                       .options = {.flavor = flavor.value_or(migrate::Flavor::mysql),
+                                   .sharded = a.sharded,
+                                   .foreign_keys = !a.no_foreign_keys},
+                       .findings = {}});
+    };
+    const bool config_asked = !a.config.empty() || !a.keyspaces.empty() || a.all;
+    if ((!a.folders.empty() || !a.dir.empty()) && config_asked) {
+        fmt::print(stderr, "migrate lint: name folders (or --dir) or use a project config, not both\n");
+        return exit_usage;
+    }
+    if (!a.url.empty() && config_asked) {
+        fmt::print(stderr, "migrate lint: --url cannot be combined with --config, --keyspace or --all\n");
+        return exit_usage;
+    }
+    for (const auto& f : a.folders) folder(f, f);
+    if (!a.dir.empty()) folder(a.dir, a.dir);
+    if (!out.empty()) return std::nullopt;
+
+    std::string config = a.config;
+    if (config.empty() && (config_asked || a.url.empty()))
+        if (auto found = migrate::find_project_config(fs::current_path())) config = found->string();
+    if (config.empty()) {
+        if (config_asked) {
+            fmt::print(stderr, "migrate lint: --keyspace/--all need a project config: pass --config FILE or create "
+                               "migrate.json (docs/config.md)\n");
+            return exit_usage;
+        }
+        folder("drizzle", "drizzle");
+        return std::nullopt;
+    }
+    auto project = migrate::load_project_folders(config);  // no secrets needed: lint never connects
+    std::vector<migrate::TargetConfig> chosen;
+    for (const auto& k : a.keyspaces) {
+        const auto* t = project.find(k);
+        if (!t) {
+            fmt::print(stderr, "migrate lint: {} has no target \"{}\"\n", config, k);
+            return exit_usage;
+        }
+        chosen.push_back(*t);
+    }
+    if (chosen.empty()) chosen = project.targets;  // lint reads folders only: every target by default
+    for (const auto& t : chosen)
+        out.push_back({.name = t.name,
+                       .dir = t.migrations_dir,
+                       .options = {.flavor = flavor.value_or(t.flavor.value_or(migrate::Flavor::mysql)),
+                                   .sharded = t.sharded || a.sharded,
+                                   .foreign_keys = t.foreign_keys && !a.no_foreign_keys},
+                       .findings = {}});
+    return std::nullopt;
+}
+
+// applied-migration-edited: the database's recorded hashes against the folder's files.
+void check_applied(const std::string& url, LintedFolder& folder) {
+    std::optional<migrate::Target> target;
+    try {
+        target.emplace(migrate::Target::open({.url = url, .migrations_dir = folder.dir}));
+    } catch (const migrate::error& e) {
+        if (exit_code_for(e.code()) == exit_invalid_input && e.code() != migrate::errc::url_invalid)
+            return;  // the folder cannot be read: its findings already say why
+        throw;
+    }
+    auto applied = migrate::lint_applied(target->status().plan, folder.options);
+    folder.findings.insert(folder.findings.end(), applied.begin(), applied.end());
+}
+
+}  // namespace
+
+CLI::App* add_lint_command(CLI::App& app, LintArgs& a) {
+    auto* lint = app.add_subcommand("lint", "check migrations for what the server will reject or what loses data "
+                                            "(docs/lint.md); connects only with --url");
+    lint->add_option("folders", a.folders, "migrations folders (default: --dir, every target of the project config, "
+                                           "or drizzle)");
+    lint->add_option("--dir", a.dir, "a drizzle-kit migrations folder");
+    lint->add_option("--format", a.format, "human, json or sarif (SARIF 2.1.0 for code scanning)")
+        ->check(CLI::IsMember({"human", "json", "sarif"}))
+        ->capture_default_str();
+    lint->add_option("--flavor", a.flavor, "the server: mysql, mariadb, vitess or planetscale (default: the target's "
+                                           "\"flavor\" in migrate.json, else mysql)")
+        ->check(CLI::IsMember({"mysql", "mariadb", "vitess", "planetscale"}));
+    lint->add_option("--url", a.url, "also flag applied migrations edited since (reads the tracking table)");
+    lint->add_option("--config", a.config, "project config (default: migrate.json here or in a parent folder)");
+    lint->add_option("--keyspace", a.keyspaces, "a target of the project config (repeatable; default: all)")
+        ->allow_extra_args(false);
+    lint->add_flag("--all", a.all, "every target of the project config (the default)");
+    lint->add_flag("--sharded", a.sharded, "the keyspace is sharded: foreign keys are errors");
+    lint->add_flag("--no-foreign-keys", a.no_foreign_keys, "the server refuses foreign keys: they are errors");
+    return lint;
+}
+
+int run_lint(const LintArgs& a) {
+    std::vector<LintedFolder> folders;
+    try {
+        if (auto code = choose_folders(a, folders)) return *code;
+        if (!a.url.empty() && folders.size() != 1) {
+            fmt::print(stderr, "migrate lint: --url checks one folder; name exactly one\n");
+            return exit_usage;
+        }
+        for (auto& f : folders) {
+            f.findings = migrate::lint_folder(f.dir, f.options);
+            if (!a.url.empty()) check_applied(a.url, f);
+        }
+    } catch (const migrate::error& e) {
+        fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), migrate::redact_url_text(e.what()));
+        return exit_code_for(e.code());
+    }
+    if (a.format == "json") fmt::print("{}", render_json(folders));
+    else if (a.format == "sarif") fmt::print("{}", render_sarif(folders));
+    else fmt::print("{}", render_human(folders));
+    std::size_t errors = 0;
+    for (const auto& f : folders) errors += migrate::lint_error_count(f.findings);
+    return errors ? exit_failed : exit_ok;
+}
+
+}  // namespace cli

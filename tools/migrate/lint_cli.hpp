@@ -1,0 +1,30 @@
+// `migrate lint [folders…]`: the lint rules over migrations folders, as text, JSON or SARIF (docs/lint.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace cli {
+
+struct LintArgs {
+    std::vector<std::string> folders;   // positional; default: --dir, the project config's targets, or drizzle
+    std::string dir;
+    std::string format = "human";       // human | json | sarif
+    std::string flavor;                 // empty: the target's "flavor", else mysql
+    std::string url;                    // enables applied-migration-edited (one folder only)
+    std::string config;
+    std::vector<std::string> keyspaces;
+    bool all = false;
+    bool sharded = false;
+    bool no_foreign_keys = false;
+};
+
+// Adds the subcommand; main runs run_lint when it was parsed.
+CLI::App* add_lint_command(CLI::App& app, LintArgs& args);
+int run_lint(const LintArgs& args);
+
+}  // namespace cli
