@@ -111,3 +111,18 @@ TEST_CASE("plan: what up would refuse, with up's exit code") {
     CHECK(bad.exit_code == 3);
     CHECK(json::parse(bad.out)["targets"][0]["error"]["code"] == "journal_missing");
 }
+
+TEST_CASE("plan: lint findings under the statements they concern") {
+    ScratchDatabase db("plan_lint");
+    TempDir tmp;
+    write_folder(tmp.path(), {{"0000_a", create_a}});
+    REQUIRE(run_cli({"up", "--url", db.url(), "--dir", tmp.path().string()}).exit_code == 0);
+    write_folder(tmp.path(), {{"0000_a", create_a}, {"0001_c", "ALTER TABLE `a` ADD COLUMN IF NOT EXISTS `c` int;"}});
+    auto r = plan(db, tmp.path());
+    CHECK(r.exit_code == 0);  // lint informs; `migrate lint` is the gate
+    CHECK_THAT(r.out, Catch::Contains("lint error alter-if-exists: "));
+    CHECK_THAT(r.out, Catch::Contains("lint: 1 error, 0 warnings in the folder"));
+    auto t = plan_json(db, tmp.path());
+    CHECK(t["lint"]["errors"] == 1);
+    CHECK(t["migrations"][0]["statements"][0]["lint"][0]["rule"] == "alter-if-exists");
+}
