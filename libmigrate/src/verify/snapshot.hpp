@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace migrate::verify {
@@ -25,5 +26,12 @@ Schema parse_snapshot_v6(const Json& snapshot);  // snapshot_v6.cpp
 
 // A snapshot default as SQL text: strings as written, numbers and booleans printed (v5 stores `1`, `false`).
 std::optional<std::string> default_text(const Json& value);
+
+// A JSON array of strings (column lists, enum values) as strings.
+inline std::vector<std::string> strings(const Json& list) {
+    std::vector<std::string> out;
+    for (const auto& v : list) out.push_back(v.get<std::string>());
+    return out;
+}
 
 }  // namespace migrate::verify

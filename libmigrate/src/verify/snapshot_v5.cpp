@@ -4,12 +4,6 @@
 namespace migrate::verify {
 namespace {
 
-std::vector<std::string> strings(const Json& list) {
-    std::vector<std::string> out;
-    for (const auto& v : list) out.push_back(v.get<std::string>());
-    return out;
-}
-
 // t[key], or an empty object when drizzle-kit left it out (a reference: range-for over items() of a
 // temporary would dangle).
 const Json& member(const Json& t, const char* key) {

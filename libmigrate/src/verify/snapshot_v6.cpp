@@ -10,12 +10,6 @@
 namespace migrate::verify {
 namespace {
 
-std::vector<std::string> strings(const Json& list) {
-    std::vector<std::string> out;
-    for (const auto& v : list) out.push_back(v.get<std::string>());
-    return out;
-}
-
 // Index parts are {"value": "org_id", "isExpression": false}; an expression reads "(expr)".
 std::vector<std::string> index_parts(const Json& list) {
     std::vector<std::string> out;
