@@ -1,6 +1,7 @@
 #include "baseline_cli.hpp"
 
 #include "cli_common.hpp"
+#include "json_output.hpp"
 
 #include <migrate/migrate.hpp>
 
@@ -25,26 +26,53 @@ bool confirmed(bool yes, const std::string& question) {
     return answer == "y" || answer == "Y" || answer == "yes";
 }
 
+// Runs `one` per target like for_each_target and, with --json, prints one document of the entries it
+// returns (an error becomes {"name", "error"}).
+template <class Fn>
+int with_json(const std::string& command, const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args,
+              Fn one) {
+    std::vector<Json> entries(targets.size());
+    const int code = for_each_target(targets, args.jobs, [&](const migrate::TargetConfig& t, auto say) {
+        const std::size_t i = static_cast<std::size_t>(&t - targets.data());
+        try {
+            return one(t, say, entries[i]);
+        } catch (const migrate::error& e) {
+            entries[i] = {{"name", t.name}, {"error", error_json(e)}};
+            throw;
+        }
+    });
+    if (args.json) fmt::print("{}\n", document(command, Json(entries), code).dump(2));
+    return code;
+}
+
 int run_baseline_create(const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args) {
-    return for_each_target(targets, args.jobs, [&](const migrate::TargetConfig& t, auto say) {
+    return with_json("baseline create", targets, args, [&](const migrate::TargetConfig& t, auto say, Json& entry) {
         auto report = migrate::create_baseline({.migrations_dir = t.migrations_dir,
                                                 .baseline_dir = t.baseline_dir,
                                                 .scratch_server_url = args.scratch_url.empty() ? t.url : args.scratch_url,
                                                 .through = args.through,
                                                 .table = t.table});
-        say(stdout, fmt::format("wrote {}: {} migrations through {} -> {} tables, {} views, {} rows, {} statements",
-                                report.dir.string(), report.migrations, report.through, report.tables, report.views,
-                                report.rows, report.statements));
+        entry = {{"name", t.name}, {"dir", report.dir.string()}, {"through", report.through},
+                 {"migrations", report.migrations}, {"tables", report.tables}, {"views", report.views},
+                 {"rows", report.rows}, {"statements", report.statements}};
+        if (!args.json)
+            say(stdout, fmt::format("wrote {}: {} migrations through {} -> {} tables, {} views, {} rows, {} statements",
+                                    report.dir.string(), report.migrations, report.through, report.tables, report.views,
+                                    report.rows, report.statements));
         return int(exit_ok);
     });
 }
 
 int run_baseline_verify(const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args) {
-    return for_each_target(targets, args.jobs, [&](const migrate::TargetConfig& t, auto say) {
+    return with_json("baseline verify", targets, args, [&](const migrate::TargetConfig& t, auto say, Json& entry) {
         auto report = migrate::verify_baseline({.migrations_dir = t.migrations_dir,
                                                 .baseline_dir = t.baseline_dir,
                                                 .scratch_server_url = args.scratch_url.empty() ? t.url : args.scratch_url,
                                                 .table = t.table});
+        entry = {{"name", t.name}, {"dir", report.dir.string()}, {"through", report.through}, {"ok", report.ok()},
+                 {"tables", report.tables}, {"rows", report.rows}, {"drift", report.drift},
+                 {"unreproducible_columns", report.unreproducible_columns}};
+        if (args.json) return int(report.ok() ? exit_ok : exit_failed);
         std::string masked;
         for (const auto& c : report.unreproducible_columns) masked += (masked.empty() ? "" : ", ") + c;
         if (report.ok()) {
@@ -81,6 +109,11 @@ int run_baseline_mark(const migrate::TargetConfig& t, const BaselineArgs& args) 
         if (e.kind == migrate::Event::Kind::lock_waiting)
             fmt::print(stderr, "waiting for the migration lock ({} so far): held by {}\n", seconds(e.duration), e.detail);
     });
+    if (args.json) {
+        Json entry{{"name", t.name}, {"through", *args.through}, {"recorded", recorded}};
+        fmt::print("{}\n", document("baseline mark", Json::array({entry}), exit_ok).dump(2));
+        return exit_ok;
+    }
     fmt::print("recorded {} migration{} through {} as applied; `migrate up` applies the rest\n", recorded,
                recorded == 1 ? "" : "s", *args.through);
     return exit_ok;

@@ -13,6 +13,7 @@ struct BaselineArgs {
     std::string scratch_url;             // default: each target's own URL (its server gets the scratch database)
     std::optional<std::string> through;  // create: last covered migration; mark: required
     bool yes = false;                    // mark: no confirmation
+    bool json = false;                   // one JSON document on stdout (docs/cli.md)
     int jobs = 0;
 };
 

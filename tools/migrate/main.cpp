@@ -290,22 +290,33 @@ int run_version(bool as_json) {
     return exit_ok;
 }
 
+// {"version":1,"command":…,"ok":true,"exit":0,"targets":[entry]} for one-target commands.
+void print_single_document(const std::string& command, Json entry) {
+    fmt::print("{}\n", document(command, Json::array({std::move(entry)}), exit_ok).dump(2));
+}
+
 int run_repair(const Options& o) {
     auto target = open_target(o);
     std::size_t changed = 0;
+    Json rows = Json::array();
     for (const auto& e : target.status().plan.entries)
         if (e.hash_differs) {
-            fmt::print("  {}: recorded hash {} -> file hash {}\n", e.migration->tag, e.row->hash, e.migration->hash);
+            if (!o.json)
+                fmt::print("  {}: recorded hash {} -> file hash {}\n", e.migration->tag, e.row->hash, e.migration->hash);
+            rows.push_back({{"tag", e.migration->tag}, {"row_id", e.row->id}, {"recorded_hash", e.row->hash},
+                            {"file_hash", e.migration->hash}});
             ++changed;
         }
     if (changed == 0) {
-        fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
+        if (o.json) print_single_document("repair", {{"name", single_target(o).name}, {"repaired", rows}});
+        else fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
         return exit_ok;
     }
     if (!confirmed(o.yes, fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s")))
         return exit_usage;
     auto repaired = target.repair(print_common_event);
-    fmt::print("repaired {} tracking row{}\n", repaired.size(), repaired.size() == 1 ? "" : "s");
+    if (o.json) print_single_document("repair", {{"name", single_target(o).name}, {"repaired", rows}});
+    else fmt::print("repaired {} tracking row{}\n", repaired.size(), repaired.size() == 1 ? "" : "s");
     return exit_ok;
 }
 
@@ -316,8 +327,12 @@ int run_resolve(const Options& o) {
     }
     auto target = open_target(o);
     target.resolve(o.tag, o.resolve_applied, print_common_event);
-    fmt::print("recorded: {} {}; `migrate up` continues from there\n", o.tag,
-               o.resolve_applied ? "statement took effect (it will be skipped)" : "statement will run again");
+    if (o.json)
+        print_single_document("resolve", {{"name", single_target(o).name}, {"tag", o.tag},
+                                           {"decision", o.resolve_applied ? "applied" : "retry"}});
+    else
+        fmt::print("recorded: {} {}; `migrate up` continues from there\n", o.tag,
+                   o.resolve_applied ? "statement took effect (it will be skipped)" : "statement will run again");
     return exit_ok;
 }
 
@@ -461,8 +476,30 @@ int main(int argc, char** argv) {
         "mark", "adopt a database built outside: record migrations through TAG as applied, running nothing");
     auto* verify = add_verify_command(app, o.verify);
     const std::vector<CLI::App*> commands = {status, up, plan, tui, repair, resolve, b_create, b_verify, b_mark, verify};
+    // Every subcommand's --help ends with examples (the top level's: exit codes).
+    status->footer("Examples:\n  migrate status --url mysql://app:secret@db:3306/app --dir drizzle\n"
+                   "  migrate status -v --keyspace oi_claims\n  migrate status --all --json");
+    up->footer("Examples:\n  DATABASE_URL=mysql://app:secret@db/app migrate up --dir drizzle\n"
+               "  migrate up --all --jobs 2 --config migrate.json\n  migrate up --to 0042_add_vin --quiet\n"
+               "  migrate up --no-baseline --json");
+    plan->footer("Examples:\n  migrate plan --keyspace oi_claims        # paste into a deploy request\n"
+                 "  migrate plan --all --json");
+    tui->footer("Examples:\n  migrate tui                              # every target of ./migrate.json\n"
+                "  migrate tui --keyspace oi_claims\n  NO_COLOR=1 migrate tui --url mysql://app@db/app --dir drizzle");
+    repair->footer("Examples:\n  migrate repair --dir drizzle             # lists the edited migrations, asks\n"
+                   "  migrate repair --yes --json");
+    resolve->footer("Examples:\n  migrate resolve 0042_add_vin --applied\n  migrate resolve 0042_add_vin --retry --json");
+    version->footer("Examples:\n  migrate version\n  migrate version --json");
+    b_create->footer("Examples:\n  migrate baseline create --dir drizzle --url mysql://root@127.0.0.1/scratch\n"
+                     "  migrate baseline create --all --scratch-url mysql://root@127.0.0.1:3306");
+    b_verify->footer("Examples:\n  migrate baseline verify --keyspace oi_claims\n  migrate baseline verify --all --json");
+    b_mark->footer("Examples:\n  migrate baseline mark --through 0041_add_vin --url mysql://app@db/app --dir drizzle");
     cli::LintArgs lint_args;
     auto* lint = cli::add_lint_command(app, lint_args);
+    verify->footer("Examples:\n  migrate verify --keyspace oi_claims      # after a deploy request\n"
+                   "  migrate verify --schema --all --json");
+    lint->footer("Examples:\n  migrate lint drizzle --flavor planetscale\n  migrate lint --all --format sarif > lint.sarif\n"
+                 "  migrate lint --dir drizzle --url mysql://app@db/app   # also: applied migrations edited since");
     for (auto* sub : commands) {
         sub->add_option("--url", o.url, "connection URL (default: $DATABASE_URL), e.g. mysql://user:pass@host:3306/db");
         sub->add_option("--dir", o.dir, "drizzle-kit migrations folder (the one holding meta/_journal.json)")
@@ -620,6 +657,7 @@ int main(int argc, char** argv) {
 
     try {
         o.baseline.jobs = o.verify.jobs = o.jobs;
+        o.baseline.json = o.json;
         if (command == b_create || command == b_verify) {
             auto targets = selected.empty() ? std::vector{single_target(o)} : selected;
             return command == b_create ? run_baseline_create(targets, o.baseline) : run_baseline_verify(targets, o.baseline);
