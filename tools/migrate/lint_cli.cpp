@@ -101,6 +101,7 @@ CLI::App* add_lint_command(CLI::App& app, LintArgs& a) {
     lint->add_option("--format", a.format, "human, json or sarif (SARIF 2.1.0 for code scanning)")
         ->check(CLI::IsMember({"human", "json", "sarif"}))
         ->capture_default_str();
+    lint->add_flag("--json", a.json, "the same as --format json");
     lint->add_option("--flavor", a.flavor, "the server: mysql, mariadb, vitess or planetscale (default: the target's "
                                            "\"flavor\" in migrate.json, else mysql)")
         ->check(CLI::IsMember({"mysql", "mariadb", "vitess", "planetscale"}));
@@ -130,7 +131,7 @@ int run_lint(const LintArgs& a) {
         fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), migrate::redact_url_text(e.what()));
         return exit_code_for(e.code());
     }
-    if (a.format == "json") fmt::print("{}", render_json(folders));
+    if (a.format == "json" || a.json) fmt::print("{}", render_json(folders));
     else if (a.format == "sarif") fmt::print("{}", render_sarif(folders));
     else fmt::print("{}", render_human(folders));
     std::size_t errors = 0;

@@ -21,6 +21,7 @@ struct LintArgs {
     bool all = false;
     bool sharded = false;
     bool no_foreign_keys = false;
+    bool json = false;                  // --json: the same as --format json, like every other subcommand
 };
 
 // Adds the subcommand; main runs run_lint when it was parsed.

@@ -253,6 +253,12 @@ int run_up(const Options& o) {
     ProgressBar bar(!o.quiet && ::isatty(STDERR_FILENO));
     auto on_event = [&](const migrate::Event& e) {
         using K = migrate::Event::Kind;
+        if (e.kind == K::statement_started && o.verbose && !o.quiet) {
+            bar.clear();
+            fmt::print("    {}:{} statement {}/{}\n", e.migration->file.string(),
+                       e.migration->statements[e.statement_index].line, e.statement_index + 1, e.statements_total);
+            std::fflush(stdout);
+        }
         if (e.kind == K::statement_started) return bar.show(e);
         if (o.quiet && e.kind != K::lock_waiting) return;
         bar.clear();
@@ -521,6 +527,7 @@ int main(int argc, char** argv) {
         sub->add_option("--jobs", o.jobs, "targets run at once (default: all of them)")->check(CLI::Range(1, 1024));
     }
     status->add_flag("-v,--verbose", o.verbose, "list every migration, not only those needing attention");
+    up->add_flag("-v,--verbose", o.verbose, "one line per statement as it starts (file:line), not only per migration");
     for (auto* sub : {up, plan}) {
         sub->add_flag("--allow-out-of-order", o.allow_out_of_order,
                       "apply entries older than the newest applied one (drizzle skips them forever)");
