@@ -39,8 +39,6 @@ static_assert(MIGRATE_ERRC_INTERNAL == static_cast<int>(migrate::errc::internal)
 static_assert(MIGRATE_ERRC_BASELINE_INVALID == static_cast<int>(migrate::errc::baseline_invalid));
 static_assert(MIGRATE_ERRC_SNAPSHOT_INVALID == static_cast<int>(migrate::errc::snapshot_invalid));
 
-constexpr int last_errc = MIGRATE_ERRC_SNAPSHOT_INVALID;
-
 // Builds the error, stores it in *err when asked, returns the status. Never throws.
 int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {
     if (err) {
@@ -206,8 +204,11 @@ int migrate_error_code(const migrate_error* err) { return err ? err->code : -1; 
 
 const char* migrate_errc_name(int code) {
     if (code == MIGRATE_ERRC_INVALID_ARGUMENT) return "invalid_argument";
-    if (code < 0 || code > last_errc) return "unknown";
-    return migrate::to_string(static_cast<migrate::errc>(code)).data();  // literals: NUL-terminated
+    if (code < 0) return "unknown";
+    if (code == MIGRATE_ERRC_INTERNAL) return "internal";
+    // to_string answers "internal" for a value that is no errc; codes added to errc later get their names.
+    auto name = migrate::to_string(static_cast<migrate::errc>(code));
+    return name == "internal" ? "unknown" : name.data();  // literals: NUL-terminated
 }
 
 const char* migrate_error_code_name(const migrate_error* err) { return err ? migrate_errc_name(err->code) : ""; }
