@@ -1,0 +1,218 @@
+/*
+ * libmigrate C API: apply drizzle-kit MySQL migrations from C or through any FFI (Python ctypes, Node, ...).
+ *
+ * Discipline (as sqlite3.h / leveldb/c.h):
+ *   - Opaque handles with explicit create/free: migrate_target, migrate_error. Every *_free(NULL) is a no-op.
+ *   - Option structs are versioned: the first field is `size_t struct_size`, set by the caller to
+ *     sizeof(the struct) (the *_init functions do it). Fields are only ever appended; the library reads
+ *     only the fields that struct_size covers, older callers get the defaults for the rest.
+ *   - Every fallible function returns an int status: MIGRATE_OK (0) on success, otherwise
+ *     MIGRATE_STATUS(code) = code + 1, where code is a migrate_errc (the numeric value of the C++
+ *     migrate::errc, stable, see docs/errors.md; plus MIGRATE_ERRC_INVALID_ARGUMENT for the C API).
+ *     When `err` is not NULL, *err is set to NULL on success and to a new migrate_error on failure, which
+ *     the caller frees with migrate_error_free. Passing err = NULL is allowed (only the status is returned).
+ *   - No C++ exception crosses this boundary; anything unexpected becomes MIGRATE_ERRC_INTERNAL.
+ *   - NULL where a pointer is required is MIGRATE_ERRC_INVALID_ARGUMENT, never a crash.
+ *   - Strings are NUL-terminated UTF-8. Strings returned through `char**` are owned by the caller and freed
+ *     with migrate_free_string. Strings returned as `const char*` by a migrate_error accessor live as long as
+ *     the error; migrate_version() returns a static string.
+ *   - Messages never contain the URL's password.
+ *
+ * Thread-safety: the version functions and the *_init functions are always safe. A migrate_target is not
+ * thread-safe: use one handle from one thread at a time; distinct handles may be used from different threads
+ * concurrently (also for the same database: the migration lock orders concurrent `up` runs). A migrate_error
+ * is immutable and may be read from any thread; free it once.
+ *
+ * Reference: docs/c-api.md.
+ */
+#ifndef MIGRATE_H
+#define MIGRATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(MIGRATE_STATIC)
+#define MIGRATE_C_API
+#else
+#define MIGRATE_C_API __attribute__((visibility("default")))
+#endif
+
+/* The version of this C interface; changes only on incompatible changes. */
+#define MIGRATE_ABI_VERSION 1u
+
+/* ---- Error codes ---------------------------------------------------------------------------------- */
+
+/* The numeric values of migrate::errc (never renumbered) and the C API's own codes. */
+typedef enum migrate_errc {
+    MIGRATE_ERRC_JOURNAL_MISSING = 0,
+    MIGRATE_ERRC_JOURNAL_INVALID = 1,
+    MIGRATE_ERRC_MIGRATION_MISSING = 2,
+    MIGRATE_ERRC_TAG_INVALID = 3,
+    MIGRATE_ERRC_TAG_DUPLICATE = 4,
+    MIGRATE_ERRC_NOT_UTF8 = 5,
+    MIGRATE_ERRC_URL_INVALID = 6,
+    MIGRATE_ERRC_TABLE_INVALID = 7,
+    MIGRATE_ERRC_CONFIG_INVALID = 8,
+    MIGRATE_ERRC_DRIVER_NOT_FOUND = 9,
+    MIGRATE_ERRC_DRIVER_INCOMPATIBLE = 10,
+    MIGRATE_ERRC_DRIVER_BROKEN = 11,
+    MIGRATE_ERRC_CONNECT_FAILED = 12,
+    MIGRATE_ERRC_SERVER_ERROR = 13,
+    MIGRATE_ERRC_CONNECTION_LOST = 14,
+    MIGRATE_ERRC_MIGRATION_CHANGED = 15,
+    MIGRATE_ERRC_ROW_WITHOUT_FILE = 16,
+    MIGRATE_ERRC_OUT_OF_ORDER = 17,
+    MIGRATE_ERRC_PARTIAL_EDITED = 18,
+    MIGRATE_ERRC_NEEDS_RESOLVE = 19,
+    MIGRATE_ERRC_LOCK_TIMEOUT = 20,
+    MIGRATE_ERRC_LOCK_LOST = 21,
+    MIGRATE_ERRC_INTERRUPTED = 22,
+    MIGRATE_ERRC_NOTHING_TO_RESOLVE = 23,
+    MIGRATE_ERRC_INTERNAL = 24,
+    MIGRATE_ERRC_BASELINE_INVALID = 25,
+    MIGRATE_ERRC_BASELINE_UNUSABLE = 26,
+    MIGRATE_ERRC_DATABASE_NOT_EMPTY = 27,
+    MIGRATE_ERRC_TARGET_NOT_FOUND = 28,
+    MIGRATE_ERRC_HISTORY_EXISTS = 29,
+    MIGRATE_ERRC_SAFE_MIGRATIONS = 30,
+    MIGRATE_ERRC_SNAPSHOT_INVALID = 31,
+    /* C API only: a NULL or malformed argument (NULL pointer, struct_size too small, negative timeout). */
+    MIGRATE_ERRC_INVALID_ARGUMENT = 1000
+} migrate_errc;
+
+#define MIGRATE_OK 0
+/* The status a function returns for an error code; MIGRATE_STATUS_CODE undoes it. */
+#define MIGRATE_STATUS(code) ((int)(code) + 1)
+#define MIGRATE_STATUS_CODE(status) ((status) - 1)
+
+typedef struct migrate_error migrate_error; /* opaque */
+
+/* All accessors accept NULL (returning 0, -1 or "" as documented) and are thread-safe. */
+MIGRATE_C_API int migrate_error_code(const migrate_error* err);            /* a migrate_errc; -1 for NULL */
+MIGRATE_C_API const char* migrate_error_code_name(const migrate_error* err); /* e.g. "server_error" */
+MIGRATE_C_API const char* migrate_error_message(const migrate_error* err);   /* human text, password redacted */
+MIGRATE_C_API const char* migrate_error_sqlstate(const migrate_error* err);  /* e.g. "42S01", "" if none */
+MIGRATE_C_API uint32_t migrate_error_server_errno(const migrate_error* err); /* e.g. 1050, 0 if none */
+MIGRATE_C_API int migrate_error_completion_unknown(const migrate_error* err); /* 1: statement may have run */
+MIGRATE_C_API const char* migrate_error_file(const migrate_error* err);     /* file it is about, "" if none */
+MIGRATE_C_API const char* migrate_error_tag(const migrate_error* err);      /* migration tag, "" if none */
+MIGRATE_C_API long long migrate_error_line(const migrate_error* err);       /* 1-based line, -1 if none */
+MIGRATE_C_API long long migrate_error_statement(const migrate_error* err);  /* 0-based statement, -1 if none */
+/* Stable name of a code, e.g. "journal_missing"; "unknown" for a value that is no code. Thread-safe. */
+MIGRATE_C_API const char* migrate_errc_name(int code);
+MIGRATE_C_API void migrate_error_free(migrate_error* err);
+
+/* ---- Versions (always thread-safe) ------------------------------------------------------------------ */
+
+MIGRATE_C_API const char* migrate_version(void);         /* library version, e.g. "0.1.0"; static */
+MIGRATE_C_API unsigned migrate_abi_version(void);        /* MIGRATE_ABI_VERSION of the library (1) */
+MIGRATE_C_API unsigned migrate_driver_abi_version(void); /* the driver plugin ABI it speaks (driver.h) */
+
+/* ---- Strings -------------------------------------------------------------------------------------- */
+
+/* Frees a string returned through a char** out-parameter. NULL is a no-op. Thread-safe. */
+MIGRATE_C_API void migrate_free_string(char* s);
+
+/* ---- Targets -------------------------------------------------------------------------------------- */
+
+typedef struct migrate_target migrate_target; /* opaque; one database and its migrations folder */
+
+enum { MIGRATE_LOCK_SESSION = 0, MIGRATE_LOCK_LEASE = 1 };
+
+typedef struct migrate_target_options {
+    size_t struct_size;          /* sizeof(migrate_target_options) */
+    const char* url;             /* required: mysql://user:pass@host:port/db (docs/connection-strings.md) */
+    const char* migrations_dir;  /* required: drizzle-kit's `out` folder */
+    const char* table;           /* NULL or "": "__drizzle_migrations" */
+    long long lock_timeout_seconds; /* how long `up` waits for another run; 0: default (300); < 0: invalid */
+    int use_baseline;            /* 1: use <migrations_dir>/baseline when present; 0: never */
+    int lock_mode;               /* MIGRATE_LOCK_SESSION (default) or MIGRATE_LOCK_LEASE */
+    long long lease_ttl_seconds; /* lease mode: 0: default (30) */
+    const char* baseline_dir;    /* NULL or "": <migrations_dir>/baseline */
+} migrate_target_options;
+
+/* Sets struct_size and the defaults (use_baseline = 1, everything else 0/NULL). Thread-safe. */
+MIGRATE_C_API void migrate_target_options_init(migrate_target_options* opts);
+
+/* Reads and validates the folder, the URL and the table name; connects to nothing.
+ * Returns a new handle (free with migrate_target_free), or NULL with *err set.
+ * The options are copied; they need not outlive the call. */
+MIGRATE_C_API migrate_target* migrate_target_open(const migrate_target_options* opts, migrate_error** err);
+/* NULL is a no-op. */
+MIGRATE_C_API void migrate_target_free(migrate_target* target);
+
+/* Connects and reads the tracking table; changes nothing. *json_out receives the same object as one entry
+ * of `migrate status --json`'s "targets" (without "name"; docs/cli.md). Not thread-safe per handle. */
+MIGRATE_C_API int migrate_target_status_json(migrate_target* target, char** json_out, migrate_error** err);
+
+typedef struct migrate_up_options {
+    size_t struct_size;          /* sizeof(migrate_up_options) */
+    int allow_out_of_order;      /* apply entries older than the newest applied row */
+    int allow_missing;           /* proceed although rows exist that no journal entry matches */
+    int allow_dirty;             /* apply to a database that has tables but records nothing */
+    int use_baseline;            /* 1: an empty database starts from the baseline, if there is one */
+    const char* to;              /* NULL: apply everything; else stop after this tag */
+} migrate_up_options;
+
+/* Sets struct_size and the defaults (use_baseline = 1, everything else 0/NULL). Thread-safe. */
+MIGRATE_C_API void migrate_up_options_init(migrate_up_options* opts);
+
+/* What `up` with these options would do, without changing anything or taking the lock (Target::preview).
+ * opts may be NULL (defaults). *json_out receives one entry of `migrate plan --json`'s "targets" without
+ * "name" and "lint": url, transport, server, lock_holder, table_upgrade, refused ({code, message} or null),
+ * baseline, has_ddl, migrations [{tag, file, resumes_at, statements [{index, line, kind, sql}]}].
+ * A refusal is reported in the JSON, not as an error. Not thread-safe per handle. */
+MIGRATE_C_API int migrate_target_plan_json(migrate_target* target, const migrate_up_options* opts, char** json_out,
+                                           migrate_error** err);
+
+/* ---- up and its events ---------------------------------------------------------------------------- */
+
+typedef enum migrate_event_kind {
+    MIGRATE_EVENT_LOCK_WAITING = 0,      /* another run holds the lock; detail names it (repeats) */
+    MIGRATE_EVENT_LOCK_ACQUIRED = 1,
+    MIGRATE_EVENT_RUN_STARTED = 2,
+    MIGRATE_EVENT_MIGRATION_STARTED = 3,
+    MIGRATE_EVENT_MIGRATION_RESUMED = 4, /* continuing a half-applied migration; detail says where/why */
+    MIGRATE_EVENT_STATEMENT_STARTED = 5,
+    MIGRATE_EVENT_STATEMENT_SKIPPED = 6, /* took effect in an earlier run */
+    MIGRATE_EVENT_STATEMENT_FINISHED = 7,
+    MIGRATE_EVENT_MIGRATION_FINISHED = 8,
+    MIGRATE_EVENT_RUN_FINISHED = 9
+} migrate_event_kind;
+
+/* Progress of migrate_target_up. The struct and its strings are valid only during the callback. */
+typedef struct migrate_event {
+    size_t struct_size;          /* sizeof(migrate_event) as the library knows it; check before reading
+                                    fields appended later */
+    int kind;                    /* a migrate_event_kind */
+    const char* tag;             /* the migration's tag ("baseline" for a baseline load); NULL for run and
+                                    lock events */
+    uint64_t migration_number;   /* 1-based within this run */
+    uint64_t migrations_total;   /* migrations this run applies */
+    uint64_t statement_index;    /* 0-based within the migration */
+    uint64_t statements_total;   /* statements of the migration */
+    int64_t duration_ns;         /* *_finished events; time waited so far for lock_waiting */
+    const char* detail;          /* human text for lock, resume and skip events; "" otherwise */
+} migrate_event;
+
+/* Called synchronously on the thread that called migrate_target_up. It must not call migrate_target_*
+ * functions on the same handle and must not unwind (longjmp, C++ exceptions) through the library. */
+typedef void (*migrate_event_fn)(const migrate_event* ev, void* user_data);
+
+/* Applies pending migrations under the lock (Target::up). opts may be NULL (defaults); cb may be NULL.
+ * On success, when report_json_out is not NULL, it receives one entry of `migrate up --json`'s "targets"
+ * without "name": {ok, applied, resumed, baseline_covered, statements, duration_ms,
+ * steps [{tag, statements, duration_ms}]}. On failure *err says where it stopped (file, statement, line,
+ * errno, SQLSTATE); the next run resumes there. Not thread-safe per handle. */
+MIGRATE_C_API int migrate_target_up(migrate_target* target, const migrate_up_options* opts, migrate_event_fn cb,
+                                    void* user_data, char** report_json_out, migrate_error** err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MIGRATE_H */

@@ -1,0 +1,351 @@
+// The C API (include/migrate.h): thin wrappers around migrate::Target that let no C++ type or exception out.
+#include <migrate.h>
+
+#include <migrate/migrate.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+using Json = nlohmann::ordered_json;
+
+struct migrate_error {
+    int code = MIGRATE_ERRC_INTERNAL;
+    std::string message;
+    std::string sqlstate;
+    std::string file;
+    std::string tag;
+    std::uint32_t server_errno = 0;
+    long long line = -1;
+    long long statement = -1;
+    bool completion_unknown = false;
+};
+
+struct migrate_target {
+    migrate::Target target;
+};
+
+namespace {
+
+// migrate_errc mirrors migrate::errc; a renumbering would break the ABI.
+static_assert(MIGRATE_ERRC_JOURNAL_MISSING == static_cast<int>(migrate::errc::journal_missing));
+static_assert(MIGRATE_ERRC_URL_INVALID == static_cast<int>(migrate::errc::url_invalid));
+static_assert(MIGRATE_ERRC_SERVER_ERROR == static_cast<int>(migrate::errc::server_error));
+static_assert(MIGRATE_ERRC_INTERNAL == static_cast<int>(migrate::errc::internal));
+static_assert(MIGRATE_ERRC_BASELINE_INVALID == static_cast<int>(migrate::errc::baseline_invalid));
+static_assert(MIGRATE_ERRC_SNAPSHOT_INVALID == static_cast<int>(migrate::errc::snapshot_invalid));
+
+// Builds the error, stores it in *err when asked, returns the status. Never throws.
+int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {
+    if (err) {
+        *err = nullptr;
+        try {
+            auto* e = new migrate_error;
+            e->code = code;
+            e->message = migrate::redact_url_text(message);
+            if (ctx) {
+                e->sqlstate = ctx->sqlstate;
+                e->file = ctx->file;
+                e->tag = ctx->tag;
+                e->server_errno = ctx->server_errno;
+                e->line = ctx->line ? static_cast<long long>(*ctx->line) : -1;
+                e->statement = ctx->statement ? static_cast<long long>(*ctx->statement) : -1;
+                e->completion_unknown = ctx->completion_unknown;
+            }
+            *err = e;
+        } catch (...) {
+            // Out of memory while reporting: the status still says what happened.
+        }
+    }
+    return MIGRATE_STATUS(code);
+}
+
+int invalid(migrate_error** err, const char* message) noexcept { return fail(err, MIGRATE_ERRC_INVALID_ARGUMENT, message); }
+
+// Runs f, mapping every exception to a status. f returns nothing; success is MIGRATE_OK.
+template <class F>
+int guarded(migrate_error** err, F&& f) noexcept {
+    if (err) *err = nullptr;
+    try {
+        f();
+        return MIGRATE_OK;
+    } catch (const migrate::error& e) {
+        return fail(err, static_cast<int>(e.code()), e.what(), &e.context());
+    } catch (const std::bad_alloc&) {
+        return fail(err, MIGRATE_ERRC_INTERNAL, "out of memory");
+    } catch (const std::exception& e) {
+        return fail(err, MIGRATE_ERRC_INTERNAL, e.what());
+    } catch (...) {
+        return fail(err, MIGRATE_ERRC_INTERNAL, "unknown exception");
+    }
+}
+
+// Does a caller's struct of `size` bytes include `field` (ending at offset+size)?
+#define MIGRATE_HAS_FIELD(ptr, type, field) \
+    ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type*)nullptr)->field))
+
+char* copy_string(const std::string& s) {
+    auto* out = static_cast<char*>(std::malloc(s.size() + 1));
+    if (!out) throw std::bad_alloc();
+    std::memcpy(out, s.data(), s.size() + 1);
+    return out;
+}
+
+// Reads the caller's up options (NULL: defaults) into UpOptions; false: malformed.
+bool read_up_options(const migrate_up_options* o, migrate::UpOptions& out, migrate_error** err, int& status) {
+    if (!o) return true;
+    using T = migrate_up_options;
+    if (o->struct_size < offsetof(T, allow_out_of_order) + sizeof(int)) {
+        status = invalid(err, "migrate_up_options.struct_size is too small (call migrate_up_options_init)");
+        return false;
+    }
+    out.allow_out_of_order = o->allow_out_of_order != 0;
+    if (MIGRATE_HAS_FIELD(o, T, allow_missing)) out.allow_missing = o->allow_missing != 0;
+    if (MIGRATE_HAS_FIELD(o, T, allow_dirty)) out.allow_dirty = o->allow_dirty != 0;
+    if (MIGRATE_HAS_FIELD(o, T, use_baseline)) out.use_baseline = o->use_baseline != 0;
+    if (MIGRATE_HAS_FIELD(o, T, to) && o->to) out.to = std::string(o->to);
+    return true;
+}
+
+// The same fields as the CLI's `status --json` target entry (tools/migrate/json_output.cpp), without "name".
+Json status_json(const migrate::Target& target, const migrate::Status& s) {
+    const auto& plan = s.plan;
+    Json migrations = Json::array();
+    std::size_t changed = 0;
+    for (const auto& e : plan.entries) {
+        changed += e.hash_differs;
+        Json partial;
+        if (e.progress)
+            partial = {{"statements_done", e.progress->statements_done},
+                       {"statements_total", e.progress->statements_total},
+                       {"in_flight", e.progress->in_flight ? Json(*e.progress->in_flight) : Json()},
+                       {"failed_statement", e.progress->failed_statement ? Json(*e.progress->failed_statement) : Json()},
+                       {"error_errno", e.progress->error_errno ? Json(e.progress->error_errno) : Json()},
+                       {"error_message", e.progress->error_message.empty() ? Json() : Json(e.progress->error_message)},
+                       {"decision", e.progress->decision.empty() ? Json() : Json(e.progress->decision)}};
+        migrations.push_back({{"tag", e.migration->tag},
+                              {"when", e.migration->when},
+                              {"file", e.migration->file.string()},
+                              {"statements", e.migration->statements.size()},
+                              {"state", migrate::to_string(e.state)},
+                              {"edited", e.hash_differs},
+                              {"by_baseline", e.by_baseline},
+                              {"partial", partial}});
+    }
+    Json rows = Json::array();
+    for (const auto& r : plan.rows_without_file)
+        rows.push_back({{"id", r.id}, {"created_at", r.created_at ? Json(*r.created_at) : Json()}, {"hash", r.hash}});
+    Json baseline;
+    if (const auto* b = target.baseline())
+        baseline = {{"dir", b->dir.string()}, {"through", b->through}, {"migrations", b->covered.size()},
+                    {"usable", b->usable()}, {"problems", b->problems}, {"loads", plan.from_baseline}};
+    return {{"url", s.url},
+            {"transport", migrate::to_string(s.transport)},
+            {"driver", s.driver},
+            {"server", s.server_version},
+            {"table", s.table},
+            {"table_exists", plan.table_exists},
+            {"lock_holder", s.lock_holder.empty() ? Json() : Json(s.lock_holder)},
+            {"applied", plan.count(migrate::MigrationState::applied)},
+            {"pending", plan.count(migrate::MigrationState::pending)},
+            {"out_of_order", plan.count(migrate::MigrationState::out_of_order)},
+            {"changed", changed},
+            {"partial", plan.partial().size() + (plan.baseline_progress ? 1 : 0)},
+            {"rows_without_file", rows},
+            {"unrecorded_tables", plan.unrecorded_tables},
+            {"table_upgrade", plan.table_upgrade.empty() ? Json() : Json(plan.table_upgrade)},
+            {"baseline", baseline},
+            {"migrations", migrations}};
+}
+
+// The CLI's `plan --json` target entry (tools/migrate/plan_cli.cpp) without "name" and "lint".
+Json plan_json(const migrate::UpPreview& p) {
+    const auto& s = p.status;
+    Json j;
+    j["url"] = s.url;
+    j["transport"] = migrate::to_string(s.transport);
+    j["server"] = s.server_version;
+    j["lock_holder"] = s.lock_holder.empty() ? Json(nullptr) : Json(s.lock_holder);
+    j["table_upgrade"] = s.plan.table_upgrade.empty() ? Json(nullptr) : Json(s.plan.table_upgrade);
+    j["refused"] = p.refusal.empty() ? Json(nullptr)
+                                     : Json{{"code", migrate::to_string(*p.refusal_code)},
+                                            {"message", migrate::redact_url_text(p.refusal)}};
+    j["baseline"] = p.baseline ? Json{{"dir", p.baseline->dir.string()}, {"through", p.baseline->through},
+                                      {"migrations", p.baseline->covered.size()}}
+                               : Json(nullptr);
+    j["has_ddl"] = p.has_ddl;
+    Json steps = Json::array();
+    for (const auto& m : p.migrations) {
+        Json statements = Json::array();
+        for (const auto& st : m.statements)
+            statements.push_back({{"index", st.index}, {"line", st.line}, {"kind", st.kind},
+                                  {"sql", m.migration->statements[st.index].sql}});
+        steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
+                         {"resumes_at", m.first_statement ? Json(m.first_statement) : Json(nullptr)},
+                         {"statements", std::move(statements)}});
+    }
+    j["migrations"] = std::move(steps);
+    return j;
+}
+
+long long ms(std::chrono::nanoseconds d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
+
+}  // namespace
+
+extern "C" {
+
+// ---- errors
+
+int migrate_error_code(const migrate_error* err) { return err ? err->code : -1; }
+
+const char* migrate_errc_name(int code) {
+    if (code == MIGRATE_ERRC_INVALID_ARGUMENT) return "invalid_argument";
+    if (code < 0) return "unknown";
+    if (code == MIGRATE_ERRC_INTERNAL) return "internal";
+    // to_string answers "internal" for a value that is no errc; codes added to errc later get their names.
+    auto name = migrate::to_string(static_cast<migrate::errc>(code));
+    return name == "internal" ? "unknown" : name.data();  // literals: NUL-terminated
+}
+
+const char* migrate_error_code_name(const migrate_error* err) { return err ? migrate_errc_name(err->code) : ""; }
+const char* migrate_error_message(const migrate_error* err) { return err ? err->message.c_str() : ""; }
+const char* migrate_error_sqlstate(const migrate_error* err) { return err ? err->sqlstate.c_str() : ""; }
+uint32_t migrate_error_server_errno(const migrate_error* err) { return err ? err->server_errno : 0; }
+int migrate_error_completion_unknown(const migrate_error* err) { return err && err->completion_unknown ? 1 : 0; }
+const char* migrate_error_file(const migrate_error* err) { return err ? err->file.c_str() : ""; }
+const char* migrate_error_tag(const migrate_error* err) { return err ? err->tag.c_str() : ""; }
+long long migrate_error_line(const migrate_error* err) { return err ? err->line : -1; }
+long long migrate_error_statement(const migrate_error* err) { return err ? err->statement : -1; }
+void migrate_error_free(migrate_error* err) { delete err; }
+
+// ---- versions and strings
+
+const char* migrate_version(void) { return MIGRATE_VERSION; }
+unsigned migrate_abi_version(void) { return MIGRATE_ABI_VERSION; }
+unsigned migrate_driver_abi_version(void) { return migrate::driver_abi_version(); }
+void migrate_free_string(char* s) { std::free(s); }
+
+// ---- targets
+
+void migrate_target_options_init(migrate_target_options* opts) {
+    if (!opts) return;
+    std::memset(opts, 0, sizeof *opts);
+    opts->struct_size = sizeof *opts;
+    opts->use_baseline = 1;
+}
+
+void migrate_up_options_init(migrate_up_options* opts) {
+    if (!opts) return;
+    std::memset(opts, 0, sizeof *opts);
+    opts->struct_size = sizeof *opts;
+    opts->use_baseline = 1;
+}
+
+migrate_target* migrate_target_open(const migrate_target_options* o, migrate_error** err) {
+    if (err) *err = nullptr;
+    using T = migrate_target_options;
+    if (!o) return invalid(err, "migrate_target_open: options are NULL"), nullptr;
+    if (o->struct_size < offsetof(T, migrations_dir) + sizeof(const char*))
+        return invalid(err, "migrate_target_options.struct_size is too small (call migrate_target_options_init)"),
+               nullptr;
+    if (!o->url) return invalid(err, "migrate_target_open: url is NULL"), nullptr;
+    if (!o->migrations_dir) return invalid(err, "migrate_target_open: migrations_dir is NULL"), nullptr;
+    if (MIGRATE_HAS_FIELD(o, T, lock_timeout_seconds) && o->lock_timeout_seconds < 0)
+        return invalid(err, "migrate_target_open: lock_timeout_seconds is negative"), nullptr;
+    if (MIGRATE_HAS_FIELD(o, T, lock_mode) && o->lock_mode != MIGRATE_LOCK_SESSION && o->lock_mode != MIGRATE_LOCK_LEASE)
+        return invalid(err, "migrate_target_open: lock_mode is unknown"), nullptr;
+    if (MIGRATE_HAS_FIELD(o, T, lease_ttl_seconds) && o->lease_ttl_seconds < 0)
+        return invalid(err, "migrate_target_open: lease_ttl_seconds is negative"), nullptr;
+    migrate_target* out = nullptr;
+    guarded(err, [&] {
+        migrate::TargetOptions t;
+        t.url = o->url;
+        t.migrations_dir = o->migrations_dir;
+        if (MIGRATE_HAS_FIELD(o, T, table) && o->table && *o->table) t.table = o->table;
+        if (MIGRATE_HAS_FIELD(o, T, lock_timeout_seconds) && o->lock_timeout_seconds > 0)
+            t.lock_timeout = std::chrono::seconds(o->lock_timeout_seconds);
+        if (MIGRATE_HAS_FIELD(o, T, use_baseline)) t.use_baseline = o->use_baseline != 0;
+        if (MIGRATE_HAS_FIELD(o, T, lock_mode) && o->lock_mode == MIGRATE_LOCK_LEASE)
+            t.lock_mode = migrate::LockMode::lease;
+        if (MIGRATE_HAS_FIELD(o, T, lease_ttl_seconds) && o->lease_ttl_seconds > 0)
+            t.lease_ttl = std::chrono::seconds(o->lease_ttl_seconds);
+        if (MIGRATE_HAS_FIELD(o, T, baseline_dir) && o->baseline_dir && *o->baseline_dir)
+            t.baseline_dir = o->baseline_dir;
+        out = new migrate_target{migrate::Target::open(std::move(t))};
+    });
+    return out;
+}
+
+void migrate_target_free(migrate_target* target) { delete target; }
+
+int migrate_target_status_json(migrate_target* target, char** json_out, migrate_error** err) {
+    if (err) *err = nullptr;
+    if (json_out) *json_out = nullptr;
+    if (!target) return invalid(err, "migrate_target_status_json: target is NULL");
+    if (!json_out) return invalid(err, "migrate_target_status_json: json_out is NULL");
+    return guarded(err, [&] {
+        auto s = target->target.status();
+        *json_out = copy_string(status_json(target->target, s).dump());
+    });
+}
+
+int migrate_target_plan_json(migrate_target* target, const migrate_up_options* opts, char** json_out,
+                             migrate_error** err) {
+    if (err) *err = nullptr;
+    if (json_out) *json_out = nullptr;
+    if (!target) return invalid(err, "migrate_target_plan_json: target is NULL");
+    if (!json_out) return invalid(err, "migrate_target_plan_json: json_out is NULL");
+    migrate::UpOptions up;
+    int status = MIGRATE_OK;
+    if (!read_up_options(opts, up, err, status)) return status;
+    return guarded(err, [&] { *json_out = copy_string(plan_json(target->target.preview(up)).dump()); });
+}
+
+int migrate_target_up(migrate_target* target, const migrate_up_options* opts, migrate_event_fn cb, void* user_data,
+                      char** report_json_out, migrate_error** err) {
+    if (err) *err = nullptr;
+    if (report_json_out) *report_json_out = nullptr;
+    if (!target) return invalid(err, "migrate_target_up: target is NULL");
+    migrate::UpOptions up;
+    int status = MIGRATE_OK;
+    if (!read_up_options(opts, up, err, status)) return status;
+    return guarded(err, [&] {
+        Json steps = Json::array();
+        auto on_event = [&](const migrate::Event& e) {
+            if (e.kind == migrate::Event::Kind::migration_finished && e.migration)
+                steps.push_back({{"tag", e.migration->tag}, {"statements", e.statements_total}, {"duration_ms", ms(e.duration)}});
+            if (!cb) return;
+            migrate_event ev{};
+            ev.struct_size = sizeof ev;
+            ev.kind = static_cast<int>(e.kind);
+            ev.tag = e.migration ? e.migration->tag.c_str() : nullptr;
+            ev.migration_number = e.migration_number;
+            ev.migrations_total = e.migrations_total;
+            ev.statement_index = e.statement_index;
+            ev.statements_total = e.statements_total;
+            ev.duration_ns = e.duration.count();
+            ev.detail = e.detail.c_str();
+            cb(&ev, user_data);
+        };
+        auto r = target->target.up(on_event, up);
+        if (report_json_out) {
+            Json j = {{"ok", true},
+                      {"applied", r.migrations_applied},
+                      {"resumed", r.migrations_resumed},
+                      {"baseline_covered", r.baseline_covered},
+                      {"statements", r.statements_run},
+                      {"duration_ms", ms(r.duration)},
+                      {"steps", std::move(steps)}};
+            *report_json_out = copy_string(j.dump());
+        }
+    });
+}
+
+}  // extern "C"
+
+static_assert(static_cast<int>(migrate::Event::Kind::lock_waiting) == MIGRATE_EVENT_LOCK_WAITING);
+static_assert(static_cast<int>(migrate::Event::Kind::run_finished) == MIGRATE_EVENT_RUN_FINISHED);

@@ -1,0 +1,330 @@
+/* The C API (migrate.h) from a plain C program: every function, the error paths and a real `up`.
+ * Prints each check; exits non-zero at the first failure. MIGRATE_TEST_URL = mysql://user:pass@host:port. */
+#include <migrate.h>
+
+#include <mysql.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int checks = 0;
+
+#define CHECK(cond)                                                              \
+    do {                                                                         \
+        ++checks;                                                                \
+        if (!(cond)) {                                                           \
+            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
+            cleanup();                                                           \
+            exit(1);                                                             \
+        }                                                                        \
+        printf("ok %d - %s\n", checks, #cond);                                   \
+    } while (0)
+
+static char server_url[512];
+static char user[128], password[128], host[128];
+static unsigned port = 3306;
+static char database[64];
+static char folder[256];
+static MYSQL* conn = NULL;
+
+static void sql(const char* q) {
+    if (mysql_real_query(conn, q, (unsigned long)strlen(q)) != 0) {
+        fprintf(stderr, "query failed: %s: %s\n", q, mysql_error(conn));
+        exit(1);
+    }
+}
+
+static void cleanup(void) {
+    char q[128];
+    if (conn && database[0]) {
+        snprintf(q, sizeof q, "DROP DATABASE IF EXISTS `%s`", database);
+        mysql_real_query(conn, q, (unsigned long)strlen(q));
+    }
+    if (folder[0]) {
+        char cmd[400];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", folder);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", folder);
+    }
+}
+
+/* mysql://user:pass@host:port */
+static void parse_url(const char* url) {
+    const char* p = strstr(url, "://");
+    if (!p) { fprintf(stderr, "bad MIGRATE_TEST_URL\n"); exit(1); }
+    p += 3;
+    const char* at = strrchr(p, '@');
+    const char* colon = strchr(p, ':');
+    if (!at || !colon || colon > at) { fprintf(stderr, "MIGRATE_TEST_URL needs user:password@\n"); exit(1); }
+    snprintf(user, sizeof user, "%.*s", (int)(colon - p), p);
+    snprintf(password, sizeof password, "%.*s", (int)(at - colon - 1), colon + 1);
+    const char* h = at + 1;
+    const char* pc = strchr(h, ':');
+    const char* end = h + strcspn(h, "/?");
+    if (pc && pc < end) {
+        snprintf(host, sizeof host, "%.*s", (int)(pc - h), h);
+        port = (unsigned)atoi(pc + 1);
+    } else {
+        snprintf(host, sizeof host, "%.*s", (int)(end - h), h);
+    }
+    snprintf(server_url, sizeof server_url, "%.*s", (int)(end - url), url);
+}
+
+static void write_file(const char* path, const char* text) {
+    FILE* f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) { fprintf(stderr, "cannot write %s\n", path); exit(1); }
+}
+
+struct counts {
+    int magic;
+    int events;
+    int run_started, migration_finished, statement_finished, run_finished;
+    char last_tag[64];
+};
+
+static void on_event(const migrate_event* ev, void* user_data) {
+    struct counts* c = (struct counts*)user_data;
+    if (c->magic != 0x5eed) abort();
+    if (ev->struct_size < sizeof(migrate_event)) abort();
+    c->events++;
+    switch (ev->kind) {
+        case MIGRATE_EVENT_RUN_STARTED: c->run_started++; break;
+        case MIGRATE_EVENT_STATEMENT_FINISHED: c->statement_finished++; break;
+        case MIGRATE_EVENT_MIGRATION_FINISHED:
+            c->migration_finished++;
+            if (ev->tag) snprintf(c->last_tag, sizeof c->last_tag, "%s", ev->tag);
+            break;
+        case MIGRATE_EVENT_RUN_FINISHED: c->run_finished++; break;
+        default: break;
+    }
+    if (ev->detail == NULL) abort();
+}
+
+int main(void) {
+    const char* env = getenv("MIGRATE_TEST_URL");
+    parse_url(env && *env ? env : MIGRATE_TEST_DEFAULT_URL);
+
+    /* Versions. */
+    CHECK(strcmp(migrate_version(), "") != 0);
+    CHECK(migrate_abi_version() == MIGRATE_ABI_VERSION);
+    CHECK(migrate_driver_abi_version() >= 1);
+    printf("# libmigrate %s, C ABI %u\n", migrate_version(), migrate_abi_version());
+
+    /* free(NULL) and NULL accessors. */
+    migrate_error_free(NULL);
+    migrate_target_free(NULL);
+    migrate_free_string(NULL);
+    CHECK(migrate_error_code(NULL) == -1);
+    CHECK(strcmp(migrate_error_message(NULL), "") == 0);
+    CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_SERVER_ERROR), "server_error") == 0);
+    CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_SNAPSHOT_INVALID), "snapshot_invalid") == 0);
+    CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_INVALID_ARGUMENT), "invalid_argument") == 0);
+    CHECK(strcmp(migrate_errc_name(-5), "unknown") == 0);
+    {
+        /* Every MIGRATE_ERRC_* of the header has the name of the C++ errc with the same value. */
+        static const struct { int code; const char* name; } codes[] = {
+            {MIGRATE_ERRC_JOURNAL_MISSING, "journal_missing"}, {MIGRATE_ERRC_JOURNAL_INVALID, "journal_invalid"},
+            {MIGRATE_ERRC_MIGRATION_MISSING, "migration_missing"}, {MIGRATE_ERRC_TAG_INVALID, "tag_invalid"},
+            {MIGRATE_ERRC_TAG_DUPLICATE, "tag_duplicate"}, {MIGRATE_ERRC_NOT_UTF8, "not_utf8"},
+            {MIGRATE_ERRC_URL_INVALID, "url_invalid"}, {MIGRATE_ERRC_TABLE_INVALID, "table_invalid"},
+            {MIGRATE_ERRC_CONFIG_INVALID, "config_invalid"}, {MIGRATE_ERRC_DRIVER_NOT_FOUND, "driver_not_found"},
+            {MIGRATE_ERRC_DRIVER_INCOMPATIBLE, "driver_incompatible"}, {MIGRATE_ERRC_DRIVER_BROKEN, "driver_broken"},
+            {MIGRATE_ERRC_CONNECT_FAILED, "connect_failed"}, {MIGRATE_ERRC_SERVER_ERROR, "server_error"},
+            {MIGRATE_ERRC_CONNECTION_LOST, "connection_lost"}, {MIGRATE_ERRC_MIGRATION_CHANGED, "migration_changed"},
+            {MIGRATE_ERRC_ROW_WITHOUT_FILE, "row_without_file"}, {MIGRATE_ERRC_OUT_OF_ORDER, "out_of_order"},
+            {MIGRATE_ERRC_PARTIAL_EDITED, "partial_edited"}, {MIGRATE_ERRC_NEEDS_RESOLVE, "needs_resolve"},
+            {MIGRATE_ERRC_LOCK_TIMEOUT, "lock_timeout"}, {MIGRATE_ERRC_LOCK_LOST, "lock_lost"},
+            {MIGRATE_ERRC_INTERRUPTED, "interrupted"}, {MIGRATE_ERRC_NOTHING_TO_RESOLVE, "nothing_to_resolve"},
+            {MIGRATE_ERRC_INTERNAL, "internal"}, {MIGRATE_ERRC_BASELINE_INVALID, "baseline_invalid"},
+            {MIGRATE_ERRC_BASELINE_UNUSABLE, "baseline_unusable"}, {MIGRATE_ERRC_DATABASE_NOT_EMPTY, "database_not_empty"},
+            {MIGRATE_ERRC_TARGET_NOT_FOUND, "target_not_found"}, {MIGRATE_ERRC_HISTORY_EXISTS, "history_exists"},
+            {MIGRATE_ERRC_SAFE_MIGRATIONS, "safe_migrations"}, {MIGRATE_ERRC_SNAPSHOT_INVALID, "snapshot_invalid"},
+        };
+        int all_match = 1;
+        for (size_t i = 0; i < sizeof codes / sizeof codes[0]; ++i)
+            if (codes[i].code != (int)i || strcmp(migrate_errc_name(codes[i].code), codes[i].name) != 0) {
+                fprintf(stderr, "code %d: %s\n", codes[i].code, migrate_errc_name(codes[i].code));
+                all_match = 0;
+            }
+        CHECK(all_match);
+        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_SNAPSHOT_INVALID + 1), "unknown") == 0);
+    }
+
+    /* Scratch folder. */
+    const char* tmp = getenv("TMPDIR");
+    snprintf(folder, sizeof folder, "%s/migrate-c-abi-XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
+    char path[512];
+    CHECK(mkdtemp(folder) != NULL);
+    snprintf(path, sizeof path, "%s/meta", folder);
+    CHECK(mkdir(path, 0700) == 0);
+    snprintf(path, sizeof path, "%s/meta/_journal.json", folder);
+    write_file(path,
+               "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":["
+               "{\"idx\":0,\"version\":\"5\",\"when\":1000,\"tag\":\"0000_users\",\"breakpoints\":true},"
+               "{\"idx\":1,\"version\":\"5\",\"when\":2000,\"tag\":\"0001_posts\",\"breakpoints\":true}]}");
+    snprintf(path, sizeof path, "%s/0000_users.sql", folder);
+    write_file(path, "CREATE TABLE `users` (`id` int PRIMARY KEY);");
+    snprintf(path, sizeof path, "%s/0001_posts.sql", folder);
+    write_file(path,
+               "CREATE TABLE `posts` (`id` int PRIMARY KEY);\n--> statement-breakpoint\n"
+               "INSERT INTO `posts` VALUES (1);");
+
+    /* Scratch database. */
+    conn = mysql_init(NULL);
+    CHECK(conn != NULL);
+    CHECK(mysql_real_connect(conn, host, user, password, NULL, port, NULL, 0) != NULL);
+    snprintf(database, sizeof database, "capi_c_%ld", (long)getpid());
+    char q[256];
+    snprintf(q, sizeof q, "DROP DATABASE IF EXISTS `%s`", database);
+    sql(q);
+    snprintf(q, sizeof q, "CREATE DATABASE `%s`", database);
+    sql(q);
+    char url[700];
+    snprintf(url, sizeof url, "%s/%s", server_url, database);
+
+    migrate_error* err = NULL;
+    migrate_target_options o;
+    migrate_target_options_init(&o);
+    CHECK(o.struct_size == sizeof o && o.use_baseline == 1 && o.url == NULL);
+    migrate_target_options_init(NULL);  /* no crash */
+
+    /* NULL arguments. */
+    CHECK(migrate_target_open(NULL, &err) == NULL);
+    CHECK(migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
+    CHECK(strcmp(migrate_error_code_name(err), "invalid_argument") == 0);
+    migrate_error_free(err);
+    CHECK(migrate_target_open(NULL, NULL) == NULL);  /* err may be NULL */
+    o.url = url;
+    o.migrations_dir = NULL;
+    CHECK(migrate_target_open(&o, &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
+    migrate_error_free(err);
+    {
+        migrate_target_options small = o;
+        small.struct_size = 4;
+        CHECK(migrate_target_open(&small, &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
+        migrate_error_free(err);
+    }
+    char* json = (char*)1;
+    CHECK(migrate_target_status_json(NULL, &json, &err) == MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+    CHECK(json == NULL);
+    CHECK(migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
+    migrate_error_free(err);
+    CHECK(migrate_target_plan_json(NULL, NULL, &json, &err) == MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+    migrate_error_free(err);
+    CHECK(migrate_target_up(NULL, NULL, NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+    migrate_error_free(err);
+    CHECK(migrate_target_up(NULL, NULL, NULL, NULL, NULL, NULL) == MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+
+    /* Bad URL: url_invalid, and the message does not echo the password. */
+    o.url = "mysql://someone:sekrit-pw@db.example:notaport/x";
+    o.migrations_dir = folder;
+    CHECK(migrate_target_open(&o, &err) == NULL);
+    CHECK(migrate_error_code(err) == MIGRATE_ERRC_URL_INVALID);
+    CHECK(strcmp(migrate_error_code_name(err), "url_invalid") == 0);
+    CHECK(strlen(migrate_error_message(err)) > 0);
+    CHECK(strstr(migrate_error_message(err), "sekrit-pw") == NULL);
+    printf("# url_invalid: %s\n", migrate_error_message(err));
+    migrate_error_free(err);
+
+    /* Missing folder. */
+    o.url = url;
+    o.migrations_dir = "/nonexistent/migrations-folder";
+    CHECK(migrate_target_open(&o, &err) == NULL);
+    CHECK(migrate_error_code(err) == MIGRATE_ERRC_JOURNAL_MISSING);
+    CHECK(strcmp(migrate_error_code_name(err), "journal_missing") == 0);
+    migrate_error_free(err);
+
+    /* Negative timeout. */
+    o.migrations_dir = folder;
+    o.lock_timeout_seconds = -1;
+    CHECK(migrate_target_open(&o, &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
+    migrate_error_free(err);
+    o.lock_timeout_seconds = 10;
+
+    /* A real target. */
+    migrate_target* t = migrate_target_open(&o, &err);
+    CHECK(t != NULL);
+    CHECK(err == NULL);
+    CHECK(migrate_target_status_json(t, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+    migrate_error_free(err);
+
+    CHECK(migrate_target_status_json(t, &json, &err) == MIGRATE_OK);
+    CHECK(err == NULL && json != NULL);
+    printf("# status: %.200s...\n", json);
+    CHECK(strstr(json, "\"pending\":2") != NULL);
+    CHECK(strstr(json, "\"applied\":0") != NULL);
+    CHECK(strstr(json, "\"tag\":\"0000_users\"") != NULL);
+    CHECK(strstr(json, "migrate-local-pw") == NULL);
+    migrate_free_string(json);
+
+    CHECK(migrate_target_plan_json(t, NULL, &json, &err) == MIGRATE_OK);
+    CHECK(strstr(json, "\"refused\":null") != NULL);
+    CHECK(strstr(json, "\"has_ddl\":true") != NULL);
+    CHECK(strstr(json, "INSERT INTO `posts` VALUES (1)") != NULL);
+    migrate_free_string(json);
+
+    /* up --to a tag that does not exist. */
+    migrate_up_options up;
+    migrate_up_options_init(&up);
+    CHECK(up.struct_size == sizeof up && up.use_baseline == 1 && up.to == NULL);
+    up.to = "9999_nope";
+    CHECK(migrate_target_up(t, &up, NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_TARGET_NOT_FOUND));
+    CHECK(migrate_error_code(err) == MIGRATE_ERRC_TARGET_NOT_FOUND);
+    migrate_error_free(err);
+
+    /* up with a callback. */
+    struct counts c;
+    memset(&c, 0, sizeof c);
+    c.magic = 0x5eed;
+    up.to = NULL;
+    char* report = NULL;
+    CHECK(migrate_target_up(t, &up, on_event, &c, &report, &err) == MIGRATE_OK);
+    CHECK(err == NULL && report != NULL);
+    printf("# up: %s (%d events)\n", report, c.events);
+    CHECK(c.run_started == 1 && c.run_finished == 1);
+    CHECK(c.migration_finished == 2);
+    CHECK(c.statement_finished == 3);
+    CHECK(strcmp(c.last_tag, "0001_posts") == 0);
+    CHECK(strstr(report, "\"applied\":2") != NULL);
+    CHECK(strstr(report, "\"statements\":3") != NULL);
+    migrate_free_string(report);
+
+    CHECK(migrate_target_status_json(t, &json, NULL) == MIGRATE_OK);
+    CHECK(strstr(json, "\"applied\":2") != NULL && strstr(json, "\"pending\":0") != NULL);
+    migrate_free_string(json);
+
+    /* Nothing left: up again, no callback, no report. */
+    CHECK(migrate_target_up(t, NULL, NULL, NULL, NULL, &err) == MIGRATE_OK);
+
+    /* A server error: a migration that fails, with errno and SQLSTATE. */
+    snprintf(path, sizeof path, "%s/meta/_journal.json", folder);
+    write_file(path,
+               "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":["
+               "{\"idx\":0,\"version\":\"5\",\"when\":1000,\"tag\":\"0000_users\",\"breakpoints\":true},"
+               "{\"idx\":1,\"version\":\"5\",\"when\":2000,\"tag\":\"0001_posts\",\"breakpoints\":true},"
+               "{\"idx\":2,\"version\":\"5\",\"when\":3000,\"tag\":\"0002_again\",\"breakpoints\":true}]}");
+    snprintf(path, sizeof path, "%s/0002_again.sql", folder);
+    write_file(path, "CREATE TABLE `users` (`id` int PRIMARY KEY);");
+    migrate_target* t2 = migrate_target_open(&o, &err);
+    CHECK(t2 != NULL);
+    CHECK(migrate_target_up(t2, NULL, NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_SERVER_ERROR));
+    CHECK(strcmp(migrate_error_code_name(err), "server_error") == 0);
+    CHECK(migrate_error_server_errno(err) == 1050);
+    CHECK(strcmp(migrate_error_sqlstate(err), "42S01") == 0);
+    CHECK(migrate_error_completion_unknown(err) == 0);
+    CHECK(strcmp(migrate_error_tag(err), "0002_again") == 0);
+    CHECK(migrate_error_statement(err) == 0);
+    CHECK(migrate_error_line(err) == 1);
+    CHECK(strstr(migrate_error_file(err), "0002_again.sql") != NULL);
+    printf("# server_error: %s\n", migrate_error_message(err));
+    migrate_error_free(err);
+    migrate_target_free(t2);
+    migrate_target_free(t);
+
+    cleanup();
+    mysql_close(conn);
+    printf("# all %d checks passed\n", checks);
+    return 0;
+}

@@ -1,0 +1,189 @@
+"""The C API (migrate.h) through Python's ctypes, standard library only: status, plan and up on a scratch
+database of the real server. Usage: python_ctypes_test.py <path to libmigrate.so>.
+The scratch database is created and dropped with the `mariadb` (or `mysql`) command-line client."""
+import ctypes
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+lib = ctypes.CDLL(sys.argv[1])
+
+
+class TargetOptions(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t), ("url", ctypes.c_char_p), ("migrations_dir", ctypes.c_char_p),
+                ("table", ctypes.c_char_p), ("lock_timeout_seconds", ctypes.c_longlong),
+                ("use_baseline", ctypes.c_int), ("lock_mode", ctypes.c_int),
+                ("lease_ttl_seconds", ctypes.c_longlong), ("baseline_dir", ctypes.c_char_p)]
+
+
+class UpOptions(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t), ("allow_out_of_order", ctypes.c_int),
+                ("allow_missing", ctypes.c_int), ("allow_dirty", ctypes.c_int), ("use_baseline", ctypes.c_int),
+                ("to", ctypes.c_char_p)]
+
+
+class Event(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t), ("kind", ctypes.c_int), ("tag", ctypes.c_char_p),
+                ("migration_number", ctypes.c_uint64), ("migrations_total", ctypes.c_uint64),
+                ("statement_index", ctypes.c_uint64), ("statements_total", ctypes.c_uint64),
+                ("duration_ns", ctypes.c_int64), ("detail", ctypes.c_char_p)]
+
+
+EVENT_FN = ctypes.CFUNCTYPE(None, ctypes.POINTER(Event), ctypes.c_void_p)
+P = ctypes.c_void_p
+lib.migrate_version.restype = ctypes.c_char_p
+lib.migrate_abi_version.restype = ctypes.c_uint
+lib.migrate_target_options_init.argtypes = [ctypes.POINTER(TargetOptions)]
+lib.migrate_up_options_init.argtypes = [ctypes.POINTER(UpOptions)]
+lib.migrate_target_open.restype = P
+lib.migrate_target_open.argtypes = [ctypes.POINTER(TargetOptions), ctypes.POINTER(P)]
+lib.migrate_target_free.argtypes = [P]
+lib.migrate_target_status_json.argtypes = [P, ctypes.POINTER(P), ctypes.POINTER(P)]
+lib.migrate_target_plan_json.argtypes = [P, ctypes.POINTER(UpOptions), ctypes.POINTER(P), ctypes.POINTER(P)]
+lib.migrate_target_up.argtypes = [P, ctypes.POINTER(UpOptions), EVENT_FN, P, ctypes.POINTER(P), ctypes.POINTER(P)]
+lib.migrate_free_string.argtypes = [P]
+lib.migrate_error_free.argtypes = [P]
+lib.migrate_error_code.argtypes = [P]
+for name in ("code_name", "message", "sqlstate"):
+    f = getattr(lib, "migrate_error_" + name)
+    f.argtypes = [P]
+    f.restype = ctypes.c_char_p
+
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        print(f"FAILED: {what}", file=sys.stderr)
+        raise SystemExit(1)
+    print(f"ok {checks} - {what}")
+
+
+class MigrateError(Exception):
+    def __init__(self, err):
+        self.code = lib.migrate_error_code(err)
+        self.name = lib.migrate_error_code_name(err).decode()
+        self.message = lib.migrate_error_message(err).decode()
+        lib.migrate_error_free(err)
+        super().__init__(f"{self.name}: {self.message}")
+
+
+def take_string(p):
+    s = ctypes.string_at(p.value).decode()
+    lib.migrate_free_string(p)
+    return s
+
+
+def open_target(url, folder):
+    o = TargetOptions()
+    lib.migrate_target_options_init(ctypes.byref(o))
+    o.url = url.encode()
+    o.migrations_dir = folder.encode()
+    o.lock_timeout_seconds = 10
+    err = P()
+    t = lib.migrate_target_open(ctypes.byref(o), ctypes.byref(err))
+    if not t:
+        raise MigrateError(err)
+    return t
+
+
+def status(t):
+    out, err = P(), P()
+    if lib.migrate_target_status_json(t, ctypes.byref(out), ctypes.byref(err)) != 0:
+        raise MigrateError(err)
+    return json.loads(take_string(out))
+
+
+server = os.environ.get("MIGRATE_TEST_URL") or os.environ.get("MIGRATE_TEST_DEFAULT_URL") \
+    or "mysql://migrate:migrate-local-pw@127.0.0.1:13306"
+u = urllib.parse.urlsplit(server)
+client = shutil.which("mariadb") or shutil.which("mysql")
+database = f"capi_py_{os.getpid()}"
+
+
+def sql(statement):
+    subprocess.run([client, f"-h{u.hostname}", f"-P{u.port or 3306}", f"-u{urllib.parse.unquote(u.username)}",
+                    "-e", statement], check=True,
+                   env={**os.environ, "MYSQL_PWD": urllib.parse.unquote(u.password or "")})
+
+
+folder = tempfile.mkdtemp(prefix="migrate-ctypes-")
+try:
+    check(lib.migrate_abi_version() == 1, "migrate_abi_version() == 1")
+    check(lib.migrate_version().decode() != "", "migrate_version() = " + lib.migrate_version().decode())
+
+    os.makedirs(os.path.join(folder, "meta"))
+    entries = [{"idx": i, "version": "5", "when": 1000 * (i + 1), "tag": tag, "breakpoints": True}
+               for i, tag in enumerate(["0000_users", "0001_posts"])]
+    with open(os.path.join(folder, "meta", "_journal.json"), "w") as f:
+        json.dump({"version": "7", "dialect": "mysql", "entries": entries}, f)
+    with open(os.path.join(folder, "0000_users.sql"), "w") as f:
+        f.write("CREATE TABLE `users` (`id` int PRIMARY KEY);")
+    with open(os.path.join(folder, "0001_posts.sql"), "w") as f:
+        f.write("CREATE TABLE `posts` (`id` int PRIMARY KEY);\n--> statement-breakpoint\nINSERT INTO `posts` VALUES (1);")
+
+    sql(f"DROP DATABASE IF EXISTS `{database}`; CREATE DATABASE `{database}`")
+    url = f"{server.rstrip('/')}/{database}"
+
+    try:
+        open_target("mysql://u:topsecret@h:notaport/x", folder)
+        check(False, "a bad URL is refused")
+    except MigrateError as e:
+        check(e.name == "url_invalid" and e.code == 6, f"bad URL: {e.name} ({e.code})")
+        check("topsecret" not in e.message, "the message hides the password")
+
+    err = P()
+    check(lib.migrate_target_open(None, ctypes.byref(err)) is None, "NULL options: no handle")
+    e = MigrateError(err)
+    check(e.name == "invalid_argument" and e.code == 1000, "NULL options: invalid_argument")
+
+    t = open_target(url, folder)
+    s = status(t)
+    check(s["pending"] == 2 and s["applied"] == 0, "status: 2 pending")
+    check([m["tag"] for m in s["migrations"]] == ["0000_users", "0001_posts"], "status lists the migrations")
+
+    out = P()
+    check(lib.migrate_target_plan_json(t, None, ctypes.byref(out), ctypes.byref(err)) == 0, "plan")
+    plan = json.loads(take_string(out))
+    check(plan["refused"] is None and len(plan["migrations"]) == 2, "plan: 2 migrations, not refused")
+
+    events = []
+    token = ctypes.c_int(42)
+
+    @EVENT_FN
+    def on_event(ev, user):
+        e = ev.contents
+        events.append((e.kind, e.tag.decode() if e.tag else None, ctypes.cast(user, ctypes.POINTER(ctypes.c_int)).contents.value))
+
+    up = UpOptions()
+    lib.migrate_up_options_init(ctypes.byref(up))
+    report = P()
+    rc = lib.migrate_target_up(t, ctypes.byref(up), on_event, ctypes.cast(ctypes.byref(token), P),
+                               ctypes.byref(report), ctypes.byref(err))
+    if rc != 0:
+        raise MigrateError(err)
+    r = json.loads(take_string(report))
+    check(r["ok"] and r["applied"] == 2 and r["statements"] == 3, f"up applied 2 migrations: {r}")
+    check([s["tag"] for s in r["steps"]] == ["0000_users", "0001_posts"], "up report steps")
+    check(all(u == 42 for _, _, u in events), "user_data round trip")
+    check(sum(1 for k, _, _ in events if k == 8) == 2, "two migration_finished events")
+    check(events[-1][0] == 9, "run_finished last")
+    s = status(t)
+    check(s["applied"] == 2 and s["pending"] == 0, "status after up: 2 applied")
+    lib.migrate_target_free(t)
+    lib.migrate_target_free(None)
+    lib.migrate_error_free(None)
+    lib.migrate_free_string(None)
+    print(f"# all {checks} checks passed")
+finally:
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        sql(f"DROP DATABASE IF EXISTS `{database}`")
+    except Exception as e:  # noqa: BLE001
+        print(f"could not drop {database}: {e}", file=sys.stderr)
