@@ -2,6 +2,7 @@
 
 #include "cli_common.hpp"
 
+#include <migrate/json.hpp>
 #include <migrate/migrate.hpp>
 
 #include <fmt/format.h>
@@ -111,35 +112,18 @@ json json_of(const migrate::TargetConfig& t, const TargetPlan& tp) {
         return j;
     }
     const auto& p = *tp.preview;
-    const auto& s = p.status;
-    j["url"] = s.url;
-    j["transport"] = migrate::to_string(s.transport);
-    j["server"] = s.server_version;
-    j["lock_holder"] = s.lock_holder.empty() ? json(nullptr) : json(s.lock_holder);
-    j["table_upgrade"] = s.plan.table_upgrade.empty() ? json(nullptr) : json(s.plan.table_upgrade);
-    j["refused"] = p.refusal.empty() ? json(nullptr)
-                                     : json{{"code", migrate::to_string(*p.refusal_code)}, {"message", p.refusal}};
-    j["baseline"] = p.baseline ? json{{"dir", p.baseline->dir.string()}, {"through", p.baseline->through},
-                                      {"migrations", p.baseline->covered.size()}}
-                               : json(nullptr);
-    j["has_ddl"] = p.has_ddl;
+    j.update(json::parse(migrate::preview_json(p)));  // the library's shape, shared with the C API
     j["lint"] = {{"errors", tp.lint_errors}, {"warnings", tp.lint_warnings}};
-    json steps = json::array();
-    for (const auto& m : p.migrations) {
-        json statements = json::array();
-        for (const auto& st : m.statements) {
+    for (std::size_t k = 0; k < p.migrations.size(); ++k) {
+        const auto& m = p.migrations[k];
+        for (std::size_t i = 0; i < m.statements.size(); ++i) {
             json lint = json::array();
-            for (const auto& f : findings_at(tp.lint, *m.migration, st.index))
+            for (const auto& f : findings_at(tp.lint, *m.migration, m.statements[i].index))
                 lint.push_back({{"rule", f.rule}, {"severity", migrate::to_string(f.severity)}, {"line", f.line},
                                 {"message", f.message}});
-            statements.push_back({{"index", st.index}, {"line", st.line}, {"kind", st.kind},
-                                  {"sql", m.migration->statements[st.index].sql}, {"lint", std::move(lint)}});
+            j["migrations"][k]["statements"][i]["lint"] = std::move(lint);
         }
-        steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
-                         {"resumes_at", m.first_statement ? json(m.first_statement) : json(nullptr)},
-                         {"statements", std::move(statements)}});
     }
-    j["migrations"] = std::move(steps);
     return j;
 }
 

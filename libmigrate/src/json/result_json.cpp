@@ -1,0 +1,95 @@
+// The JSON of status and preview, shared by the CLI's --json and the C API (docs/cli.md).
+#include <migrate/json.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace migrate {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json status_object(const migrate::Target& target, const migrate::Status& s) {
+    const auto& plan = s.plan;
+    Json migrations = Json::array();
+    std::size_t changed = 0;
+    for (const auto& e : plan.entries) {
+        changed += e.hash_differs;
+        Json partial;
+        if (e.progress)
+            partial = {{"statements_done", e.progress->statements_done},
+                       {"statements_total", e.progress->statements_total},
+                       {"in_flight", e.progress->in_flight ? Json(*e.progress->in_flight) : Json()},
+                       {"failed_statement", e.progress->failed_statement ? Json(*e.progress->failed_statement) : Json()},
+                       {"error_errno", e.progress->error_errno ? Json(e.progress->error_errno) : Json()},
+                       {"error_message", e.progress->error_message.empty() ? Json() : Json(e.progress->error_message)},
+                       {"decision", e.progress->decision.empty() ? Json() : Json(e.progress->decision)}};
+        migrations.push_back({{"tag", e.migration->tag},
+                              {"when", e.migration->when},
+                              {"file", e.migration->file.string()},
+                              {"statements", e.migration->statements.size()},
+                              {"state", migrate::to_string(e.state)},
+                              {"edited", e.hash_differs},
+                              {"by_baseline", e.by_baseline},
+                              {"partial", partial}});
+    }
+    Json rows = Json::array();
+    for (const auto& r : plan.rows_without_file)
+        rows.push_back({{"id", r.id}, {"created_at", r.created_at ? Json(*r.created_at) : Json()}, {"hash", r.hash}});
+    Json baseline;
+    if (const auto* b = target.baseline())
+        baseline = {{"dir", b->dir.string()}, {"through", b->through}, {"migrations", b->covered.size()},
+                    {"usable", b->usable()}, {"problems", b->problems}, {"loads", plan.from_baseline}};
+    return {{"url", s.url},
+            {"transport", migrate::to_string(s.transport)},
+            {"driver", s.driver},
+            {"server", s.server_version},
+            {"table", s.table},
+            {"table_exists", plan.table_exists},
+            {"lock_holder", s.lock_holder.empty() ? Json() : Json(s.lock_holder)},
+            {"applied", plan.count(migrate::MigrationState::applied)},
+            {"pending", plan.count(migrate::MigrationState::pending)},
+            {"out_of_order", plan.count(migrate::MigrationState::out_of_order)},
+            {"changed", changed},
+            {"partial", plan.partial().size() + (plan.baseline_progress ? 1 : 0)},
+            {"rows_without_file", rows},
+            {"unrecorded_tables", plan.unrecorded_tables},
+            {"table_upgrade", plan.table_upgrade.empty() ? Json() : Json(plan.table_upgrade)},
+            {"baseline", baseline},
+            {"migrations", migrations}};
+}
+
+Json preview_object(const migrate::UpPreview& p) {
+    const auto& s = p.status;
+    Json j;
+    j["url"] = s.url;
+    j["transport"] = migrate::to_string(s.transport);
+    j["server"] = s.server_version;
+    j["lock_holder"] = s.lock_holder.empty() ? Json(nullptr) : Json(s.lock_holder);
+    j["table_upgrade"] = s.plan.table_upgrade.empty() ? Json(nullptr) : Json(s.plan.table_upgrade);
+    j["refused"] = p.refusal.empty() ? Json(nullptr)
+                                     : Json{{"code", migrate::to_string(*p.refusal_code)},
+                                            {"message", migrate::redact_url_text(p.refusal)}};
+    j["baseline"] = p.baseline ? Json{{"dir", p.baseline->dir.string()}, {"through", p.baseline->through},
+                                      {"migrations", p.baseline->covered.size()}}
+                               : Json(nullptr);
+    j["has_ddl"] = p.has_ddl;
+    Json steps = Json::array();
+    for (const auto& m : p.migrations) {
+        Json statements = Json::array();
+        for (const auto& st : m.statements)
+            statements.push_back({{"index", st.index}, {"line", st.line}, {"kind", st.kind},
+                                  {"sql", m.migration->statements[st.index].sql}});
+        steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
+                         {"resumes_at", m.first_statement ? Json(m.first_statement) : Json(nullptr)},
+                         {"statements", std::move(statements)}});
+    }
+    j["migrations"] = std::move(steps);
+    return j;
+}
+
+}  // namespace
+
+std::string status_json(const Target& target, const Status& status) { return status_object(target, status).dump(); }
+std::string preview_json(const UpPreview& preview) { return preview_object(preview).dump(); }
+
+}  // namespace migrate
