@@ -9,6 +9,7 @@
 #include <migrate/plan.hpp>
 #include <migrate/project.hpp>
 #include <migrate/source.hpp>
+#include <migrate/startup.hpp>
 #include <migrate/target.hpp>
 #include <migrate/verify.hpp>
 #include <migrate/version.hpp>

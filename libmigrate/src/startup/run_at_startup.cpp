@@ -1,0 +1,106 @@
+#include <migrate/startup.hpp>
+
+#include <migrate/connection_url.hpp>
+
+#include <exception>
+#include <new>
+#include <string>
+
+namespace migrate {
+namespace {
+
+void log_line(const StartupOptions& options, StartupLogLevel level, const std::string& message) noexcept {
+    if (!options.log) return;
+    try {
+        options.log(level, message);
+    } catch (...) {
+        // A failing logger must not turn a successful migration into a failed startup.
+    }
+}
+
+std::string millis(std::chrono::nanoseconds d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+}
+
+}  // namespace
+
+bool is_validation_error(errc code) noexcept {
+    switch (code) {
+        case errc::migration_changed:
+        case errc::row_without_file:
+        case errc::out_of_order:
+        case errc::partial_edited:
+        case errc::needs_resolve:
+        case errc::database_not_empty:
+            return true;
+        default:
+            return false;
+    }
+}
+
+StartupReport run_at_startup(const StartupOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    StartupReport report;
+    auto finish = [&] { report.duration = std::chrono::steady_clock::now() - started; };
+
+    auto fail = [&](errc code, std::string message, error_context context) {
+        report.error_code = code;
+        report.error_message = redact_url_text(message);
+        report.context = std::move(context);
+        if (is_validation_error(code) && options.on_validation_error == OnValidationError::start_anyway) {
+            report.validation_refused = true;
+            report.ok = true;
+            log_line(options, StartupLogLevel::warning,
+                     "migrations refused (" + std::string(to_string(code)) + "), starting anyway: " +
+                         report.error_message);
+        } else {
+            report.validation_refused = is_validation_error(code);
+            report.ok = false;
+            log_line(options, StartupLogLevel::error,
+                     "migrations failed (" + std::string(to_string(code)) + "): " + report.error_message);
+        }
+    };
+
+    try {
+        auto target = Target::open(options.target);
+        log_line(options, StartupLogLevel::info, "migrating " + target.url().redacted() + " from " +
+                                                     options.target.migrations_dir.string());
+        bool logged_wait = false;
+        EventCallback on_event = [&](const Event& e) {
+            if (e.kind == Event::Kind::lock_waiting && !logged_wait) {
+                logged_wait = true;
+                log_line(options, StartupLogLevel::info, "waiting for the migration lock: " + e.detail);
+            }
+            if (options.on_event) options.on_event(e);
+        };
+        auto up = target.up(on_event, options.up);
+        report.applied = up.migrations_applied;
+        report.resumed = up.migrations_resumed;
+        report.baseline_covered = up.baseline_covered;
+        report.statements_run = up.statements_run;
+        report.pending_before = up.plan_before.pending().size();
+        report.ok = true;
+        std::string summary = up.migrations_applied == 0 && up.baseline_covered == 0
+                                  ? "database up to date, nothing to apply"
+                                  : "applied " + std::to_string(up.migrations_applied) + " migration(s)";
+        if (up.baseline_covered > 0)
+            summary += ", " + std::to_string(up.baseline_covered) + " recorded by the baseline";
+        finish();
+        log_line(options, StartupLogLevel::info, summary + " in " + millis(report.duration));
+        return report;
+    } catch (const error& e) {
+        fail(e.code(), e.what(), e.context());
+    } catch (const std::bad_alloc&) {
+        fail(errc::internal, "out of memory", {});
+    } catch (const std::exception& e) {
+        fail(errc::internal, e.what(), {});
+    } catch (...) {
+        fail(errc::internal, "unknown exception", {});
+    }
+    finish();
+    if (options.throw_on_error && !report.ok)
+        throw error(*report.error_code, report.error_message, report.context);
+    return report;
+}
+
+}  // namespace migrate

@@ -1,0 +1,128 @@
+// `cmake --install` gives a complete, relocatable tree: installed into a temporary prefix and moved to
+// another directory, it still runs (the CLI finds libmigrate.so and the drivers relative to itself) and
+// serves consumers that find it with find_package and with pkg-config.
+#include "process.hpp"
+#include "temp_dir.hpp"
+#include "test_server.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::map<std::string, std::string> clean_env{
+    {"LD_LIBRARY_PATH", ""}, {"MIGRATE_DRIVER_PATH", ""}, {"DATABASE_URL", ""}, {"MIGRATIONS_DIR", ""},
+    {"CMAKE_PREFIX_PATH", ""}, {"PKG_CONFIG_PATH", ""}};
+
+std::map<std::string, std::string> with(std::map<std::string, std::string> extra) {
+    auto env = clean_env;
+    for (auto& [k, v] : extra) env[k] = v;
+    return env;
+}
+
+void run_ok(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = clean_env) {
+    auto r = run_process(argv, env);
+    INFO(argv[0] << " " << (argv.size() > 1 ? argv[1] : "") << "\n" << r.out << "\n" << r.err);
+    REQUIRE(r.exit_code == 0);
+}
+
+// Configures and builds a consumer project; returns its build directory.
+fs::path build_consumer(const fs::path& source, const fs::path& build, const std::map<std::string, std::string>& env,
+                        const std::vector<std::string>& extra_args = {}) {
+    std::vector<std::string> configure{MIGRATE_CMAKE_COMMAND, "-S", source.string(), "-B", build.string(),
+                                       "-DCMAKE_CXX_COMPILER=" MIGRATE_CXX_COMPILER, "-DCMAKE_BUILD_TYPE=Release"};
+    configure.insert(configure.end(), extra_args.begin(), extra_args.end());
+    run_ok(configure, env);
+    run_ok({MIGRATE_CMAKE_COMMAND, "--build", build.string(), "-j2"}, env);
+    return build;
+}
+
+}  // namespace
+
+TEST_CASE("an installed prefix moved elsewhere serves the CLI, find_package and pkg-config consumers") {
+    TempDir tmp("libmigrate-install");
+    const fs::path staged = tmp.path() / "staged";
+    const fs::path prefix = tmp.path() / "moved" / "elsewhere";
+    const fs::path lib = prefix / MIGRATE_INSTALL_LIBDIR;
+    run_ok({MIGRATE_CMAKE_COMMAND, "--install", MIGRATE_BUILD_DIR, "--prefix", staged.string()});
+    fs::create_directories(prefix.parent_path());
+    fs::rename(staged, prefix);
+
+    // The pieces of the package.
+    for (const auto& file : {prefix / "include/migrate/migrate.hpp", prefix / "include/migrate/startup.hpp",
+                             prefix / "include/migrate/driver.h", prefix / "bin/migrate", lib / "libmigrate.so",
+                             lib / "libmigrate.so.0", lib / "libmigrate/libmigrate-driver-mysql2-like.so",
+                             lib / "libmigrate/libmigrate-driver-http-planetscale.so",
+                             lib / "cmake/libmigrate/libmigrateConfig.cmake",
+                             lib / "cmake/libmigrate/libmigrateConfigVersion.cmake",
+                             lib / "cmake/libmigrate/libmigrateTargets.cmake", lib / "pkgconfig/libmigrate.pc"}) {
+        INFO(file);
+        CHECK(fs::exists(file));
+    }
+    CHECK(fs::is_symlink(lib / "libmigrate.so"));
+    CHECK(fs::is_symlink(lib / "libmigrate.so.0"));
+    // Nothing refers to the build tree or the place it was installed to.
+    for (const auto& entry : fs::recursive_directory_iterator(lib / "cmake")) {
+        if (!entry.is_regular_file()) continue;
+        const auto text = read_file(entry.path());
+        INFO(entry.path());
+        CHECK(text.find(MIGRATE_BUILD_DIR) == std::string::npos);
+        CHECK(text.find(staged.string()) == std::string::npos);
+    }
+    const auto pc = read_file(lib / "pkgconfig/libmigrate.pc");
+    CHECK(pc.find(staged.string()) == std::string::npos);
+    CHECK(pc.find(MIGRATE_BUILD_DIR) == std::string::npos);
+
+    // The moved CLI finds its libmigrate.so ($ORIGIN/../lib) and the drivers next to it.
+    const auto version = run_process({(prefix / "bin/migrate").string(), "version"}, clean_env);
+    INFO(version.out << version.err);
+    REQUIRE(version.exit_code == 0);
+    CHECK_THAT(version.out, Catch::Contains(prefix.string()) &&
+                                Catch::Contains("/libmigrate/libmigrate-driver-mysql2-like.so"));
+
+    const auto folder = corpus_folder("oi_billing");
+    const auto entries = journal_size(folder);
+    ScratchDatabase db("pkg");
+
+    SECTION("find_package: six service replicas start at once, one migrates, all serve") {
+        const auto build = build_consumer(fs::path(MIGRATE_SOURCE_DIR) / "examples/service-startup",
+                                          tmp.path() / "service-build", clean_env,
+                                          {"-DCMAKE_PREFIX_PATH=" + prefix.string()});
+        const auto service = (build / "service-startup").string();
+        // Without the folder's baseline, so the replica that wins the lock runs every migration.
+        const auto env = with({{"DATABASE_URL", db.url()}, {"MIGRATIONS_DIR", folder.string()}, {"MIGRATE_USE_BASELINE", "0"}});
+        std::vector<std::unique_ptr<RunningProcess>> running;
+        for (int i = 0; i < 6; ++i) running.push_back(std::make_unique<RunningProcess>(std::vector<std::string>{service}, env));
+        int applied_all = 0, applied_none = 0;
+        for (auto& p : running) {
+            auto r = p->wait();
+            INFO(r.out << r.err);
+            CHECK(r.exit_code == 0);
+            CHECK_THAT(r.out, Catch::Contains("ready ") && Catch::Contains(" recorded=" + std::to_string(entries) + " pending=0"));
+            if (r.out.find("ready applied=" + std::to_string(entries) + " baseline=0 ") != std::string::npos) ++applied_all;
+            if (r.out.find("ready applied=0 baseline=0 ") != std::string::npos) ++applied_none;
+        }
+        CHECK(applied_all == 1);
+        CHECK(applied_none == 5);
+        CHECK(db.connect().scalar("select count(*) from __drizzle_migrations") == std::to_string(entries));
+        // The moved CLI agrees.
+        run_ok({(prefix / "bin/migrate").string(), "status", "--no-baseline", "--url", db.url(), "--dir", folder.string()});
+    }
+    SECTION("pkg-config: a consumer reads status") {
+        const auto build = build_consumer(fs::path(MIGRATE_PACKAGING_DIR) / "pkgconfig-consumer",
+                                          tmp.path() / "pc-build",
+                                          with({{"PKG_CONFIG_PATH", (lib / "pkgconfig").string()}}));
+        const auto r = run_process({(build / "pkgconfig-consumer").string()},
+                                   with({{"DATABASE_URL", db.url()}, {"MIGRATIONS_DIR", folder.string()}}));
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("recorded=0 pending=" + std::to_string(entries)));
+    }
+}
