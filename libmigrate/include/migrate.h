@@ -142,6 +142,12 @@ MIGRATE_C_API void migrate_target_options_init(migrate_target_options* opts);
  * Returns a new handle (free with migrate_target_free), or NULL with *err set.
  * The options are copied; they need not outlive the call. */
 MIGRATE_C_API migrate_target* migrate_target_open(const migrate_target_options* opts, migrate_error** err);
+/* The same with the options as a JSON object, for callers that speak JSON rather than C structs:
+   {"url", "migrations_dir", "table", "lock": "session"|"lease", "lock_timeout_seconds",
+    "lease_ttl_seconds", "use_baseline": bool, "baseline_dir"}; url and migrations_dir required.
+   Bad JSON, an unknown key or a wrong type: MIGRATE_ERRC_INVALID_ARGUMENT naming the key.
+   Thread-safe (touches no shared state). */
+MIGRATE_C_API migrate_target* migrate_target_open_json(const char* options_json, migrate_error** err);
 /* NULL is a no-op. */
 MIGRATE_C_API void migrate_target_free(migrate_target* target);
 
@@ -210,6 +216,11 @@ typedef void (*migrate_event_fn)(const migrate_event* ev, void* user_data);
  * errno, SQLSTATE); the next run resumes there. Not thread-safe per handle. */
 MIGRATE_C_API int migrate_target_up(migrate_target* target, const migrate_up_options* opts, migrate_event_fn cb,
                                     void* user_data, char** report_json_out, migrate_error** err);
+/* migrate_target_up with the up options as a JSON object (NULL or "{}": the defaults):
+   {"allow_out_of_order", "allow_missing", "allow_dirty", "use_baseline": bool, "to": "tag"}.
+   Same thread-safety as migrate_target_up. */
+MIGRATE_C_API int migrate_target_up_json(migrate_target* target, const char* up_options_json, migrate_event_fn cb,
+                                         void* user_data, char** report_json_out, migrate_error** err);
 
 #ifdef __cplusplus
 }

@@ -243,6 +243,29 @@ int main(void) {
     migrate_error_free(err);
     o.lock_timeout_seconds = 10;
 
+    /* Options as JSON: bad JSON, an unknown key, a wrong type, then a real one. */
+    CHECK(migrate_target_open_json(NULL, &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
+    migrate_error_free(err);
+    CHECK(migrate_target_open_json("{\"url\": ", &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
+    migrate_error_free(err);
+    CHECK(migrate_target_open_json("{\"colour\": 1}", &err) == NULL && strstr(migrate_error_message(err), "colour") != NULL);
+    migrate_error_free(err);
+    CHECK(migrate_target_open_json("{\"use_baseline\": 3}", &err) == NULL && strstr(migrate_error_message(err), "use_baseline") != NULL);
+    migrate_error_free(err);
+    {
+        char options[2048];
+        snprintf(options, sizeof options, "{\"url\": \"%s\", \"migrations_dir\": \"%s\", \"lock_timeout_seconds\": 10}",
+                 o.url, o.migrations_dir);
+        migrate_target* tj = migrate_target_open_json(options, &err);
+        CHECK(tj != NULL && err == NULL);
+        CHECK(migrate_target_up_json(tj, "{\"to\": 7}", NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+        migrate_error_free(err);
+        CHECK(migrate_target_up_json(tj, "{\"to\": \"9999_nope\"}", NULL, NULL, NULL, &err) != MIGRATE_OK);
+        CHECK(strcmp(migrate_error_code_name(err), "target_not_found") == 0);
+        migrate_error_free(err);
+        migrate_target_free(tj);
+    }
+
     /* A real target. */
     migrate_target* t = migrate_target_open(&o, &err);
     CHECK(t != NULL);

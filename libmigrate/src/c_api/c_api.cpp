@@ -201,6 +201,41 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
     return out;
 }
 
+migrate_target* migrate_target_open_json(const char* options_json, migrate_error** err) {
+    if (err) *err = nullptr;
+    if (!options_json) return invalid(err, "migrate_target_open_json: options_json is NULL"), nullptr;
+    migrate_target_options o;
+    migrate_target_options_init(&o);
+    std::string url, dir, table, baseline_dir;  // o points into these until migrate_target_open returns
+    Json j;
+    try {
+        j = Json::parse(options_json);
+    } catch (const Json::parse_error& e) {
+        return invalid(err, (std::string("migrate_target_open_json: not JSON: ") + e.what()).c_str()), nullptr;
+    }
+    if (!j.is_object()) return invalid(err, "migrate_target_open_json: expected a JSON object"), nullptr;
+    for (const auto& [key, v] : j.items()) {
+        const bool text = v.is_string(), number = v.is_number_integer(), flag = v.is_boolean();
+        bool ok = true;
+        if (key == "url") ok = text && (url = v.get<std::string>(), true);
+        else if (key == "migrations_dir") ok = text && (dir = v.get<std::string>(), true);
+        else if (key == "table") ok = text && (table = v.get<std::string>(), true);
+        else if (key == "baseline_dir") ok = text && (baseline_dir = v.get<std::string>(), true);
+        else if (key == "lock") ok = text && (v == "session" || v == "lease") &&
+                                     (o.lock_mode = v == "lease" ? MIGRATE_LOCK_LEASE : MIGRATE_LOCK_SESSION, true);
+        else if (key == "lock_timeout_seconds") ok = number && (o.lock_timeout_seconds = v.get<int>(), true);
+        else if (key == "lease_ttl_seconds") ok = number && (o.lease_ttl_seconds = v.get<int>(), true);
+        else if (key == "use_baseline") ok = flag && (o.use_baseline = v.get<bool>() ? 1 : 0, true);
+        else return invalid(err, ("migrate_target_open_json: unknown key \"" + key + "\"").c_str()), nullptr;
+        if (!ok) return invalid(err, ("migrate_target_open_json: key \"" + key + "\" has a wrong type or value").c_str()), nullptr;
+    }
+    o.url = j.contains("url") ? url.c_str() : nullptr;
+    o.migrations_dir = j.contains("migrations_dir") ? dir.c_str() : nullptr;
+    o.table = table.empty() ? nullptr : table.c_str();
+    o.baseline_dir = baseline_dir.empty() ? nullptr : baseline_dir.c_str();
+    return migrate_target_open(&o, err);
+}
+
 void migrate_target_free(migrate_target* target) { delete target; }
 
 int migrate_target_status_json(migrate_target* target, char** json_out, migrate_error** err) {
@@ -264,6 +299,35 @@ int migrate_target_up(migrate_target* target, const migrate_up_options* opts, mi
             *report_json_out = copy_string(j.dump());
         }
     });
+}
+
+int migrate_target_up_json(migrate_target* target, const char* up_options_json, migrate_event_fn cb, void* user_data,
+                           char** report_json_out, migrate_error** err) {
+    if (err) *err = nullptr;
+    migrate_up_options o;
+    migrate_up_options_init(&o);
+    std::string to;
+    if (up_options_json) {
+        Json j;
+        try {
+            j = Json::parse(up_options_json);
+        } catch (const Json::parse_error& e) {
+            return invalid(err, (std::string("migrate_target_up_json: not JSON: ") + e.what()).c_str());
+        }
+        if (!j.is_object()) return invalid(err, "migrate_target_up_json: expected a JSON object");
+        for (const auto& [key, v] : j.items()) {
+            int* flag = key == "allow_out_of_order" ? &o.allow_out_of_order
+                        : key == "allow_missing"    ? &o.allow_missing
+                        : key == "allow_dirty"      ? &o.allow_dirty
+                        : key == "use_baseline"     ? &o.use_baseline
+                                                    : nullptr;
+            if (flag && v.is_boolean()) *flag = v.get<bool>() ? 1 : 0;
+            else if (key == "to" && v.is_string()) to = v.get<std::string>();
+            else return invalid(err, ("migrate_target_up_json: unknown key or wrong type: \"" + key + "\"").c_str());
+        }
+    }
+    o.to = to.empty() ? nullptr : to.c_str();
+    return migrate_target_up(target, &o, cb, user_data, report_json_out, err);
 }
 
 }  // extern "C"
