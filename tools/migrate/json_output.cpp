@@ -1,6 +1,6 @@
 #include "json_output.hpp"
 
-#include <migrate/json.hpp>
+#include <migrate/result_json.hpp>
 
 namespace cli {
 

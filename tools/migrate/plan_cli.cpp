@@ -2,7 +2,7 @@
 
 #include "cli_common.hpp"
 
-#include <migrate/json.hpp>
+#include <migrate/result_json.hpp>
 #include <migrate/migrate.hpp>
 
 #include <fmt/format.h>

@@ -3,7 +3,7 @@
 
 #include <migrate/migrate.hpp>
 
-#include <migrate/json.hpp>
+#include <migrate/result_json.hpp>
 
 #include <nlohmann/json.hpp>
 

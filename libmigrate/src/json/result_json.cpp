@@ -1,5 +1,5 @@
 // The JSON of status and preview, shared by the CLI's --json and the C API (docs/cli.md).
-#include <migrate/json.hpp>
+#include <migrate/result_json.hpp>
 
 #include <nlohmann/json.hpp>
 

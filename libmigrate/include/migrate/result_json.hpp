@@ -1,5 +1,5 @@
-// Results as JSON text: the shapes the CLI's --json prints per target and the C API returns
-// (field lists: docs/cli.md). Passwords are redacted.
+// Results as JSON text, the shapes the CLI's --json prints per target and the C API returns (field lists:
+// docs/cli.md); built with the system nlohmann-json, which stays out of this header. Passwords are redacted.
 #pragma once
 
 #include <migrate/export.hpp>
