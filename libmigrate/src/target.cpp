@@ -20,16 +20,6 @@
 
 namespace migrate {
 
-namespace {
-
-bool is_mariadb(std::string_view server_version) {
-    std::string v(server_version);
-    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
-    return v.find("mariadb") != std::string::npos;
-}
-
-}  // namespace
-
 struct Target::Impl {
     TargetOptions options;
     Source source;
@@ -152,7 +142,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     validate_plan(plan, validation);
     if (plan.from_baseline) {
         const std::string server = conn->server_version();
-        if (is_mariadb(server) != is_mariadb(impl_->baseline->server))
+        if (connect::is_mariadb(server) != connect::is_mariadb(impl_->baseline->server))
             throw error(errc::baseline_unusable,
                         fmt::format("the database is empty, so `up` would load the baseline in {}, but it was made on {} "
                                     "and this server is {}: its SHOW CREATE TABLE text may not mean the same here. "

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 
 namespace migrate::connect {
@@ -29,6 +31,12 @@ std::string message_of(const migrate_driver_error& e) {
 }
 
 }  // namespace
+
+bool is_mariadb(std::string_view server_version) {
+    std::string v(server_version);
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    return v.find("mariadb") != std::string::npos;
+}
 
 std::string_view driver_for(Transport t) { return t == Transport::http ? "http-planetscale" : "mysql2-like"; }
 

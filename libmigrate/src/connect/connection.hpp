@@ -41,6 +41,10 @@ private:
     migrate_driver_conn* conn_;
 };
 
+// True when a server version string (SELECT version(), Connection::server_version()) is MariaDB's, e.g.
+// "10.11.19-MariaDB-0+deb12u1"; MySQL, Vitess and PlanetScale report MySQL-style versions.
+bool is_mariadb(std::string_view server_version);
+
 // The driver name serving a transport: tcp → mysql2-like, http → http-planetscale.
 std::string_view driver_for(Transport t);
 

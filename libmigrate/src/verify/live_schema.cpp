@@ -24,7 +24,7 @@ std::string quote_literal(std::string_view s) {
 }  // namespace
 
 Schema read_live_schema(connect::Connection& conn, const std::set<std::string>& skip) {
-    const bool mariadb = contains_ci(conn.server_version(), "mariadb");
+    const bool mariadb = connect::is_mariadb(conn.server_version());
     Schema schema;
     for (const auto& r : conn.query("select table_name, table_type from information_schema.tables "
                                     "where table_schema = database()")) {

@@ -62,7 +62,7 @@ Session read_session(connect::Connection& conn) {
     std::string mode = "," + r[2].value_or("") + ",";
     s.options.backslash_escapes = mode.find(",NO_BACKSLASH_ESCAPES,") == std::string::npos;
     s.options.ansi_quotes = mode.find(",ANSI_QUOTES,") != std::string::npos;
-    s.mariadb = r[3].value_or("").find("MariaDB") != std::string::npos;
+    s.mariadb = connect::is_mariadb(r[3].value_or(""));
     s.explicit_timestamps = r[4].value_or("1") != "0";
     return s;
 }
