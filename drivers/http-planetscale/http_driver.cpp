@@ -111,8 +111,8 @@ const char *drv_server_version(migrate_driver_conn *conn) noexcept {
 }
 
 void drv_close(migrate_driver_conn *conn) noexcept {
-    // Nothing to tell the server: a PlanetScale session simply stops being echoed (database-js never
-    // calls CloseSession either).
+    // A healthy session simply stops being echoed (database-js never calls CloseSession either); one
+    // abandoned after a lost response is closed by the SessionClient's destructor (see there).
     delete conn;
 }
 

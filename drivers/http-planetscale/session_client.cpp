@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <ctime>
 #include <optional>
 #include <utility>
@@ -19,6 +20,9 @@ namespace migrate_http_planetscale {
 namespace {
 
 constexpr const char *kExecutePath = "/psdb.v1alpha1.Database/Execute";
+constexpr const char *kCloseSessionPath = "/psdb.v1alpha1.Database/CloseSession";
+// CloseSession of an abandoned session is best effort: it waits at most this long.
+constexpr unsigned int kAbandonTimeoutSeconds = 5;
 constexpr const char *kUserAgent = "libmigrate-http-planetscale/0.1.0";
 constexpr const char *kContentType = "application/json";
 
@@ -116,7 +120,30 @@ SessionClient::SessionClient(const HttpConfig &config)
 SessionClient::~SessionClient() {
     // Closing sends a TLS close_notify: keep a dead peer from raising SIGPIPE here too.
     SigpipeGuard guard;
+    try {
+        close_abandoned_session();
+    } catch (...) {
+        // Best effort: the server reaps the session after its idle timeout anyway.
+    }
     http_.reset();
+}
+
+void SessionClient::close_abandoned_session() {
+    // After a lost response the server-side session may hold an open transaction and its locks (the
+    // statement ran, its answer never came). Nobody will ever send on it again, yet the server keeps it
+    // until it reaps idle sessions (PlanetScale after about 20 s, psdb-gateway after --idle-timeout): the
+    // next run would wait on those locks, or time out on them. Ending it now rolls that transaction back,
+    // which is what the core assumes of a statement whose outcome is unknown (its DML commits only
+    // together with its progress mark). A session still busy with the lost request is refused by the
+    // server and left to its reaping; any answer is ignored.
+    if (!broken_ || session_.is_null() || !http_) return;
+    http_->stop();  // the old socket may still carry the lost response
+    const auto timeout = static_cast<time_t>(std::min(connect_timeout_, kAbandonTimeoutSeconds));
+    http_->set_connection_timeout(timeout, 0);
+    http_->set_read_timeout(static_cast<time_t>(kAbandonTimeoutSeconds), 0);
+    http_->set_write_timeout(static_cast<time_t>(kAbandonTimeoutSeconds), 0);
+    const psdb::json body = {{"session", session_}};
+    (void)http_->Post(kCloseSessionPath, body.dump(), kContentType);
 }
 
 std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig &config, DriverError &err) {

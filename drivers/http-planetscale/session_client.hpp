@@ -49,6 +49,9 @@ private:
     bool fail(DriverError e, DriverError &err);
     void remember_session_from_error_body(const std::string &body);
     void close_if_idle();
+    // On destruction after a completion_unknown failure: CloseSession, so the server rolls back what the
+    // session may still hold. Best effort.
+    void close_abandoned_session();
 
     HttpConfig config_;
     Redactor redactor_;

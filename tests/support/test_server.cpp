@@ -19,10 +19,9 @@ struct ServerAddress {
     unsigned port = 3306;
 };
 
-ServerAddress address() {
+ServerAddress address(const std::string& url) {
     static const std::regex re(R"(mysql://([^:@]+):([^@]*)@([^:/]+):(\d+)/?)");
     std::smatch m;
-    const std::string url = server_url();
     if (!std::regex_match(url, m, re))
         throw std::runtime_error("MIGRATE_TEST_URL must look like mysql://user:password@host:port");
     return {m[1], m[2], m[3], static_cast<unsigned>(std::stoul(m[4]))};
@@ -41,8 +40,8 @@ std::string server_url() {
 
 std::string database_url(const std::string& database) { return server_url() + "/" + database; }
 
-Sql::Sql(const std::string& database) {
-    auto a = address();
+Sql::Sql(const std::string& database, const std::string& server) {
+    auto a = address(server.empty() ? server_url() : server);
     MYSQL* m = mysql_init(nullptr);
     unsigned protocol = MYSQL_PROTOCOL_TCP;
     mysql_options(m, MYSQL_OPT_PROTOCOL, &protocol);

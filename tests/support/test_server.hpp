@@ -29,10 +29,11 @@ struct Snapshot {
     bool operator==(const Snapshot&) const = default;
 };
 
-// A plain client connection (database may be empty).
+// A plain client connection (database may be empty) to the test server, or to `server`
+// (mysql://user:password@host:port, e.g. a PrivateServer's url()) if given.
 class Sql {
 public:
-    explicit Sql(const std::string& database = "");
+    explicit Sql(const std::string& database = "", const std::string& server = "");
     ~Sql();
     Sql(const Sql&) = delete;
     Sql& operator=(const Sql&) = delete;

@@ -64,6 +64,22 @@ std::string location(const Migration& m, std::size_t index) {
     throw error(e.code(), message, std::move(ctx));
 }
 
+// Recording progress before statement `index` failed: the statement itself was not sent. Named with
+// its file and line like a failing statement, so the operator sees where the run stopped.
+[[noreturn]] void rethrow_progress_failure(const error& e, const Migration& m, std::size_t index) {
+    error_context ctx = e.context();
+    ctx.file = m.file.string();
+    ctx.line = m.statements[index].line;
+    ctx.statement = index;
+    ctx.statements = m.statements.size();
+    ctx.tag = m.tag;
+    std::string message = fmt::format(
+        "{}: recording progress before statement {} of {} of migration {} failed: {}\nStatement {} itself was not sent. "
+        "The next run resumes at it: the progress table and the schema tell whether it has to run.",
+        location(m, index), index + 1, m.statements.size(), m.tag, e.what(), index + 1);
+    throw error(e.code(), message, std::move(ctx));
+}
+
 // The previous run's work connection may still be executing its last statement (a client killed with
 // -9 does not stop a running ALTER). If that session is still running exactly this statement, kill it and
 // wait until the server is done, so the schema we look at is final. Connection ids restart with the
@@ -149,7 +165,14 @@ private:
 
         std::size_t first = 0;
         if (progress) first = resume_point(m, *progress, base);
-        else ctx_.conn.execute(ctx_.progress.start(m, connection_id_, statements_prefix_hash(m, 0)));
+        else {
+            try {
+                ctx_.conn.execute(ctx_.progress.start(m, connection_id_, statements_prefix_hash(m, 0)));
+            } catch (const error& e) {
+                if (m.statements.empty()) throw;
+                rethrow_progress_failure(e, m, 0);
+            }
+        }
 
         std::string prefix = statements_prefix_hash(m, first);
         for (std::size_t i = first; i < m.statements.size(); ++i) {
@@ -179,7 +202,13 @@ private:
     // the mark leaves it "in flight" and the next run looks at the schema.
     std::string run_statement(const Migration& m, std::size_t i, const std::string& prefix) {
         const std::string next_prefix = chain(prefix, m.statements[i].sql);
-        if (!unmarked(m, i)) ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix));
+        if (!unmarked(m, i)) {
+            try {
+                ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix));
+            } catch (const error& e) {
+                rethrow_progress_failure(e, m, i);
+            }
+        }
         kill_point("before-statement");
         const bool dml = classify_statement(m.statements[i].sql) == StatementClass::dml;
         try {
