@@ -18,7 +18,8 @@ DB_USER="${BASH_REMATCH[1]}" DB_PASSWORD="${BASH_REMATCH[2]}" DB_HOST="${BASH_RE
 
 db_url() { echo "$SERVER_URL/$1"; }
 # The mariadb client over TCP as the bench user; the password goes through the environment, not argv.
-sql() { MYSQL_PWD="$DB_PASSWORD" command mariadb --no-defaults --protocol=tcp -h "$DB_HOST" -P "$DB_PORT" -u "$DB_USER" "$@"; }
+SQL_CLIENT=(mariadb --no-defaults --protocol=tcp -h "$DB_HOST" -P "$DB_PORT" -u "$DB_USER")
+sql() { MYSQL_PWD="$DB_PASSWORD" command "${SQL_CLIENT[@]}" "$@"; }
 fresh() { for db in "$@"; do sql -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db"; done; }
 drop() { for db in "$@"; do sql -e "DROP DATABASE IF EXISTS $db" || true; done; }
 rows() { sql -N -e "SELECT COUNT(*) FROM $1.__drizzle_migrations"; }
@@ -44,5 +45,6 @@ measure() {
   /usr/bin/time -f '%M' -o "$work/.t" "$@" >/dev/null 2>"$work/.err" || { cat "$work/.err" >&2; exit 1; }
   awk -v a="$start" -v b="$EPOCHREALTIME" -v k="$(tail -n 1 "$work/.t")" 'BEGIN {printf "%.6f %d\n", b - a, k}'
 }
+measure_sql() { MYSQL_PWD="$DB_PASSWORD" measure "${SQL_CLIENT[@]}" "$@"; }  # the client, measured
 median() { sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "nan"; else print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 col() { cut -d' ' -f"$2" "$work/$1" | median; }  # median of column $2 of the file $work/$1
