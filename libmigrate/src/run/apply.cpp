@@ -65,15 +65,20 @@ std::string location(const Migration& m, std::size_t index) {
 }
 
 // The previous run's work connection may still be executing its last statement (a client killed with
-// -9 does not stop a running ALTER). If that session is still running exactly this statement, kill it and
-// wait until the server is done, so the schema we look at is final. Connection ids restart with the
-// server, so a session with that id running anything else is someone else's and is left alone.
-void wait_until_statement_gone(connect::Connection& conn, std::optional<std::uint64_t> id, const std::string& sql) {
-    if (!id) return;
+// -9 does not stop a running ALTER). If that session is still running one of the statements the previous
+// run may have sent, kill it and wait until the server is done, so the schema we look at is final.
+// Connection ids restart with the server, so a session with that id running anything else is someone
+// else's and is left alone.
+void wait_until_statement_gone(connect::Connection& conn, std::optional<std::uint64_t> id,
+                               const std::vector<const std::string*>& candidates) {
+    if (!id || candidates.empty()) return;
     const std::string probe = fmt::format("select info from information_schema.processlist where id = {}", *id);
     auto running_it = [&] {
         auto rows = conn.query(probe);
-        return !rows.empty() && rows[0][0] && *rows[0][0] == sql;
+        if (rows.empty() || !rows[0][0]) return false;
+        for (const std::string* sql : candidates)
+            if (*rows[0][0] == *sql) return true;
+        return false;
     };
     try {
         if (!running_it()) return;
@@ -114,11 +119,14 @@ public:
             for (std::size_t i = 0; i < plan.baseline_covers; ++i)
                 if (plan.entries[i].by_baseline) covered.push_back(plan.entries[i].migration);
             if (plan.baseline_progress) ++report.migrations_resumed;
+            next_ = entries.empty() || entries.front()->progress ? nullptr : entries.front()->migration;
             apply_one(baseline->snapshot, plan.baseline_progress, covered, ++number, total, report,
                       fmt::format("through {} ({} migrations)", baseline->through, covered.size()));
             report.baseline_covered = covered.size();
         }
-        for (const PlanEntry* entry : entries) {
+        for (std::size_t k = 0; k < entries.size(); ++k) {
+            const PlanEntry* entry = entries[k];
+            next_ = k + 1 == entries.size() || entries[k + 1]->progress ? nullptr : entries[k + 1]->migration;
             if (entry->progress) ++report.migrations_resumed;
             apply_one(*entry->migration, entry->progress, {entry->migration}, ++number, total, report);
             ++report.migrations_applied;
@@ -149,7 +157,7 @@ private:
 
         std::size_t first = 0;
         if (progress) first = resume_point(m, *progress, base);
-        else ctx_.conn.execute(ctx_.progress.start(m, connection_id_, statements_prefix_hash(m, 0)));
+        else if (started_ != &m) ctx_.conn.execute(ctx_.progress.start(m, connection_id_, statements_prefix_hash(m, 0)));
 
         std::string prefix = statements_prefix_hash(m, first);
         for (std::size_t i = first; i < m.statements.size(); ++i) {
@@ -200,14 +208,18 @@ private:
         return next_prefix;
     }
 
-    // The tracking rows and the end of progress commit together.
+    // The tracking rows and the end of progress commit together — and with them the start of the next
+    // migration's progress (next_), which saves a commit (an InnoDB log flush) per migration. A crash right
+    // after leaves the next migration started with nothing done: the next run resumes it at its statement 1.
     void record(const Migration& m, const std::vector<const Migration*>& records) {
         kill_point("before-record");
         try {
             ctx_.conn.execute("begin");
             if (!records.empty()) ctx_.conn.execute(ctx_.table.insert_statement(records, ctx_.shape));
             ctx_.conn.execute(ctx_.progress.remove(m));
+            if (next_) ctx_.conn.execute(ctx_.progress.start(*next_, connection_id_, statements_prefix_hash(*next_, 0)));
             ctx_.conn.execute("commit");
+            started_ = next_;
         } catch (const error& e) {
             if (!e.completion_unknown()) quietly(ctx_.conn, "rollback");
             error_context c = e.context();
@@ -220,12 +232,11 @@ private:
         }
     }
 
-    // A baseline load's statements never undo one another, so a table's existence says whether its
-    // CREATE TABLE ran: it needs no in-flight mark (one commit, one log flush per table, about a fifth of
-    // a snapshot's load time). A resumed load finds where it stopped by looking (resume_point).
-    static bool unmarked(const Migration& m, std::size_t i) {
-        return m.when == baseline_progress_key && creates_one_table(m.statements[i].sql);
-    }
+    // A statement that only adds names (only_adds: CREATE TABLE, CREATE INDEX, ALTER TABLE … ADD …) needs
+    // no in-flight mark: such statements never undo one another, so after a crash the schema says which of
+    // a run of them took effect, and a resumed run looks (resume_point). Each mark is a commit, i.e. an
+    // InnoDB log flush; most of what drizzle-kit writes only adds, so this removes most of them.
+    static bool unmarked(const Migration& m, std::size_t i) { return only_adds(m.statements[i].sql); }
 
     // Where to continue a migration an earlier run left behind, deciding its in-flight statement.
     std::size_t resume_point(const Migration& m, const Progress& p, const Event& base) {
@@ -245,6 +256,13 @@ private:
         return first;
     }
 
+    // Statement i+1 runs unmarked and took effect: then i, sent before it, had completed. (A statement safe to
+    // run again is run again only when nothing after it ran, else the unmarked ones after it would be too.)
+    bool later_took_effect(const Migration& m, std::size_t i) {
+        return i + 1 < m.statements.size() && unmarked(m, i + 1) &&
+               probe_statement(ctx_.conn, m.statements[i + 1].sql).effect == Effect::applied;
+    }
+
     std::size_t marked_resume_point(const Migration& m, const Progress& p, const Event& base) {
         const std::size_t n = m.statements.size();
         if (p.statements_done > n || statements_prefix_hash(m, p.statements_done) != p.done_prefix_hash)
@@ -255,6 +273,11 @@ private:
                                     m.file.string(), p.statements_done, p.statements_done + 1),
                         {.file = m.file.string(), .tag = m.tag});
         ctx_.conn.execute(ctx_.progress.resume(m, connection_id_));
+        // The previous run may have sent any statement from the last mark on (unmarked ones follow it).
+        std::vector<const std::string*> sent;
+        for (std::size_t i = p.statements_done; i < n; ++i)
+            sent.push_back(&m.statements[i].sql);
+        wait_until_statement_gone(ctx_.conn, p.connection_id, sent);
 
         std::size_t first = p.statements_done;
         std::string why;
@@ -276,12 +299,15 @@ private:
             } else if (p.decision == "retry") {
                 why = fmt::format("statement {} was in flight; the operator resolved it as retry", i + 1);
             } else {
-                wait_until_statement_gone(ctx_.conn, p.connection_id, sql);
                 auto cls = classify_statement(sql);
                 if (cls == StatementClass::dml) {
                     why = fmt::format("statement {} (DML) was in flight; it commits together with its progress mark, "
                                       "which is absent, so it did not take effect: retrying it",
                                       i + 1);
+                } else if (safe_to_retry(sql) && later_took_effect(m, i)) {
+                    first = skip(i, "the unmarked statement after it took effect, so it had completed");
+                    why = fmt::format("statement {} was in flight and had completed (statement {} took effect)", i + 1,
+                                      i + 2);
                 } else if (safe_to_retry(sql)) {
                     why = fmt::format("statement {} was in flight; running it again is harmless", i + 1);
                 } else {
@@ -328,6 +354,8 @@ private:
     RunContext& ctx_;
     const UpOptions& options_;
     std::uint64_t connection_id_ = 0;
+    const Migration* next_ = nullptr;     // the migration after the one running, unless it has progress already
+    const Migration* started_ = nullptr;  // its progress row was inserted with the last tracking rows
 };
 
 }  // namespace
