@@ -187,7 +187,8 @@ private:
     // the mark leaves it "in flight" and the next run looks at the schema.
     std::string run_statement(const Migration& m, std::size_t i, const std::string& prefix) {
         const std::string next_prefix = chain(prefix, m.statements[i].sql);
-        if (!unmarked(m, i)) ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix));
+        const bool marked = !unmarked(m, i);
+        if (marked) ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix));
         kill_point("before-statement");
         const bool dml = classify_statement(m.statements[i].sql) == StatementClass::dml;
         try {
@@ -201,6 +202,8 @@ private:
         } catch (const error& e) {
             if (!e.completion_unknown()) {
                 if (dml) quietly(ctx_.conn, "rollback");
+                // No mark says yet that the statements before this unmarked one are done: say it with the failure.
+                if (!marked) quietly(ctx_.conn, ctx_.progress.mark(m, i, std::nullopt, prefix));
                 quietly(ctx_.conn, ctx_.progress.failed(m, i, e));
             }
             rethrow_with_statement(e, m, i);
