@@ -179,8 +179,9 @@ TEST_CASE("a statement in flight whose effect cannot be decided waits for `migra
 TEST_CASE("a DDL statement in flight is decided from the schema") {
     ScratchDatabase db("probe");
     TempDir tmp;
-    write_folder(tmp.path(), {{"0000_a", create_a + "\n--> statement-breakpoint\n" + create_b +
-                                         "\n--> statement-breakpoint\n" + create_c}});
+    // The DROP COLUMN (statement 2) removes a name, so it runs with an in-flight mark.
+    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int, `x` int);\n--> statement-breakpoint\n"
+                                         "ALTER TABLE `a` DROP COLUMN `x`;\n--> statement-breakpoint\n" + create_c}});
     SECTION("it took effect: skipped") {
         CHECK(up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:2"}}).exit_code == 128 + SIGKILL);
         auto r = up(db, tmp.path());
@@ -194,7 +195,55 @@ TEST_CASE("a DDL statement in flight is decided from the schema") {
         CHECK_THAT(r.out, Catch::Contains("had not taken effect"));
     }
     CHECK(db.connect().tables() ==
-          std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b", "c"});
+          std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "c"});
+    CHECK(db.connect().tracking_rows().size() == 1);
+}
+
+TEST_CASE("statements that only add run unmarked, and a resumed run finds by the schema which ran") {
+    ScratchDatabase db("unmarked");
+    TempDir tmp;
+    SECTION("a run of CREATE TABLEs killed after the second") {
+        write_folder(tmp.path(), {{"0000_a", create_a + "\n--> statement-breakpoint\n" + create_b +
+                                             "\n--> statement-breakpoint\n" + create_c}});
+        CHECK(up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:2"}}).exit_code == 128 + SIGKILL);
+        auto r = up(db, tmp.path());
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("statement 1 skipped: the schema shows it took effect"));
+        CHECK_THAT(r.out, Catch::Contains("statement 2 skipped: the schema shows it took effect"));
+        CHECK_THAT(r.out, !Catch::Contains("statement 3 skipped"));
+        CHECK(db.connect().tables() ==
+              std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b", "c"});
+    }
+    SECTION("an ADD right after a statement safe to repeat is marked, so the MODIFY is known done") {
+        write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int, `y` int);\n--> statement-breakpoint\n"
+                                             "ALTER TABLE `a` MODIFY COLUMN `y` bigint;\n--> statement-breakpoint\n"
+                                             "ALTER TABLE `a` ADD `z` int;\n--> statement-breakpoint\n" + create_c}});
+        CHECK(up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:3"}}).exit_code == 128 + SIGKILL);
+        auto r = up(db, tmp.path());
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("statement 3 skipped: the schema shows it took effect"));
+        CHECK_THAT(r.out, !Catch::Contains("statement 2"));
+        CHECK(db.connect().tables() ==
+              std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "c"});
+    }
+    SECTION("a key dropped and added again under its name (drizzle-kit's way to change a key) runs once each") {
+        // Were the ADD unmarked, the DROP would look in flight, and its probe would find `uq` (the new one)
+        // and run the DROP and the ADD again.
+        write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int, `x` int, `y` int, UNIQUE KEY `uq` (`x`));\n"
+                                             "--> statement-breakpoint\nALTER TABLE `a` DROP INDEX `uq`;\n"
+                                             "--> statement-breakpoint\nALTER TABLE `a` ADD CONSTRAINT `uq` UNIQUE(`x`,`y`);\n"
+                                             "--> statement-breakpoint\n" + create_c}});
+        CHECK(up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:3"}}).exit_code == 128 + SIGKILL);
+        auto r = up(db, tmp.path());
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("statement 3 skipped: the schema shows it took effect"));
+        CHECK_THAT(r.out, !Catch::Contains("statement 2"));
+        CHECK_THAT(db.connect().schema().at("a"), Catch::Contains("UNIQUE KEY `uq` (`x`,`y`)"));
+        CHECK(db.connect().tables() ==
+              std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "c"});
+    }
     CHECK(db.connect().tracking_rows().size() == 1);
 }
 

@@ -81,15 +81,20 @@ std::string location(const Migration& m, std::size_t index) {
 }
 
 // The previous run's work connection may still be executing its last statement (a client killed with
-// -9 does not stop a running ALTER). If that session is still running exactly this statement, kill it and
-// wait until the server is done, so the schema we look at is final. Connection ids restart with the
-// server, so a session with that id running anything else is someone else's and is left alone.
-void wait_until_statement_gone(connect::Connection& conn, std::optional<std::uint64_t> id, const std::string& sql) {
-    if (!id) return;
+// -9 does not stop a running ALTER). If that session is still running one of the statements the previous
+// run may have sent, kill it and wait until the server is done, so the schema we look at is final.
+// Connection ids restart with the server, so a session with that id running anything else is someone
+// else's and is left alone.
+void wait_until_statement_gone(connect::Connection& conn, std::optional<std::uint64_t> id,
+                               const std::vector<const std::string*>& candidates) {
+    if (!id || candidates.empty()) return;
     const std::string probe = fmt::format("select info from information_schema.processlist where id = {}", *id);
     auto running_it = [&] {
         auto rows = conn.query(probe);
-        return !rows.empty() && rows[0][0] && *rows[0][0] == sql;
+        if (rows.empty() || !rows[0][0]) return false;
+        for (const std::string* sql : candidates)
+            if (*rows[0][0] == *sql) return true;
+        return false;
     };
     try {
         if (!running_it()) return;
@@ -130,11 +135,14 @@ public:
             for (std::size_t i = 0; i < plan.baseline_covers; ++i)
                 if (plan.entries[i].by_baseline) covered.push_back(plan.entries[i].migration);
             if (plan.baseline_progress) ++report.migrations_resumed;
+            next_ = entries.empty() || entries.front()->progress ? nullptr : entries.front()->migration;
             apply_one(baseline->snapshot, plan.baseline_progress, covered, ++number, total, report,
                       fmt::format("through {} ({} migrations)", baseline->through, covered.size()));
             report.baseline_covered = covered.size();
         }
-        for (const PlanEntry* entry : entries) {
+        for (std::size_t k = 0; k < entries.size(); ++k) {
+            const PlanEntry* entry = entries[k];
+            next_ = k + 1 == entries.size() || entries[k + 1]->progress ? nullptr : entries[k + 1]->migration;
             if (entry->progress) ++report.migrations_resumed;
             apply_one(*entry->migration, entry->progress, {entry->migration}, ++number, total, report);
             ++report.migrations_applied;
@@ -165,7 +173,7 @@ private:
 
         std::size_t first = 0;
         if (progress) first = resume_point(m, *progress, base);
-        else {
+        else if (started_ != &m) {
             try {
                 ctx_.conn.execute(ctx_.progress.start(m, connection_id_, statements_prefix_hash(m, 0)));
             } catch (const error& e) {
@@ -202,7 +210,8 @@ private:
     // the mark leaves it "in flight" and the next run looks at the schema.
     std::string run_statement(const Migration& m, std::size_t i, const std::string& prefix) {
         const std::string next_prefix = chain(prefix, m.statements[i].sql);
-        if (!unmarked(m, i)) {
+        const bool marked = !unmarked(m, i);
+        if (marked) {
             try {
                 ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix));
             } catch (const error& e) {
@@ -222,6 +231,8 @@ private:
         } catch (const error& e) {
             if (!e.completion_unknown()) {
                 if (dml) quietly(ctx_.conn, "rollback");
+                // No mark says yet that the statements before this unmarked one are done: say it with the failure.
+                if (!marked) quietly(ctx_.conn, ctx_.progress.mark(m, i, std::nullopt, prefix));
                 quietly(ctx_.conn, ctx_.progress.failed(m, i, e));
             }
             rethrow_with_statement(e, m, i);
@@ -229,14 +240,18 @@ private:
         return next_prefix;
     }
 
-    // The tracking rows and the end of progress commit together.
+    // The tracking rows and the end of progress commit together — and with them the start of the next
+    // migration's progress (next_), which saves a commit (an InnoDB log flush) per migration. A crash right
+    // after leaves the next migration started with nothing done: the next run resumes it at its statement 1.
     void record(const Migration& m, const std::vector<const Migration*>& records) {
         kill_point("before-record");
         try {
             ctx_.conn.execute("begin");
             if (!records.empty()) ctx_.conn.execute(ctx_.table.insert_statement(records, ctx_.shape));
             ctx_.conn.execute(ctx_.progress.remove(m));
+            if (next_) ctx_.conn.execute(ctx_.progress.start(*next_, connection_id_, statements_prefix_hash(*next_, 0)));
             ctx_.conn.execute("commit");
+            started_ = next_;
         } catch (const error& e) {
             if (!e.completion_unknown()) quietly(ctx_.conn, "rollback");
             error_context c = e.context();
@@ -249,11 +264,21 @@ private:
         }
     }
 
-    // A baseline load's statements never undo one another, so a table's existence says whether its
-    // CREATE TABLE ran: it needs no in-flight mark (one commit, one log flush per table, about a fifth of
-    // a snapshot's load time). A resumed load finds where it stopped by looking (resume_point).
+    // A statement that only adds names (only_adds: CREATE TABLE, CREATE INDEX, ALTER TABLE … ADD …) needs
+    // no in-flight mark: such statements never undo one another and a name they add was absent before, so
+    // after a crash the schema says which of a run of them took effect, and a resumed run looks
+    // (resume_point). Each mark is a commit, i.e. an InnoDB log flush; most of what drizzle-kit writes only
+    // adds, so this removes most of them.
+    // Except right after a marked DDL that may remove or change names (DROP INDEX uq; ADD UNIQUE uq …, as
+    // drizzle-kit writes to change a key): an unmarked ADD after it would make that statement's probe read
+    // the ADD's name as "the DROP did not happen" and run both again. Marking the ADD records the DROP as
+    // done first. DML commits with its own done mark and harmless statements change no names.
     static bool unmarked(const Migration& m, std::size_t i) {
-        return m.when == baseline_progress_key && creates_one_table(m.statements[i].sql);
+        if (!only_adds(m.statements[i].sql)) return false;
+        if (i == 0) return true;
+        const auto& previous = m.statements[i - 1].sql;
+        const auto cls = classify_statement(previous);
+        return cls == StatementClass::dml || cls == StatementClass::harmless || only_adds(previous);
     }
 
     // Where to continue a migration an earlier run left behind, deciding its in-flight statement.
@@ -284,6 +309,11 @@ private:
                                     m.file.string(), p.statements_done, p.statements_done + 1),
                         {.file = m.file.string(), .tag = m.tag});
         ctx_.conn.execute(ctx_.progress.resume(m, connection_id_));
+        // The previous run may have sent any statement from the last mark on (unmarked ones follow it).
+        std::vector<const std::string*> sent;
+        for (std::size_t i = p.statements_done; i < n; ++i)
+            sent.push_back(&m.statements[i].sql);
+        wait_until_statement_gone(ctx_.conn, p.connection_id, sent);
 
         std::size_t first = p.statements_done;
         std::string why;
@@ -305,7 +335,6 @@ private:
             } else if (p.decision == "retry") {
                 why = fmt::format("statement {} was in flight; the operator resolved it as retry", i + 1);
             } else {
-                wait_until_statement_gone(ctx_.conn, p.connection_id, sql);
                 auto cls = classify_statement(sql);
                 if (cls == StatementClass::dml) {
                     why = fmt::format("statement {} (DML) was in flight; it commits together with its progress mark, "
@@ -357,6 +386,8 @@ private:
     RunContext& ctx_;
     const UpOptions& options_;
     std::uint64_t connection_id_ = 0;
+    const Migration* next_ = nullptr;     // the migration after the one running, unless it has progress already
+    const Migration* started_ = nullptr;  // its progress row was inserted with the last tracking rows
 };
 
 }  // namespace

@@ -41,13 +41,19 @@ bool safe_to_retry(std::string_view sql) {
     }
 }
 
-bool creates_one_table(std::string_view sql) {
+bool only_adds(std::string_view sql) {
     auto t = probe::one_statement(sql, {});
     if (!t || t->empty() || probe::classify_tokens(*t, 0) != StatementClass::ddl) return false;
     const auto p = probe::parse_ddl(*t);
-    return p.undecidable.empty() && !p.safe_to_retry && !p.subject && p.clauses.size() == 1 &&
-           p.clauses[0].expect.size() == 1 && p.clauses[0].expect[0].object == probe::Object::table &&
-           p.clauses[0].expect[0].present;
+    if (!p.undecidable.empty() || p.safe_to_retry || p.renamed_to || p.clauses.empty()) return false;
+    for (const auto& c : p.clauses) {
+        if (!c.undecidable.empty() || c.definition || c.renames_subject || c.leftovers_mean_not_applied ||
+            c.idempotent || c.expect.empty())
+            return false;
+        for (const auto& e : c.expect)
+            if (!e.present) return false;
+    }
+    return true;
 }
 
 ProbeResult probe_statement(connect::Connection& conn, std::string_view sql) {

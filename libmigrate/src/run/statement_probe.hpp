@@ -52,8 +52,10 @@ ProbeResult probe_statement(connect::Connection& conn, std::string_view sql);
 // of MODIFY, CHANGE a a (same name) and MariaDB's IF [NOT] EXISTS clauses (plus ALGORITHM=/LOCK=).
 bool safe_to_retry(std::string_view sql);
 
-// True for a plain CREATE TABLE t (…) — not IF NOT EXISTS, not … SELECT, not temporary: the statement
-// whose effect is exactly "t exists".
-bool creates_one_table(std::string_view sql);
+// True for DDL that only adds names the probe can look for: plain CREATE TABLE, CREATE INDEX, and ALTER
+// TABLE whose every clause is an ADD (column, index, key, unique, primary key, named foreign key or
+// check). Such statements never undo one another (nothing they do removes or changes a name), so after
+// any prefix of a run of them the schema tells which ran; and none can run twice without an error.
+bool only_adds(std::string_view sql);
 
 }  // namespace migrate::run
