@@ -47,12 +47,21 @@ Source read_drizzle_folder(const fs::path& dir) {
     if (!journal_text)
         throw error(errc::journal_missing, fmt::format("cannot read {}", journal_path.string()),
                     {.file = journal_path.string()});
+    return source::parse_drizzle_journal(dir, *journal_text, [](const fs::path& file) -> std::optional<std::string> {
+        std::error_code file_ec;
+        return fs::is_regular_file(file, file_ec) ? source::read_file(file) : std::nullopt;
+    });
+}
 
+namespace source {
+
+Source parse_drizzle_journal(const fs::path& dir, std::string_view journal_text, const ReadFile& read_sql) {
+    const fs::path journal_path = dir / "meta" / "_journal.json";
     json journal;
     try {
-        journal = json::parse(*journal_text);
+        journal = json::parse(journal_text);
     } catch (const json::parse_error& e) {
-        auto pos = source::position_of(*journal_text, e.byte == 0 ? 0 : e.byte - 1);
+        auto pos = position_of(journal_text, e.byte == 0 ? 0 : e.byte - 1);
         std::string what = e.what();
         if (auto colon = what.find("parse error"); colon != std::string::npos) what = what.substr(colon);
         throw error(errc::journal_invalid,
@@ -68,7 +77,7 @@ Source read_drizzle_folder(const fs::path& dir) {
 
     Source source;
     source.dir = dir;
-    source::Problems problems;
+    Problems problems;
     std::set<std::string> seen_tags;
     const auto& entries = journal["entries"];
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -110,7 +119,7 @@ Source read_drizzle_folder(const fs::path& dir) {
         if (e.contains("breakpoints") && e["breakpoints"].is_boolean()) m.breakpoints = e["breakpoints"].get<bool>();
 
         m.file = dir / (m.tag + ".sql");
-        auto bytes = fs::is_regular_file(m.file, ec) ? source::read_file(m.file) : std::nullopt;
+        auto bytes = read_sql(m.file);
         if (!bytes) {
             problems.add(errc::migration_missing,
                          fmt::format("no file {} for journal entry {} (\"{}\"): restore it, or remove the entry "
@@ -119,11 +128,12 @@ Source read_drizzle_folder(const fs::path& dir) {
                          {.file = m.file.string(), .tag = m.tag});
             continue;
         }
-        if (!source::load_migration_text(m, *bytes, problems)) continue;
+        if (!load_migration_text(m, *bytes, problems)) continue;
         source.migrations.push_back(std::move(m));
     }
     problems.throw_if_any(dir);
     return source;
 }
 
+}  // namespace source
 }  // namespace migrate
