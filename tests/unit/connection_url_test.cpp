@@ -53,7 +53,7 @@ TEST_CASE("with_database finds the path after the user info, which may hold an u
 
 TEST_CASE("a raw space, quote or control character in the user info is refused, so redaction can find the password") {
     // Found by fuzz/connection_url: redact_url_text stops a URL at a space or quote and printed the rest.
-    for (std::string bad : {"mysql://u:my secret@h/d", "mysql://u:it's@h/d", "mysql://u:a\"b@h/d", "mysql://u:a\tb@h/d",
+    for (const std::string& bad : std::vector<std::string>{"mysql://u:my secret@h/d", "mysql://u:it's@h/d", "mysql://u:a\"b@h/d", "mysql://u:a\tb@h/d",
                             std::string("mysql://u:a\0b@h/d", 17), "mysql://my user:pw@h/d"}) {
         CAPTURE(bad);
         CHECK_THAT(url_error(bad), Catch::Contains("percent-encode"));

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -68,6 +69,14 @@ Source parse_drizzle_journal(const fs::path& dir, std::string_view journal_text,
                     fmt::format("{}:{}:{}: not valid JSON ({}); restore the file drizzle-kit wrote",
                                 journal_path.string(), pos.line, pos.column, what),
                     {.file = journal_path.string(), .line = pos.line});
+    } catch (const json::out_of_range& e) {
+        // A number too large for a double (1e999): nlohmann throws this instead of a parse_error (found by
+        // fuzz/journal). It has no position; the message quotes the number.
+        std::string what = e.what();
+        if (auto colon = what.find("number overflow"); colon != std::string::npos) what = what.substr(colon);
+        throw error(errc::journal_invalid,
+                    fmt::format("{}: not valid JSON ({}); restore the file drizzle-kit wrote", journal_path.string(), what),
+                    {.file = journal_path.string()});
     }
     const std::string jp = journal_path.string();
     if (!journal.is_object() || !journal.contains("entries") || !journal["entries"].is_array())
@@ -109,9 +118,12 @@ Source parse_drizzle_journal(const fs::path& dir, std::string_view journal_text,
                          {.file = jp, .tag = m.tag});
             continue;
         }
-        if (!e.contains("when") || !e["when"].is_number_integer()) {
+        // An unsigned past int64 would wrap to a negative created_at (get<int64_t> casts).
+        if (!e.contains("when") || !e["when"].is_number_integer() ||
+            (e["when"].is_number_unsigned() &&
+             e["when"].get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))) {
             problems.add(errc::journal_invalid,
-                         fmt::format("{} (\"{}\") has no integer \"when\" (milliseconds since 1970)", where, m.tag),
+                         fmt::format("{} (\"{}\") has no integer \"when\" (milliseconds since 1970, within the 64-bit range)", where, m.tag),
                          {.file = jp, .tag = m.tag});
             continue;
         }
