@@ -1,11 +1,12 @@
 # Thin wrapper around scripts/ and CMake; see docs/. GNU make.
 BUILD_DIR ?= build
 JOBS ?= 2
+FUZZ_SECONDS ?= 60
 
 # Prerequisites (bootstrap, build, db-up) must run in order, even under `make -jN`.
 .NOTPARALLEL:
 
-.PHONY: all bootstrap build db-up db-status db-reset db-down test demo bench clean
+.PHONY: all bootstrap build db-up db-status db-reset db-down test demo bench fuzz clean
 
 all: build
 
@@ -39,6 +40,10 @@ test: bootstrap build db-up
 
 demo: bootstrap build db-up
 	scripts/demo
+
+# Each libFuzzer target for FUZZ_SECONDS, in its own clang build dir (build-fuzz); see fuzz/README.md.
+fuzz: bootstrap
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(JOBS) fuzz/run
 
 bench: build db-up
 	bench/run

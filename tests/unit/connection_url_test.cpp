@@ -40,6 +40,39 @@ TEST_CASE("an unencoded @ in the password is taken up to the last @") {
     CHECK(u.host == "db");
 }
 
+TEST_CASE("with_database finds the path after the user info, which may hold an unencoded slash or at sign") {
+    // Found by fuzz/connection_url: the path was looked for from the scheme on, inside the password.
+    CHECK(migrate::with_database("mysql://app:p/w@db:3306/old?connect-timeout=5", "new") ==
+          "mysql://app:p/w@db:3306/new?connect-timeout=5");
+    CHECK(migrate::with_database("http:///@1", "") == "http:///@1/");
+    auto u = parse_connection_url(migrate::with_database("mysql://app:a@b/c@db/old", "x y"));
+    CHECK(u.password == "a@b/c");
+    CHECK(u.host == "db");
+    CHECK(u.database == "x y");
+}
+
+TEST_CASE("a raw space, quote or control character in the user info is refused, so redaction can find the password") {
+    // Found by fuzz/connection_url: redact_url_text stops a URL at a space or quote and printed the rest.
+    for (const std::string& bad : std::vector<std::string>{"mysql://u:my secret@h/d", "mysql://u:it's@h/d", "mysql://u:a\"b@h/d", "mysql://u:a\tb@h/d",
+                            std::string("mysql://u:a\0b@h/d", 17), "mysql://my user:pw@h/d"}) {
+        CAPTURE(bad);
+        CHECK_THAT(url_error(bad), Catch::Contains("percent-encode"));
+    }
+    auto u = parse_connection_url("mysql://u:my%20secret%27s@h/d");
+    CHECK(u.password == "my secret's");
+    CHECK(migrate::redact_url_text("failed: mysql://u:my%20secret%27s@h/d") == "failed: mysql://u:***@h/d");
+}
+
+TEST_CASE("redacted() prints a socket and an odd host encoded, so it reads back as the same endpoint") {
+    // Found by fuzz/connection_url: a ?socket= next to a host, and a host decoding to '/' or '@', were raw.
+    CHECK(parse_connection_url("mysql://u@db/d?socket=/run/m.sock").redacted() == "mysql://u@%2Frun%2Fm.sock/d");
+    CHECK(parse_connection_url("mysql://u@db/d?socket=run/m.sock").redacted() == "mysql://u@localhost/d?socket=run%2Fm.sock");
+    CHECK(parse_connection_url("mysql://u:pw@a%40b%2Fc:3307/d").redacted() == "mysql://u:***@a%40b%2Fc:3307/d");
+    auto back = parse_connection_url(parse_connection_url("mysql://u:pw@a%40b%2Fc:3307/d").redacted());
+    CHECK(back.host == "a@b/c");
+    CHECK(back.port == 3307);
+}
+
 TEST_CASE("IPv6 hosts") {
     auto u = parse_connection_url("mariadb://root@[::1]:13306/db");
     CHECK(u.host == "::1");

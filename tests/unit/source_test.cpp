@@ -129,6 +129,19 @@ TEST_CASE("bad folders are refused with an error naming the file") {
         CHECK_THAT(std::string(e.what()), Catch::Contains("_journal.json:3:"));
         CHECK(e.context().line == 3u);
     }
+    SECTION("a number too large for a double is journal_invalid (found by fuzz/journal)") {
+        write_file(dir / "meta" / "_journal.json", R"({"entries":[{"idx":0,"when":1E999,"tag":"0000_a"}]})");
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::journal_invalid);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("_journal.json") && Catch::Contains("1E999"));
+    }
+    SECTION("a when past the int64 range is refused, not wrapped negative") {
+        write_journal(dir, R"({"idx":0,"when":9223372036854775808,"tag":"0000_a"})");
+        write_file(dir / "0000_a.sql", "SELECT 1;");
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::journal_invalid);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("entries[0]") && Catch::Contains("when"));
+    }
     SECTION("journal without entries") {
         write_file(dir / "meta" / "_journal.json", R"({"version":"7"})");
         CHECK(read_error(dir).code() == errc::journal_invalid);

@@ -112,6 +112,13 @@ ConnectionUrl parse_connection_url(std::string_view text) {
     if (auto at = rest.rfind('@'); at != std::string_view::npos) {
         auto userinfo = rest.substr(0, at);
         rest = rest.substr(at + 1);
+        // redact_url_text (for echoed text) takes a URL to end at whitespace or a quote: a password holding
+        // one would be printed (found by fuzz/connection_url). URLs never hold them raw anyway.
+        if (std::any_of(userinfo.begin(), userinfo.end(), [](unsigned char c) {
+                return c < 0x20 || c == 0x7f || c == ' ' || c == '"' || c == '\'';
+            }))
+            fail("the user name or password holds a space, a quote or a control character: percent-encode it "
+                 "(a space is %20, \" is %22, ' is %27)");
         auto colon = userinfo.find(':');
         u.user = percent_decode(userinfo.substr(0, colon), "user name");
         if (colon != std::string_view::npos) {
@@ -241,9 +248,16 @@ std::string ConnectionUrl::redacted() const {
     std::string out = scheme + "://" + percent_encode(user);
     if (has_password) out += ":***";
     out += "@";
-    if (!socket.empty() && host == "localhost") out += percent_encode(socket);
-    else out += endpoint();
+    // Encoded as the parser reads them back: a socket (it wins over any host, as in driver_options) and a
+    // host that percent-decoded to '/', '@', ... printed raw named another endpoint (found by fuzz/connection_url).
+    // A relative socket path cannot stand as the host (that needs a leading '/'): it stays a parameter.
+    const bool socket_as_host = socket.starts_with('/');
+    if (socket_as_host) out += percent_encode(socket);
+    else if (!socket.empty()) out += "localhost";
+    else if (host.find(':') != std::string::npos) out += endpoint();  // [IPv6]:port
+    else out += port ? fmt::format("{}:{}", percent_encode(host), port) : percent_encode(host);
     out += "/" + percent_encode(database);
+    if (!socket.empty() && !socket_as_host) out += "?socket=" + percent_encode(socket);
     return out;
 }
 
@@ -269,9 +283,13 @@ std::vector<std::pair<std::string, std::string>> ConnectionUrl::driver_options()
 
 std::string with_database(std::string_view url, std::string_view database) {
     parse_connection_url(url);  // the same rules (and errors) as everywhere else
+    // The path is found as parse_connection_url finds it: the host starts after the last '@' before the
+    // query, since the parser accepts an unencoded '/' or '@' in the user info (found by fuzz/connection_url).
     const auto scheme_end = url.find("://") + 3;
-    const auto path = url.find('/', scheme_end);        // a '/' inside user info or host is percent-encoded
     const auto query = url.find('?', scheme_end);
+    const auto at = url.substr(0, query).rfind('@');
+    const auto host_begin = at == std::string_view::npos || at < scheme_end ? scheme_end : at + 1;
+    const auto path = url.find('/', host_begin);
     const auto authority_end = std::min(path, query);
     std::string out(url.substr(0, authority_end));
     out += "/" + percent_encode(database);

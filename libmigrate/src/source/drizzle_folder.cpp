@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -47,18 +48,35 @@ Source read_drizzle_folder(const fs::path& dir) {
     if (!journal_text)
         throw error(errc::journal_missing, fmt::format("cannot read {}", journal_path.string()),
                     {.file = journal_path.string()});
+    return source::parse_drizzle_journal(dir, *journal_text, [](const fs::path& file) -> std::optional<std::string> {
+        std::error_code file_ec;
+        return fs::is_regular_file(file, file_ec) ? source::read_file(file) : std::nullopt;
+    });
+}
 
+namespace source {
+
+Source parse_drizzle_journal(const fs::path& dir, std::string_view journal_text, const ReadFile& read_sql) {
+    const fs::path journal_path = dir / "meta" / "_journal.json";
     json journal;
     try {
-        journal = json::parse(*journal_text);
+        journal = json::parse(journal_text);
     } catch (const json::parse_error& e) {
-        auto pos = source::position_of(*journal_text, e.byte == 0 ? 0 : e.byte - 1);
+        auto pos = position_of(journal_text, e.byte == 0 ? 0 : e.byte - 1);
         std::string what = e.what();
         if (auto colon = what.find("parse error"); colon != std::string::npos) what = what.substr(colon);
         throw error(errc::journal_invalid,
                     fmt::format("{}:{}:{}: not valid JSON ({}); restore the file drizzle-kit wrote",
                                 journal_path.string(), pos.line, pos.column, what),
                     {.file = journal_path.string(), .line = pos.line});
+    } catch (const json::out_of_range& e) {
+        // A number too large for a double (1e999): nlohmann throws this instead of a parse_error (found by
+        // fuzz/journal). It has no position; the message quotes the number.
+        std::string what = e.what();
+        if (auto colon = what.find("number overflow"); colon != std::string::npos) what = what.substr(colon);
+        throw error(errc::journal_invalid,
+                    fmt::format("{}: not valid JSON ({}); restore the file drizzle-kit wrote", journal_path.string(), what),
+                    {.file = journal_path.string()});
     }
     const std::string jp = journal_path.string();
     if (!journal.is_object() || !journal.contains("entries") || !journal["entries"].is_array())
@@ -68,7 +86,7 @@ Source read_drizzle_folder(const fs::path& dir) {
 
     Source source;
     source.dir = dir;
-    source::Problems problems;
+    Problems problems;
     std::set<std::string> seen_tags;
     const auto& entries = journal["entries"];
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -100,9 +118,12 @@ Source read_drizzle_folder(const fs::path& dir) {
                          {.file = jp, .tag = m.tag});
             continue;
         }
-        if (!e.contains("when") || !e["when"].is_number_integer()) {
+        // An unsigned past int64 would wrap to a negative created_at (get<int64_t> casts).
+        if (!e.contains("when") || !e["when"].is_number_integer() ||
+            (e["when"].is_number_unsigned() &&
+             e["when"].get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))) {
             problems.add(errc::journal_invalid,
-                         fmt::format("{} (\"{}\") has no integer \"when\" (milliseconds since 1970)", where, m.tag),
+                         fmt::format("{} (\"{}\") has no integer \"when\" (milliseconds since 1970, within the 64-bit range)", where, m.tag),
                          {.file = jp, .tag = m.tag});
             continue;
         }
@@ -110,7 +131,7 @@ Source read_drizzle_folder(const fs::path& dir) {
         if (e.contains("breakpoints") && e["breakpoints"].is_boolean()) m.breakpoints = e["breakpoints"].get<bool>();
 
         m.file = dir / (m.tag + ".sql");
-        auto bytes = fs::is_regular_file(m.file, ec) ? source::read_file(m.file) : std::nullopt;
+        auto bytes = read_sql(m.file);
         if (!bytes) {
             problems.add(errc::migration_missing,
                          fmt::format("no file {} for journal entry {} (\"{}\"): restore it, or remove the entry "
@@ -119,11 +140,12 @@ Source read_drizzle_folder(const fs::path& dir) {
                          {.file = m.file.string(), .tag = m.tag});
             continue;
         }
-        if (!source::load_migration_text(m, *bytes, problems)) continue;
+        if (!load_migration_text(m, *bytes, problems)) continue;
         source.migrations.push_back(std::move(m));
     }
     problems.throw_if_any(dir);
     return source;
 }
 
+}  // namespace source
 }  // namespace migrate

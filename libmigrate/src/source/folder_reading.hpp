@@ -6,6 +6,7 @@
 #include <migrate/source.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,5 +28,13 @@ struct Problems {
 // Fills m.hash (drizzle's) and m.statements from the file's bytes. A file that is not UTF-8 is recorded
 // as a problem (naming line, column, byte and the hash drizzle would record) and false is returned.
 bool load_migration_text(Migration& m, std::string_view bytes, Problems& problems);
+
+// A migration file's bytes, or nullopt when it is missing or unreadable.
+using ReadFile = std::function<std::optional<std::string>(const std::filesystem::path&)>;
+
+// The 0.x reader past the disk: the journal's text (as if read from <dir>/meta/_journal.json) and each
+// <tag>.sql through `read_sql`. read_drizzle_folder is this over the file system; fuzz/journal.cpp feeds
+// it from memory.
+Source parse_drizzle_journal(const std::filesystem::path& dir, std::string_view journal_text, const ReadFile& read_sql);
 
 }  // namespace migrate::source
