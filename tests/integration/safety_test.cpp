@@ -214,6 +214,23 @@ TEST_CASE("statements that only add run unmarked, and a resumed run finds by the
         CHECK(db.connect().tables() ==
               std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b", "c"});
     }
+    SECTION("a rejected unmarked statement is run again, not taken as done because its name exists") {
+        // The CREATE TABLE fails because `a` exists already: that `a` is not its doing.
+        write_folder(tmp.path(), {{"0000_a", create_a}, {"0001_again", create_b + "\n--> statement-breakpoint\n" + create_a}});
+        auto first = up(db, tmp.path());
+        CHECK(first.exit_code == 1);
+        CHECK_THAT(first.err, Catch::Contains("already exists"));
+        auto second = up(db, tmp.path());
+        INFO(second.out << second.err);
+        CHECK(second.exit_code == 1);
+        CHECK_THAT(second.err, Catch::Contains("statement 2 of 2 of migration 0001_again failed"));
+        CHECK(db.connect().tracking_rows().size() == 1);
+        // Fixed (statements after the ones done may change): now it completes.
+        write_folder(tmp.path(), {{"0000_a", create_a}, {"0001_again", create_b + "\n--> statement-breakpoint\n" + create_c}});
+        CHECK(up(db, tmp.path()).exit_code == 0);
+        CHECK(db.connect().tracking_rows().size() == 2);
+        return;
+    }
     SECTION("an ADD right after a statement safe to repeat is marked, so the MODIFY is known done") {
         write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int, `y` int);\n--> statement-breakpoint\n"
                                              "ALTER TABLE `a` MODIFY COLUMN `y` bigint;\n--> statement-breakpoint\n"

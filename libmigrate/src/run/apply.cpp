@@ -284,7 +284,10 @@ private:
     // Where to continue a migration an earlier run left behind, deciding its in-flight statement.
     std::size_t resume_point(const Migration& m, const Progress& p, const Event& base) {
         std::size_t first = marked_resume_point(m, p, base);
-        // Unmarked CREATE TABLEs after the last mark: those whose table exists ran.
+        // A run that stopped on a statement the server rejected marked everything before it, and sent nothing
+        // after it; the rejected statement's names may exist for another reason (that is often why it failed).
+        if (p.failed_statement) return first;
+        // Unmarked statements after the last mark: those the schema shows in effect ran.
         while (first < m.statements.size() && unmarked(m, first)) {
             auto probe = probe_statement(ctx_.conn, m.statements[first].sql);
             if (probe.effect != Effect::applied) break;
