@@ -48,16 +48,17 @@ test: bootstrap build db-up
 	db_env="$$(scripts/db env)" && eval "$$db_env" && cd "$(BUILD_DIR)" && ctest --output-on-failure -j$(JOBS)
 
 # The unit and integration tests under the sanitizers. The options are exported, so every child process (the
-# CLI the tests run, psdb-gateway, the TUI under tmux) inherits them. Reports go to files, one per process
-# (log_path), not to stderr: a child whose stderr a test never shows (the gateway, the TUI inside tmux, a CLI
-# expected to fail) cannot hide one there. A report also exits non-zero, failing its test; and any report
-# file left after ctest fails the target and is printed. docs/architecture.md ("Sanitizers") says which
-# tests run -- not the interop label: node and drizzle-kit processes are not ours to instrument.
+# CLI the tests run, psdb-gateway, the TUI under tmux) inherits them. ASan/LeakSanitizer reports go to files,
+# one per process (log_path), not to stderr: a child whose stderr a test never shows (the gateway, the TUI
+# inside tmux, a CLI expected to fail) cannot hide one there; any report file left after ctest fails the
+# target and is printed. gcc's UBSan ignores log_path next to ASan, so UBSan reports stay on stderr, where the
+# test support fails the test of a child that printed one (tests/support/process.cpp). Every report also
+# exits non-zero. docs/architecture.md ("Sanitizers") says which tests run -- not the interop label.
 SANITIZE_REPORTS = $(CURDIR)/$(SANITIZE_BUILD_DIR)/sanitizer-reports
 SANITIZER_ENV = \
   ASAN_OPTIONS=log_path=$(SANITIZE_REPORTS)/asan:detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp:print_suppressions=0 \
-  UBSAN_OPTIONS=log_path=$(SANITIZE_REPORTS)/ubsan:halt_on_error=1:print_stacktrace=1
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 test-sanitize: bootstrap build-sanitize db-up
 	rm -rf "$(SANITIZE_REPORTS)" && mkdir -p "$(SANITIZE_REPORTS)"
 	db_env="$$(scripts/db env)" && eval "$$db_env" && cd "$(SANITIZE_BUILD_DIR)" && \
