@@ -1,12 +1,13 @@
 # Thin wrapper around scripts/ and CMake; see docs/. GNU make.
 BUILD_DIR ?= build
+SANITIZE_BUILD_DIR ?= build-sanitize
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
 
 # Prerequisites (bootstrap, build, db-up) must run in order, even under `make -jN`.
 .NOTPARALLEL:
 
-.PHONY: all bootstrap build db-up db-status db-reset db-down test demo bench fuzz clean
+.PHONY: all bootstrap build build-sanitize db-up db-status db-reset db-down test test-sanitize demo bench fuzz clean
 
 all: build
 
@@ -21,6 +22,15 @@ build:
 	  cmake -S . -B "$(BUILD_DIR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo; \
 	fi
 	cmake --build "$(BUILD_DIR)" -j$(JOBS)
+
+# The same sources with AddressSanitizer + UndefinedBehaviorSanitizer (MIGRATE_SANITIZE, see CMakeLists.txt),
+# in a build directory of its own.
+build-sanitize:
+	@if [ ! -f "$(SANITIZE_BUILD_DIR)/CMakeCache.txt" ] || { [ ! -f "$(SANITIZE_BUILD_DIR)/Makefile" ] && [ ! -f "$(SANITIZE_BUILD_DIR)/build.ninja" ]; }; then \
+	  echo "cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DMIGRATE_SANITIZE=ON"; \
+	  cmake -S . -B "$(SANITIZE_BUILD_DIR)" -DCMAKE_BUILD_TYPE=Debug -DMIGRATE_SANITIZE=ON; \
+	fi
+	cmake --build "$(SANITIZE_BUILD_DIR)" -j$(JOBS)
 
 db-up:
 	scripts/db up
@@ -38,6 +48,27 @@ db-down:
 test: bootstrap build db-up
 	db_env="$$(scripts/db env)" && eval "$$db_env" && cd "$(BUILD_DIR)" && ctest --output-on-failure -j$(JOBS)
 
+# The unit and integration tests under the sanitizers. The options are exported, so every child process (the
+# CLI the tests run, psdb-gateway, the TUI under tmux) inherits them. ASan/LeakSanitizer reports go to files,
+# one per process (log_path), not to stderr: a child whose stderr a test never shows (the gateway, the TUI
+# inside tmux, a CLI expected to fail) cannot hide one there; any report file left after ctest fails the
+# target and is printed. gcc's UBSan ignores log_path next to ASan, so UBSan reports stay on stderr, where the
+# test support fails the test of a child that printed one (tests/support/process.cpp). Every report also
+# exits non-zero. docs/architecture.md ("Sanitizers") says which tests run -- not the interop label.
+SANITIZE_REPORTS = $(CURDIR)/$(SANITIZE_BUILD_DIR)/sanitizer-reports
+SANITIZER_ENV = \
+  ASAN_OPTIONS=log_path=$(SANITIZE_REPORTS)/asan:detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp:print_suppressions=0 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+test-sanitize: bootstrap build-sanitize db-up
+	rm -rf "$(SANITIZE_REPORTS)" && mkdir -p "$(SANITIZE_REPORTS)"
+	db_env="$$(scripts/db env)" && eval "$$db_env" && cd "$(SANITIZE_BUILD_DIR)" && \
+	  status=0 && { $(SANITIZER_ENV) ctest --output-on-failure -j$(JOBS) -L 'unit|integration' -LE interop || status=$$?; } && \
+	  if [ -n "$$(ls -A "$(SANITIZE_REPORTS)")" ]; then \
+	    for report in "$(SANITIZE_REPORTS)"/*; do echo "== $$report"; cat "$$report"; done; \
+	    echo "sanitizer reports above (in $(SANITIZE_REPORTS)): fix the code they point at" >&2; exit 1; \
+	  fi && exit $$status
+
 demo: bootstrap build db-up
 	scripts/demo
 
@@ -49,4 +80,4 @@ bench: build db-up
 	bench/run
 
 clean:
-	rm -rf "$(BUILD_DIR)"
+	rm -rf "$(BUILD_DIR)" "$(SANITIZE_BUILD_DIR)"

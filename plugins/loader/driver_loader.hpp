@@ -1,5 +1,6 @@
-// Finds, loads and checks driver plugins (see include/migrate/driver.h). A LoadedDriver keeps its
-// shared library mapped for as long as anyone holds it, so connections hold a shared_ptr to it.
+// Finds, loads and checks driver plugins (see include/migrate/driver.h). Connections hold a shared_ptr to
+// their LoadedDriver; the shared library itself is never unmapped once loaded (RTLD_NODELETE, see
+// load_driver_file).
 #pragma once
 
 #include <migrate/driver.h>

@@ -38,6 +38,11 @@ fs::path build_consumer(const fs::path& source, const fs::path& build, const std
                         const std::vector<std::string>& extra_args = {}) {
     std::vector<std::string> configure{MIGRATE_CMAKE_COMMAND, "-S", source.string(), "-B", build.string(),
                                        "-DCMAKE_CXX_COMPILER=" MIGRATE_CXX_COMPILER, "-DCMAKE_BUILD_TYPE=Release"};
+#ifdef MIGRATE_SANITIZE_FLAGS
+    // A sanitized libmigrate.so needs its runtime loaded first: the consumer is built the way the library was.
+    configure.push_back("-DCMAKE_CXX_FLAGS=" MIGRATE_SANITIZE_FLAGS);
+    configure.push_back("-DCMAKE_EXE_LINKER_FLAGS=" MIGRATE_SANITIZE_FLAGS);
+#endif
     configure.insert(configure.end(), extra_args.begin(), extra_args.end());
     run_ok(configure, env);
     run_ok({MIGRATE_CMAKE_COMMAND, "--build", build.string(), "-j2"}, env);
