@@ -1,13 +1,12 @@
 // Bad input: a clear error naming what is wrong, a non-zero exit, and nothing created in the database.
 #include "fixtures.hpp"
+#include "private_server.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace testing;
@@ -35,18 +34,6 @@ void expect_refused(ScratchDatabase& db, const std::filesystem::path& dir, int e
     CHECK(db.connect().tables().empty());
 }
 
-// A TCP port on loopback that nothing listens on: bound, then closed.
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 }  // namespace
 

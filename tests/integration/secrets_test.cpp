@@ -4,6 +4,7 @@
 // take (as typed, percent-encoded, inside an HTTP Basic header).
 #include "fixtures.hpp"
 #include "gateway.hpp"
+#include "private_server.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -14,11 +15,8 @@
 #include <catch2/catch.hpp>
 
 #include <openssl/evp.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
-#include <fstream>
 
 using namespace testing;
 
@@ -62,17 +60,6 @@ struct CanaryUser {
     }
 };
 
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 // Every form of the secret that would count as a leak.
 std::vector<std::string> leak_forms(const std::string& user) {

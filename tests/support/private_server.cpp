@@ -9,9 +9,7 @@
 #include <unistd.h>
 
 namespace testing {
-namespace {
 
-// A port nothing listens on right now (the kernel's pick for an ephemeral bind).
 int free_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
@@ -24,8 +22,6 @@ int free_port() {
     ::close(fd);
     return ntohs(a.sin_port);
 }
-
-}  // namespace
 
 PrivateServer::PrivateServer() : dir_("lmdb"), port_(free_port()) { start(); }
 

@@ -16,6 +16,9 @@
 
 namespace testing {
 
+// A TCP port on 127.0.0.1 nothing listens on right now (the kernel's pick for an ephemeral bind).
+int free_port();
+
 class PrivateServer {
 public:
     PrivateServer();
