@@ -202,6 +202,18 @@ TEST_CASE("a DDL statement in flight is decided from the schema") {
 TEST_CASE("statements that only add run unmarked, and a resumed run finds by the schema which ran") {
     ScratchDatabase db("unmarked");
     TempDir tmp;
+    // Killed right after statement 3 (an ADD following a marked DDL); the resumed run finds it done by the
+    // schema and runs neither it nor statement 2 again.
+    auto killed_after_the_add_then_resumed = [&] {
+        CHECK(up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:3"}}).exit_code == 128 + SIGKILL);
+        auto r = up(db, tmp.path());
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("statement 3 skipped: the schema shows it took effect"));
+        CHECK_THAT(r.out, !Catch::Contains("statement 2"));
+        CHECK(db.connect().tables() ==
+              std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "c"});
+    };
     SECTION("a run of CREATE TABLEs killed after the second") {
         write_folder(tmp.path(), {{"0000_a", create_a + "\n--> statement-breakpoint\n" + create_b +
                                              "\n--> statement-breakpoint\n" + create_c}});
@@ -235,14 +247,7 @@ TEST_CASE("statements that only add run unmarked, and a resumed run finds by the
         write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int, `y` int);\n--> statement-breakpoint\n"
                                              "ALTER TABLE `a` MODIFY COLUMN `y` bigint;\n--> statement-breakpoint\n"
                                              "ALTER TABLE `a` ADD `z` int;\n--> statement-breakpoint\n" + create_c}});
-        CHECK(up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:3"}}).exit_code == 128 + SIGKILL);
-        auto r = up(db, tmp.path());
-        INFO(r.out << r.err);
-        CHECK(r.exit_code == 0);
-        CHECK_THAT(r.out, Catch::Contains("statement 3 skipped: the schema shows it took effect"));
-        CHECK_THAT(r.out, !Catch::Contains("statement 2"));
-        CHECK(db.connect().tables() ==
-              std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "c"});
+        killed_after_the_add_then_resumed();
     }
     SECTION("a key dropped and added again under its name (drizzle-kit's way to change a key) runs once each") {
         // Were the ADD unmarked, the DROP would look in flight, and its probe would find `uq` (the new one)
@@ -251,15 +256,8 @@ TEST_CASE("statements that only add run unmarked, and a resumed run finds by the
                                              "--> statement-breakpoint\nALTER TABLE `a` DROP INDEX `uq`;\n"
                                              "--> statement-breakpoint\nALTER TABLE `a` ADD CONSTRAINT `uq` UNIQUE(`x`,`y`);\n"
                                              "--> statement-breakpoint\n" + create_c}});
-        CHECK(up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:3"}}).exit_code == 128 + SIGKILL);
-        auto r = up(db, tmp.path());
-        INFO(r.out << r.err);
-        CHECK(r.exit_code == 0);
-        CHECK_THAT(r.out, Catch::Contains("statement 3 skipped: the schema shows it took effect"));
-        CHECK_THAT(r.out, !Catch::Contains("statement 2"));
+        killed_after_the_add_then_resumed();
         CHECK_THAT(db.connect().schema().at("a"), Catch::Contains("UNIQUE KEY `uq` (`x`,`y`)"));
-        CHECK(db.connect().tables() ==
-              std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "c"});
     }
     CHECK(db.connect().tracking_rows().size() == 1);
 }

@@ -110,32 +110,25 @@ TEST_CASE("tcp server faults while the runner waits on a lock: kill, restart, lo
     const auto started = std::chrono::steady_clock::now();
     int faults = 0;
 
-    {  // KILL of the runner's connection while its UPDATE waits for a row lock
-        const auto db = f.prepared_database("kill_dml");
+    // KILL of the runner's connection while `waiting` waits for the lock `lock_sql` takes in an open transaction.
+    auto kill_while_waiting = [&](const std::string& label, const std::string& lock_sql, const std::string& waiting,
+                                  const std::string& file_line) {
+        const auto db = f.prepared_database(label);
         Sql holder(db, f.server.url()), observer("", f.server.url());
         holder.exec("begin");
-        holder.exec("select * from accounts where id = 1 for update");
+        holder.exec(lock_sql);
         RunningProcess run(f.up(db), {{"DATABASE_URL", ""}});
-        const auto id = session_running(observer, run, update_sql);
+        const auto id = session_running(observer, run, waiting);
         observer.exec("kill " + id);
         ++faults;
-        stopped_at(run.wait(), "0002_dml.sql:1", "connection_lost");
+        stopped_at(run.wait(), file_line, "connection_lost");
         holder.exec("rollback");
         f.finishes_like_a_clean_run(db);
-    }
-    {  // KILL of the runner's connection while its ALTER waits for a metadata lock
-        const auto db = f.prepared_database("kill_ddl");
-        Sql holder(db, f.server.url()), observer("", f.server.url());
-        holder.exec("begin");
-        holder.exec("select * from accounts");  // a shared metadata lock until the transaction ends
-        RunningProcess run(f.up(db), {{"DATABASE_URL", ""}});
-        const auto id = session_running(observer, run, alter_sql);
-        observer.exec("kill " + id);
-        ++faults;
-        stopped_at(run.wait(), "0003_ddl.sql:1", "connection_lost");
-        holder.exec("rollback");
-        f.finishes_like_a_clean_run(db);
-    }
+    };
+    // The UPDATE waits for a row lock; the ALTER for a metadata lock (a plain SELECT holds a shared one until
+    // the transaction ends).
+    kill_while_waiting("kill_dml", "select * from accounts where id = 1 for update", update_sql, "0002_dml.sql:1");
+    kill_while_waiting("kill_ddl", "select * from accounts", alter_sql, "0003_ddl.sql:1");
     {  // The server restarted (clean shutdown, same data directory) while the UPDATE waits
         const auto db = f.prepared_database("restart");
         ProcessResult r;
