@@ -2,7 +2,8 @@
 // source::parse_drizzle_journal, the reader under read_drizzle_folder.
 // Input: the journal's text, then each file as "%%%% <name>.sql" + bytes (fuzz_support.hpp).
 // Invariants: only migrate::error escapes, with a reader's code; a tag never names a file outside the
-// folder; what is read back matches the journal and the files (hash, statements, order, `when`).
+// folder; what is read back matches the journal and the files (hash, statements, order, `when`), the
+// journal as json::parse's DOM reads it (the reader uses nlohmann's SAX interface: a differential check).
 #include "fuzz_support.hpp"
 
 #include "source/folder_reading.hpp"
@@ -86,6 +87,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                        c == errc::migration_missing || c == errc::not_utf8,
                    "unexpected error code " + std::string(migrate::to_string(c)));
         FUZZ_CHECK(*e.what() != '\0', "empty error message");
+        // The reader's SAX parse and json::parse agree on what is JSON: a text json::parse accepts is never
+        // called "not valid JSON" (a number overflowing a double aside, which json::parse refuses too), and
+        // one it refuses is always journal_invalid.
+        const bool accepted = json::accept(sections.head);
+        const std::string what = e.what();
+        FUZZ_CHECK(!accepted || what.find("not valid JSON (parse error") == std::string::npos,
+                   "the reader refused JSON that json::parse accepts: " + what);
+        FUZZ_CHECK(accepted || c == errc::journal_invalid, "invalid JSON refused with another code: " + what);
     } catch (const std::exception& e) {
         fuzz::unexpected(e, "parse_drizzle_journal");
     }

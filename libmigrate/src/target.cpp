@@ -47,13 +47,13 @@ struct Target::Impl {
     Plan read_plan(connect::Connection& conn, tracking::TableShape& shape, bool load_baseline = true,
                    std::optional<std::size_t> last = std::nullopt) const {
         shape = table.inspect(conn);
-        const auto rows = table.read(conn, shape);
+        auto rows = table.read(conn, shape);
         const auto upgrade = tracking::plan_v0_upgrade(source, shape, rows);
         const auto in_progress = progress.read(conn);
         FirstRunFacts facts;
         if (rows.empty() && in_progress.empty()) facts.other_tables = baseline::list_tables(conn, own_tables());
         if (load_baseline && baseline && (!last || baseline->covered.size() <= *last + 1)) facts.baseline = &*baseline;
-        Plan plan = make_plan(source, upgrade.rows_after(rows), shape.exists, in_progress, facts);
+        Plan plan = make_plan(source, upgrade.rows_after(std::move(rows)), shape.exists, in_progress, facts);
         plan.table_upgrade = upgrade.describe(table);
         return plan;
     }

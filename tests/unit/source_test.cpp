@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 
 using migrate::errc;
 using testing::plain_sha256;
@@ -196,4 +198,118 @@ TEST_CASE("bad folders are refused with an error naming the file") {
         CHECK_THAT(msg, Catch::Contains("3 problems"));
         CHECK_THAT(msg, Catch::Contains("0000_a.sql") && Catch::Contains("0001_b.sql") && Catch::Contains("a/b"));
     }
+}
+
+TEST_CASE("the journal reads as JSON.parse would: last key wins, other members are skipped") {
+    TempDir tmp;
+    const auto dir = tmp.path() / "drizzle";
+    write_file(dir / "0000_a.sql", "SELECT 1;");
+    write_file(dir / "0001_b.sql", "SELECT 2;");
+    SECTION("a key given twice counts once, its last value") {
+        write_file(dir / "meta" / "_journal.json",
+                   R"({"entries":[{"tag":"0000_x","when":1,"tag":"0000_a","when":5,"breakpoints":false}]})");
+        const auto src = migrate::read_drizzle_folder(dir);
+        REQUIRE(src.migrations.size() == 1);
+        CHECK(src.migrations[0].tag == "0000_a");
+        CHECK(src.migrations[0].when == 5);
+        CHECK_FALSE(src.migrations[0].breakpoints);
+    }
+    SECTION("entries given twice: the last array is the journal") {
+        write_file(dir / "meta" / "_journal.json",
+                   R"({"entries":[{"tag":"0000_a","when":1}],"entries":[{"tag":"0001_b","when":2}]})");
+        const auto src = migrate::read_drizzle_folder(dir);
+        REQUIRE(src.migrations.size() == 1);
+        CHECK(src.migrations[0].tag == "0001_b");
+    }
+    SECTION("nested members, unknown keys and a trailing entries key elsewhere are skipped") {
+        write_file(dir / "meta" / "_journal.json",
+                   R"({"meta":{"entries":5,"tag":"zz"},"entries":[{"x":{"tag":"no","when":[1,{"a":2}]},"tag":"0000_a",)"
+                   R"("when":7,"extra":[{"entries":[]}]},{"tag":"0001_b","when":9}],"dialect":"mysql"})");
+        const auto src = migrate::read_drizzle_folder(dir);
+        REQUIRE(src.migrations.size() == 2);
+        CHECK(src.migrations[0].tag == "0000_a");
+        CHECK(src.migrations[0].when == 7);
+        CHECK(src.migrations[1].tag == "0001_b");
+        CHECK(src.migrations[1].position == 1);
+    }
+    SECTION("a tag or when replaced by a later value of the wrong type is refused") {
+        write_file(dir / "meta" / "_journal.json",
+                   R"({"entries":[{"tag":"0000_a","when":1,"tag":{"s":1}},{"tag":"0001_b","when":2,"when":2.5}]})");
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::journal_invalid);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("entries[0] has no string \"tag\"") &&
+                                               Catch::Contains("entries[1] (\"0001_b\") has no integer \"when\""));
+    }
+    SECTION("entries that are not objects are named by index; a later non-array entries refuses the journal") {
+        write_file(dir / "meta" / "_journal.json", R"({"entries":[1,[{"tag":"0000_a","when":1}],null]})");
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::journal_invalid);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("entries[0] is not an object") &&
+                                               Catch::Contains("entries[1] is not an object") &&
+                                               Catch::Contains("entries[2] is not an object"));
+        write_file(dir / "meta" / "_journal.json", R"({"entries":[{"tag":"0000_a","when":1}],"entries":{}})");
+        CHECK_THAT(std::string(read_error(dir).what()), Catch::Contains("expected an object with an \"entries\" array"));
+        write_file(dir / "meta" / "_journal.json", R"([{"entries":[]}])");
+        CHECK_THAT(std::string(read_error(dir).what()), Catch::Contains("expected an object with an \"entries\" array"));
+    }
+    SECTION("trailing text after the object names its position") {
+        write_file(dir / "meta" / "_journal.json", "{\"entries\":[]}\n\nx");
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::journal_invalid);
+        CHECK(e.context().line == 3u);
+    }
+}
+
+TEST_CASE("a large folder is read in journal order, its problems listed in journal order") {
+    // Enough files for several reader threads: problems found by different threads must still come out
+    // in entry order, and the first one decides the code.
+    TempDir tmp;
+    const auto dir = tmp.path() / "drizzle";
+    constexpr int count = 2000;
+    std::string entries;
+    for (int i = 0; i < count; ++i) {
+        const std::string tag = "m" + std::to_string(i);
+        entries += (i ? "," : "") + entry(i, 1000 + i, tag);
+        write_file(dir / (tag + ".sql"), "CREATE TABLE `t" + std::to_string(i) + "` (id int);\n--> statement-breakpoint\nSELECT " +
+                                            std::to_string(i) + ";");
+    }
+    write_journal(dir, entries);
+    SECTION("every migration, hashed and split, in order") {
+        const auto src = migrate::read_drizzle_folder(dir);
+        REQUIRE(src.migrations.size() == static_cast<std::size_t>(count));
+        for (int i = 0; i < count; ++i) {
+            const auto& m = src.migrations[static_cast<std::size_t>(i)];
+            CHECK(m.position == static_cast<std::size_t>(i));
+            CHECK(m.tag == "m" + std::to_string(i));
+            CHECK(m.when == 1000 + i);
+            CHECK(m.hash == plain_sha256(testing::read_file(m.file)));
+            REQUIRE(m.statements.size() == 2);
+            CHECK(m.statements[1].sql == "\nSELECT " + std::to_string(i) + ";");
+        }
+    }
+    SECTION("problems far apart come out in entry order, the first deciding the code") {
+        write_file(dir / "m1999.sql", "SELECT 'caf\xE9';");
+        std::filesystem::remove(dir / "m1500.sql");
+        write_file(dir / "m7.sql", "SELECT '\xFF';");
+        auto e = read_error(dir);
+        CHECK(e.code() == errc::not_utf8);
+        const std::string msg = e.what();
+        CHECK_THAT(msg, Catch::Contains("3 problems"));
+        const auto first = msg.find("m7.sql"), second = msg.find("m1500.sql"), third = msg.find("m1999.sql");
+        REQUIRE(third != std::string::npos);
+        CHECK(first < second);
+        CHECK(second < third);
+    }
+}
+
+TEST_CASE("a migration path that is not a regular file reads as missing, without waiting") {
+    TempDir tmp;
+    const auto dir = tmp.path() / "drizzle";
+    write_journal(dir, entry(0, 1000, "0000_a") + "," + entry(1, 2000, "0001_b"));
+    std::filesystem::create_directories(dir / "0000_a.sql");  // a directory
+    REQUIRE(::mkfifo((dir / "0001_b.sql").c_str(), 0600) == 0);  // opening it blocking would wait for a writer
+    auto e = read_error(dir);
+    CHECK(e.code() == errc::migration_missing);
+    CHECK_THAT(std::string(e.what()), Catch::Contains("no file") && Catch::Contains("0000_a.sql") &&
+                                           Catch::Contains("0001_b.sql"));
 }

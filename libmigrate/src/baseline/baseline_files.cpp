@@ -107,8 +107,11 @@ std::optional<Baseline> read_baseline(const fs::path& dir, const Source& source)
     b.snapshot.file = dir / baseline::snapshot_file;
     auto bytes = source::read_file(b.snapshot.file);
     if (!bytes) Reader{b.snapshot.file.string()}.fail("", "cannot be read");
-    source::Problems problems;
-    if (!source::load_migration_text(b.snapshot, *bytes, problems)) problems.throw_if_any(dir);
+    if (auto problem = source::load_migration_text(b.snapshot, *bytes)) {
+        source::Problems problems;
+        problems.add(std::move(*problem));
+        problems.throw_if_any(dir);
+    }
 
     // Does it still describe the folder? Every difference is a reason not to use it.
     if (layout != layout_name(source.layout))

@@ -75,6 +75,7 @@ void plan_by_name(Plan& plan, const Source& source, const std::vector<AppliedRow
     for (const auto& r : rows)
         if (r.name) by_name.emplace(*r.name, &r);
     std::vector<bool> matched(rows.size(), false);
+    plan.entries.reserve(source.migrations.size());
     for (const auto& m : source.migrations) {
         PlanEntry e;
         e.migration = &m;
@@ -115,20 +116,27 @@ Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool t
         return plan;
     }
 
-    std::multimap<std::int64_t, const AppliedRow*> by_when;
+    // Rows by created_at, ties in id order (a sorted vector: this runs on every start, for every row).
+    std::vector<const AppliedRow*> by_when;
+    by_when.reserve(rows.size());
     for (const auto& r : rows)
-        if (r.created_at) by_when.emplace(*r.created_at, &r);
+        if (r.created_at) by_when.push_back(&r);
+    const auto earlier = [](const AppliedRow* a, const AppliedRow* b) { return *a->created_at < *b->created_at; };
+    std::stable_sort(by_when.begin(), by_when.end(), earlier);
     std::vector<bool> matched(rows.size(), false);
 
+    plan.entries.reserve(source.migrations.size());
     for (const auto& m : source.migrations) {
         PlanEntry e;
         e.migration = &m;
-        auto [lo, hi] = by_when.equal_range(m.when);
+        AppliedRow key;
+        key.created_at = m.when;
+        auto [lo, hi] = std::equal_range(by_when.begin(), by_when.end(), &key, earlier);
         // Prefer the row with the same hash when several share a `when`.
         const AppliedRow* row = nullptr;
         for (auto it = lo; it != hi; ++it) {
-            if (matched[static_cast<std::size_t>(it->second - rows.data())]) continue;
-            if (!row || it->second->hash == m.hash) row = it->second;
+            if (matched[static_cast<std::size_t>(*it - rows.data())]) continue;
+            if (!row || (*it)->hash == m.hash) row = *it;
         }
         if (row) {
             matched[static_cast<std::size_t>(row - rows.data())] = true;

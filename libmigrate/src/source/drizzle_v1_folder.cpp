@@ -12,6 +12,9 @@
 #include <array>
 #include <optional>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 namespace migrate {
 namespace {
 
@@ -89,30 +92,38 @@ bool drizzle_locale_less(std::string_view a, std::string_view b) {
 
 namespace {
 
-bool looks_like_v1_folder(const fs::directory_entry& entry) {
-    std::error_code ec;
-    if (!entry.is_directory(ec)) return false;
-    const std::string name = entry.path().filename().string();
-    if (fs::exists(entry.path() / "migration.sql", ec)) return true;
-    return name.size() >= 15 && name[14] == '_' && std::all_of(name.begin(), name.begin() + 14, is_digit);
-}
-
-std::vector<fs::directory_entry> v1_folders(const fs::path& dir) {
-    std::vector<fs::directory_entry> out;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (looks_like_v1_folder(entry)) out.push_back(entry);
+// Subfolders that look like drizzle-kit 1.0 migrations (a migration.sql inside, or a name starting with
+// the 14-digit time), in directory order. Plain readdir with d_type: this runs on every start, and a 0.x
+// folder holds thousands of files that std::filesystem would each turn into a path and a stat.
+std::vector<fs::path> v1_folders(const fs::path& dir) {
+    std::vector<fs::path> out;
+    DIR* listing = ::opendir(dir.c_str());
+    if (!listing) return out;
+    const int dir_fd = ::dirfd(listing);
+    while (const dirent* entry = ::readdir(listing)) {
+        const std::string_view name = entry->d_name;
+        if (name == "." || name == "..") continue;
+        struct stat st {};
+        const bool is_dir = entry->d_type == DT_DIR ||
+            ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) &&
+             ::fstatat(dir_fd, entry->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode));
+        if (!is_dir) continue;
+        const bool timed_name = name.size() >= 15 && name[14] == '_' && std::all_of(name.begin(), name.begin() + 14, is_digit);
+        if (timed_name || ::fstatat(dir_fd, (std::string(name) + "/migration.sql").c_str(), &st, 0) == 0)
+            out.push_back(dir / name);
+    }
+    ::closedir(listing);
     return out;
 }
 
-[[noreturn]] void throw_both_layouts(const fs::path& dir, const std::vector<fs::directory_entry>& folders) {
+[[noreturn]] void throw_both_layouts(const fs::path& dir, const std::vector<fs::path>& folders) {
     const fs::path journal = dir / "meta" / "_journal.json";
     throw error(errc::journal_invalid,
                 fmt::format("{} holds both drizzle-kit 0.x's journal ({}) and {} drizzle-kit 1.0 migration "
                             "folder(s) (e.g. {}): drizzle-orm 1.0 refuses this (\"We detected that you have old "
                             "drizzle-kit migration folders. You must upgrade drizzle-kit and run \"drizzle-kit "
                             "up\"\"). Finish the conversion with `drizzle-kit up`, or remove the 1.0 folders",
-                            dir.string(), journal.string(), folders.size(), folders.front().path().string()),
+                            dir.string(), journal.string(), folders.size(), folders.front().string()),
                 {.file = journal.string()});
 }
 
@@ -125,7 +136,7 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
                     fmt::format("migrations folder {} does not exist or is not a directory", dir.string()),
                     {.file = dir.string()});
     const fs::path journal = dir / "meta" / "_journal.json";
-    std::vector<fs::directory_entry> folders = v1_folders(dir);
+    std::vector<fs::path> folders = v1_folders(dir);
     if (fs::exists(journal, ec)) {
         if (!folders.empty()) throw_both_layouts(dir, folders);
         throw error(errc::journal_invalid,
@@ -165,24 +176,24 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
     Source source;
     source.dir = dir;
     source.layout = FolderLayout::drizzle_v1_folders;
-    for (const auto& entry : candidates) {
-        Migration m;
-        m.tag = entry.path().filename().string();
-        m.position = source.migrations.size();
+    std::vector<source::FolderEntry> folder_entries(candidates.size());
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        Migration& m = folder_entries[i].migration.emplace();
+        m.tag = candidates[i].path().filename().string();
+        m.position = i;
         m.when = *prefix_millis(std::string_view(m.tag).substr(0, 14));
-        m.file = entry.path() / "migration.sql";
-        auto bytes = fs::is_regular_file(m.file, ec) ? source::read_file(m.file) : std::nullopt;
-        if (!bytes) {
-            problems.add(errc::migration_missing,
-                         fmt::format("no file {} in migration folder {}: restore it, or remove the folder if the "
-                                     "migration was never applied anywhere",
-                                     m.file.string(), entry.path().string()),
-                         {.file = m.file.string(), .tag = m.tag});
-            continue;
-        }
-        if (!source::load_migration_text(m, *bytes, problems)) continue;
-        source.migrations.push_back(std::move(m));
+        m.file = candidates[i].path() / "migration.sql";
     }
+    source::load_entries(folder_entries, source::read_file,
+                         [](const Migration& m) {
+                             return source::Problem{errc::migration_missing,
+                                                    fmt::format("no file {} in migration folder {}: restore it, or "
+                                                                "remove the folder if the migration was never applied "
+                                                                "anywhere",
+                                                                m.file.string(), m.file.parent_path().string()),
+                                                    {.file = m.file.string(), .tag = m.tag}};
+                         },
+                         source.migrations, problems);
     problems.throw_if_any(dir);
     if (source.migrations.empty())
         throw error(errc::journal_missing,
@@ -196,7 +207,7 @@ Source read_migrations_folder(const fs::path& dir) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) return read_drizzle_folder(dir);  // its error names the folder
     const bool journal = fs::exists(dir / "meta" / "_journal.json", ec);
-    std::vector<fs::directory_entry> folders = v1_folders(dir);
+    std::vector<fs::path> folders = v1_folders(dir);
     if (journal && !folders.empty()) throw_both_layouts(dir, folders);
     if (!journal && !folders.empty()) return read_drizzle_v1_folder(dir);
     return read_drizzle_folder(dir);  // the 0.x journal, or the 0.x reader's "no journal" error

@@ -13,7 +13,18 @@
 
 namespace migrate::source {
 
+// A regular file's bytes; nullopt when it is missing, unreadable or not a regular file.
 std::optional<std::string> read_file(const std::filesystem::path& path);
+
+// Lowercase hex SHA-256 of the bytes (drizzle_hash without the UTF-8 decoding step).
+std::string sha256_hex(std::string_view data);
+
+// One thing wrong with a folder: its code, the line the error lists, where it is.
+struct Problem {
+    errc code;
+    std::string line;
+    error_context context;
+};
 
 // Collects every problem; the first one's code becomes the error's code.
 struct Problems {
@@ -21,16 +32,32 @@ struct Problems {
     error_context first_context;
     std::vector<std::string> lines;
 
-    void add(errc code, std::string line, error_context context = {});
+    void add(Problem problem);
+    void add(errc code, std::string line, error_context context = {}) { add({code, std::move(line), std::move(context)}); }
     void throw_if_any(const std::filesystem::path& dir);
 };
 
-// Fills m.hash (drizzle's) and m.statements from the file's bytes. A file that is not UTF-8 is recorded
-// as a problem (naming line, column, byte and the hash drizzle would record) and false is returned.
-bool load_migration_text(Migration& m, std::string_view bytes, Problems& problems);
+// Fills m.hash (drizzle's) and m.statements from the file's bytes. A file that is not UTF-8 is a problem
+// (naming line, column, byte and the hash drizzle would record).
+std::optional<Problem> load_migration_text(Migration& m, std::string_view bytes);
 
 // A migration file's bytes, or nullopt when it is missing or unreadable.
 using ReadFile = std::function<std::optional<std::string>(const std::filesystem::path&)>;
+
+// A journal entry or folder a reader has validated, before its file is read: a migration (with `file`
+// set) or the problem that refused it.
+struct FolderEntry {
+    std::optional<Migration> migration;
+    std::optional<Problem> problem;
+};
+
+// Reads each entry's migration file through `read_sql` (nullopt: the problem `missing` describes) and
+// loads its text; then, in entry order, appends the migrations to `out` and the problems to `problems`,
+// so the first problem is the folder's first whichever thread found it. Large folders are read by
+// several threads (a no-op start reads every file): `read_sql` must be safe to call concurrently.
+void load_entries(std::vector<FolderEntry>& entries, const ReadFile& read_sql,
+                  const std::function<Problem(const Migration&)>& missing, std::vector<Migration>& out,
+                  Problems& problems);
 
 // The 0.x reader past the disk: the journal's text (as if read from <dir>/meta/_journal.json) and each
 // <tag>.sql through `read_sql`. read_drizzle_folder is this over the file system; fuzz/journal.cpp feeds
