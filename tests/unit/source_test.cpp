@@ -252,6 +252,17 @@ TEST_CASE("the journal reads as JSON.parse would: last key wins, other members a
         write_file(dir / "meta" / "_journal.json", R"([{"entries":[]}])");
         CHECK_THAT(std::string(read_error(dir).what()), Catch::Contains("expected an object with an \"entries\" array"));
     }
+    SECTION("escapes, -0 and a when written as an unsigned: the values JSON.parse gives") {
+        // "-0" is the integer 0 to json::parse (and JSON.parse), where simdjson reads a double: the fast
+        // path must hand such a journal to nlohmann rather than refuse it.
+        write_file(dir / "meta" / "_journal.json",
+                   R"({"entries":[{"tag":"\u0030000_a","when":-0},{"tag":"0001_b","when":9223372036854775807}]})");
+        const auto src = migrate::read_drizzle_folder(dir);
+        REQUIRE(src.migrations.size() == 2);
+        CHECK(src.migrations[0].tag == "0000_a");
+        CHECK(src.migrations[0].when == 0);
+        CHECK(src.migrations[1].when == 9223372036854775807LL);
+    }
     SECTION("trailing text after the object names its position") {
         write_file(dir / "meta" / "_journal.json", "{\"entries\":[]}\n\nx");
         auto e = read_error(dir);

@@ -182,7 +182,7 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
         m.tag = candidates[i].path().filename().string();
         m.position = i;
         m.when = *prefix_millis(std::string_view(m.tag).substr(0, 14));
-        m.file = candidates[i].path() / "migration.sql";
+        folder_entries[i].file = (candidates[i].path() / "migration.sql").native();
     }
     source::load_entries(folder_entries, source::read_file,
                          [](const Migration& m) {

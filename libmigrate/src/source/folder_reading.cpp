@@ -87,6 +87,7 @@ constexpr std::size_t files_per_thread = 256;
 void load_entry(FolderEntry& entry, const ReadFile& read_sql, const std::function<Problem(const Migration&)>& missing) {
     if (!entry.migration) return;
     Migration& m = *entry.migration;
+    m.file = std::filesystem::path(std::move(entry.file));
     auto bytes = read_sql(m.file);
     entry.problem = bytes ? load_migration_text(m, *bytes) : missing(m);
     if (entry.problem) entry.migration.reset();
