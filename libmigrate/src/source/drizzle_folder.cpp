@@ -56,57 +56,55 @@ Source parse_drizzle_journal(const fs::path& dir, std::string_view journal_text,
     const std::string jp = journal_path.string();
     std::vector<JournalEntry> entries = read_journal_entries(journal_text, jp);
 
-    // Each entry validated in order, then every file read (load_entries keeps the entry order of problems).
-    std::vector<FolderEntry> folder_entries(entries.size());
+    // In order, what needs the entries before it (a repeated tag); the rest per entry, on the threads that
+    // read the files (load_entries keeps the entry order of problems).
+    std::vector<bool> repeated(entries.size(), false);
+    std::unordered_set<std::string_view> seen_tags;  // views into entries, which outlive the set
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (entries[i].is_object && entries[i].tag && !seen_tags.insert(*entries[i].tag).second) repeated[i] = true;
+
     const std::string folder_prefix = (dir / "").native();
-    std::unordered_set<std::string_view> seen_tags;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
+    auto prepare = [&](std::size_t i) {
+        FolderEntry out;
         JournalEntry& e = entries[i];
         auto refuse = [&](errc code, std::string line, error_context context) {
-            folder_entries[i].problem = Problem{code, std::move(line), std::move(context)};
+            out.problem = Problem{code, std::move(line), std::move(context)};
+            return std::move(out);
         };
         const auto where = [&] { return fmt::format("{}: entries[{}]", jp, i); };
-        if (!e.is_object) {
-            refuse(errc::journal_invalid, where() + " is not an object", {.file = jp});
-            continue;
-        }
-        if (!e.tag) {
-            refuse(errc::journal_invalid, where() + " has no string \"tag\"", {.file = jp});
-            continue;
-        }
+        if (!e.is_object) return refuse(errc::journal_invalid, where() + " is not an object", {.file = jp});
+        if (!e.tag) return refuse(errc::journal_invalid, where() + " has no string \"tag\"", {.file = jp});
         const std::string& tag = *e.tag;
-        if (auto why = tag_problem(tag)) {
-            refuse(errc::tag_invalid,
-                   fmt::format("{} tag \"{}\" {}: a tag must be a file name in the migrations folder", where(), tag, *why),
-                   {.file = jp, .tag = tag});
-            continue;
-        }
-        if (!seen_tags.insert(tag).second) {  // views into entries, which outlive the set
-            refuse(errc::tag_duplicate,
-                   fmt::format("{} repeats tag \"{}\": each migration must appear once in the journal "
-                               "(a bad merge? keep one entry)",
-                               where(), tag),
-                   {.file = jp, .tag = tag});
-            continue;
-        }
-        if (!e.when) {
-            refuse(errc::journal_invalid,
-                   fmt::format("{} (\"{}\") has no integer \"when\" (milliseconds since 1970, within the 64-bit range)", where(), tag),
-                   {.file = jp, .tag = tag});
-            continue;
-        }
-        Migration& m = folder_entries[i].migration.emplace();
+        if (auto why = tag_problem(tag))
+            return refuse(errc::tag_invalid,
+                          fmt::format("{} tag \"{}\" {}: a tag must be a file name in the migrations folder", where(),
+                                      tag, *why),
+                          {.file = jp, .tag = tag});
+        if (repeated[i])
+            return refuse(errc::tag_duplicate,
+                          fmt::format("{} repeats tag \"{}\": each migration must appear once in the journal "
+                                      "(a bad merge? keep one entry)",
+                                      where(), tag),
+                          {.file = jp, .tag = tag});
+        if (!e.when)
+            return refuse(errc::journal_invalid,
+                          fmt::format("{} (\"{}\") has no integer \"when\" (milliseconds since 1970, within the "
+                                      "64-bit range)",
+                                      where(), tag),
+                          {.file = jp, .tag = tag});
+        out.file = folder_prefix + tag + ".sql";
+        Migration& m = out.migration.emplace();
         m.position = i;
         m.tag = tag;
         m.when = *e.when;
         if (e.breakpoints) m.breakpoints = *e.breakpoints;
-        folder_entries[i].file = folder_prefix + m.tag + ".sql";
-    }
+        return out;
+    };
 
     Source source;
     source.dir = dir;
     Problems problems;
-    load_entries(folder_entries, read_sql,
+    load_entries(entries.size(), prepare, read_sql,
                  [](const Migration& m) {
                      return Problem{errc::migration_missing,
                                     fmt::format("no file {} for journal entry {} (\"{}\"): restore it, or remove the "

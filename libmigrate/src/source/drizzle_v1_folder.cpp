@@ -176,15 +176,16 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
     Source source;
     source.dir = dir;
     source.layout = FolderLayout::drizzle_v1_folders;
-    std::vector<source::FolderEntry> folder_entries(candidates.size());
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-        Migration& m = folder_entries[i].migration.emplace();
+    auto prepare = [&](std::size_t i) {
+        source::FolderEntry out;
+        Migration& m = out.migration.emplace();
         m.tag = candidates[i].path().filename().string();
         m.position = i;
         m.when = *prefix_millis(std::string_view(m.tag).substr(0, 14));
-        folder_entries[i].file = (candidates[i].path() / "migration.sql").native();
-    }
-    source::load_entries(folder_entries, source::read_file,
+        out.file = (candidates[i].path() / "migration.sql").native();
+        return out;
+    };
+    source::load_entries(candidates.size(), prepare, source::read_file,
                          [](const Migration& m) {
                              return source::Problem{errc::migration_missing,
                                                     fmt::format("no file {} in migration folder {}: restore it, or "

@@ -84,7 +84,9 @@ namespace {
 // Below this many files one thread reads them all: starting threads costs more than it saves.
 constexpr std::size_t files_per_thread = 256;
 
-void load_entry(FolderEntry& entry, const ReadFile& read_sql, const std::function<Problem(const Migration&)>& missing) {
+void load_entry(FolderEntry& entry, std::size_t index, const std::function<FolderEntry(std::size_t)>& prepare,
+                const ReadFile& read_sql, const std::function<Problem(const Migration&)>& missing) {
+    entry = prepare(index);
     if (!entry.migration) return;
     Migration& m = *entry.migration;
     m.file = std::filesystem::path(std::move(entry.file));
@@ -95,13 +97,14 @@ void load_entry(FolderEntry& entry, const ReadFile& read_sql, const std::functio
 
 }  // namespace
 
-void load_entries(std::vector<FolderEntry>& entries, const ReadFile& read_sql,
+void load_entries(std::size_t count, const std::function<FolderEntry(std::size_t)>& prepare, const ReadFile& read_sql,
                   const std::function<Problem(const Migration&)>& missing, std::vector<Migration>& out,
                   Problems& problems) {
+    std::vector<FolderEntry> entries(count);
     const std::size_t threads = std::min<std::size_t>({entries.size() / files_per_thread,
                                                        std::max(1u, std::thread::hardware_concurrency()), 8});
     if (threads <= 1) {
-        for (auto& entry : entries) load_entry(entry, read_sql, missing);
+        for (std::size_t i = 0; i < count; ++i) load_entry(entries[i], i, prepare, read_sql, missing);
     } else {
         // Each worker takes the next block of entries; the first exception stops the others and is rethrown.
         constexpr std::size_t block = 64;
@@ -113,7 +116,7 @@ void load_entries(std::vector<FolderEntry>& entries, const ReadFile& read_sql,
             try {
                 for (std::size_t begin; !failed && (begin = next.fetch_add(block)) < entries.size();)
                     for (std::size_t i = begin; i < std::min(begin + block, entries.size()); ++i)
-                        load_entry(entries[i], read_sql, missing);
+                        load_entry(entries[i], i, prepare, read_sql, missing);
             } catch (...) {
                 std::lock_guard lock(failure_mutex);
                 if (!first_failure) first_failure = std::current_exception();

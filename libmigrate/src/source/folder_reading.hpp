@@ -53,11 +53,12 @@ struct FolderEntry {
     std::optional<Problem> problem;
 };
 
-// Reads each entry's migration file through `read_sql` (nullopt: the problem `missing` describes) and
-// loads its text; then, in entry order, appends the migrations to `out` and the problems to `problems`,
-// so the first problem is the folder's first whichever thread found it. Large folders are read by
-// several threads (a no-op start reads every file): `read_sql` must be safe to call concurrently.
-void load_entries(std::vector<FolderEntry>& entries, const ReadFile& read_sql,
+// Builds each entry with `prepare(i)` (i < count), reads its migration file through `read_sql`
+// (nullopt: the problem `missing` describes) and loads its text; then, in entry order, appends the
+// migrations to `out` and the problems to `problems`, so the first problem is the folder's first whichever
+// thread found it. Large folders are prepared and read by several threads (a no-op start reads every
+// file): `prepare` and `read_sql` must be safe to call concurrently.
+void load_entries(std::size_t count, const std::function<FolderEntry(std::size_t)>& prepare, const ReadFile& read_sql,
                   const std::function<Problem(const Migration&)>& missing, std::vector<Migration>& out,
                   Problems& problems);
 
