@@ -1,5 +1,6 @@
 #include "connection.hpp"
 
+#include <exception>
 #include <migrate/error.hpp>
 
 #include <fmt/format.h>
@@ -77,21 +78,31 @@ std::string Connection::server_version() const {
     return v ? v : "";
 }
 
-std::uint64_t Connection::run(std::string_view sql, std::vector<Row>* rows) {
+std::uint64_t Connection::run(std::string_view sql, const std::function<void(const RowView&)>* on_row) {
+    struct Sink {
+        const std::function<void(const RowView&)>* on_row;
+        RowView row;  // reused for every row
+        std::exception_ptr failure;
+    } state{on_row, {}, nullptr};
     migrate_driver_row_sink sink{};
-    sink.user = rows;
+    sink.user = &state;
     sink.row = [](void* user, uint32_t count, const char* const* values, const size_t* lengths) -> int {
-        auto& out = *static_cast<std::vector<Row>*>(user);
-        Row row;
-        row.reserve(count);
-        for (uint32_t i = 0; i < count; ++i)
-            row.push_back(values[i] ? Value(std::string(values[i], lengths[i])) : Value());
-        out.push_back(std::move(row));
-        return 0;
+        auto& s = *static_cast<Sink*>(user);
+        try {
+            s.row.assign(count, std::nullopt);
+            for (uint32_t i = 0; i < count; ++i)
+                if (values[i]) s.row[i] = std::string_view(values[i], lengths[i]);
+            (*s.on_row)(s.row);
+            return 0;
+        } catch (...) {  // never across the driver's C frames: stop the result, rethrow below
+            s.failure = std::current_exception();
+            return 1;
+        }
     };
     migrate_driver_result result{};
     auto err = fresh_error();
-    int rc = driver_->api->execute(conn_, sql.data(), sql.size(), rows ? &sink : nullptr, &result, &err);
+    int rc = driver_->api->execute(conn_, sql.data(), sql.size(), on_row ? &sink : nullptr, &result, &err);
+    if (state.failure) std::rethrow_exception(state.failure);
     if (rc == MIGRATE_DRIVER_OK) return result.affected_rows;
     auto ctx = context_of(err);
     errc code = rc == MIGRATE_DRIVER_ERR_SERVER ? errc::server_error
@@ -109,8 +120,16 @@ std::uint64_t Connection::execute(std::string_view sql) { return run(sql, nullpt
 
 std::vector<Row> Connection::query(std::string_view sql) {
     std::vector<Row> rows;
-    run(sql, &rows);
+    for_each_row(sql, [&](const RowView& view) {
+        Row& row = rows.emplace_back();
+        row.reserve(view.size());
+        for (const auto& v : view) row.push_back(v ? Value(std::string(*v)) : Value());
+    });
     return rows;
+}
+
+void Connection::for_each_row(std::string_view sql, const std::function<void(const RowView&)>& on_row) {
+    run(sql, &on_row);
 }
 
 }  // namespace migrate::connect

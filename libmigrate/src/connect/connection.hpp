@@ -5,6 +5,7 @@
 
 #include <migrate/connection_url.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,8 @@ namespace migrate::connect {
 
 using Value = std::optional<std::string>;  // nullopt = SQL NULL
 using Row = std::vector<Value>;
+// A row as the driver hands it over, valid during the callback only (no copy of every value).
+using RowView = std::vector<std::optional<std::string_view>>;
 
 class Connection {
 public:
@@ -28,6 +31,9 @@ public:
     std::uint64_t execute(std::string_view sql);
     // Runs one query and returns all rows.
     std::vector<Row> query(std::string_view sql);
+    // Runs one query and hands each row to `on_row` as it arrives (for large results read on every
+    // start: the tracking table).
+    void for_each_row(std::string_view sql, const std::function<void(const RowView&)>& on_row);
 
     const plugins::LoadedDriver& driver() const { return *driver_; }
     std::string server_version() const;
@@ -35,7 +41,7 @@ public:
 private:
     Connection(std::shared_ptr<const plugins::LoadedDriver> driver, migrate_driver_conn* conn)
         : driver_(std::move(driver)), conn_(conn) {}
-    std::uint64_t run(std::string_view sql, std::vector<Row>* rows);
+    std::uint64_t run(std::string_view sql, const std::function<void(const RowView&)>* on_row);
 
     std::shared_ptr<const plugins::LoadedDriver> driver_;  // keeps the plugin loaded while we live
     migrate_driver_conn* conn_;

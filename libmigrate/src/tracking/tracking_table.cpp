@@ -22,7 +22,7 @@ bool plain_identifier(std::string_view s) {
 }
 
 template <class T>
-T to_number(const std::string& text, const char* what) {
+T to_number(std::string_view text, const char* what) {
     T v{};
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || end != text.data() + text.size())
@@ -108,17 +108,16 @@ TableShape TrackingTable::inspect(connect::Connection& conn) const {
 std::vector<AppliedRow> TrackingTable::read(connect::Connection& conn, const TableShape& shape) const {
     std::vector<AppliedRow> out;
     if (!shape.exists) return out;
-    auto rows = conn.query(fmt::format("select id, hash, created_at{} from {} order by id", shape.has_name ? ", name" : "",
-                                       quoted()));
-    out.reserve(rows.size());
-    for (auto& r : rows) {
-        AppliedRow a;
-        a.id = r[0] ? to_number<std::uint64_t>(*r[0], "id") : 0;
-        a.hash = r[1].value_or("");
-        if (r[2]) a.created_at = to_number<std::int64_t>(*r[2], "created_at");
-        if (shape.has_name && r.size() > 3) a.name = r[3];
-        out.push_back(std::move(a));
-    }
+    // Row by row as they arrive: every start reads the whole table.
+    conn.for_each_row(fmt::format("select id, hash, created_at{} from {} order by id", shape.has_name ? ", name" : "",
+                                  quoted()),
+                      [&](const connect::RowView& r) {
+                          AppliedRow& a = out.emplace_back();
+                          a.id = r[0] ? to_number<std::uint64_t>(*r[0], "id") : 0;
+                          a.hash = r[1].value_or("");
+                          if (r[2]) a.created_at = to_number<std::int64_t>(*r[2], "created_at");
+                          if (shape.has_name && r.size() > 3 && r[3]) a.name = std::string(*r[3]);
+                      });
     return out;
 }
 
