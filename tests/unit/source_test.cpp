@@ -252,9 +252,7 @@ TEST_CASE("the journal reads as JSON.parse would: last key wins, other members a
         write_file(dir / "meta" / "_journal.json", R"([{"entries":[]}])");
         CHECK_THAT(std::string(read_error(dir).what()), Catch::Contains("expected an object with an \"entries\" array"));
     }
-    SECTION("escapes, -0 and a when written as an unsigned: the values JSON.parse gives") {
-        // "-0" is the integer 0 to json::parse (and JSON.parse), where simdjson reads a double: the fast
-        // path must hand such a journal to nlohmann rather than refuse it.
+    SECTION("escapes, -0 and the int64 extremes: the values JSON.parse gives") {
         write_file(dir / "meta" / "_journal.json",
                    R"({"entries":[{"tag":"\u0030000_a","when":-0},{"tag":"0001_b","when":9223372036854775807}]})");
         const auto src = migrate::read_drizzle_folder(dir);
@@ -262,6 +260,17 @@ TEST_CASE("the journal reads as JSON.parse would: last key wins, other members a
         CHECK(src.migrations[0].tag == "0000_a");
         CHECK(src.migrations[0].when == 0);
         CHECK(src.migrations[1].when == 9223372036854775807LL);
+    }
+    SECTION("a when past int64, beyond uint64 or written with a fraction or exponent is refused, naming the entry") {
+        // Numbers the fast path leaves to nlohmann (simdjson reads the second as an error, the others as
+        // unsigned or double): the outcome is json::parse's.
+        for (const std::string when : {"9223372036854775808", "18446744073709551616", "1.0", "1e3"}) {
+            write_file(dir / "meta" / "_journal.json",
+                       R"({"entries":[{"tag":"0000_a","when":1},{"tag":"0001_b","when":)" + when + "}]}");
+            auto e = read_error(dir);
+            CHECK(e.code() == errc::journal_invalid);
+            CHECK_THAT(std::string(e.what()), Catch::Contains("entries[1] (\"0001_b\") has no integer \"when\""));
+        }
     }
     SECTION("trailing text after the object names its position") {
         write_file(dir / "meta" / "_journal.json", "{\"entries\":[]}\n\nx");

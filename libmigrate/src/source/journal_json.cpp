@@ -195,8 +195,9 @@ std::optional<std::vector<JournalEntry>> read_regular_journal(std::string_view t
                 if (field.value.get(tag) != simdjson::SUCCESS) return std::nullopt;
                 e.tag = std::string(tag);
             } else if (field.key == "when") {
-                // Only a plain int64: simdjson reads -0 as a double where json::parse sees the integer 0,
-                // and a value past int64 differently; nlohmann decides those.
+                // Only a plain int64 (what drizzle-kit writes); anything else — a double, an unsigned past
+                // int64, an integer too large for simdjson — goes to nlohmann, so what counts as an
+                // integer `when` is json::parse's decision alone.
                 if (!field.value.is_int64()) return std::nullopt;
                 e.when = field.value.get_int64().value_unsafe();
             } else if (field.key == "breakpoints") {
