@@ -148,6 +148,12 @@ ConnectionUrl parse_connection_url(std::string_view text) {
             u.socket = u.host;
             u.host = "localhost";
         }
+        // Only an IPv6 address holds a ':', and only in brackets (RFC 3986). Unbracketed, `a:b:3306` left
+        // the host ambiguous, and redacted() printed it bracketed, where '@' and '%' are not decoded — naming
+        // another endpoint (found by fuzz/connection_url).
+        if (u.socket.empty() && u.host.find(':') != std::string::npos)
+            fail("the host holds a ':' (raw or as %3A): put an IPv6 address in brackets, "
+                 "mysql://user@[::1]:3306/db, and give the port once, after the host");
     }
     if (!port_text.empty() || (hostport.ends_with(':'))) {
         unsigned p = 0;
