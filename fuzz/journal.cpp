@@ -88,7 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                        c == errc::migration_missing || c == errc::not_utf8,
                    "unexpected error code " + std::string(migrate::to_string(c)));
         FUZZ_CHECK(*e.what() != '\0', "empty error message");
-        // The reader's SAX parse and json::parse agree on what is JSON: a text json::parse accepts is never
+        // The reader (simdjson, then nlohmann's SAX parser) and json::parse agree on what is JSON: a text json::parse accepts is never
         // called "not valid JSON" (a number overflowing a double aside, which json::parse refuses too), and
         // one it refuses is always journal_invalid.
         // (The syntax error's shape, "<journal>:<line>:<column>: not valid JSON (parse error…": a tag may

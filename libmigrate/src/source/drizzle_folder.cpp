@@ -92,8 +92,8 @@ Source parse_drizzle_journal(const fs::path& dir, std::string_view journal_text,
                                       "64-bit range)",
                                       where(), tag),
                           {.file = jp, .tag = tag});
-        out.file = folder_prefix + tag + ".sql";
         Migration& m = out.migration.emplace();
+        m.file = fs::path(folder_prefix + tag + ".sql");  // one parse of the whole path: dir / name costs twice
         m.position = i;
         m.tag = tag;
         m.when = *e.when;

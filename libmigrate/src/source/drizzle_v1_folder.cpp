@@ -182,7 +182,7 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
         m.tag = candidates[i].path().filename().string();
         m.position = i;
         m.when = *prefix_millis(std::string_view(m.tag).substr(0, 14));
-        out.file = (candidates[i].path() / "migration.sql").native();
+        m.file = candidates[i].path() / "migration.sql";
         return out;
     };
     source::load_entries(candidates.size(), prepare, source::read_file,

@@ -89,7 +89,6 @@ void load_entry(FolderEntry& entry, std::size_t index, const std::function<Folde
     entry = prepare(index);
     if (!entry.migration) return;
     Migration& m = *entry.migration;
-    m.file = std::filesystem::path(std::move(entry.file));
     auto bytes = read_sql(m.file);
     entry.problem = bytes ? load_migration_text(m, *bytes) : missing(m);
     if (entry.problem) entry.migration.reset();

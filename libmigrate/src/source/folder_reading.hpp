@@ -44,12 +44,10 @@ std::optional<Problem> load_migration_text(Migration& m, std::string_view bytes)
 // A migration file's bytes, or nullopt when it is missing or unreadable.
 using ReadFile = std::function<std::optional<std::string>(const std::filesystem::path&)>;
 
-// A journal entry or folder a reader has validated, before its file is read: a migration (and its
-// file) or the problem that refused it.
+// A journal entry or folder a reader has validated, before its file is read: a migration (with `file`
+// set) or the problem that refused it.
 struct FolderEntry {
     std::optional<Migration> migration;
-    std::string file;  // the migration's file; load_entries makes it migration->file on a reading thread
-                       // (10,000 std::filesystem::path parses are a measurable part of a start)
     std::optional<Problem> problem;
 };
 
