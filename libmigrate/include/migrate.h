@@ -80,6 +80,7 @@ typedef enum migrate_errc {
     MIGRATE_ERRC_HISTORY_EXISTS = 29,
     MIGRATE_ERRC_SAFE_MIGRATIONS = 30,
     MIGRATE_ERRC_SNAPSHOT_INVALID = 31,
+    MIGRATE_ERRC_STATEMENT_BLOCKED = 32,
     /* C API only: a NULL or malformed argument (NULL pointer, struct_size too small, negative timeout). */
     MIGRATE_ERRC_INVALID_ARGUMENT = 1000
 } migrate_errc;
@@ -133,6 +134,9 @@ typedef struct migrate_target_options {
     int lock_mode;               /* MIGRATE_LOCK_SESSION (default) or MIGRATE_LOCK_LEASE */
     long long lease_ttl_seconds; /* lease mode: 0: default (30) */
     const char* baseline_dir;    /* NULL or "": <migrations_dir>/baseline */
+    /* Appended later (check struct_size, MIGRATE_HAS_FIELD): each statement's wait for locks other sessions hold. */
+    long long statement_lock_wait_seconds;  /* per attempt; 0: default (3); -1: off (the server's own timeouts) */
+    long long statement_lock_budget_seconds; /* retries until this much time has passed; 0: default (120) */
 } migrate_target_options;
 
 /* Sets struct_size and the defaults (use_baseline = 1, everything else 0/NULL). Thread-safe. */
@@ -144,7 +148,8 @@ MIGRATE_C_API void migrate_target_options_init(migrate_target_options* opts);
 MIGRATE_C_API migrate_target* migrate_target_open(const migrate_target_options* opts, migrate_error** err);
 /* The same with the options as a JSON object, for callers that speak JSON rather than C structs:
    {"url", "migrations_dir", "table", "lock": "session"|"lease", "lock_timeout_seconds",
-    "lease_ttl_seconds", "use_baseline": bool, "baseline_dir"}; url and migrations_dir required.
+    "lease_ttl_seconds", "use_baseline": bool, "baseline_dir", "statement_lock_wait_seconds",
+    "statement_lock_budget_seconds"}; url and migrations_dir required.
    Bad JSON, an unknown key or a wrong type: MIGRATE_ERRC_INVALID_ARGUMENT naming the key.
    Thread-safe (touches no shared state). */
 MIGRATE_C_API migrate_target* migrate_target_open_json(const char* options_json, migrate_error** err);
@@ -187,7 +192,11 @@ typedef enum migrate_event_kind {
     MIGRATE_EVENT_STATEMENT_SKIPPED = 6, /* took effect in an earlier run */
     MIGRATE_EVENT_STATEMENT_FINISHED = 7,
     MIGRATE_EVENT_MIGRATION_FINISHED = 8,
-    MIGRATE_EVENT_RUN_FINISHED = 9
+    MIGRATE_EVENT_RUN_FINISHED = 9,
+    MIGRATE_EVENT_PREVIOUS_RUN_WAITING = 10,   /* a stopped run's statement still executes on the server; detail
+                                                  names it; resuming once it ends (repeats) */
+    MIGRATE_EVENT_STATEMENT_LOCK_WAITING = 11  /* the statement timed out on a lock another session holds and is
+                                                  retried; detail names the blocking sessions (repeats) */
 } migrate_event_kind;
 
 /* Progress of migrate_target_up. The struct and its strings are valid only during the callback. */
@@ -201,7 +210,7 @@ typedef struct migrate_event {
     uint64_t migrations_total;   /* migrations this run applies */
     uint64_t statement_index;    /* 0-based within the migration */
     uint64_t statements_total;   /* statements of the migration */
-    int64_t duration_ns;         /* *_finished events; time waited so far for lock_waiting */
+    int64_t duration_ns;         /* *_finished events; time waited so far for the *_waiting ones */
     const char* detail;          /* human text for lock, resume and skip events; "" otherwise */
 } migrate_event;
 

@@ -3,6 +3,7 @@
 #include "connect/connection.hpp"
 #include "run/apply.hpp"
 #include "run/lock.hpp"
+#include "run/previous_run.hpp"
 #include "run/statement_probe.hpp"
 #include "run/safe_migrations.hpp"
 #include "tracking/progress_table.hpp"
@@ -76,6 +77,15 @@ struct Target::Impl {
     std::unique_ptr<run::MigrationLock> lock(const EventCallback& on_event, const std::atomic<bool>* cancel) const {
         return run::MigrationLock::acquire(url, table, options, on_event, cancel);
     }
+
+    // The lock, and then the end of whatever a stopped run's session still executes (previous_run.hpp):
+    // only after both do progress and the schema say what has been done.
+    std::unique_ptr<run::MigrationLock> lock_settled(connect::Connection& conn, const EventCallback& on_event,
+                                                     const std::atomic<bool>* cancel) const {
+        auto held = lock(on_event, cancel);
+        run::settle_previous_run(conn, progress, options.lock_timeout, on_event, cancel);
+        return held;
+    }
 };
 
 Target::Target(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -95,6 +105,11 @@ Target Target::open(TargetOptions options) {
                                 url.redacted()));
     if (options.lock_timeout.count() < 0) throw error(errc::url_invalid, "the lock timeout cannot be negative");
     if (options.lease_ttl.count() < 3) throw error(errc::url_invalid, "the lease ttl must be at least 3 seconds");
+    if (options.lock_waits.per_attempt.count() < 0 || options.lock_waits.total.count() < 1)
+        throw error(errc::config_invalid, fmt::format("the statement lock waits must be 0 (off) or more seconds per "
+                                                      "attempt within a budget of at least 1 second; got {} s and {} s",
+                                                      options.lock_waits.per_attempt.count(),
+                                                      options.lock_waits.total.count()));
     Source source = read_migrations_folder(options.migrations_dir);
     std::optional<Baseline> baseline;
     if (options.use_baseline)
@@ -133,7 +148,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
             return report;
         }
     }
-    auto lock = impl_->lock(on_event, options.cancel);
+    auto lock = impl_->lock_settled(*conn, on_event, options.cancel);
     // Under the lock, read again: another replica may have applied everything while we waited. Validate
     // before creating anything, so a refused run leaves no trace. The table is created only when missing:
     // a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
@@ -158,7 +173,8 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
         conn->execute(impl_->table.create_statement(impl_->source.layout));
         shape = impl_->table.created_shape(impl_->source.layout);
     }
-    run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, on_event, options.cancel};
+    run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, impl_->options.lock_waits, on_event,
+                        options.cancel};
     return run::apply_plan(ctx, std::move(plan), options, load, last);
 }
 
@@ -246,7 +262,7 @@ std::size_t Target::mark_baseline(const std::string& through, const EventCallbac
 
 void Target::resolve(const std::string& tag, bool applied, const EventCallback& on_event) {
     auto conn = connect::Connection::open(impl_->url);
-    auto lock = impl_->lock(on_event, nullptr);
+    auto lock = impl_->lock_settled(*conn, on_event, nullptr);
     tracking::TableShape shape;
     Plan plan = impl_->read_plan(*conn, shape);
     for (const auto& e : plan.entries) {

@@ -141,6 +141,7 @@ int main(void) {
             {MIGRATE_ERRC_BASELINE_UNUSABLE, "baseline_unusable"}, {MIGRATE_ERRC_DATABASE_NOT_EMPTY, "database_not_empty"},
             {MIGRATE_ERRC_TARGET_NOT_FOUND, "target_not_found"}, {MIGRATE_ERRC_HISTORY_EXISTS, "history_exists"},
             {MIGRATE_ERRC_SAFE_MIGRATIONS, "safe_migrations"}, {MIGRATE_ERRC_SNAPSHOT_INVALID, "snapshot_invalid"},
+            {MIGRATE_ERRC_STATEMENT_BLOCKED, "statement_blocked"},
         };
         int all_match = 1;
         for (size_t i = 0; i < sizeof codes / sizeof codes[0]; ++i)
@@ -149,7 +150,7 @@ int main(void) {
                 all_match = 0;
             }
         CHECK(all_match);
-        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_SNAPSHOT_INVALID + 1), "unknown") == 0);
+        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_STATEMENT_BLOCKED + 1), "unknown") == 0);
     }
 
     /* Scratch folder. */
@@ -242,6 +243,24 @@ int main(void) {
     CHECK(migrate_target_open(&o, &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
     migrate_error_free(err);
     o.lock_timeout_seconds = 10;
+    /* Lock waits: -1 is "off", below that is refused naming the field; a caller built before the fields
+       existed (a smaller struct_size) gets the defaults. */
+    o.statement_lock_wait_seconds = -2;
+    CHECK(migrate_target_open(&o, &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT &&
+          strstr(migrate_error_message(err), "statement_lock_wait_seconds") != NULL);
+    migrate_error_free(err);
+    o.statement_lock_wait_seconds = 0;
+    o.statement_lock_budget_seconds = -5;
+    CHECK(migrate_target_open(&o, &err) == NULL && strstr(migrate_error_message(err), "statement_lock_budget_seconds") != NULL);
+    migrate_error_free(err);
+    {
+        migrate_target_options older = o;
+        older.struct_size = offsetof(migrate_target_options, statement_lock_wait_seconds);
+        migrate_target* t_old = migrate_target_open(&older, &err);
+        CHECK(t_old != NULL && err == NULL);
+        migrate_target_free(t_old);
+    }
+    o.statement_lock_budget_seconds = 0;
 
     /* Options as JSON: bad JSON, an unknown key, a wrong type, then a real one. */
     CHECK(migrate_target_open_json(NULL, &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
@@ -254,7 +273,9 @@ int main(void) {
     migrate_error_free(err);
     {
         char options[2048];
-        snprintf(options, sizeof options, "{\"url\": \"%s\", \"migrations_dir\": \"%s\", \"lock_timeout_seconds\": 10}",
+        snprintf(options, sizeof options,
+                 "{\"url\": \"%s\", \"migrations_dir\": \"%s\", \"lock_timeout_seconds\": 10, "
+                 "\"statement_lock_wait_seconds\": 2, \"statement_lock_budget_seconds\": 30}",
                  o.url, o.migrations_dir);
         migrate_target* tj = migrate_target_open_json(options, &err);
         CHECK(tj != NULL && err == NULL);

@@ -3,6 +3,9 @@
 #include "process.hpp"
 
 #include <arpa/inet.h>
+#include <chrono>
+#include <csignal>
+#include <thread>
 #include <netinet/in.h>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -47,6 +50,19 @@ void PrivateServer::db(const std::string& command) {
 void PrivateServer::start() {
     db("up");
     running_ = true;
+}
+
+void PrivateServer::crash() {
+    const auto pid = std::stoi(read_file(dir_.path() / "mariadb" / "mysqld.pid"));
+    if (::kill(pid, SIGKILL) != 0) throw std::runtime_error("private server: cannot kill mariadbd " + std::to_string(pid));
+    // Not our child, so no waitpid: poll until the kernel has removed it (bounded).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (::kill(pid, 0) == 0) {
+        if (std::chrono::steady_clock::now() > deadline)
+            throw std::runtime_error("private server: mariadbd " + std::to_string(pid) + " survived SIGKILL");
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    running_ = false;
 }
 
 void PrivateServer::stop() {

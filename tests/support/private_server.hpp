@@ -31,6 +31,7 @@ public:
     std::string url(const std::string& database = "") const;
     void start();  // scripts/db up: throws with its output if it fails
     void stop();   // scripts/db down (a clean shutdown): throws with its output if it fails
+    void crash();  // SIGKILL to mariadbd, as a power cut would stop it; start() then runs crash recovery
 
 private:
     void db(const std::string& command);

@@ -43,7 +43,7 @@ TEST_CASE("config: url targets, defaults, env:, relative folders, file order") {
     auto c = parse_project_config(R"({"targets": {
         "zeta": {"url": "env:MIGRATE_TEST_CFG_URL"},
         "alpha": {"url": "mysql://app@localhost/alpha", "migrations": "../drizzle/alpha", "table": "__mig",
-                  "lock": "lease", "lockTimeout": 5}}})",
+                  "lock": "lease", "lockTimeout": 5, "statementLockWait": 0, "statementLockBudget": 40}}})",
                                   "proj/sub/migrate.json");
     REQUIRE(c.targets.size() == 2);
     CHECK(c.file == "proj/sub/migrate.json");
@@ -54,6 +54,8 @@ TEST_CASE("config: url targets, defaults, env:, relative folders, file order") {
     CHECK(z.table == "__drizzle_migrations");
     CHECK(z.lock_mode == migrate::LockMode::session);
     CHECK(z.lock_timeout == std::chrono::seconds(300));
+    CHECK(z.lock_waits.per_attempt == std::chrono::seconds(3));  // the guard is on by default
+    CHECK(z.lock_waits.total == std::chrono::seconds(120));
     const auto* a = c.find("alpha");
     REQUIRE(a);
     CHECK(a->migrations_dir == "proj/drizzle/alpha");
@@ -61,6 +63,8 @@ TEST_CASE("config: url targets, defaults, env:, relative folders, file order") {
     CHECK(a->lock_mode == migrate::LockMode::lease);
     CHECK(a->lock_timeout == std::chrono::seconds(5));
     CHECK(a->options().migrations_dir == "proj/drizzle/alpha");
+    CHECK(a->options().lock_waits.per_attempt == std::chrono::seconds(0));  // off
+    CHECK(a->options().lock_waits.total == std::chrono::seconds(40));
     CHECK(c.find("beta") == nullptr);
 
     auto abs = parse_project_config(R"({"targets": {"x": {"url": "mysql://u@h/x", "migrations": "/srv/x"}}})",
@@ -99,6 +103,10 @@ TEST_CASE("config: errors name the file, the target and the key") {
 
     auto timeout = config_error(R"({"targets": {"a": {"url": "mysql://u@h/a", "lockTimeout": "5"}}})");
     CHECK_THAT(timeout, Catch::Contains("key \"lockTimeout\": expected whole seconds"));
+    auto wait = config_error(R"({"targets": {"a": {"url": "mysql://u@h/a", "statementLockWait": -1}}})");
+    CHECK_THAT(wait, Catch::Contains("key \"statementLockWait\": expected whole seconds 0..86400, got -1"));
+    auto budget = config_error(R"({"targets": {"a": {"url": "mysql://u@h/a", "statementLockBudget": 0}}})");
+    CHECK_THAT(budget, Catch::Contains("key \"statementLockBudget\": expected whole seconds 1..86400, got 0"));
 
     auto port = config_error(R"({"targets": {"a": {"host": "h", "user": "u", "port": 70000}}})");
     CHECK_THAT(port, Catch::Contains("key \"port\": expected a port number"));

@@ -33,7 +33,8 @@ int exit_code_for(migrate::errc code) {
         case errc::needs_resolve:
         case errc::nothing_to_resolve: return exit_refused;
         case errc::lock_timeout:
-        case errc::lock_lost: return exit_lock;
+        case errc::lock_lost:
+        case errc::statement_blocked: return exit_lock;
         case errc::interrupted: return exit_interrupted;
         case errc::internal: return exit_internal;
         case errc::baseline_invalid:

@@ -33,6 +33,8 @@ struct Options {
     std::string table = "__drizzle_migrations";
     std::string lock = "session";
     int lock_timeout_s = 300;
+    std::optional<int> statement_lock_wait_s;    // given: overrides the target's (config) value; 0 = off
+    std::optional<int> statement_lock_budget_s;
     bool verbose = false;
     bool allow_out_of_order = false;
     bool allow_missing = false;
@@ -60,10 +62,17 @@ struct Options {
 std::atomic<bool> cancel_requested{false};
 extern "C" void on_signal(int) { cancel_requested = true; }
 
+// Per-run choices given on the command line win over the target's own (config) values.
+migrate::TargetConfig with_run_choices(migrate::TargetConfig t, const Options& o) {
+    if (o.statement_lock_wait_s) t.lock_waits.per_attempt = std::chrono::seconds(*o.statement_lock_wait_s);
+    if (o.statement_lock_budget_s) t.lock_waits.total = std::chrono::seconds(*o.statement_lock_budget_s);
+    return t;
+}
+
 // The single target of --url/--dir, in the shape project targets have.
 migrate::TargetConfig single_target(const Options& o) {
     if (o.from_config) {
-        migrate::TargetConfig t = *o.from_config;
+        migrate::TargetConfig t = with_run_choices(*o.from_config, o);
         if (o.no_baseline) t.use_baseline = false;
         return t;
     }
@@ -75,7 +84,7 @@ migrate::TargetConfig single_target(const Options& o) {
     t.lock_mode = o.lock == "lease" ? migrate::LockMode::lease : migrate::LockMode::session;
     t.lock_timeout = std::chrono::seconds(o.lock_timeout_s);
     t.use_baseline = !o.no_baseline;
-    return t;
+    return with_run_choices(std::move(t), o);
 }
 
 migrate::Target open_target(const Options& o) { return migrate::Target::open(single_target(o).options()); }
@@ -128,11 +137,30 @@ std::string finished_line(const migrate::Event& e) {
                        e.statements_total, e.statements_total == 1 ? " " : "s", seconds(e.duration));
 }
 
+// Waits are shown even with --quiet: a run that seems stuck must say why.
+bool is_waiting(const migrate::Event& e) {
+    using K = migrate::Event::Kind;
+    return e.kind == K::lock_waiting || e.kind == K::previous_run_waiting || e.kind == K::statement_lock_waiting;
+}
+
+// A statement or a stopped run's leftover keeps this run waiting: said on stderr, like the lock wait.
+std::string waiting_line(const migrate::Event& e) {
+    using K = migrate::Event::Kind;
+    if (e.kind == K::previous_run_waiting)
+        return fmt::format("waiting for a stopped run's statement to end on the server ({} so far): {}",
+                           seconds(e.duration), e.detail);
+    return fmt::format("{}:{} statement {} blocked by other sessions' locks ({} so far): {}", e.migration->file.string(),
+                       e.migration->statements[e.statement_index].line, e.statement_index + 1, seconds(e.duration),
+                       e.detail);
+}
+
 // Lock and resume events, shared by every command that takes the lock.
 void print_common_event(const migrate::Event& e) {
     using K = migrate::Event::Kind;
     if (e.kind == K::lock_waiting)
         fmt::print(stderr, "waiting for the migration lock ({} so far): held by {}\n", seconds(e.duration), e.detail);
+    else if (e.kind == K::previous_run_waiting || e.kind == K::statement_lock_waiting)
+        fmt::print(stderr, "{}\n", waiting_line(e));
     else if (e.kind == K::migration_resumed)
         fmt::print("  resuming {} at statement {} of {}: {}\n", e.migration->tag, e.statement_index + 1,
                    e.statements_total, e.detail);
@@ -260,7 +288,7 @@ int run_up(const Options& o) {
             std::fflush(stdout);
         }
         if (e.kind == K::statement_started) return bar.show(e);
-        if (o.quiet && e.kind != K::lock_waiting) return;
+        if (o.quiet && !is_waiting(e)) return;
         bar.clear();
         print_common_event(e);
         if (e.kind == K::run_started && e.migrations_total > 0)
@@ -413,10 +441,12 @@ int run_up_many(const std::vector<migrate::TargetConfig>& targets, const Options
                 if (e.kind == K::migration_finished)
                     steps.push_back({{"tag", e.migration->tag}, {"statements", e.statements_total},
                                      {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.duration).count()}});
-                if (o.quiet && e.kind != K::lock_waiting) return;
+                if (o.quiet && !is_waiting(e)) return;
                 if (e.kind == K::lock_waiting)
                     say(stderr, t.name, fmt::format("waiting for the migration lock ({} so far): held by {}",
                                                     seconds(e.duration), e.detail));
+                else if (e.kind == K::previous_run_waiting || e.kind == K::statement_lock_waiting)
+                    say(stderr, t.name, waiting_line(e));
                 else if (e.kind == K::migration_resumed)
                     say(progress, t.name, fmt::format("  resuming {} at statement {} of {}: {}", e.migration->tag,
                                                       e.statement_index + 1, e.statements_total, e.detail));
@@ -528,6 +558,17 @@ int main(int argc, char** argv) {
     }
     status->add_flag("-v,--verbose", o.verbose, "list every migration, not only those needing attention");
     up->add_flag("-v,--verbose", o.verbose, "one line per statement as it starts (file:line), not only per migration");
+    for (auto* sub : {up, tui}) {
+        sub->add_option("--statement-lock-wait", o.statement_lock_wait_s,
+                        "seconds one attempt of a statement may wait for a table or row lock another session holds "
+                        "(the application's queries queue behind it meanwhile); then it is retried. 0: no limit but "
+                        "the server's own (default 3; docs/safety.md)")
+            ->check(CLI::Range(0, 86400));
+        sub->add_option("--statement-lock-budget", o.statement_lock_budget_s,
+                        "seconds of retries before a statement blocked by other sessions gives up, naming them "
+                        "(exit 6; default 120)")
+            ->check(CLI::Range(1, 86400));
+    }
     for (auto* sub : {up, plan}) {
         sub->add_flag("--allow-out-of-order", o.allow_out_of_order,
                       "apply entries older than the newest applied one (drizzle skips them forever)");
@@ -653,6 +694,7 @@ int main(int argc, char** argv) {
             return exit_usage;
         }
     }
+    for (auto& t : selected) t = with_run_choices(std::move(t), o);
     if (o.url.empty() && selected.empty())
         if (const char* env = std::getenv("DATABASE_URL")) o.url = env;
     if (o.url.empty() && selected.empty()) {

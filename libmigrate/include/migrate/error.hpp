@@ -52,6 +52,8 @@ enum class errc {
     history_exists,      // `baseline mark` on a database that already records migrations
     safe_migrations,     // the branch refuses direct DDL (PlanetScale safe migrations): use a deploy request
     snapshot_invalid,    // `verify --schema`: the newest drizzle-kit snapshot is missing or not drizzle-kit's
+    statement_blocked,   // a statement's lock waits (metadata or row locks held by other sessions) used up the
+                         // lock-wait budget; it took no effect, the blocking sessions are named
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

@@ -32,6 +32,7 @@ struct TargetConfig {
     std::string table = "__drizzle_migrations";
     LockMode lock_mode = LockMode::session;
     std::chrono::seconds lock_timeout{300};
+    LockWaits lock_waits{};                        // "statementLockWait", "statementLockBudget"
     std::filesystem::path baseline_dir;            // "baseline": a folder (resolved); empty: <migrations>/baseline
     bool use_baseline = true;                      // "baseline": false
     // What the server accepts, for `migrate lint` (docs/lint.md).
@@ -47,7 +48,8 @@ struct TargetConfig {
     // What Target::open needs.
     TargetOptions options() const {
         return {.url = url, .migrations_dir = migrations_dir, .table = table, .lock_mode = lock_mode,
-                .lock_timeout = lock_timeout, .baseline_dir = baseline_dir, .use_baseline = use_baseline};
+                .lock_timeout = lock_timeout, .lock_waits = lock_waits, .baseline_dir = baseline_dir,
+                .use_baseline = use_baseline};
     }
 };
 

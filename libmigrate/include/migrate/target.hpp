@@ -24,6 +24,16 @@ enum class LockMode {
     lease,    // a row in <table>_lock with an expiry, renewed while the run lives (drivers without sessions)
 };
 
+// How long one statement may wait for locks that other sessions hold (docs/safety.md, "Lock waits"). An
+// ALTER waiting for a table's metadata lock makes every later query on that table wait behind it, so each
+// attempt is short; a statement that times out took no effect and is retried after a pause (exponential
+// backoff with jitter) until `total` has passed, naming the blocking sessions each time.
+struct LockWaits {
+    std::chrono::seconds per_attempt{3};  // the session's lock_wait_timeout and innodb_lock_wait_timeout; 0: off
+                                          // (the server's own timeouts apply: a day on MariaDB, a year on MySQL)
+    std::chrono::seconds total{120};      // give up (statement_blocked) once this much time has passed
+};
+
 struct TargetOptions {
     std::string url;                               // see connection_url.hpp
     std::filesystem::path migrations_dir;          // drizzle-kit's `out` folder
@@ -31,6 +41,7 @@ struct TargetOptions {
     LockMode lock_mode = LockMode::session;
     std::chrono::seconds lock_timeout{300};        // how long a run waits for another to finish
     std::chrono::seconds lease_ttl{30};            // lease mode: a dead holder's lease expires after this
+    LockWaits lock_waits{};                        // each statement's wait for other sessions' locks
     std::filesystem::path baseline_dir{};          // empty: <migrations_dir>/baseline (used when it exists)
     bool use_baseline = true;                      // false: never read or load a baseline
 };
@@ -58,6 +69,10 @@ struct Event {
         statement_finished,
         migration_finished,
         run_finished,
+        previous_run_waiting,     // a stopped run's statement is still executing on the server: waiting for it to
+                                  // end before resuming; detail names the session and statement (repeats)
+        statement_lock_waiting,   // the statement timed out waiting for a lock another session holds and is
+                                  // retried; detail names the blocking sessions and the next pause (repeats)
     };
     Kind kind{};
     const Migration* migration = nullptr;         // null for run_started / run_finished; a baseline load is
@@ -66,7 +81,7 @@ struct Event {
     std::size_t migrations_total = 0;             // migrations this run applies
     std::size_t statement_index = 0;              // 0-based within the migration
     std::size_t statements_total = 0;             // statements of the migration
-    std::chrono::nanoseconds duration{0};         // for *_finished events; time waited for lock_waiting
+    std::chrono::nanoseconds duration{0};         // for *_finished events; time waited for the *_waiting ones
     std::string detail{};                         // human text for lock and resume events; run_started and
                                                   // a baseline's migration_started say what a baseline covers
 };

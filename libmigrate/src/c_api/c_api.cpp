@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +41,7 @@ static_assert(MIGRATE_ERRC_SERVER_ERROR == static_cast<int>(migrate::errc::serve
 static_assert(MIGRATE_ERRC_INTERNAL == static_cast<int>(migrate::errc::internal));
 static_assert(MIGRATE_ERRC_BASELINE_INVALID == static_cast<int>(migrate::errc::baseline_invalid));
 static_assert(MIGRATE_ERRC_SNAPSHOT_INVALID == static_cast<int>(migrate::errc::snapshot_invalid));
+static_assert(MIGRATE_ERRC_STATEMENT_BLOCKED == static_cast<int>(migrate::errc::statement_blocked));
 
 // Builds the error, stores it in *err when asked, returns the status. Never throws.
 int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {
@@ -181,6 +183,11 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
         return invalid(err, "migrate_target_open: lock_mode is unknown"), nullptr;
     if (MIGRATE_HAS_FIELD(o, T, lease_ttl_seconds) && o->lease_ttl_seconds < 0)
         return invalid(err, "migrate_target_open: lease_ttl_seconds is negative"), nullptr;
+    if (MIGRATE_HAS_FIELD(o, T, statement_lock_wait_seconds) && o->statement_lock_wait_seconds < -1)
+        return invalid(err, "migrate_target_open: statement_lock_wait_seconds must be -1 (off), 0 (default) or more"),
+               nullptr;
+    if (MIGRATE_HAS_FIELD(o, T, statement_lock_budget_seconds) && o->statement_lock_budget_seconds < 0)
+        return invalid(err, "migrate_target_open: statement_lock_budget_seconds is negative"), nullptr;
     migrate_target* out = nullptr;
     guarded(err, [&] {
         migrate::TargetOptions t;
@@ -196,6 +203,10 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
             t.lease_ttl = std::chrono::seconds(o->lease_ttl_seconds);
         if (MIGRATE_HAS_FIELD(o, T, baseline_dir) && o->baseline_dir && *o->baseline_dir)
             t.baseline_dir = o->baseline_dir;
+        if (MIGRATE_HAS_FIELD(o, T, statement_lock_wait_seconds) && o->statement_lock_wait_seconds != 0)
+            t.lock_waits.per_attempt = std::chrono::seconds(std::max(0LL, o->statement_lock_wait_seconds));
+        if (MIGRATE_HAS_FIELD(o, T, statement_lock_budget_seconds) && o->statement_lock_budget_seconds > 0)
+            t.lock_waits.total = std::chrono::seconds(o->statement_lock_budget_seconds);
         out = new migrate_target{migrate::Target::open(std::move(t))};
     });
     return out;
@@ -225,6 +236,9 @@ migrate_target* migrate_target_open_json(const char* options_json, migrate_error
                                      (o.lock_mode = v == "lease" ? MIGRATE_LOCK_LEASE : MIGRATE_LOCK_SESSION, true);
         else if (key == "lock_timeout_seconds") ok = number && (o.lock_timeout_seconds = v.get<int>(), true);
         else if (key == "lease_ttl_seconds") ok = number && (o.lease_ttl_seconds = v.get<int>(), true);
+        else if (key == "statement_lock_wait_seconds") ok = number && (o.statement_lock_wait_seconds = v.get<int>(), true);
+        else if (key == "statement_lock_budget_seconds")
+            ok = number && (o.statement_lock_budget_seconds = v.get<int>(), true);
         else if (key == "use_baseline") ok = flag && (o.use_baseline = v.get<bool>() ? 1 : 0, true);
         else return invalid(err, ("migrate_target_open_json: unknown key \"" + key + "\"").c_str()), nullptr;
         if (!ok) return invalid(err, ("migrate_target_open_json: key \"" + key + "\" has a wrong type or value").c_str()), nullptr;
@@ -334,3 +348,4 @@ int migrate_target_up_json(migrate_target* target, const char* up_options_json, 
 
 static_assert(static_cast<int>(migrate::Event::Kind::lock_waiting) == MIGRATE_EVENT_LOCK_WAITING);
 static_assert(static_cast<int>(migrate::Event::Kind::run_finished) == MIGRATE_EVENT_RUN_FINISHED);
+static_assert(static_cast<int>(migrate::Event::Kind::statement_lock_waiting) == MIGRATE_EVENT_STATEMENT_LOCK_WAITING);

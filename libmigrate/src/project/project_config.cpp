@@ -13,6 +13,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace migrate {
 namespace {
@@ -73,9 +74,10 @@ bool valid_target_name(std::string_view name) {
 }
 
 TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
-    static const std::set<std::string> known = {"url",      "host",       "port",  "user", "password",
-                                                "database", "migrations", "table", "lock", "lockTimeout",
-                                                "baseline", "flavor",     "sharded", "foreignKeys"};
+    static const std::set<std::string> known = {
+        "url",   "host", "port",        "user",              "password",           "database", "migrations",
+        "table", "lock", "lockTimeout", "statementLockWait", "statementLockBudget", "baseline", "flavor",
+        "sharded", "foreignKeys"};
     if (!t.is_object()) w.fail("", fmt::format("expected an object, got {}", json_type(t)));
     for (const auto& [key, value] : t.items())
         if (!known.contains(key))
@@ -182,6 +184,15 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
             w.fail("lockTimeout", fmt::format("expected whole seconds 0..86400, got {}", v.dump()));
         c.lock_timeout = std::chrono::seconds(v.get<long long>());
     }
+    // Each statement's wait for other sessions' locks (safety.md, "Lock waits"): 0 turns the guard off.
+    for (auto [key, field, least] : {std::tuple{"statementLockWait", &c.lock_waits.per_attempt, 0LL},
+                                     std::tuple{"statementLockBudget", &c.lock_waits.total, 1LL}})
+        if (t.contains(key)) {
+            const auto& v = t[key];
+            if (!v.is_number_integer() || v.get<long long>() < least || v.get<long long>() > 86400)
+                w.fail(key, fmt::format("expected whole seconds {}..86400, got {}", least, v.dump()));
+            *field = std::chrono::seconds(v.get<long long>());
+        }
     if (t.contains("flavor")) {
         auto name = string_value(w, "flavor", t["flavor"]);
         c.flavor = parse_flavor(name);

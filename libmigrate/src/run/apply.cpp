@@ -1,6 +1,7 @@
 #include "apply.hpp"
 
 #include "fault_injection.hpp"
+#include "lock_waits.hpp"
 #include "safe_migrations.hpp"
 #include "statement_probe.hpp"
 
@@ -32,6 +33,15 @@ void quietly(connect::Connection& conn, const std::string& sql) {
     }
 }
 
+std::string quoted(const TableRef& t) {
+    auto q = [](const std::string& name) {
+        std::string out = "`";
+        for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
+        return out + "`";
+    };
+    return t.schema.empty() ? q(t.name) : q(t.schema) + "." + q(t.name);
+}
+
 std::string location(const Migration& m, std::size_t index) {
     return fmt::format("{}:{}", m.file.string(), m.statements[index].line);
 }
@@ -56,7 +66,10 @@ std::string location(const Migration& m, std::size_t index) {
         ? "The connection was lost after the statement was sent, so whether it ran is unknown; the next run checks "
           "the schema before going on."
         : e.code() == errc::safe_migrations ? deploy_request_advice()
-                                            : "Fix the cause and run again: it resumes at this statement.";
+        : e.code() == errc::statement_blocked
+            ? "The statement took no effect. Run again once the blocking sessions have finished (or end them), or "
+              "allow a longer lock-wait budget: it resumes at this statement."
+            : "Fix the cause and run again: it resumes at this statement.";
     std::string message = fmt::format(
         "{}: statement {} of {} of migration {} failed: {}{}\nEarlier migrations are applied and recorded; {}; "
         "{} has no tracking row yet. {}",
@@ -80,35 +93,6 @@ std::string location(const Migration& m, std::size_t index) {
     throw error(e.code(), message, std::move(ctx));
 }
 
-// The previous run's work connection may still be executing its last statement (a client killed with
-// -9 does not stop a running ALTER). If that session is still running one of the statements the previous
-// run may have sent, kill it and wait until the server is done, so the schema we look at is final.
-// Connection ids restart with the server, so a session with that id running anything else is someone
-// else's and is left alone.
-void wait_until_statement_gone(connect::Connection& conn, std::optional<std::uint64_t> id,
-                               const std::vector<const std::string*>& candidates) {
-    if (!id || candidates.empty()) return;
-    const std::string probe = fmt::format("select info from information_schema.processlist where id = {}", *id);
-    auto running_it = [&] {
-        auto rows = conn.query(probe);
-        if (rows.empty() || !rows[0][0]) return false;
-        for (const std::string* sql : candidates)
-            if (*rows[0][0] == *sql) return true;
-        return false;
-    };
-    try {
-        if (!running_it()) return;
-        quietly(conn, fmt::format("kill {}", *id));  // a killed ALTER rolls back: the schema stays decidable
-        // The server offers no way to wait for another session's end: poll, bounded.
-        for (auto deadline = clock::now() + std::chrono::seconds(60); clock::now() < deadline;) {
-            if (!running_it()) return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-    } catch (const error&) {
-        // No processlist (e.g. Vitess): the lock's release already implies the old session ended.
-    }
-}
-
 class Runner {
 public:
     Runner(RunContext& ctx, const UpOptions& options) : ctx_(ctx), options_(options) {}
@@ -123,10 +107,7 @@ public:
             what = fmt::format("the baseline through {} ({} migrations){}", baseline->through, plan.baseline_covers,
                                entries.empty() ? "" : fmt::format(", then {} more", entries.size()));
         emit(ctx_.on_event, {.kind = Event::Kind::run_started, .migrations_total = total, .detail = what});
-        if (total > 0) {
-            if (!ctx_.progress.exists(ctx_.conn)) ctx_.conn.execute(ctx_.progress.create_statement());
-            connection_id_ = std::stoull(ctx_.conn.query("select connection_id()")[0][0].value_or("0"));
-        }
+        if (total > 0) prepare_session();
         std::size_t number = 0;
         if (baseline) {
             // The snapshot runs like a migration (progress per statement, resumable); its "tracking row" is
@@ -155,6 +136,37 @@ public:
     }
 
 private:
+    // The work session, before its first statement: our side table as this version needs it, bounded lock
+    // waits, and a live view of AUTO_INCREMENT counters.
+    void prepare_session() {
+        auto& conn = ctx_.conn;
+        if (!ctx_.progress.exists(conn)) {
+            conn.execute(ctx_.progress.create_statement());
+        } else if (!ctx_.progress.has_counter_column(conn)) {
+            try {
+                conn.execute(ctx_.progress.add_counter_column_statement());
+            } catch (const error& e) {
+                // e.g. a safe-migrations branch refuses the ALTER: ids are then not given back after a crash.
+                if (e.completion_unknown()) throw;
+                counter_column_ = false;
+            }
+        }
+        connection_id_ = std::stoull(conn.query("select connection_id()")[0][0].value_or("0"));
+        lock_waits_limited_ = limit_lock_waits(conn, ctx_.lock_waits);
+        // MySQL 8 answers information_schema.tables.auto_increment from a cache (a day old by default); the
+        // counter recorded before an INSERT must be the live one. MariaDB has no cache and no such variable.
+        if (!connect::is_mariadb(conn.server_version())) quietly(conn, "set session information_schema_stats_expiry = 0");
+    }
+
+    // Sleeps `pause` in slices, stopping early for a cancel.
+    void pause_for(std::chrono::milliseconds pause) {
+        const auto until = clock::now() + pause;
+        while (clock::now() < until) {
+            if (options_.cancel && options_.cancel->load()) return;
+            std::this_thread::sleep_for(std::min<clock::duration>(until - clock::now(), std::chrono::milliseconds(100)));
+        }
+    }
+
     void between_statements() {
         if (options_.cancel && options_.cancel->load())
             throw error(errc::interrupted,
@@ -170,6 +182,7 @@ private:
         Event base{.kind = Event::Kind::migration_started, .migration = &m, .migration_number = number,
                    .migrations_total = total, .statements_total = m.statements.size(), .detail = std::move(detail)};
         emit(ctx_.on_event, base);
+        base_ = &base;
 
         std::size_t first = 0;
         if (progress) first = resume_point(m, *progress, base);
@@ -207,37 +220,135 @@ private:
 
     // Marks statement i in flight, runs it, marks it done. For DML the statement and its "done" mark commit
     // together, so a crash leaves either both or neither; DDL commits on its own, so a crash between it and
-    // the mark leaves it "in flight" and the next run looks at the schema.
+    // the mark leaves it "in flight" and the next run looks at the schema. A statement that timed out
+    // waiting for another session's lock took no effect and is retried within the lock-wait budget.
     std::string run_statement(const Migration& m, std::size_t i, const std::string& prefix) {
-        const std::string next_prefix = chain(prefix, m.statements[i].sql);
+        const std::string& sql = m.statements[i].sql;
+        const std::string next_prefix = chain(prefix, sql);
         const bool marked = !unmarked(m, i);
+        const bool dml = classify_statement(sql) == StatementClass::dml;
         if (marked) {
+            // An INSERT's mark also records its table's AUTO_INCREMENT, to give back what a rolled-back copy took.
+            std::optional<tracking::CounterOf> counter;
+            if (dml && counter_column_ && inserts_rows(sql))
+                if (auto t = written_table(sql)) counter = tracking::CounterOf{t->schema, t->name};
             try {
-                ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix));
+                ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix, counter));
             } catch (const error& e) {
                 rethrow_progress_failure(e, m, i);
             }
         }
         kill_point("before-statement");
-        const bool dml = classify_statement(m.statements[i].sql) == StatementClass::dml;
-        try {
-            if (dml) ctx_.conn.execute("begin");
-            ctx_.conn.execute(m.statements[i].sql);
-            kill_point("after-statement");
-            if (dml) {
-                ctx_.conn.execute(ctx_.progress.mark(m, i + 1, std::nullopt, next_prefix));
-                ctx_.conn.execute("commit");
-            }
-        } catch (const error& e) {
-            if (!e.completion_unknown()) {
+        Backoff backoff;
+        const auto first_attempt = clock::now();
+        for (std::size_t attempt = 1;; ++attempt) {
+            try {
+                if (dml) ctx_.conn.execute("begin");
+                ctx_.conn.execute(sql);
+                kill_point("after-statement");
+                if (dml) {
+                    ctx_.conn.execute(ctx_.progress.mark(m, i + 1, std::nullopt, next_prefix));
+                    ctx_.conn.execute("commit");
+                }
+                return next_prefix;
+            } catch (const error& e) {
+                if (e.completion_unknown()) rethrow_with_statement(e, m, i);
                 if (dml) quietly(ctx_.conn, "rollback");
-                // No mark says yet that the statements before this unmarked one are done: say it with the failure.
-                if (!marked) quietly(ctx_.conn, ctx_.progress.mark(m, i, std::nullopt, prefix));
-                quietly(ctx_.conn, ctx_.progress.failed(m, i, e));
+                if (lock_waits_limited_ && is_lock_wait_error(e)) {
+                    auto blockers = find_blockers(ctx_.conn, dml ? LockKind::rows : LockKind::metadata,
+                                                  written_table(sql), {connection_id_});
+                    const auto waited = clock::now() - first_attempt;
+                    const auto pause = backoff.next();
+                    // Another attempt only if it can end within the budget: the budget bounds the whole wait.
+                    if (waited + pause + ctx_.lock_waits.per_attempt <= ctx_.lock_waits.total) {
+                        Event blocked = *base_;
+                        blocked.kind = Event::Kind::statement_lock_waiting;
+                        blocked.statement_index = i;
+                        blocked.duration = waited;
+                        blocked.detail = fmt::format("{}; attempt {} gave up after {} s, retrying in {:.1f} s",
+                                                     describe(blockers), attempt, ctx_.lock_waits.per_attempt.count(),
+                                                     std::chrono::duration<double>(pause).count());
+                        emit(ctx_.on_event, blocked);
+                        pause_for(pause);
+                        between_statements();
+                        if (dml) give_back_ids(m, i);  // the rolled-back attempt may have taken some
+                        continue;
+                    }
+                    fail_statement(m, i, marked, prefix, blocked_error(e, blockers, attempt, waited));
+                }
+                if (took_effect_in_stopped_run(m, i, e)) return next_prefix;
+                fail_statement(m, i, marked, prefix, e);
             }
-            rethrow_with_statement(e, m, i);
         }
-        return next_prefix;
+    }
+
+    // Records that statement i was rejected (and, for an unmarked one, that those before it are done), then
+    // throws with file, line and statement.
+    [[noreturn]] void fail_statement(const Migration& m, std::size_t i, bool marked, const std::string& prefix,
+                                     const error& e) {
+        // No mark says yet that the statements before this unmarked one are done: say it with the failure.
+        if (!marked) quietly(ctx_.conn, ctx_.progress.mark(m, i, std::nullopt, prefix));
+        quietly(ctx_.conn, ctx_.progress.failed(m, i, e));
+        rethrow_with_statement(e, m, i);
+    }
+
+    error blocked_error(const error& last, const Blockers& blockers, std::size_t attempts,
+                        std::chrono::steady_clock::duration waited) const {
+        error_context c = last.context();
+        return error(errc::statement_blocked,
+                     fmt::format("other sessions held the locks it needs through {} attempt{} over {:.0f} s (each "
+                                 "waited {} s; the lock-wait budget is {} s): {}",
+                                 attempts, attempts == 1 ? "" : "s", std::chrono::duration<double>(waited).count(),
+                                 ctx_.lock_waits.per_attempt.count(), ctx_.lock_waits.total.count(), describe(blockers)),
+                     std::move(c));
+    }
+
+    // The server rejected statement i of the migration being resumed, which the stopped run may have sent
+    // itself (resume_window_). When the schema now shows the statement's effect, the stopped run's copy took
+    // effect (it was still executing, unseen — no processlist on Vitess — when this one was sent): record it
+    // as done rather than as a failure every later run would repeat.
+    bool took_effect_in_stopped_run(const Migration& m, std::size_t i, const error& e) {
+        if (resumed_ != &m || i < resume_window_.first || i >= resume_window_.second) return false;
+        if (classify_statement(m.statements[i].sql) != StatementClass::ddl) return false;  // DML: its mark decides
+        const auto probe = probe_statement(ctx_.conn, m.statements[i].sql);
+        if (probe.effect != Effect::applied) return false;
+        ctx_.conn.execute(ctx_.progress.mark(m, i + 1, std::nullopt, statements_prefix_hash(m, i + 1)));
+        Event skipped = *base_;
+        skipped.kind = Event::Kind::statement_skipped;
+        skipped.statement_index = i;
+        skipped.detail = fmt::format("the server refused it ({}), and the schema shows why: the stopped run's copy of "
+                                     "it took effect meanwhile ({})",
+                                     e.what(), probe.reason);
+        emit(ctx_.on_event, skipped);
+        return true;
+    }
+
+    // An INSERT the stopped run had in flight (rolled back) or that failed consumed AUTO_INCREMENT values that
+    // InnoDB does not give back; before running it again, set the counter back to what the INSERT's mark
+    // recorded, so the rows get the ids a clean run gives them. The server never sets it below max(id) + 1,
+    // so rows others inserted meanwhile are safe. Returns what was done, for the resume event.
+    std::string give_back_ids(const Migration& m, std::size_t i) {
+        const std::string& sql = m.statements[i].sql;
+        if (!inserts_rows(sql)) return "";
+        const auto table = written_table(sql);
+        const auto before = ctx_.progress.counter_before(ctx_.conn, m);
+        if (!table || !before) return "";
+        auto now = ctx_.conn.query(fmt::format(
+            "select auto_increment from information_schema.tables where table_schema = {} and table_name = {}",
+            table->schema.empty() ? "database()" : tracking::sql_string_literal(table->schema),
+            tracking::sql_string_literal(table->name)));
+        if (now.empty() || !now[0][0] || std::stoull(*now[0][0]) <= *before) return "";
+        try {
+            ctx_.conn.execute(fmt::format("alter table {} auto_increment = {}", quoted(*table), *before));
+            return fmt::format("; AUTO_INCREMENT of {} set back from {} to {}, giving back the ids the rolled-back "
+                               "insert had taken",
+                               quoted(*table), *now[0][0], *before);
+        } catch (const error& e) {
+            if (e.completion_unknown()) throw;
+            return fmt::format("; the ids the rolled-back insert took are not given back ({}): new rows of {} are "
+                               "numbered from {}",
+                               e.what(), quoted(*table), *now[0][0]);
+        }
     }
 
     // The tracking rows and the end of progress commit together — and with them the start of the next
@@ -312,11 +423,14 @@ private:
                                     m.file.string(), p.statements_done, p.statements_done + 1),
                         {.file = m.file.string(), .tag = m.tag});
         ctx_.conn.execute(ctx_.progress.resume(m, connection_id_));
-        // The previous run may have sent any statement from the last mark on (unmarked ones follow it).
-        std::vector<const std::string*> sent;
-        for (std::size_t i = p.statements_done; i < n; ++i)
-            sent.push_back(&m.statements[i].sql);
-        wait_until_statement_gone(ctx_.conn, p.connection_id, sent);
+        // Target::up has waited for the stopped run's session (previous_run.hpp). It may have sent the statement
+        // at the last mark and the unmarked ones after it, up to the next marked one (whose mark would show).
+        if (!p.failed_statement) {
+            std::size_t end = p.statements_done + 1;
+            while (end < n && unmarked(m, end)) ++end;
+            resumed_ = &m;
+            resume_window_ = {p.statements_done, std::min(end, n)};
+        }
 
         std::size_t first = p.statements_done;
         std::string why;
@@ -341,11 +455,11 @@ private:
                 auto cls = classify_statement(sql);
                 if (cls == StatementClass::dml) {
                     why = fmt::format("statement {} (DML) was in flight; it commits together with its progress mark, "
-                                      "which is absent, so it did not take effect: retrying it",
-                                      i + 1);
-                } else if (safe_to_retry(sql)) {
-                    why = fmt::format("statement {} was in flight; running it again is harmless", i + 1);
+                                      "which is absent, so it did not take effect: retrying it{}",
+                                      i + 1, give_back_ids(m, i));
                 } else {
+                    // The schema first: a copying MODIFY that completed need not copy the table again. Where it
+                    // cannot tell, a statement that is harmless to repeat is repeated.
                     auto probe = cls == StatementClass::ddl ? probe_statement(ctx_.conn, sql)
                                                             : ProbeResult{Effect::undecidable, "not a DDL form"};
                     if (probe.effect == Effect::applied) {
@@ -354,6 +468,8 @@ private:
                     } else if (probe.effect == Effect::not_applied) {
                         why = fmt::format("statement {} was in flight and had not taken effect ({}): retrying it",
                                           i + 1, probe.reason);
+                    } else if (safe_to_retry(sql)) {
+                        why = fmt::format("statement {} was in flight; running it again is harmless", i + 1);
                     } else {
                         throw error(
                             errc::needs_resolve,
@@ -373,7 +489,8 @@ private:
                 first = skip(i, "recorded as applied by `migrate resolve`");
                 why = fmt::format("statement {} had failed; the operator resolved it as applied", i + 1);
             } else {
-                why = fmt::format("statement {} had failed (errno {}): retrying it", i + 1, p.error_errno);
+                why = fmt::format("statement {} had failed (errno {}): retrying it{}", i + 1, p.error_errno,
+                                  classify_statement(m.statements[i].sql) == StatementClass::dml ? give_back_ids(m, i) : "");
             }
         } else {
             why = fmt::format("{} of {} statements were done", p.statements_done, n);
@@ -391,6 +508,11 @@ private:
     std::uint64_t connection_id_ = 0;
     const Migration* next_ = nullptr;     // the migration after the one running, unless it has progress already
     const Migration* started_ = nullptr;  // its progress row was inserted with the last tracking rows
+    const Event* base_ = nullptr;         // the running migration's migration_started event, for the others
+    bool counter_column_ = true;          // the progress table can record AUTO_INCREMENT counters
+    bool lock_waits_limited_ = false;     // the session's lock waits are bounded: retry on their timeout
+    const Migration* resumed_ = nullptr;  // the half-applied migration this run continues, and the statements
+    std::pair<std::size_t, std::size_t> resume_window_{0, 0};  // of it the stopped run may have sent
 };
 
 }  // namespace

@@ -17,6 +17,7 @@ struct RunContext {
     const tracking::ProgressTable& progress;
     tracking::TableShape shape;
     const MigrationLock& lock;
+    const LockWaits& lock_waits;
     const EventCallback& on_event;
     const std::atomic<bool>* cancel;
 };

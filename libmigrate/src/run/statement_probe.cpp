@@ -56,6 +56,19 @@ bool only_adds(std::string_view sql) {
     return true;
 }
 
+std::optional<TableRef> written_table(std::string_view sql) {
+    auto t = probe::one_statement(sql, {});
+    if (!t || t->empty()) return std::nullopt;
+    auto name = probe::written_table(*t);
+    if (!name) return std::nullopt;
+    return TableRef{name->schema, name->name};
+}
+
+bool inserts_rows(std::string_view sql) {
+    auto t = probe::one_statement(sql, {});
+    return t && !t->empty() && probe::is_word_in(t->front(), {"INSERT", "REPLACE"});
+}
+
 ProbeResult probe_statement(connect::Connection& conn, std::string_view sql) {
     const StatementClass c = classify_statement(sql);
     if (c != StatementClass::ddl)

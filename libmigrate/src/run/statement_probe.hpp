@@ -4,6 +4,7 @@
 
 #include "../connect/connection.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,17 @@ enum class StatementClass {
 };
 // Pure: looks at the text only (MySQL's default sql_mode).
 StatementClass classify_statement(std::string_view sql);
+
+// A table as a statement names it; schema "" means the current database.
+struct TableRef {
+    std::string schema;
+    std::string name;
+};
+// The one table `sql` changes or writes rows into (ALTER TABLE t, CREATE/DROP INDEX … ON t, CREATE TABLE t,
+// INSERT/REPLACE INTO t, UPDATE t SET, DELETE FROM t); nullopt when it names several or is another form.
+std::optional<TableRef> written_table(std::string_view sql);
+// True for INSERT and REPLACE: the statements that take AUTO_INCREMENT values.
+bool inserts_rows(std::string_view sql);
 
 enum class Effect { applied, not_applied, undecidable };
 

@@ -71,6 +71,13 @@ StartupReport run_at_startup(const StartupOptions& options) {
                 logged_wait = true;
                 log_line(options, StartupLogLevel::info, "waiting for the migration lock: " + e.detail);
             }
+            // Every blocked attempt is logged: the service's operators must see who holds the table.
+            if (e.kind == Event::Kind::statement_lock_waiting)
+                log_line(options, StartupLogLevel::warning,
+                         e.migration->tag + " statement " + std::to_string(e.statement_index + 1) +
+                             " blocked by other sessions' locks: " + e.detail);
+            if (e.kind == Event::Kind::previous_run_waiting)
+                log_line(options, StartupLogLevel::info, "waiting for a stopped run's statement: " + e.detail);
             if (options.on_event) options.on_event(e);
         };
         auto up = target.up(on_event, options.up);

@@ -37,6 +37,7 @@ std::string ProgressTable::create_statement() const {
            "  `error_message` text null,\n"
            "  `decision` varchar(16) null comment 'migrate resolve: applied | retry',\n"
            "  `connection_id` bigint unsigned null,\n"
+           "  `auto_increment_before` bigint unsigned null comment 'INSERT in flight or failed: its table''s counter before',\n"
            "  `started_at` timestamp(6) not null default current_timestamp(6),\n"
            "  `updated_at` timestamp(6) not null default current_timestamp(6)\n"
            ") comment 'libmigrate: migrations started and not finished; drizzle does not read this'";
@@ -46,6 +47,29 @@ bool ProgressTable::exists(connect::Connection& conn) const {
     return !conn.query("select 1 from information_schema.tables where table_schema = database() and table_name = " +
                        sql_string_literal(name_))
                 .empty();
+}
+
+bool ProgressTable::has_counter_column(connect::Connection& conn) const {
+    return !conn.query("select 1 from information_schema.columns where table_schema = database() and table_name = " +
+                       sql_string_literal(name_) + " and column_name = 'auto_increment_before'")
+                .empty();
+}
+
+std::string ProgressTable::add_counter_column_statement() const {
+    return "alter table " + quoted_ +
+           " add column `auto_increment_before` bigint unsigned null comment 'INSERT in flight or failed: its "
+           "table''s counter before'";
+}
+
+std::optional<std::uint64_t> ProgressTable::counter_before(connect::Connection& conn, const Migration& m) const {
+    try {
+        auto rows = conn.query(fmt::format("select auto_increment_before from {} where created_at = {}", quoted_, m.when));
+        if (rows.empty()) return std::nullopt;
+        auto n = to_index(rows[0][0]);
+        return n ? std::optional<std::uint64_t>(*n) : std::nullopt;
+    } catch (const error&) {
+        return std::nullopt;  // a progress table from before the column, that could not be upgraded
+    }
 }
 
 std::map<std::int64_t, Progress> ProgressTable::read(connect::Connection& conn) const {
@@ -89,12 +113,19 @@ std::string ProgressTable::resume(const Migration& m, std::uint64_t connection_i
 }
 
 std::string ProgressTable::mark(const Migration& m, std::size_t done, std::optional<std::size_t> in_flight,
-                                const std::string& prefix_hash) const {
+                                const std::string& prefix_hash, const std::optional<CounterOf>& counter) const {
+    // Read in the same statement: no extra round trip, and the value is the one just before the INSERT.
+    std::string counter_sql;
+    if (counter)
+        counter_sql = fmt::format(", auto_increment_before = (select auto_increment from information_schema.tables "
+                                  "where table_schema = {} and table_name = {})",
+                                  counter->schema.empty() ? "database()" : sql_string_literal(counter->schema),
+                                  sql_string_literal(counter->table));
     return fmt::format("update {} set statements_done = {}, done_prefix_hash = {}, in_flight = {}, "
                        "failed_statement = null, error_errno = null, error_sqlstate = null, error_message = null, "
-                       "decision = null, updated_at = current_timestamp(6) where created_at = {}",
+                       "decision = null{}, updated_at = current_timestamp(6) where created_at = {}",
                        quoted_, done, sql_string_literal(prefix_hash),
-                       in_flight ? std::to_string(*in_flight) : std::string("null"), m.when);
+                       in_flight ? std::to_string(*in_flight) : std::string("null"), counter_sql, m.when);
 }
 
 std::string ProgressTable::failed(const Migration& m, std::size_t index, const error& e) const {

@@ -196,6 +196,10 @@ void Model::apply_one(std::size_t i) {
         std::lock_guard lock(mutex_);
         auto& s = e.state;
         if (ev.kind == K::lock_waiting) s.progress = "waiting for the lock held by " + ev.detail;
+        else if (ev.kind == K::previous_run_waiting) s.progress = "waiting for a stopped run's statement: " + ev.detail;
+        else if (ev.kind == K::statement_lock_waiting)
+            s.progress = fmt::format("[{}/{}] {} statement {}/{} blocked: {}", ev.migration_number, ev.migrations_total,
+                                     ev.migration->tag, ev.statement_index + 1, ev.statements_total, ev.detail);
         else if (ev.kind == K::statement_started || ev.kind == K::migration_started)
             s.progress = fmt::format("[{}/{}] {} statement {}/{}", ev.migration_number, ev.migrations_total,
                                      ev.migration->tag, ev.statement_index + 1, ev.statements_total);

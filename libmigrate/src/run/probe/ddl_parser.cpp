@@ -430,4 +430,32 @@ StatementClass classify_tokens(const Tokens& t, std::size_t i) {
     return StatementClass::unknown;
 }
 
+std::optional<Name> written_table(const Tokens& t) {
+    Cursor c(t, 0, t.size());
+    if (c.accept("INSERT") || c.accept("REPLACE")) {
+        while (c.accept("LOW_PRIORITY") || c.accept("DELAYED") || c.accept("HIGH_PRIORITY") || c.accept("IGNORE")) {}
+        c.accept("INTO");
+        return table_name(c);
+    }
+    if (c.accept("UPDATE")) {
+        while (c.accept("LOW_PRIORITY") || c.accept("IGNORE")) {}
+        auto table = table_name(c);
+        return table && c.is("SET") ? table : std::nullopt;  // UPDATE a, b / UPDATE a JOIN b: several tables
+    }
+    if (c.accept("DELETE")) {
+        while (c.accept("LOW_PRIORITY") || c.accept("QUICK") || c.accept("IGNORE")) {}
+        if (!c.accept("FROM")) return std::nullopt;  // DELETE a FROM a JOIN b
+        auto table = table_name(c);
+        return table && (c.done() || c.is("WHERE") || c.is("ORDER") || c.is("LIMIT")) ? table : std::nullopt;
+    }
+    if (classify_tokens(t, 0) != StatementClass::ddl) return std::nullopt;
+    const Parsed p = parse_ddl(t);
+    if (p.subject) return p.subject;
+    // CREATE TABLE t: its one clause expects t.
+    if (p.clauses.size() == 1 && p.clauses[0].expect.size() == 1 && p.clauses[0].expect[0].object == Object::table &&
+        p.clauses[0].expect[0].present)
+        return p.clauses[0].expect[0].table;
+    return std::nullopt;
+}
+
 }  // namespace migrate::run::probe

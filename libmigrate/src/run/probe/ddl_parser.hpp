@@ -74,4 +74,11 @@ Parsed parse_ddl(const Tokens& t);
 // The class of the statement starting at token `i`.
 StatementClass classify_tokens(const Tokens& t, std::size_t i);
 
+// ───── The table a statement writes ─────
+
+// The one table a statement changes or writes rows into: the subject of ALTER TABLE, CREATE/DROP INDEX and
+// CREATE TABLE; the target of INSERT/REPLACE [INTO] t, UPDATE t and DELETE FROM t. nullopt for anything
+// else (several tables, multi-table UPDATE/DELETE, prefixes such as WITH, unparsed forms).
+std::optional<Name> written_table(const Tokens& t);
+
 }  // namespace migrate::run::probe
