@@ -83,7 +83,9 @@ TEST_CASE("a progress mark before an INSERT records its table's counter in the s
     const auto plain = progress.mark(m, 3, 3, "abc");
     CHECK(plain.find("auto_increment_before") == std::string::npos);
     const auto counted = progress.mark(m, 3, 3, "abc", tracking::CounterOf{"", "copy"});
-    CHECK_THAT(counted, Catch::Contains("auto_increment_before = (select auto_increment from information_schema.tables "
-                                        "where table_schema = database() and table_name = 'copy')"));
+    CHECK_THAT(counted, Catch::Contains("set auto_increment_before = if(statements_done = 3 and (in_flight = 3 or "
+                                        "failed_statement = 3) and auto_increment_before is not null, "
+                                        "auto_increment_before, (select auto_increment from information_schema.tables "
+                                        "where table_schema = database() and table_name = 'copy')), statements_done"));
     CHECK_THAT(progress.create_statement(), Catch::Contains("`auto_increment_before` bigint unsigned null"));
 }

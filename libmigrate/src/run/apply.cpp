@@ -243,6 +243,9 @@ private:
         const auto first_attempt = clock::now();
         for (std::size_t attempt = 1;; ++attempt) {
             try {
+                // Ids a rolled-back copy of this INSERT took (a stopped run's, or an earlier attempt's) go back
+                // first; the statement's own first mark recorded the counter.
+                if (dml && (attempt > 1 || (resend_.first == &m && resend_.second == i))) give_back_ids(m, i);
                 if (dml) ctx_.conn.execute("begin");
                 ctx_.conn.execute(sql);
                 kill_point("after-statement");
@@ -271,7 +274,6 @@ private:
                         emit(ctx_.on_event, blocked);
                         pause_for(pause);
                         between_statements();
-                        if (dml) give_back_ids(m, i);  // the rolled-back attempt may have taken some
                         continue;
                     }
                     fail_statement(m, i, marked, prefix, blocked_error(e, blockers, attempt, waited));
@@ -324,12 +326,14 @@ private:
     }
 
     // An INSERT the stopped run had in flight (rolled back) or that failed consumed AUTO_INCREMENT values that
-    // InnoDB does not give back; before running it again, set the counter back to what the INSERT's mark
+    // InnoDB does not give back; before running it again, set the counter back to what the INSERT's first mark
     // recorded, so the rows get the ids a clean run gives them. The server never sets it below max(id) + 1,
-    // so rows others inserted meanwhile are safe. Returns what was done, for the resume event.
+    // so rows others inserted meanwhile are safe. Returns what was done, for people. A lock-wait timeout is
+    // thrown (the stopped run's INSERT may still hold the table: the caller retries); any other refusal (a
+    // safe-migrations branch refuses the ALTER) ends the attempts to give ids back.
     std::string give_back_ids(const Migration& m, std::size_t i) {
         const std::string& sql = m.statements[i].sql;
-        if (!inserts_rows(sql)) return "";
+        if (!ids_may_be_given_back_ || !inserts_rows(sql)) return "";
         const auto table = written_table(sql);
         const auto before = ctx_.progress.counter_before(ctx_.conn, m);
         if (!table || !before) return "";
@@ -344,12 +348,26 @@ private:
                                "insert had taken",
                                quoted(*table), *now[0][0], *before);
         } catch (const error& e) {
-            if (e.completion_unknown()) throw;
+            if (e.completion_unknown() || is_lock_wait_error(e)) throw;
+            ids_may_be_given_back_ = false;
             return fmt::format("; the ids the rolled-back insert took are not given back ({}): new rows of {} are "
                                "numbered from {}",
                                e.what(), quoted(*table), *now[0][0]);
         }
     }
+
+    // give_back_ids when resuming: a table still locked is tried again before each attempt of the statement.
+    std::string give_back_ids_on_resume(const Migration& m, std::size_t i) {
+        resend_ = {&m, i};
+        try {
+            return give_back_ids(m, i);
+        } catch (const error& e) {
+            if (!is_lock_wait_error(e)) throw;
+            return "; giving back the AUTO_INCREMENT values the rolled-back insert took waits until the table's lock "
+                   "is free (the stopped run's statement still holds it, most likely)";
+        }
+    }
+
 
     // The tracking rows and the end of progress commit together — and with them the start of the next
     // migration's progress (next_), which saves a commit (an InnoDB log flush) per migration. A crash right
@@ -456,7 +474,7 @@ private:
                 if (cls == StatementClass::dml) {
                     why = fmt::format("statement {} (DML) was in flight; it commits together with its progress mark, "
                                       "which is absent, so it did not take effect: retrying it{}",
-                                      i + 1, give_back_ids(m, i));
+                                      i + 1, give_back_ids_on_resume(m, i));
                 } else {
                     // The schema first: a copying MODIFY that completed need not copy the table again. Where it
                     // cannot tell, a statement that is harmless to repeat is repeated.
@@ -490,7 +508,8 @@ private:
                 why = fmt::format("statement {} had failed; the operator resolved it as applied", i + 1);
             } else {
                 why = fmt::format("statement {} had failed (errno {}): retrying it{}", i + 1, p.error_errno,
-                                  classify_statement(m.statements[i].sql) == StatementClass::dml ? give_back_ids(m, i) : "");
+                                  classify_statement(m.statements[i].sql) == StatementClass::dml ? give_back_ids_on_resume(m, i)
+                                                                                  : "");
             }
         } else {
             why = fmt::format("{} of {} statements were done", p.statements_done, n);
@@ -510,6 +529,8 @@ private:
     const Migration* started_ = nullptr;  // its progress row was inserted with the last tracking rows
     const Event* base_ = nullptr;         // the running migration's migration_started event, for the others
     bool counter_column_ = true;          // the progress table can record AUTO_INCREMENT counters
+    bool ids_may_be_given_back_ = true;   // false once the server refused to set a counter back
+    std::pair<const Migration*, std::size_t> resend_{nullptr, 0};  // a DML statement an earlier run sent
     bool lock_waits_limited_ = false;     // the session's lock waits are bounded: retry on their timeout
     const Migration* resumed_ = nullptr;  // the half-applied migration this run continues, and the statements
     std::pair<std::size_t, std::size_t> resume_window_{0, 0};  // of it the stopped run may have sent

@@ -114,18 +114,22 @@ std::string ProgressTable::resume(const Migration& m, std::uint64_t connection_i
 
 std::string ProgressTable::mark(const Migration& m, std::size_t done, std::optional<std::size_t> in_flight,
                                 const std::string& prefix_hash, const std::optional<CounterOf>& counter) const {
-    // Read in the same statement: no extra round trip, and the value is the one just before the INSERT.
+    // Read in the same statement: no extra round trip, and the value is the one just before the INSERT. When
+    // this INSERT was sent before (in flight when a run stopped, or failed), the value recorded then is the one
+    // before it and stays. First in the SET list, so it sees the row as it was (assignments run left to right).
     std::string counter_sql;
     if (counter)
-        counter_sql = fmt::format(", auto_increment_before = (select auto_increment from information_schema.tables "
-                                  "where table_schema = {} and table_name = {})",
-                                  counter->schema.empty() ? "database()" : sql_string_literal(counter->schema),
-                                  sql_string_literal(counter->table));
-    return fmt::format("update {} set statements_done = {}, done_prefix_hash = {}, in_flight = {}, "
+        counter_sql = fmt::format(
+            "auto_increment_before = if(statements_done = {0} and (in_flight = {0} or failed_statement = {0}) and "
+            "auto_increment_before is not null, auto_increment_before, (select auto_increment from "
+            "information_schema.tables where table_schema = {1} and table_name = {2})), ",
+            done, counter->schema.empty() ? "database()" : sql_string_literal(counter->schema),
+            sql_string_literal(counter->table));
+    return fmt::format("update {} set {}statements_done = {}, done_prefix_hash = {}, in_flight = {}, "
                        "failed_statement = null, error_errno = null, error_sqlstate = null, error_message = null, "
-                       "decision = null{}, updated_at = current_timestamp(6) where created_at = {}",
-                       quoted_, done, sql_string_literal(prefix_hash),
-                       in_flight ? std::to_string(*in_flight) : std::string("null"), counter_sql, m.when);
+                       "decision = null, updated_at = current_timestamp(6) where created_at = {}",
+                       quoted_, counter_sql, done, sql_string_literal(prefix_hash),
+                       in_flight ? std::to_string(*in_flight) : std::string("null"), m.when);
 }
 
 std::string ProgressTable::failed(const Migration& m, std::size_t index, const error& e) const {
