@@ -178,7 +178,7 @@ TEST_CASE("SIGKILL inside long statements on a million rows: the immediate rerun
             // A random moment of the statement's clean duration.
             const auto d = std::chrono::duration_cast<std::chrono::milliseconds>(f.durations[target]);
             std::this_thread::sleep_for(std::chrono::milliseconds(
-                std::uniform_int_distribution<long long>(0, std::max<long long>(1, d.count() * 9 / 10))(random)));
+                std::uniform_int_distribution<long long>(0, std::max<long long>(1, d.count() * 3 / 4))(random)));
             run.kill(SIGKILL);
             (void)run.wait();
             ++kills;
