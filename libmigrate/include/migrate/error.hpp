@@ -52,6 +52,7 @@ enum class errc {
     history_exists,      // `baseline mark` on a database that already records migrations
     safe_migrations,     // the branch refuses direct DDL (PlanetScale safe migrations): use a deploy request
     snapshot_invalid,    // `verify --schema`: the newest drizzle-kit snapshot is missing or not drizzle-kit's
+    table_copy_too_large, // a pending statement would copy or rebuild a table bigger than UpOptions::max_table_copy_bytes
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

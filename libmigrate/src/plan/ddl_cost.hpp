@@ -1,0 +1,48 @@
+// How the server executes one DDL statement as drizzle-kit writes it: instant, in place, rebuild or copy,
+// per flavour (the rules and their sources: ddl_cost.cpp, docs/online-ddl.md). Pure: what the table holds
+// now comes from the caller (LiveTable, read from information_schema by table_facts), or is unknown and
+// the answer "depends". Internal.
+#pragma once
+
+#include <migrate/flavor.hpp>
+#include <migrate/online_ddl.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace migrate::plan {
+
+// A column as information_schema.columns shows it.
+struct LiveColumn {
+    std::string column_type;            // COLUMN_TYPE, e.g. "varchar(20)", "int(11) unsigned"
+    bool nullable = true;
+    std::uint32_t bytes_per_char = 0;   // CHARACTER_OCTET_LENGTH / CHARACTER_MAXIMUM_LENGTH; 0: not text
+};
+
+struct LiveTable {
+    std::map<std::string, LiveColumn> columns;  // by lower-case name
+    std::set<std::string> indexed_columns;      // lower-case names of columns in any index
+    bool has_fulltext = false;
+    bool has_primary_key = false;
+};
+
+// The table a statement's name refers to, lower-cased as given (no schema); nullptr: unknown (no connection,
+// or no such table now).
+using LiveLookup = std::function<const LiveTable*(const std::string& table)>;
+
+struct DdlCost {
+    DdlAlgorithm algorithm = DdlAlgorithm::not_applicable;
+    std::string table;          // the table it acts on, as written (unquoted); "" for none
+    bool creates_table = false; // CREATE TABLE: later statements on it change a table created in this run
+    std::string reason;         // the rule, for people
+};
+
+// `sql`: one statement (MySQL's default sql_mode). `live` may be empty (lint: no server).
+DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live = {});
+
+}  // namespace migrate::plan
