@@ -111,6 +111,8 @@ bool read_up_options(const migrate_up_options* o, migrate::UpOptions& out, migra
     if (MIGRATE_HAS_FIELD(o, T, allow_dirty)) out.allow_dirty = o->allow_dirty != 0;
     if (MIGRATE_HAS_FIELD(o, T, use_baseline)) out.use_baseline = o->use_baseline != 0;
     if (MIGRATE_HAS_FIELD(o, T, to) && o->to) out.to = std::string(o->to);
+    if (MIGRATE_HAS_FIELD(o, T, max_table_copy_bytes) && o->max_table_copy_bytes)
+        out.max_table_copy_bytes = o->max_table_copy_bytes;
     return true;
 }
 
@@ -324,6 +326,9 @@ int migrate_target_up_json(migrate_target* target, const char* up_options_json, 
                                                     : nullptr;
             if (flag && v.is_boolean()) *flag = v.get<bool>() ? 1 : 0;
             else if (key == "to" && v.is_string()) to = v.get<std::string>();
+            else if (key == "max_table_copy_bytes" && v.is_number_unsigned()) o.max_table_copy_bytes = v.get<std::uint64_t>();
+            else if (key == "max_table_copy" && v.is_string() && migrate::parse_byte_size(v.get<std::string>()))
+                o.max_table_copy_bytes = *migrate::parse_byte_size(v.get<std::string>());
             else return invalid(err, ("migrate_target_up_json: unknown key or wrong type: \"" + key + "\"").c_str());
         }
     }
