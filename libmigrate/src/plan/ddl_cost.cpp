@@ -260,7 +260,7 @@ ClauseCost index_cost(IndexKind kind, const Rules& r) {
     switch (kind) {
         case IndexKind::fulltext: {
             const LiveTable* t = r.live();
-            if (!t) return cost(A::depends, "ADD FULLTEXT: the table's first FULLTEXT index rebuilds it, a further one is in place");
+            if (!t || !t->indexes_known) return cost(A::depends, "ADD FULLTEXT: the table's first FULLTEXT index rebuilds it, a further one is in place");
             return t->has_fulltext ? cost(A::in_place, "ADD FULLTEXT: the table already has one, the index is built in place")
                                    : cost(A::rebuild, "ADD FULLTEXT: the table's first, it is rebuilt with FTS_DOC_ID");
         }

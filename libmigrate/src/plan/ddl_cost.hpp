@@ -29,6 +29,7 @@ struct LiveTable {
     std::set<std::string> indexed_columns;      // lower-case names of columns in any index
     bool has_fulltext = false;
     bool has_primary_key = false;
+    bool indexes_known = true;                  // false: only the columns are known (lint's model of the folder)
 };
 
 // The table a statement's name refers to, lower-cased as given (no schema); nullptr: unknown (no connection,
