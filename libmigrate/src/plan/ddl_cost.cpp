@@ -80,6 +80,7 @@ struct ClauseCost {
     bool column_instant = false;  // ADD/DROP COLUMN done instantly alone, by a rebuild next to in-place work
     bool drops_primary = false, adds_primary = false;
     bool neutral = false;         // LOCK=, ALGORITHM=INPLACE/INSTANT: no work of its own
+    bool forces_copy = false;     // ALGORITHM=COPY: a copy whatever the other clauses
 };
 
 ClauseCost cost(A a, std::string reason) { return {a, std::move(reason)}; }
@@ -351,7 +352,11 @@ ClauseCost alter_clause(Cursor c, const Rules& r, const Tokens& t) {
     }
     if (c.accept("ALGORITHM")) {
         c.accept_punct("=");
-        if (c.is("COPY")) return cost(A::copy, "ALGORITHM=COPY asks for a copy");
+        if (c.is("COPY")) {
+            ClauseCost forced = cost(A::copy, "ALGORITHM=COPY asks for a copy");
+            forced.forces_copy = true;
+            return forced;
+        }
         ClauseCost n = cost(A::instant, "");
         n.neutral = true;
         return n;
@@ -381,7 +386,7 @@ DdlCost combine(std::string table, const std::vector<ClauseCost>& clauses) {
         column_instant = column_instant || c.column_instant;
         drops_pk = drops_pk || c.drops_primary;
         adds_pk = adds_pk || c.adds_primary;
-        forced_copy = forced_copy || (c.algorithm == A::copy && c.reason.rfind("ALGORITHM", 0) == 0);
+        forced_copy = forced_copy || c.forces_copy;
         if (c.algorithm != A::depends && !c.drops_primary && rank(c.algorithm) > rank(out.algorithm))
             out.algorithm = c.algorithm;
     }

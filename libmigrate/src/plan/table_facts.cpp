@@ -21,8 +21,7 @@ std::uint64_t number(const connect::Value& v) {
     }
 }
 
-// information_schema compares table names case-insensitively (or not, by lower_case_table_names): the
-// maps are keyed by lower-case name, as ddl_cost looks them up.
+// The maps are keyed by lower-case name, as ddl_cost looks them up.
 std::string in_list(const std::vector<std::string>& tables) {
     std::string out;
     for (const auto& t : tables) out += (out.empty() ? "" : ", ") + run::probe::literal(t);
@@ -37,7 +36,7 @@ TableFacts read_table_facts(connect::Connection& conn, const std::vector<std::st
     if (tables.empty()) return f;
     const std::string where = "table_schema = database() and table_name in (" + in_list(tables) + ")";
     for (const auto& r : conn.query("select table_name, table_rows, coalesce(data_length, 0) + coalesce(index_length, 0) "
-                                    "from information_schema.tables where table_type = 'BASE TABLE' and " + where))
+                                    "from information_schema.tables where table_type in ('BASE TABLE', 'SYSTEM VERSIONED') and " + where))
         if (r.size() >= 3 && r[0]) f.sizes[run::probe::lower(*r[0])] = TableSize{number(r[1]), number(r[2])};
     for (const auto& r : conn.query("select table_name, column_name, column_type, is_nullable, character_maximum_length, "
                                     "character_octet_length from information_schema.columns where " + where)) {
@@ -82,12 +81,15 @@ std::vector<StatementCost> cost_statements(const std::vector<StatementRef>& stat
 }
 
 std::vector<StatementCost> cost_statements(connect::Connection& conn, const std::vector<StatementRef>& statements) {
-    std::set<std::string> names;
+    // As written: information_schema compares names case-sensitively where lower_case_table_names = 0.
+    std::map<std::string, std::string> names;  // lower-case → as written
     for (const auto& s : statements) {
         const DdlCost d = ddl_cost(s.migration->statements[s.index].sql, Flavor::mysql);
-        if (!d.table.empty() && !d.creates_table) names.insert(run::probe::lower(d.table));
+        if (!d.table.empty() && !d.creates_table) names.emplace(run::probe::lower(d.table), d.table);
     }
-    return cost_statements(statements, read_table_facts(conn, {names.begin(), names.end()}));
+    std::vector<std::string> tables;
+    for (const auto& [key, name] : names) tables.push_back(name);
+    return cost_statements(statements, read_table_facts(conn, tables));
 }
 
 void refuse_large_copies(const std::vector<StatementRef>& statements, const std::vector<StatementCost>& costs,

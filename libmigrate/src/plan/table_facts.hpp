@@ -30,7 +30,7 @@ struct TableFacts {
     std::map<std::string, LiveTable> tables;
 };
 
-// Reads sizes, columns and indexes of `tables` (lower-case names) in the current database.
+// Reads sizes, columns and indexes of `tables` (names as the statements write them) in the current database.
 TableFacts read_table_facts(connect::Connection& conn, const std::vector<std::string>& tables);
 
 // Each statement's cost in run order, as the server would see it when the statement runs: a table that an
