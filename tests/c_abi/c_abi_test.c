@@ -77,6 +77,21 @@ static void write_file(const char* path, const char* text) {
     if (!f || fputs(text, f) < 0 || fclose(f) != 0) { fprintf(stderr, "cannot write %s\n", path); exit(1); }
 }
 
+/* The journal of 0000_users, 0001_posts and a third migration `tag` holding `sql`; `path` gets its file. */
+static void add_third_migration(const char* folder, char* path, size_t size, const char* tag, const char* sql) {
+    char journal[1024];
+    snprintf(path, size, "%s/meta/_journal.json", folder);
+    snprintf(journal, sizeof journal,
+             "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":["
+             "{\"idx\":0,\"version\":\"5\",\"when\":1000,\"tag\":\"0000_users\",\"breakpoints\":true},"
+             "{\"idx\":1,\"version\":\"5\",\"when\":2000,\"tag\":\"0001_posts\",\"breakpoints\":true},"
+             "{\"idx\":2,\"version\":\"5\",\"when\":3000,\"tag\":\"%s\",\"breakpoints\":true}]}",
+             tag);
+    write_file(path, journal);
+    snprintf(path, size, "%s/%s.sql", folder, tag);
+    write_file(path, sql);
+}
+
 struct counts {
     int magic;
     int events;
@@ -324,14 +339,8 @@ int main(void) {
 
     /* A statement that copies `posts` (ADD CHECK), above a 1-byte limit: refused before anything runs, in
        the struct and in the JSON options; the plan shows the algorithm and the refusal. */
-    snprintf(path, sizeof path, "%s/meta/_journal.json", folder);
-    write_file(path,
-               "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":["
-               "{\"idx\":0,\"version\":\"5\",\"when\":1000,\"tag\":\"0000_users\",\"breakpoints\":true},"
-               "{\"idx\":1,\"version\":\"5\",\"when\":2000,\"tag\":\"0001_posts\",\"breakpoints\":true},"
-               "{\"idx\":2,\"version\":\"5\",\"when\":3000,\"tag\":\"0002_check\",\"breakpoints\":true}]}");
-    snprintf(path, sizeof path, "%s/0002_check.sql", folder);
-    write_file(path, "ALTER TABLE `posts` ADD CONSTRAINT `posts_id_check` CHECK (`id` > 0);");
+    add_third_migration(folder, path, sizeof path, "0002_check",
+                        "ALTER TABLE `posts` ADD CONSTRAINT `posts_id_check` CHECK (`id` > 0);");
     {
         migrate_target* tc = migrate_target_open(&o, &err);
         CHECK(tc != NULL);
@@ -360,14 +369,7 @@ int main(void) {
     }
 
     /* A server error: a migration that fails, with errno and SQLSTATE. */
-    snprintf(path, sizeof path, "%s/meta/_journal.json", folder);
-    write_file(path,
-               "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":["
-               "{\"idx\":0,\"version\":\"5\",\"when\":1000,\"tag\":\"0000_users\",\"breakpoints\":true},"
-               "{\"idx\":1,\"version\":\"5\",\"when\":2000,\"tag\":\"0001_posts\",\"breakpoints\":true},"
-               "{\"idx\":2,\"version\":\"5\",\"when\":3000,\"tag\":\"0002_again\",\"breakpoints\":true}]}");
-    snprintf(path, sizeof path, "%s/0002_again.sql", folder);
-    write_file(path, "CREATE TABLE `users` (`id` int PRIMARY KEY);");
+    add_third_migration(folder, path, sizeof path, "0002_again", "CREATE TABLE `users` (`id` int PRIMARY KEY);");
     migrate_target* t2 = migrate_target_open(&o, &err);
     CHECK(t2 != NULL);
     CHECK(migrate_target_up(t2, NULL, NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_SERVER_ERROR));

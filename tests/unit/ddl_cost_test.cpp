@@ -134,7 +134,7 @@ TEST_CASE("ddl cost: drizzle-kit's statements on both flavours, with and without
     }
 }
 
-TEST_CASE("ddl cost: a table with a FULLTEXT index rebuilds for ADD/DROP COLUMN; a further FULLTEXT is in place") {
+TEST_CASE("ddl cost: a table with a FULLTEXT index rebuilds for ADD/DROP COLUMN, a further FULLTEXT is in place") {
     const LiveTable live = claims(true);
     const migrate::plan::LiveLookup lookup = [&](const std::string&) { return &live; };
     for (auto f : {Flavor::mariadb, Flavor::mysql}) {

@@ -178,7 +178,7 @@ TEST_CASE("config: baseline is a folder, or false to never load one") {
                Catch::Contains("key \"baseline\": is empty"));
 }
 
-TEST_CASE("config: maxTableCopy is a size, bytes, or null; anything else names the key") {
+TEST_CASE("config: maxTableCopy is a size, bytes, or null, and anything else names the key") {
     auto c = parse_project_config(R"({"targets": {
         "a": {"url": "mysql://u@h/a", "maxTableCopy": "1GiB"},
         "b": {"url": "mysql://u@h/b", "maxTableCopy": 5000000},
