@@ -104,8 +104,8 @@ TEST_CASE("online ddl: every MariaDB rule is what the server accepts") {
         for (const auto& s : base_tables) sql.exec(s);
         if (fulltext) sql.exec("create fulltext index `claims_note_ft0` on `claims` (`note`)");
     };
+    // On the table as reset() left it: a refused attempt changes nothing, so the next one runs there too.
     auto accepts = [&](const Rule& r, const std::string& algorithm) {
-        reset(r.fulltext);
         try {
             sql.exec(with_algorithm(r.server_form.empty() ? r.sql : r.server_form, algorithm));
             return true;
