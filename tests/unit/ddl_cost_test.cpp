@@ -2,6 +2,7 @@
 // without the live table (docs/online-ddl.md); byte sizes; the refusal above a limit.
 #include <migrate/error.hpp>
 #include <migrate/online_ddl.hpp>
+#include <migrate/startup.hpp>
 
 #include "plan/ddl_cost.hpp"
 #include "plan/table_facts.hpp"
@@ -196,6 +197,8 @@ TEST_CASE("refusal: a rewrite of a table over the limit names file, line, table,
         FAIL("not refused");
     } catch (const migrate::error& e) {
         CHECK(e.code() == migrate::errc::table_copy_too_large);
+        CHECK(migrate::to_string(e.code()) == "table_copy_too_large");
+        CHECK(migrate::is_validation_error(e.code()));  // nothing ran: run_at_startup's start_anyway applies
         const std::string msg = e.what();
         CHECK(msg.find("drizzle/0001_x.sql:3") != std::string::npos);
         CHECK(msg.find("`claims`") != std::string::npos);
