@@ -2,8 +2,10 @@
 // without the live table (docs/online-ddl.md); byte sizes; the refusal above a limit.
 #include <migrate/error.hpp>
 #include <migrate/online_ddl.hpp>
+#include <migrate/source.hpp>
 #include <migrate/startup.hpp>
 
+#include "fixtures.hpp"
 #include "plan/ddl_cost.hpp"
 #include "plan/table_facts.hpp"
 
@@ -78,6 +80,7 @@ TEST_CASE("ddl cost: drizzle-kit's statements on both flavours, with and without
         {"ALTER TABLE `claims` CHANGE `amount` `sum` int;", instant, instant, depends, depends},
         {"ALTER TABLE `claims` CHANGE `amount` `sum` decimal(10,2);", copy, copy, depends, depends},
         {"ALTER TABLE `claims` MODIFY COLUMN `ghost` int;", depends, depends, depends, depends},
+        {"ALTER TABLE `claims` MODIFY COLUMN `vin` varchar('x');", copy, copy, depends, depends},
         {"ALTER TABLE `claims` ALTER COLUMN `amount` SET DEFAULT 0;", instant, instant, instant, instant},
         {"ALTER TABLE `claims` ALTER COLUMN `amount` DROP DEFAULT;", instant, instant, instant, instant},
         {"CREATE INDEX `claims_vin_idx` ON `claims` (`vin`);", in_place, in_place, in_place, in_place},
@@ -223,4 +226,27 @@ TEST_CASE("costs: a table created earlier in the run has no size and no live def
     CHECK(costs[1].algorithm == none);
     CHECK_FALSE(costs[2].size);
     CHECK(costs[2].algorithm == depends);
+}
+
+TEST_CASE("ddl cost: every statement of the openinsure corpus is classified, on both flavours") {
+    std::map<std::string, int> seen;
+    for (auto name : {"oi_global", "oi_policies", "oi_submissions", "oi_claims", "oi_billing", "monolith"}) {
+        const auto source = migrate::read_migrations_folder(testing::corpus_folder(name));
+        for (const auto& m : source.migrations)
+            for (const auto& st : m.statements)
+                for (auto f : {Flavor::mysql, Flavor::mariadb}) {
+                    INFO(m.file.string() << ":" << st.line);
+                    const auto d = migrate::plan::ddl_cost(st.sql, f);
+                    ++seen[std::string(to_string(d.algorithm))];
+                    CHECK(!d.reason.empty());
+                    const bool create = st.sql.find("CREATE TABLE") != std::string::npos;
+                    CHECK(d.creates_table == create);
+                    if (create) CHECK(d.algorithm == none);
+                }
+    }
+    // The corpus adds and drops columns and indexes, creates tables and changes types.
+    CHECK(seen["instant"] > 0);
+    CHECK(seen["in_place"] > 0);
+    CHECK(seen["not_applicable"] > 0);
+    CHECK(seen["depends"] > 0);
 }

@@ -87,6 +87,13 @@ ClauseCost cost(A a, std::string reason) { return {a, std::move(reason)}; }
 
 std::string lname(std::string_view s) { return run::probe::lower(s); }
 
+// A VARCHAR length as written; nullopt for anything but a plain number of at most 9 digits.
+std::optional<std::uint64_t> length(const std::string& s) {
+    if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    return std::stoull(s);
+}
+
 void skip_group(Cursor& c) {
     if (!c.is_punct("(")) return;
     int depth = 0;
@@ -236,12 +243,13 @@ private:
             std::equal(from.args.begin(), from.args.end(), to.args.begin()))
             return cost(A::instant, change + ": members appended");
         const bool varlen = (to.name == "varchar" || to.name == "varbinary") && to.name == from.name;
-        if (varlen && to.args.size() == 1 && from.args.size() == 1) {
-            const auto old_len = std::stoull(from.args[0]), new_len = std::stoull(to.args[0]);
-            if (new_len > old_len) {
+        const auto old_len = varlen && from.args.size() == 1 ? length(from.args[0]) : std::nullopt;
+        const auto new_len = varlen && to.args.size() == 1 ? length(to.args[0]) : std::nullopt;
+        if (old_len && new_len) {
+            if (*new_len > *old_len) {
                 if (mariadb_) return cost(A::instant, change + ": a longer VARCHAR");
                 const std::uint64_t per_char = to.name == "varbinary" ? 1 : std::max<std::uint32_t>(was.bytes_per_char, 1);
-                const bool same_prefix = (old_len * per_char <= 255) == (new_len * per_char <= 255);
+                const bool same_prefix = (*old_len * per_char <= 255) == (*new_len * per_char <= 255);
                 return same_prefix
                            ? cost(A::in_place, change + ": a longer VARCHAR with the same length prefix")
                            : cost(A::copy, change + fmt::format(": the length prefix grows from 1 to 2 bytes "
