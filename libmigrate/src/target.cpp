@@ -216,7 +216,9 @@ UpPreview Target::preview(const UpOptions& options) {
             pm.statements.push_back({i, m.statements[i].line,
                                      c == run::StatementClass::ddl ? "ddl" : c == run::StatementClass::dml ? "dml"
                                      : c == run::StatementClass::harmless ? "harmless" : "unknown"});
-            if (next_cost < p.status.pending_statements.size()) pm.statements.back().cost = p.status.pending_statements[next_cost++].cost;
+            const auto& pending = p.status.pending_statements;
+            if (next_cost < pending.size() && pending[next_cost].migration == &m && pending[next_cost].index == i)
+                pm.statements.back().cost = pending[next_cost++].cost;
         }
         p.migrations.push_back(std::move(pm));
     };

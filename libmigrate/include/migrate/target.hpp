@@ -90,7 +90,8 @@ struct Status {
     std::string table;
     Plan plan;
     std::string lock_holder;         // who holds the migration lock now, "" when free
-    std::vector<PendingStatement> pending_statements;  // what `up` (default options) would run, in run order
+    std::vector<PendingStatement> pending_statements;  // what `up` would run, in run order (status(): with the
+                                                       // default options; preview(): with its options)
 };
 
 struct UpReport {
