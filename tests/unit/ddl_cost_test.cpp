@@ -155,6 +155,9 @@ TEST_CASE("ddl cost: the reason names the clause that decides") {
     CHECK(d.reason.find("MODIFY `amount`: int → bigint") != std::string::npos);
     CHECK(d.table == "claims");
     CHECK(migrate::plan::ddl_cost("CREATE TABLE IF NOT EXISTS `a`.`b` (`id` int)", Flavor::mysql).creates_table);
+    const auto nothing = migrate::plan::ddl_cost("ALTER TABLE `claims` LOCK=NONE", Flavor::mysql, lookup);
+    CHECK(nothing.algorithm == instant);
+    CHECK(!nothing.reason.empty());
 }
 
 TEST_CASE("byte sizes: units, decimals, bad input") {

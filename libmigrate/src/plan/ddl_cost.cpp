@@ -415,6 +415,7 @@ DdlCost combine(std::string table, const std::vector<ClauseCost>& clauses) {
     }
     if (!escalated.empty()) reasons.push_back(escalated);
     for (const auto& r : reasons) out.reason += (out.reason.empty() ? "" : "; ") + r;
+    if (out.reason.empty()) out.reason = "no clause that changes the table";  // e.g. only LOCK=NONE
     return out;
 }
 
