@@ -148,6 +148,26 @@ TEST_CASE("ddl cost: a table with a FULLTEXT index rebuilds for ADD/DROP COLUMN,
     }
 }
 
+TEST_CASE("ddl cost: before MySQL 8.0.29 and MariaDB 10.4, only a last column is added instantly") {
+    using migrate::plan::server_traits;
+    CHECK(server_traits("8.0.29").instant_column_anywhere);
+    CHECK(server_traits("8.0.36-vitess").instant_column_anywhere);
+    CHECK(server_traits("8.4.3").instant_column_anywhere);
+    CHECK_FALSE(server_traits("8.0.28").instant_column_anywhere);
+    CHECK(server_traits("10.11.19-MariaDB-0+deb12u1").instant_column_anywhere);
+    CHECK(server_traits("10.4.0-MariaDB").instant_column_anywhere);
+    CHECK_FALSE(server_traits("10.3.39-MariaDB").instant_column_anywhere);
+    CHECK(server_traits("").instant_column_anywhere);        // unreadable: the defaults
+    CHECK(server_traits("x.y").instant_column_anywhere);
+    const migrate::plan::ServerTraits old{.instant_column_anywhere = false};
+    for (auto f : {Flavor::mysql, Flavor::mariadb}) {
+        CHECK(migrate::plan::ddl_cost("ALTER TABLE `t` ADD `x` int;", f, {}, old).algorithm == instant);
+        CHECK(migrate::plan::ddl_cost("ALTER TABLE `t` ADD `x` int FIRST;", f, {}, old).algorithm == rebuild);
+        CHECK(migrate::plan::ddl_cost("ALTER TABLE `t` ADD `x` int AFTER `id`;", f, {}, old).algorithm == rebuild);
+        CHECK(migrate::plan::ddl_cost("ALTER TABLE `t` DROP COLUMN `x`;", f, {}, old).algorithm == rebuild);
+    }
+}
+
 TEST_CASE("ddl cost: the reason names the clause that decides") {
     const LiveTable live = claims();
     const migrate::plan::LiveLookup lookup = [&](const std::string&) { return &live; };

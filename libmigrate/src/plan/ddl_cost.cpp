@@ -2,13 +2,14 @@
 //
 // clause (drizzle-kit's form)          MariaDB 10.11                  MySQL 8.0 (8.0.29+); Vitess, PlanetScale
 // ───────────────────────────────────  ─────────────────────────────  ─────────────────────────────────────────
-// ADD `c` <type> [FIRST|AFTER]         instant                        instant (before 8.0.29: only as last column)
+// ADD `c` <type> [FIRST|AFTER]         instant (before 10.4: last     instant (before 8.0.29: only as last column,
+//                                      column only, else rebuild)     else rebuild; ServerTraits)
 //   … AUTO_INCREMENT                   rebuild                        rebuild (no concurrent DML)
 //   … AS (…) STORED                    copy                           copy
 //   … UNIQUE / PRIMARY KEY inline      rebuild                        rebuild
 //   … CHECK (…) inline                 instant                        copy (MySQL bug #117450)
 //   on a table with a FULLTEXT index   rebuild                        rebuild (INSTANT unsupported there)
-// DROP COLUMN `c`                      instant; in place if indexed   instant (8.0.29+)
+// DROP COLUMN `c`                      instant; in place if indexed   instant (8.0.29+; before: rebuild)
 // RENAME COLUMN / CHANGE a b (same)    instant                        instant (8.0.28+)
 // MODIFY/CHANGE: same type             instant (default, comment)     instant
 //   widen VARCHAR/VARBINARY            instant                        in place if the length prefix stays 1 or
@@ -183,7 +184,8 @@ const LiveColumn* find_column(const LiveTable* t, const std::string& name) {
 
 class Rules {
 public:
-    Rules(Flavor flavor, const LiveTable* live) : mariadb_(flavor == Flavor::mariadb), t_(live) {}
+    Rules(Flavor flavor, const LiveTable* live, ServerTraits traits)
+        : mariadb_(flavor == Flavor::mariadb), t_(live), traits_(traits) {}
 
     ClauseCost add_column(const std::string& name, const ColumnSpec& s) const {
         const std::string what = fmt::format("ADD `{}`", name);
@@ -194,6 +196,8 @@ public:
         if (s.check && !mariadb_) return cost(A::copy, what + " with CHECK: MySQL validates every row by copying");
         if (t_ && t_->has_fulltext)
             return cost(A::rebuild, what + ": the table has a FULLTEXT index, so ADD COLUMN cannot be instant");
+        if (s.positioned && !traits_.instant_column_anywhere)
+            return cost(A::rebuild, what + " FIRST/AFTER: this server adds a column instantly only as the last one");
         ClauseCost c = cost(A::instant, what + (mariadb_ || !s.positioned ? "" : " (instant since MySQL 8.0.29)"));
         c.column_instant = true;
         return c;
@@ -203,6 +207,8 @@ public:
         const std::string what = fmt::format("DROP COLUMN `{}`", name);
         if (t_ && t_->has_fulltext)
             return cost(A::rebuild, what + ": the table has a FULLTEXT index, so DROP COLUMN cannot be instant");
+        if (!traits_.instant_column_anywhere)
+            return cost(A::rebuild, what + ": this server drops a column by rebuilding the table");
         if (mariadb_ && t_ && t_->indexed_columns.count(lname(name)))
             return cost(A::in_place, what + ": the column is indexed, its index is dropped in place");
         ClauseCost c = cost(A::instant, what + (mariadb_ ? "" : " (instant since MySQL 8.0.29)"));
@@ -261,6 +267,7 @@ private:
 
     bool mariadb_;
     const LiveTable* t_;
+    ServerTraits traits_;
 };
 
 enum class IndexKind { plain, unique, fulltext, spatial };
@@ -423,7 +430,24 @@ DdlCost statement(A a, std::string table, std::string reason) { return {a, std::
 
 }  // namespace
 
-DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live) {
+ServerTraits server_traits(std::string_view version) {
+    // "major.minor.patch…": anything unreadable keeps the defaults.
+    int part[3] = {0, 0, 0};
+    std::size_t i = 0;
+    for (int k = 0; k < 3; ++k) {
+        if (i >= version.size() || version[i] < '0' || version[i] > '9') return {};
+        while (i < version.size() && version[i] >= '0' && version[i] <= '9') part[k] = part[k] * 10 + (version[i++] - '0');
+        if (k < 2 && (i >= version.size() || version[i++] != '.')) return {};
+    }
+    const bool mariadb = version.find("MariaDB") != std::string_view::npos;
+    const auto [major, minor, patch] = part;
+    ServerTraits t;
+    t.instant_column_anywhere = mariadb ? (major > 10 || (major == 10 && minor >= 4))
+                                        : (major > 8 || (major == 8 && (minor > 0 || patch >= 29)));
+    return t;
+}
+
+DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live, ServerTraits traits) {
     const auto tokens = run::probe::one_statement(sql, sql::Options{});
     if (!tokens || tokens->empty()) return statement(A::not_applicable, "", "not one statement");
     const Tokens& t = *tokens;
@@ -438,7 +462,7 @@ DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live) {
         if (!table) return statement(A::depends, "", "ALTER TABLE without a table name");
         if (c.accept("WAIT")) c.skip();
         c.accept("NOWAIT");
-        const Rules rules(flavor, lookup(*table));
+        const Rules rules(flavor, lookup(*table), traits);
         std::vector<ClauseCost> clauses;
         for (auto [b, e] : run::probe::split_commas(t, c.pos(), t.size()))
             clauses.push_back(alter_clause(Cursor(t, b, e), rules, t));
@@ -462,7 +486,7 @@ DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live) {
         if (c.accept("USING")) c.skip();
         auto table = c.accept("ON") ? table_name(c) : std::nullopt;
         if (!table) return statement(A::depends, "", "CREATE INDEX without ON table");
-        const Rules rules(flavor, lookup(*table));
+        const Rules rules(flavor, lookup(*table), traits);
         const ClauseCost cc = index_cost(fulltext ? IndexKind::fulltext : spatial ? IndexKind::spatial
                                          : unique ? IndexKind::unique : IndexKind::plain, rules);
         return statement(cc.algorithm, *table, "CREATE" + cc.reason.substr(3));

@@ -43,7 +43,16 @@ struct DdlCost {
     std::string reason;         // the rule, for people
 };
 
+// What a server's version changes in the rules: instant ADD COLUMN at any position and instant DROP COLUMN
+// came with MySQL 8.0.29 and MariaDB 10.4 (before: ADD COLUMN instant only as the last column, DROP COLUMN
+// rebuilds). The defaults describe the versions the rules are written for (and lint's, which has no server).
+struct ServerTraits {
+    bool instant_column_anywhere = true;
+};
+// From `SELECT version()`, e.g. "8.0.28", "10.3.39-MariaDB".
+ServerTraits server_traits(std::string_view version);
+
 // `sql`: one statement (MySQL's default sql_mode). `live` may be empty (lint: no server).
-DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live = {});
+DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live = {}, ServerTraits traits = {});
 
 }  // namespace migrate::plan

@@ -32,7 +32,9 @@ std::string in_list(const std::vector<std::string>& tables) {
 
 TableFacts read_table_facts(connect::Connection& conn, const std::vector<std::string>& tables) {
     TableFacts f;
-    f.flavor = connect::is_mariadb(conn.server_version()) ? Flavor::mariadb : Flavor::mysql;
+    const std::string version = conn.server_version();
+    f.flavor = connect::is_mariadb(version) ? Flavor::mariadb : Flavor::mysql;
+    f.traits = server_traits(version);
     if (tables.empty()) return f;
     const std::string where = "table_schema = database() and table_name in (" + in_list(tables) + ")";
     for (const auto& r : conn.query("select table_name, table_rows, coalesce(data_length, 0) + coalesce(index_length, 0) "
@@ -66,7 +68,7 @@ std::vector<StatementCost> cost_statements(const std::vector<StatementRef>& stat
     };
     std::vector<StatementCost> out;
     for (const auto& s : statements) {
-        const DdlCost d = ddl_cost(s.migration->statements[s.index].sql, facts.flavor, live);
+        const DdlCost d = ddl_cost(s.migration->statements[s.index].sql, facts.flavor, live, facts.traits);
         StatementCost c{d.algorithm, d.table, std::nullopt, d.reason};
         const std::string key = run::probe::lower(d.table);
         if (d.creates_table) {

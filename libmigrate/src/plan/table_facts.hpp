@@ -26,6 +26,7 @@ struct StatementRef {
 // What the server says about the tables: by lower-case name.
 struct TableFacts {
     Flavor flavor = Flavor::mysql;
+    ServerTraits traits{};
     std::map<std::string, TableSize> sizes;
     std::map<std::string, LiveTable> tables;
 };
