@@ -68,6 +68,7 @@ TEST_CASE("online ddl: every MariaDB rule is what the server accepts") {
         {"ALTER TABLE `claims` MODIFY COLUMN `amount` int NOT NULL;", DdlAlgorithm::rebuild},
         {"ALTER TABLE `claims` MODIFY COLUMN `label` varchar(60);", DdlAlgorithm::rebuild},
         {"ALTER TABLE `claims` MODIFY COLUMN `amount` int DEFAULT 7;", DdlAlgorithm::instant},
+        {"ALTER TABLE `claims` MODIFY COLUMN `vin` varchar(20) COLLATE utf8mb4_bin;", DdlAlgorithm::instant},
         {"ALTER TABLE `claims` MODIFY COLUMN `status` enum('a','b','c');", DdlAlgorithm::instant},
         {"ALTER TABLE `claims` MODIFY COLUMN `status` enum('c','a','b');", DdlAlgorithm::copy},
         {"ALTER TABLE `claims` MODIFY COLUMN `amount` int AFTER `id`;", DdlAlgorithm::instant},

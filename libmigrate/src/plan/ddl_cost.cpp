@@ -88,11 +88,12 @@ ClauseCost cost(A a, std::string reason) { return {a, std::move(reason)}; }
 
 std::string lname(std::string_view s) { return run::probe::lower(s); }
 
-// A VARCHAR length as written; nullopt for anything but a plain number of at most 9 digits.
-std::optional<std::uint64_t> length(const std::string& s) {
+// A VARCHAR length as written into `out`; false for anything but a plain number of at most 9 digits.
+bool length(const std::string& s, std::uint64_t& out) {
     if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return std::nullopt;
-    return std::stoull(s);
+        return false;
+    out = std::stoull(s);
+    return true;
 }
 
 void skip_group(Cursor& c) {
@@ -121,6 +122,7 @@ struct ColumnSpec {
     std::string type_text;
     bool not_null = false, auto_increment = false, generated = false, stored = false;
     bool unique = false, primary = false, check = false, positioned = false;
+    bool charset = false, collate = false;  // CHARACTER SET / CHARSET, COLLATE
 };
 
 ColumnSpec read_column(Cursor c) {
@@ -142,7 +144,14 @@ ColumnSpec read_column(Cursor c) {
             s.not_null = true;
         } else if (c.accept("NULL")) {
             s.not_null = false;
-        } else if (c.accept("DEFAULT") || c.accept("COMMENT") || c.accept("COLLATE")) {
+        } else if (c.accept_all({"CHARACTER", "SET"}) || c.accept("CHARSET")) {
+            s.charset = true;
+            c.skip();
+        } else if (c.is("COLLATE")) {
+            s.collate = true;
+            c.skip();
+            c.skip();
+        } else if (c.accept("DEFAULT") || c.accept("COMMENT")) {
             if (c.is_punct("-") || c.is_punct("+")) c.skip();
             if (c.is_punct("(")) skip_group(c);
             else c.skip();
@@ -220,6 +229,9 @@ public:
     ClauseCost modify(const std::string& column, const ColumnSpec& s) const {
         const std::string what = fmt::format("MODIFY `{}`", column);
         if (s.generated) return cost(A::depends, what + ": a generated column's change is not modelled");
+        // MariaDB changes a collation within the character set instantly (checked); the rest is not modelled.
+        if (s.charset || (s.collate && !mariadb_))
+            return cost(A::depends, what + ": a character set or collation change is not modelled");
         const LiveColumn* was = find_column(t_, column);
         if (!was)
             return cost(A::depends, what + ": the current column decides (same type: instant; widening a VARCHAR: " +
@@ -249,13 +261,13 @@ private:
             std::equal(from.args.begin(), from.args.end(), to.args.begin()))
             return cost(A::instant, change + ": members appended");
         const bool varlen = (to.name == "varchar" || to.name == "varbinary") && to.name == from.name;
-        const auto old_len = varlen && from.args.size() == 1 ? length(from.args[0]) : std::nullopt;
-        const auto new_len = varlen && to.args.size() == 1 ? length(to.args[0]) : std::nullopt;
-        if (old_len && new_len) {
-            if (*new_len > *old_len) {
+        std::uint64_t old_len = 0, new_len = 0;
+        if (varlen && from.args.size() == 1 && to.args.size() == 1 && length(from.args[0], old_len) &&
+            length(to.args[0], new_len)) {
+            if (new_len > old_len) {
                 if (mariadb_) return cost(A::instant, change + ": a longer VARCHAR");
                 const std::uint64_t per_char = to.name == "varbinary" ? 1 : std::max<std::uint32_t>(was.bytes_per_char, 1);
-                const bool same_prefix = (*old_len * per_char <= 255) == (*new_len * per_char <= 255);
+                const bool same_prefix = (old_len * per_char <= 255) == (new_len * per_char <= 255);
                 return same_prefix
                            ? cost(A::in_place, change + ": a longer VARCHAR with the same length prefix")
                            : cost(A::copy, change + fmt::format(": the length prefix grows from 1 to 2 bytes "
