@@ -1,10 +1,14 @@
-// The statement splitter (split_statements) and the SQL tokenizer (sql::tokenize, sql::significant).
+// The statement splitter (split_statements), the SQL tokenizer (sql::tokenize, sql::significant) and the
+// online DDL rules over each statement (plan::ddl_cost, both flavours, with a live table and without).
 // Input: a migration file's text.
 // Invariants: neither throws; split chunks are the text between "--> statement-breakpoint" markers, in
 // order, none blank, each at the line of its first non-blank byte; tokens cover the input in order with only
 // whitespace between them, each `text` is the input at its offset, line/column agree with the offset, an
-// error token is last and runs to the end; significant() is tokenize() without comments.
+// error token is last and runs to the end; significant() is tokenize() without comments; ddl_cost never
+// throws, always gives a reason, and a CREATE TABLE it reports creates a table and changes none.
 #include "fuzz_support.hpp"
+
+#include "plan/ddl_cost.hpp"
 
 #include "sql/tokenizer.hpp"
 
@@ -49,6 +53,26 @@ void check_split(std::string_view text) {
                    "line of the chunk's first non-blank byte");
     }
     FUZZ_CHECK(k == statements.size(), "more statements than chunks");
+}
+
+void check_cost(std::string_view sql) {
+    migrate::plan::LiveTable live;
+    live.columns["a"] = {"varchar(20)", true, 4};
+    live.columns["b"] = {"int(11)", false, 0};
+    live.indexed_columns = {"a"};
+    const migrate::plan::LiveLookup lookup = [&](const std::string&) { return &live; };
+    for (auto flavor : {migrate::Flavor::mysql, migrate::Flavor::mariadb})
+        for (const auto* l : {&lookup, static_cast<const migrate::plan::LiveLookup*>(nullptr)}) {
+            migrate::plan::DdlCost d;
+            try {
+                d = l ? migrate::plan::ddl_cost(sql, flavor, *l) : migrate::plan::ddl_cost(sql, flavor);
+            } catch (const std::exception& e) {
+                fuzz::unexpected(e, "ddl_cost");
+            }
+            FUZZ_CHECK(!d.reason.empty(), "a cost without a reason");
+            FUZZ_CHECK(!d.creates_table || (d.algorithm == migrate::DdlAlgorithm::not_applicable && !d.table.empty()),
+                       "a created table is named and changes no existing one");
+        }
 }
 
 void check_tokens(std::string_view sql, const migrate::sql::Options& options) {
@@ -122,6 +146,11 @@ void check_tokens(std::string_view sql, const migrate::sql::Options& options) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     check_split(text);
+    try {
+        for (const auto& s : migrate::split_statements(text)) check_cost(s.sql);
+    } catch (const std::exception& e) {
+        fuzz::unexpected(e, "split_statements");
+    }
     for (const bool backslash : {true, false})
         for (const bool ansi : {false, true}) check_tokens(text, {.backslash_escapes = backslash, .ansi_quotes = ansi});
     return 0;

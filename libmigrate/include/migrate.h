@@ -81,6 +81,7 @@ typedef enum migrate_errc {
     MIGRATE_ERRC_SAFE_MIGRATIONS = 30,
     MIGRATE_ERRC_SNAPSHOT_INVALID = 31,
     MIGRATE_ERRC_STATEMENT_BLOCKED = 32,
+    MIGRATE_ERRC_TABLE_COPY_TOO_LARGE = 33,
     /* C API only: a NULL or malformed argument (NULL pointer, struct_size too small, negative timeout). */
     MIGRATE_ERRC_INVALID_ARGUMENT = 1000
 } migrate_errc;
@@ -167,6 +168,8 @@ typedef struct migrate_up_options {
     int allow_dirty;             /* apply to a database that has tables but records nothing */
     int use_baseline;            /* 1: an empty database starts from the baseline, if there is one */
     const char* to;              /* NULL: apply everything; else stop after this tag */
+    uint64_t max_table_copy_bytes; /* 0: no limit; else refuse (MIGRATE_ERRC_TABLE_COPY_TOO_LARGE) before running
+                                    anything when a statement rebuilds or copies a bigger table (docs/online-ddl.md) */
 } migrate_up_options;
 
 /* Sets struct_size and the defaults (use_baseline = 1, everything else 0/NULL). Thread-safe. */
@@ -175,7 +178,8 @@ MIGRATE_C_API void migrate_up_options_init(migrate_up_options* opts);
 /* What `up` with these options would do, without changing anything or taking the lock (Target::preview).
  * opts may be NULL (defaults). *json_out receives one entry of `migrate plan --json`'s "targets" without
  * "name" and "lint": url, transport, server, lock_holder, table_upgrade, refused ({code, message} or null),
- * baseline, has_ddl, migrations [{tag, file, resumes_at, statements [{index, line, kind, sql}]}].
+ * baseline, has_ddl, migrations [{tag, file, resumes_at, statements [{index, line, kind, sql, table, rows, bytes,
+ * algorithm, algorithm_reason}]}] (docs/online-ddl.md). With max_table_copy_bytes, a copy above it is a refusal.
  * A refusal is reported in the JSON, not as an error. Not thread-safe per handle. */
 MIGRATE_C_API int migrate_target_plan_json(migrate_target* target, const migrate_up_options* opts, char** json_out,
                                            migrate_error** err);
@@ -226,7 +230,8 @@ typedef void (*migrate_event_fn)(const migrate_event* ev, void* user_data);
 MIGRATE_C_API int migrate_target_up(migrate_target* target, const migrate_up_options* opts, migrate_event_fn cb,
                                     void* user_data, char** report_json_out, migrate_error** err);
 /* migrate_target_up with the up options as a JSON object (NULL or "{}": the defaults):
-   {"allow_out_of_order", "allow_missing", "allow_dirty", "use_baseline": bool, "to": "tag"}.
+   {"allow_out_of_order", "allow_missing", "allow_dirty", "use_baseline": bool, "to": "tag",
+    "max_table_copy_bytes": bytes, "max_table_copy": "1GiB"}.
    Same thread-safety as migrate_target_up. */
 MIGRATE_C_API int migrate_target_up_json(migrate_target* target, const char* up_options_json, migrate_event_fn cb,
                                          void* user_data, char** report_json_out, migrate_error** err);

@@ -40,6 +40,7 @@ std::string_view to_string(errc code) noexcept {
         case errc::safe_migrations: return "safe_migrations";
         case errc::snapshot_invalid: return "snapshot_invalid";
         case errc::statement_blocked: return "statement_blocked";
+        case errc::table_copy_too_large: return "table_copy_too_large";
     }
     return "internal";
 }

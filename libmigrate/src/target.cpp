@@ -1,6 +1,7 @@
 // Target ties the stages together: source → connect → lock → tracking → plan → validate → run.
 #include "baseline/database_dump.hpp"
 #include "connect/connection.hpp"
+#include "plan/table_facts.hpp"
 #include "run/apply.hpp"
 #include "run/lock.hpp"
 #include "run/previous_run.hpp"
@@ -59,8 +60,23 @@ struct Target::Impl {
         return plan;
     }
 
-    // Connects and reads everything status shows.
-    Status read_status(bool load_baseline, std::optional<std::size_t> last) const {
+    // The statements `up` would run for `plan`, in run order (a half-applied migration from where it resumes).
+    std::vector<plan::StatementRef> statements_to_run(const Plan& plan, bool allow_out_of_order,
+                                                      std::optional<std::size_t> last) const {
+        std::vector<plan::StatementRef> out;
+        auto add = [&](const Migration& m, std::size_t from) {
+            for (std::size_t i = from; i < m.statements.size(); ++i) out.push_back({&m, i});
+        };
+        if (plan.from_baseline && baseline)
+            add(baseline->snapshot, plan.baseline_progress ? plan.baseline_progress->statements_done : 0);
+        for (const PlanEntry* e : run::entries_to_run(plan, allow_out_of_order, last))
+            add(*e->migration, e->progress ? e->progress->statements_done : 0);
+        return out;
+    }
+
+    // Connects and reads everything status shows; the pending statements' costs as `up` with these options
+    // would run them.
+    Status read_status(bool load_baseline, std::optional<std::size_t> last, bool allow_out_of_order = false) const {
         auto conn = connect::Connection::open(url);
         Status s;
         s.url = url.redacted();
@@ -71,6 +87,10 @@ struct Target::Impl {
         tracking::TableShape shape;
         s.plan = read_plan(*conn, shape, load_baseline, last);
         s.lock_holder = run::describe_lock_holder(*conn, table, options.lock_mode, url.database);
+        const auto refs = statements_to_run(s.plan, allow_out_of_order, last);
+        auto costs = plan::cost_statements(*conn, refs);
+        for (std::size_t i = 0; i < refs.size(); ++i)
+            s.pending_statements.push_back({refs[i].migration, refs[i].index, std::move(costs[i])});
         return s;
     }
 
@@ -155,6 +175,10 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     tracking::upgrade_v0_table(*conn, impl_->table, impl_->source);  // drizzle 1.0's, when the table needs it
     Plan plan = impl_->read_plan(*conn, shape, options.use_baseline, last);
     validate_plan(plan, validation);
+    if (options.max_table_copy_bytes) {  // before anything runs, like validation
+        const auto refs = impl_->statements_to_run(plan, options.allow_out_of_order, last);
+        plan::refuse_large_copies(refs, plan::cost_statements(*conn, refs), *options.max_table_copy_bytes);
+    }
     if (plan.from_baseline) {
         const std::string server = conn->server_version();
         if (connect::is_mariadb(server) != connect::is_mariadb(impl_->baseline->server))
@@ -181,15 +205,25 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
 UpPreview Target::preview(const UpOptions& options) {
     const std::optional<std::size_t> last = options.to ? std::optional(impl_->position_of(*options.to)) : std::nullopt;
     UpPreview p;
-    p.status = impl_->read_status(options.use_baseline, last);
+    p.status = impl_->read_status(options.use_baseline, last, options.allow_out_of_order);
     const Plan& plan = p.status.plan;
     try {
         validate_plan(plan, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing,
                              .allow_dirty = options.allow_dirty});
+        if (options.max_table_copy_bytes) {
+            std::vector<plan::StatementRef> refs;
+            std::vector<StatementCost> costs;
+            for (const auto& ps : p.status.pending_statements) {
+                refs.push_back({ps.migration, ps.index});
+                costs.push_back(ps.cost);
+            }
+            plan::refuse_large_copies(refs, costs, *options.max_table_copy_bytes);
+        }
     } catch (const error& e) {
         p.refusal = e.what();
         p.refusal_code = e.code();
     }
+    std::size_t next_cost = 0;  // pending_statements holds the same statements in the same order
     auto add = [&](const Migration& m, std::size_t from) {
         PlannedMigration pm{&m, from, {}};
         for (std::size_t i = from; i < m.statements.size(); ++i) {
@@ -198,6 +232,9 @@ UpPreview Target::preview(const UpOptions& options) {
             pm.statements.push_back({i, m.statements[i].line,
                                      c == run::StatementClass::ddl ? "ddl" : c == run::StatementClass::dml ? "dml"
                                      : c == run::StatementClass::harmless ? "harmless" : "unknown"});
+            const auto& pending = p.status.pending_statements;
+            if (next_cost < pending.size() && pending[next_cost].migration == &m && pending[next_cost].index == i)
+                pm.statements.back().cost = pending[next_cost++].cost;
         }
         p.migrations.push_back(std::move(pm));
     };

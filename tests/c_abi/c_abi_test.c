@@ -77,6 +77,21 @@ static void write_file(const char* path, const char* text) {
     if (!f || fputs(text, f) < 0 || fclose(f) != 0) { fprintf(stderr, "cannot write %s\n", path); exit(1); }
 }
 
+/* The journal of 0000_users, 0001_posts and a third migration `tag` holding `sql`; `path` gets its file. */
+static void add_third_migration(const char* folder, char* path, size_t size, const char* tag, const char* sql) {
+    char journal[1024];
+    snprintf(path, size, "%s/meta/_journal.json", folder);
+    snprintf(journal, sizeof journal,
+             "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":["
+             "{\"idx\":0,\"version\":\"5\",\"when\":1000,\"tag\":\"0000_users\",\"breakpoints\":true},"
+             "{\"idx\":1,\"version\":\"5\",\"when\":2000,\"tag\":\"0001_posts\",\"breakpoints\":true},"
+             "{\"idx\":2,\"version\":\"5\",\"when\":3000,\"tag\":\"%s\",\"breakpoints\":true}]}",
+             tag);
+    write_file(path, journal);
+    snprintf(path, size, "%s/%s.sql", folder, tag);
+    write_file(path, sql);
+}
+
 struct counts {
     int magic;
     int events;
@@ -142,6 +157,7 @@ int main(void) {
             {MIGRATE_ERRC_TARGET_NOT_FOUND, "target_not_found"}, {MIGRATE_ERRC_HISTORY_EXISTS, "history_exists"},
             {MIGRATE_ERRC_SAFE_MIGRATIONS, "safe_migrations"}, {MIGRATE_ERRC_SNAPSHOT_INVALID, "snapshot_invalid"},
             {MIGRATE_ERRC_STATEMENT_BLOCKED, "statement_blocked"},
+            {MIGRATE_ERRC_TABLE_COPY_TOO_LARGE, "table_copy_too_large"},
         };
         int all_match = 1;
         for (size_t i = 0; i < sizeof codes / sizeof codes[0]; ++i)
@@ -150,7 +166,7 @@ int main(void) {
                 all_match = 0;
             }
         CHECK(all_match);
-        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_STATEMENT_BLOCKED + 1), "unknown") == 0);
+        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE + 1), "unknown") == 0);
     }
 
     /* Scratch folder. */
@@ -342,15 +358,39 @@ int main(void) {
     /* Nothing left: up again, no callback, no report. */
     CHECK(migrate_target_up(t, NULL, NULL, NULL, NULL, &err) == MIGRATE_OK);
 
+    /* A statement that copies `posts` (ADD CHECK), above a 1-byte limit: refused before anything runs, in
+       the struct and in the JSON options; the plan shows the algorithm and the refusal. */
+    add_third_migration(folder, path, sizeof path, "0002_check",
+                        "ALTER TABLE `posts` ADD CONSTRAINT `posts_id_check` CHECK (`id` > 0);");
+    {
+        migrate_target* tc = migrate_target_open(&o, &err);
+        CHECK(tc != NULL);
+        migrate_up_options limited;
+        migrate_up_options_init(&limited);
+        CHECK(limited.max_table_copy_bytes == 0);
+        limited.max_table_copy_bytes = 1;
+        CHECK(migrate_target_plan_json(tc, &limited, &json, &err) == MIGRATE_OK);
+        CHECK(strstr(json, "\"algorithm\":\"copy\"") != NULL && strstr(json, "\"table\":\"posts\"") != NULL);
+        CHECK(strstr(json, "\"code\":\"table_copy_too_large\"") != NULL);
+        migrate_free_string(json);
+        CHECK(migrate_target_up(tc, &limited, NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE));
+        CHECK(strstr(migrate_error_message(err), "`posts`") != NULL && migrate_error_line(err) == 1);
+        migrate_error_free(err);
+        CHECK(migrate_target_up_json(tc, "{\"max_table_copy\": \"1B\"}", NULL, NULL, NULL, &err) ==
+              MIGRATE_STATUS(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE));
+        migrate_error_free(err);
+        CHECK(migrate_target_up_json(tc, "{\"max_table_copy\": \"lots\"}", NULL, NULL, NULL, &err) ==
+              MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+        migrate_error_free(err);
+        CHECK(migrate_target_status_json(tc, &json, NULL) == MIGRATE_OK);
+        CHECK(strstr(json, "\"applied\":2") != NULL && strstr(json, "\"pending_statements\":[{") != NULL);
+        migrate_free_string(json);
+        migrate_target_free(tc);
+        remove(path);
+    }
+
     /* A server error: a migration that fails, with errno and SQLSTATE. */
-    snprintf(path, sizeof path, "%s/meta/_journal.json", folder);
-    write_file(path,
-               "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":["
-               "{\"idx\":0,\"version\":\"5\",\"when\":1000,\"tag\":\"0000_users\",\"breakpoints\":true},"
-               "{\"idx\":1,\"version\":\"5\",\"when\":2000,\"tag\":\"0001_posts\",\"breakpoints\":true},"
-               "{\"idx\":2,\"version\":\"5\",\"when\":3000,\"tag\":\"0002_again\",\"breakpoints\":true}]}");
-    snprintf(path, sizeof path, "%s/0002_again.sql", folder);
-    write_file(path, "CREATE TABLE `users` (`id` int PRIMARY KEY);");
+    add_third_migration(folder, path, sizeof path, "0002_again", "CREATE TABLE `users` (`id` int PRIMARY KEY);");
     migrate_target* t2 = migrate_target_open(&o, &err);
     CHECK(t2 != NULL);
     CHECK(migrate_target_up(t2, NULL, NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_SERVER_ERROR));

@@ -43,7 +43,8 @@ TEST_CASE("tui: the overview shows the five keyspaces with their counts, and app
     REQUIRE(tui->wait_for("oi_billing      tcp         0      43"));
     const auto screen = tui->screen();
     CHECK_THAT(screen, Catch::Contains("migrate tui: 5 targets"));
-    CHECK(row_of(screen, "oi_global") == "oi_global       tcp         0      51      0       0    8 free");
+    // 9 lint warnings: table-copy flags 0050's varchar(32) → varchar(64), a copy on MySQL (the default flavour).
+    CHECK(row_of(screen, "oi_global") == "oi_global       tcp         0      51      0       0    9 free");
     CHECK(row_of(screen, "oi_policies") == "oi_policies     tcp         0      34      0       0    6 free");
     CHECK(row_of(screen, "oi_submissions") == "oi_submissions  tcp         0      39      0       0    8 free");
     CHECK(row_of(screen, "oi_claims") == "oi_claims       tcp        20      33      0       0    7 free");
@@ -135,4 +136,27 @@ TEST_CASE("tui: without a terminal it says so and exits 2") {
     auto r = run_cli({"tui", "--config", p.file.string()}, p.env());
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("needs a terminal"));
+}
+
+TEST_CASE("tui: a pending statement shows its algorithm and the table's size") {
+    TempDir folder;
+    write_folder(folder.path(), {{"0000_claims", "CREATE TABLE `claims` (`id` int NOT NULL PRIMARY KEY, `vin` varchar(20), `amount` int);"},
+                                 {"0001_sizes", "CREATE INDEX `claims_vin_idx` ON `claims` (`vin`);\n--> statement-breakpoint\n"
+                                                "ALTER TABLE `claims` MODIFY COLUMN `amount` bigint;"}});
+    Project p({"sizes"}, {{"sizes", folder.path()}});
+    REQUIRE(run_cli({"up", "--to", "0000_claims", "--config", p.file.string()}, p.env()).exit_code == 0);
+    p.db.at("sizes")->connect().exec("insert into `claims` values (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
+    auto tui = start_tui(p);
+    REQUIRE(tui->wait_for("sizes           tcp         1       1"));
+    tui->keys({"Enter"});
+    REQUIRE(tui->wait_for("applied 1, pending 1"));
+    tui->keys({"Enter"});
+    REQUIRE(tui->wait_for("statement 2/2"));
+    const auto screen = tui->screen();
+    CHECK_THAT(screen, Catch::Contains("in_place `claims` ~"));
+    CHECK_THAT(screen, Catch::Contains("copy `claims` ~") && Catch::Contains("KiB: MODIFY `amount`: int"));
+    tui->keys({"Escape", "a"});
+    REQUIRE(tui->wait_for("Apply pending migrations?"));
+    CHECK_THAT(tui->screen(), Catch::Contains("1 rewrite a table (largest"));
+    tui->keys({"n"});
 }

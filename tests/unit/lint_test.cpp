@@ -160,13 +160,13 @@ TEST_CASE("lint destructive rules: DROP TABLE, DROP COLUMN, TRUNCATE are warning
     for (const auto& f : found) CHECK(f.severity == LintSeverity::warning);
     CHECK(found[1].line == 2);
     CHECK(found[1].column == 22);
-    // Clean: dropping an index, a foreign key or a constraint loses no data.
-    CHECK(lint_sql({"ALTER TABLE `claims` DROP INDEX `claims_org_idx`;--> statement-breakpoint\n"
-                    "ALTER TABLE `claims` DROP FOREIGN KEY `claims_org_fk`;--> statement-breakpoint\n"
-                    "ALTER TABLE `claims` DROP CONSTRAINT `claims_code_uq`;--> statement-breakpoint\n"
-                    "ALTER TABLE `claims` DROP PRIMARY KEY;--> statement-breakpoint\n"
-                    "DELETE FROM `claims` WHERE `org_id` = 'obsolete';"})
-              .empty());
+    // Clean: dropping an index, a foreign key or a constraint loses no data (DROP PRIMARY KEY alone copies
+    // the table: table-copy says so, not a destructive rule).
+    CHECK(rules_of(lint_sql({"ALTER TABLE `claims` DROP INDEX `claims_org_idx`;--> statement-breakpoint\n"
+                             "ALTER TABLE `claims` DROP FOREIGN KEY `claims_org_fk`;--> statement-breakpoint\n"
+                             "ALTER TABLE `claims` DROP CONSTRAINT `claims_code_uq`;--> statement-breakpoint\n"
+                             "ALTER TABLE `claims` DROP PRIMARY KEY;--> statement-breakpoint\n"
+                             "DELETE FROM `claims` WHERE `org_id` = 'obsolete';"})) == "table-copy");
 }
 
 TEST_CASE("lint narrowing-type: compared with the type the folder created", "[lint]") {
@@ -379,11 +379,13 @@ TEST_CASE("lint the openinsure corpus: no errors on mysql or mariadb, every warn
                 CHECK(f.severity == LintSeverity::warning);
                 CHECK(f.line > 0);
             }
-            // Only what the corpus really does: drops columns, narrows varchars, adds NOT NULL and unique keys.
+            // Only what the corpus really does: drops columns, narrows varchars, adds NOT NULL and unique keys,
+            // and on MySQL widens varchar(32) to varchar(64), which copies (utf8mb4: 128 to 256 bytes, so the
+            // length prefix grows to 2 bytes); on MariaDB that is instant.
             for (const auto& [rule, n] : counts) {
                 INFO(rule << " x" << n);
                 CHECK((rule == "destructive-drop-column" || rule == "narrowing-type" || rule == "nullable-to-not-null" ||
-                       rule == "unique-on-existing-column"));
+                       rule == "unique-on-existing-column" || (rule == "table-copy" && options.flavor == Flavor::mysql)));
             }
         }
     }
@@ -438,4 +440,52 @@ TEST_CASE("project config for folders only: env: values are not read", "[lint][c
     CHECK(config.targets[0].url.empty());
     CHECK(config.targets[0].migrations_dir == fs::path("dir/a"));
     CHECK(config.targets[1].migrations_dir == fs::path("dir/b"));
+}
+
+TEST_CASE("lint table-copy: statements that copy or rebuild an existing table, per flavour", "[lint]") {
+    const std::string created = "CREATE TABLE `claims` (`id` int NOT NULL, `vin` varchar(32), `amount` int, `note` text);";
+    // A later migration changes the existing table.
+    auto later = [&](const std::string& sql, LintOptions options) { return lint_sql({created, sql}, options); };
+    // A type change copies on both flavours.
+    for (auto options : {mysql, mariadb}) {
+        auto found = with_rule(later("ALTER TABLE `claims` MODIFY COLUMN `amount` bigint;", options), "table-copy");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].severity == LintSeverity::warning);
+        CHECK(found[0].line == 1);
+        CHECK(found[0].message.find("`claims` is copied") != std::string::npos);
+        CHECK(found[0].message.find(std::string(migrate::to_string(options.flavor))) != std::string::npos);
+        CHECK(found[0].message.find("migrate plan") != std::string::npos);
+    }
+    // varchar(32) → varchar(64) in utf8mb4: the length prefix grows on MySQL (copy), instant on MariaDB.
+    CHECK(with_rule(later("ALTER TABLE `claims` MODIFY COLUMN `vin` varchar(64);", mysql), "table-copy").size() == 1);
+    CHECK(with_rule(later("ALTER TABLE `claims` MODIFY COLUMN `vin` varchar(64);", mariadb), "table-copy").empty());
+    // NOT NULL rebuilds; a foreign key copies; a vitess flavour says how online DDL copies.
+    CHECK(with_rule(later("ALTER TABLE `claims` MODIFY COLUMN `amount` int NOT NULL;", mariadb), "table-copy").size() == 1);
+    auto fk = with_rule(later("ALTER TABLE `claims` ADD CONSTRAINT `f` FOREIGN KEY (`id`) REFERENCES `p`(`id`);",
+                              {.flavor = Flavor::vitess, .sharded = false, .foreign_keys = true}),
+                        "table-copy");
+    REQUIRE(fk.size() == 1);
+    CHECK(fk[0].message.find("vreplication") != std::string::npos);
+    // Clean: instant and in-place changes; a table created by the same migration (no rows yet).
+    for (auto options : {mysql, mariadb}) {
+        CHECK(with_rule(later("ALTER TABLE `claims` ADD `x` int;--> statement-breakpoint\n"
+                              "CREATE INDEX `i` ON `claims` (`vin`);--> statement-breakpoint\n"
+                              "ALTER TABLE `claims` RENAME COLUMN `note` TO `remark`;",
+                              options),
+                        "table-copy")
+                  .empty());
+        CHECK(with_rule(lint_sql({created + "--> statement-breakpoint\nALTER TABLE `claims` MODIFY `amount` bigint;"}, options),
+                        "table-copy")
+                  .empty());
+    }
+    // A table the folder never created: the current column decides, so nothing is claimed…
+    CHECK(with_rule(lint_sql({"ALTER TABLE `legacy` MODIFY COLUMN `amount` bigint;"}, mysql), "table-copy").empty());
+    // …but what copies whatever the columns is flagged.
+    CHECK(with_rule(lint_sql({"ALTER TABLE `legacy` ADD CONSTRAINT `c` CHECK (`amount` > 0);"}, mysql), "table-copy").size() == 1);
+    // Suppressed with a reason.
+    auto suppressed = later("-- migrate:lint-ignore table-copy claims holds 200 rows\n"
+                            "ALTER TABLE `claims` MODIFY COLUMN `amount` bigint;",
+                            mysql);
+    REQUIRE(with_rule(suppressed, "table-copy").size() == 1);
+    CHECK(with_rule(suppressed, "table-copy")[0].suppressed);
 }

@@ -185,3 +185,26 @@ TEST_CASE("config: baseline is a folder, or false to never load one") {
     CHECK_THAT(config_error(R"({"targets": {"a": {"url": "mysql://u@h/a", "baseline": ""}}})"),
                Catch::Contains("key \"baseline\": is empty"));
 }
+
+TEST_CASE("config: maxTableCopy is a size, bytes, or null, and anything else names the key") {
+    auto c = parse_project_config(R"({"targets": {
+        "a": {"url": "mysql://u@h/a", "maxTableCopy": "1GiB"},
+        "b": {"url": "mysql://u@h/b", "maxTableCopy": 5000000},
+        "c": {"url": "mysql://u@h/c", "maxTableCopy": null},
+        "d": {"url": "mysql://u@h/d"}}})",
+                                  "migrate.json");
+    CHECK(c.targets[0].max_table_copy_bytes == 1073741824u);
+    CHECK(c.targets[1].max_table_copy_bytes == 5000000u);
+    CHECK_FALSE(c.targets[2].max_table_copy_bytes);
+    CHECK_FALSE(c.targets[3].max_table_copy_bytes);
+    // Lint reads the same keys without secrets.
+    CHECK(migrate::parse_project_folders(R"({"targets": {"a": {"url": "env:NOPE", "maxTableCopy": "2G"}}})", "m.json")
+              .targets[0]
+              .max_table_copy_bytes == 2147483648u);
+    for (const char* bad : {R"("lots")", "0", "-5", "1.5", "true", R"("0B")"}) {
+        INFO(bad);
+        const auto msg = config_error(std::string(R"({"targets": {"a": {"url": "mysql://u@h/a", "maxTableCopy": )") + bad + "}}}");
+        CHECK_THAT(msg, Catch::Contains("proj/migrate.json") && Catch::Contains("\"a\"") &&
+                            Catch::Contains("maxTableCopy") && Catch::Contains("1GiB"));
+    }
+}

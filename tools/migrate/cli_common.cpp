@@ -42,7 +42,8 @@ int exit_code_for(migrate::errc code) {
         case errc::target_not_found: return exit_invalid_input;
         case errc::baseline_unusable:
         case errc::database_not_empty:
-        case errc::history_exists: return exit_refused;
+        case errc::history_exists:
+        case errc::table_copy_too_large: return exit_refused;
         case errc::safe_migrations: return exit_safe_migrations;
     }
     return exit_internal;

@@ -44,6 +44,8 @@ struct Options {
     bool no_color = false;
     bool no_baseline = false;
     std::string to;
+    std::string max_table_copy;                          // --max-table-copy SIZE, as given
+    std::optional<std::uint64_t> max_table_copy_bytes;   // parsed
     bool yes = false;
     BaselineArgs baseline;
     VerifyArgs verify;
@@ -98,13 +100,15 @@ std::string baseline_summary(const migrate::Baseline* b, const migrate::Plan& pl
     return s;
 }
 
-migrate::UpOptions up_options(const Options& o) {
+// The run's options for target `t`: --max-table-copy wins over the target's "maxTableCopy".
+migrate::UpOptions up_options(const Options& o, const migrate::TargetConfig& t) {
     return {.allow_out_of_order = o.allow_out_of_order,
             .allow_missing = o.allow_missing,
             .allow_dirty = o.allow_dirty,
             .use_baseline = !o.no_baseline,
             .to = o.to.empty() ? std::nullopt : std::optional(o.to),
-            .cancel = &cancel_requested};
+            .cancel = &cancel_requested,
+            .max_table_copy_bytes = o.max_table_copy_bytes ? o.max_table_copy_bytes : t.max_table_copy_bytes};
 }
 
 // What `up` says when a run ends.
@@ -297,7 +301,7 @@ int run_up(const Options& o) {
             fmt::print("{}\n", paint(finished_line(e), Colour::green));
         std::fflush(stdout);
     };
-    auto report = target.up(on_event, up_options(o));
+    auto report = target.up(on_event, up_options(o, single_target(o)));
     bar.clear();
     fmt::print("{}\n", up_summary(report, target.source().migrations.size()));
     return exit_ok;
@@ -459,7 +463,7 @@ int run_up_many(const std::vector<migrate::TargetConfig>& targets, const Options
                 else if (e.kind == K::migration_finished)
                     say(progress, t.name, finished_line(e));
             };
-            auto report = target.up(on_event, up_options(o));
+            auto report = target.up(on_event, up_options(o, t));
             std::string summary = up_summary(report, target.source().migrations.size());
             if (!o.json) say(stdout, t.name, summary);
             docs[i] = up_json(t.name, report, std::move(steps));
@@ -576,6 +580,9 @@ int main(int argc, char** argv) {
         sub->add_flag("--allow-dirty", o.allow_dirty,
                       "apply every migration to a database that has tables but records none (instead: baseline mark)");
         sub->add_option("--to", o.to, "stop after this migration (tag)");
+        sub->add_option("--max-table-copy", o.max_table_copy,
+                        "refuse, before running anything, a statement that rebuilds or copies a table bigger than "
+                        "SIZE (e.g. 1GiB, 500MB; default: no limit, or the target's maxTableCopy); docs/online-ddl.md");
     }
     for (auto* sub : {status, up, plan, repair, resolve, b_create, b_verify, b_mark, version})
         sub->add_flag("--json", o.json, "one JSON document on stdout (schema: docs/cli.md)");
@@ -619,6 +626,14 @@ int main(int argc, char** argv) {
     if (!command) {
         fmt::print(stderr, "{}\nmigrate: a command is required\n", app.help());
         return exit_usage;
+    }
+    if (!o.max_table_copy.empty()) {
+        o.max_table_copy_bytes = migrate::parse_byte_size(o.max_table_copy);
+        if (!o.max_table_copy_bytes) {
+            fmt::print(stderr, "migrate: --max-table-copy: \"{}\" is not a size: give bytes or a number with a unit, "
+                               "e.g. 1GiB, 1G (1024^3), 500MB (1000^2)\n", o.max_table_copy);
+            return exit_usage;
+        }
     }
     const char* no_color_env = std::getenv("NO_COLOR");
     const bool colour = !o.no_color && !(no_color_env && *no_color_env);
@@ -714,7 +729,7 @@ int main(int argc, char** argv) {
         if (command == b_mark) return run_baseline_mark(single_target(o), o.baseline);
         if (command == tui) return tui::run_tui(selected.empty() ? std::vector{single_target(o)} : selected);
         if (command == plan)
-            return run_plan(selected.empty() ? std::vector{single_target(o)} : selected, up_options(o), o.json, o.jobs);
+            return run_plan(selected.empty() ? std::vector{single_target(o)} : selected, up_options(o, {}), o.json, o.jobs);
         if (command == verify) return run_verify(selected.empty() ? std::vector{single_target(o)} : selected, o.verify);
         if (!selected.empty() || (o.json && (command == status || command == up))) {
             auto targets = selected.empty() ? std::vector{single_target(o)} : selected;

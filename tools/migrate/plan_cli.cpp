@@ -55,6 +55,25 @@ std::vector<migrate::LintFinding> findings_at(const LintIndex& index, const migr
     return out;
 }
 
+// 1234567 → "1,234,567".
+std::string grouped(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// "copy `claims` (~1,000,000 rows, 48.5 MiB): MODIFY `amount`: int → bigint", for a statement that changes
+// an existing table; "" for the others.
+std::string cost_line(const migrate::StatementCost& c) {
+    if (c.algorithm == migrate::DdlAlgorithm::not_applicable) return "";
+    std::string table = c.table.empty() ? "" : fmt::format(" `{}`", c.table);
+    if (c.size) table += fmt::format(" (~{} rows, {})", grouped(c.size->rows), migrate::format_bytes(c.size->bytes));
+    return fmt::format("{}{}: {}", migrate::to_string(c.algorithm), table, c.reason);
+}
+
 struct TargetPlan {
     std::string name;
     LintIndex lint;
@@ -74,7 +93,8 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
     if (!p.refusal.empty())
         out += fmt::format("up would refuse, running nothing: error[{}]: {}\n", migrate::to_string(*p.refusal_code), p.refusal);
     if (p.migrations.empty()) return out + "nothing to apply\n";
-    std::size_t ddl = 0, total = 0;
+    std::size_t ddl = 0, total = 0, rewrites = 0;
+    std::uint64_t biggest = 0;
     for (const auto& m : p.migrations)
         for (const auto& st : m.statements) {
             ++total;
@@ -91,10 +111,23 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
                            m.first_statement ? fmt::format("  (resumes at statement {})", m.first_statement + 1) : "");
         for (const auto& st : m.statements) {
             out += fmt::format("    :{:<5} {:<8} {}\n", st.line, st.kind, headline(mig.statements[st.index].sql));
+            if (auto cost = cost_line(st.cost); !cost.empty()) {
+                out += fmt::format("             {}\n", cost);
+                if (migrate::rewrites_table(st.cost.algorithm) && st.cost.size) {
+                    ++rewrites;
+                    biggest = std::max(biggest, st.cost.size->bytes);
+                }
+            }
             for (const auto& f : findings_at(tp.lint, mig, st.index))
-                out += fmt::format("             lint {} {}: {}\n", migrate::to_string(f.severity), f.rule, f.message);
+                if (f.rule != "table-copy")  // the cost line above says it, with the live table and its size
+                    out += fmt::format("             lint {} {}: {}\n", migrate::to_string(f.severity), f.rule, f.message);
         }
     }
+    if (rewrites)
+        out += fmt::format("{} statement{} an existing table (largest {}): time, disk space and replica "
+                           "lag grow with it. Sizes are the server's estimates (information_schema.tables); "
+                           "docs/online-ddl.md\n",
+                           rewrites, rewrites == 1 ? " rebuilds or copies" : "s rebuild or copy", migrate::format_bytes(biggest));
     if (tp.lint_errors + tp.lint_warnings)
         out += fmt::format("lint: {} error{}, {} warning{} in the folder (`migrate lint`)\n", tp.lint_errors,
                            tp.lint_errors == 1 ? "" : "s", tp.lint_warnings, tp.lint_warnings == 1 ? "" : "s");
@@ -136,7 +169,9 @@ int run_plan(const std::vector<migrate::TargetConfig>& targets, const migrate::U
         tp.name = targets[i].name;
         try {
             tp.target.emplace(migrate::Target::open(targets[i].options()));
-            tp.preview = tp.target->preview(up);
+            auto options = up;  // the target's "maxTableCopy" unless the command line set a limit
+            if (!options.max_table_copy_bytes) options.max_table_copy_bytes = targets[i].max_table_copy_bytes;
+            tp.preview = tp.target->preview(options);
             if (tp.preview->refusal_code) tp.code = exit_code_for(*tp.preview->refusal_code);
             const auto findings = migrate::lint_source(tp.target->source(), targets[i].lint_options());
             for (const auto& f : findings)

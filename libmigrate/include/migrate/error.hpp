@@ -54,6 +54,7 @@ enum class errc {
     snapshot_invalid,    // `verify --schema`: the newest drizzle-kit snapshot is missing or not drizzle-kit's
     statement_blocked,   // a statement's lock waits (metadata or row locks held by other sessions) used up the
                          // lock-wait budget; it took no effect, the blocking sessions are named
+    table_copy_too_large, // a pending statement would copy or rebuild a table bigger than UpOptions::max_table_copy_bytes
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

@@ -39,6 +39,8 @@ struct TargetConfig {
     std::optional<Flavor> flavor;                  // "flavor": mysql, mariadb, vitess, planetscale
     bool sharded = false;                          // "sharded": a sharded Vitess keyspace
     bool foreign_keys = true;                      // "foreignKeys": false when the server refuses them
+    std::optional<std::uint64_t> max_table_copy_bytes;  // "maxTableCopy": `up`/`plan` refuse bigger table copies
+                                                   // (UpOptions::max_table_copy_bytes, unless the run sets it)
 
     // How `migrate lint` (and plan, the TUI) check this target's folder.
     LintOptions lint_options() const {

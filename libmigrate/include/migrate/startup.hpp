@@ -16,8 +16,9 @@
 namespace migrate {
 
 // What run_at_startup does when validation refuses the run (an applied migration was edited, a tracking
-// row has no file, an entry is out of order, a half-applied migration needs a decision, or the database
-// has tables but no history). Nothing has been applied in any of these cases.
+// row has no file, an entry is out of order, a half-applied migration needs a decision, the database
+// has tables but no history, or a statement would copy a table over the copy limit). Nothing has been
+// applied in any of these cases.
 enum class OnValidationError {
     fail,          // report failure (ok = false); the service should not start
     start_anyway,  // report success with validation_refused = true and the error filled in: the service
@@ -53,7 +54,8 @@ struct StartupReport {
 };
 
 // True for the codes validation refuses a run with (nothing applied): migration_changed,
-// row_without_file, out_of_order, partial_edited, needs_resolve, database_not_empty.
+// row_without_file, out_of_order, partial_edited, needs_resolve, database_not_empty, and
+// table_copy_too_large (UpOptions::max_table_copy_bytes).
 MIGRATE_API bool is_validation_error(errc code) noexcept;
 
 // Opens the target, takes the migration lock (waiting up to target.lock_timeout for another replica),

@@ -5,6 +5,7 @@
 #include <migrate/connection_url.hpp>
 #include <migrate/error.hpp>
 #include <migrate/export.hpp>
+#include <migrate/online_ddl.hpp>
 #include <migrate/plan.hpp>
 #include <migrate/source.hpp>
 
@@ -54,6 +55,8 @@ struct UpOptions {
     bool use_baseline = true;                      // an empty database starts from the baseline, if there is one
     std::optional<std::string> to{};               // stop after this migration (tag); default: apply everything
     const std::atomic<bool>* cancel = nullptr;     // set (e.g. from a signal handler) to stop between statements
+    std::optional<std::uint64_t> max_table_copy_bytes{};  // refuse (table_copy_too_large) before running anything
+                                                   // when a statement rebuilds or copies a bigger table
 };
 
 // Progress of `up`, delivered synchronously on the calling thread.
@@ -87,6 +90,13 @@ struct Event {
 };
 using EventCallback = std::function<void(const Event&)>;
 
+// A statement `up` would run, and what it costs (docs/online-ddl.md).
+struct PendingStatement {
+    const Migration* migration = nullptr;
+    std::size_t index = 0;           // 0-based in its migration
+    StatementCost cost{};
+};
+
 struct Status {
     std::string url;                 // redacted
     Transport transport = Transport::tcp;
@@ -95,6 +105,8 @@ struct Status {
     std::string table;
     Plan plan;
     std::string lock_holder;         // who holds the migration lock now, "" when free
+    std::vector<PendingStatement> pending_statements;  // what `up` would run, in run order (status(): with the
+                                                       // default options; preview(): with its options)
 };
 
 struct UpReport {
@@ -111,6 +123,7 @@ struct PlannedStatement {
     std::size_t index = 0;           // 0-based in its migration
     std::size_t line = 0;            // 1-based line in its file
     std::string kind;                // "ddl", "dml", "harmless" or "unknown" (how the runner treats it)
+    StatementCost cost{};            // algorithm and table size (docs/online-ddl.md)
 };
 struct PlannedMigration {
     const Migration* migration = nullptr;  // a baseline load is Baseline::snapshot (tag "baseline")

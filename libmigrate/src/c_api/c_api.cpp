@@ -42,6 +42,7 @@ static_assert(MIGRATE_ERRC_INTERNAL == static_cast<int>(migrate::errc::internal)
 static_assert(MIGRATE_ERRC_BASELINE_INVALID == static_cast<int>(migrate::errc::baseline_invalid));
 static_assert(MIGRATE_ERRC_SNAPSHOT_INVALID == static_cast<int>(migrate::errc::snapshot_invalid));
 static_assert(MIGRATE_ERRC_STATEMENT_BLOCKED == static_cast<int>(migrate::errc::statement_blocked));
+static_assert(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE == static_cast<int>(migrate::errc::table_copy_too_large));
 
 // Builds the error, stores it in *err when asked, returns the status. Never throws.
 int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {
@@ -112,6 +113,8 @@ bool read_up_options(const migrate_up_options* o, migrate::UpOptions& out, migra
     if (MIGRATE_HAS_FIELD(o, T, allow_dirty)) out.allow_dirty = o->allow_dirty != 0;
     if (MIGRATE_HAS_FIELD(o, T, use_baseline)) out.use_baseline = o->use_baseline != 0;
     if (MIGRATE_HAS_FIELD(o, T, to) && o->to) out.to = std::string(o->to);
+    if (MIGRATE_HAS_FIELD(o, T, max_table_copy_bytes) && o->max_table_copy_bytes)
+        out.max_table_copy_bytes = o->max_table_copy_bytes;
     return true;
 }
 
@@ -337,6 +340,9 @@ int migrate_target_up_json(migrate_target* target, const char* up_options_json, 
                                                     : nullptr;
             if (flag && v.is_boolean()) *flag = v.get<bool>() ? 1 : 0;
             else if (key == "to" && v.is_string()) to = v.get<std::string>();
+            else if (key == "max_table_copy_bytes" && v.is_number_unsigned()) o.max_table_copy_bytes = v.get<std::uint64_t>();
+            else if (key == "max_table_copy" && v.is_string() && migrate::parse_byte_size(v.get<std::string>()))
+                o.max_table_copy_bytes = *migrate::parse_byte_size(v.get<std::string>());
             else return invalid(err, ("migrate_target_up_json: unknown key or wrong type: \"" + key + "\"").c_str());
         }
     }

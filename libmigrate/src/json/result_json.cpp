@@ -8,6 +8,15 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// table, rows, bytes, algorithm, algorithm_reason of a pending statement (docs/online-ddl.md).
+void add_cost(Json& j, const migrate::StatementCost& c) {
+    j["table"] = c.table.empty() ? Json(nullptr) : Json(c.table);
+    j["rows"] = c.size ? Json(c.size->rows) : Json(nullptr);
+    j["bytes"] = c.size ? Json(c.size->bytes) : Json(nullptr);
+    j["algorithm"] = migrate::to_string(c.algorithm);
+    j["algorithm_reason"] = c.reason;
+}
+
 Json status_object(const migrate::Target& target, const migrate::Status& s) {
     const auto& plan = s.plan;
     Json migrations = Json::array();
@@ -39,6 +48,13 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
     if (const auto* b = target.baseline())
         baseline = {{"dir", b->dir.string()}, {"through", b->through}, {"migrations", b->covered.size()},
                     {"usable", b->usable()}, {"problems", b->problems}, {"loads", plan.from_baseline}};
+    Json pending = Json::array();
+    for (const auto& ps : s.pending_statements) {
+        Json st{{"tag", ps.migration->tag}, {"file", ps.migration->file.string()}, {"index", ps.index},
+                {"line", ps.migration->statements[ps.index].line}};
+        add_cost(st, ps.cost);
+        pending.push_back(std::move(st));
+    }
     return {{"url", s.url},
             {"transport", migrate::to_string(s.transport)},
             {"driver", s.driver},
@@ -55,7 +71,8 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
             {"unrecorded_tables", plan.unrecorded_tables},
             {"table_upgrade", plan.table_upgrade.empty() ? Json() : Json(plan.table_upgrade)},
             {"baseline", baseline},
-            {"migrations", migrations}};
+            {"migrations", migrations},
+            {"pending_statements", pending}};
 }
 
 Json preview_object(const migrate::UpPreview& p) {
@@ -76,9 +93,11 @@ Json preview_object(const migrate::UpPreview& p) {
     Json steps = Json::array();
     for (const auto& m : p.migrations) {
         Json statements = Json::array();
-        for (const auto& st : m.statements)
+        for (const auto& st : m.statements) {
             statements.push_back({{"index", st.index}, {"line", st.line}, {"kind", st.kind},
                                   {"sql", m.migration->statements[st.index].sql}});
+            add_cost(statements.back(), st.cost);
+        }
         steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
                          {"resumes_at", m.first_statement ? Json(m.first_statement) : Json(nullptr)},
                          {"statements", std::move(statements)}});

@@ -23,6 +23,7 @@ void check_statements(const std::vector<File>& files, Sink& sink) {
                 check_compat(s, d, sink);
                 check_destructive(s, d, model, sink);
                 check_data_dependent(s, d, model, sink);
+                check_table_copy(s, d, model, sink);
                 model.apply(d, s.migration);
             }
 }

@@ -73,6 +73,15 @@ const std::vector<LintRule> rules = {
      "Check for duplicates first (SELECT cols, COUNT(*) ... GROUP BY cols HAVING COUNT(*) > 1) and clean them "
      "up in an earlier migration, then suppress with a reason.",
      W, W, W, W},
+    {"table-copy", "a statement that rebuilds or copies an existing table on the flavour",
+     "On a big table a copy (type change, FOREIGN KEY, CHECK, DROP PRIMARY KEY) blocks writes for as long as it "
+     "takes to copy every row, and a rebuild (NULL to NOT NULL, first FULLTEXT index, AUTO_INCREMENT column) "
+     "rewrites every row; both need the table's size again in free disk space and lag replicas. The rules per "
+     "flavour are in docs/online-ddl.md; lint knows no sizes, `migrate plan` shows them.",
+     "Check the table's size with `migrate plan`; for a big table make the change with an online schema change "
+     "tool or a deploy request, or an instant/in-place form (e.g. add a column instead of changing a type); then "
+     "suppress with a reason.",
+     W, W, W, W},
     {"foreign-key-unsupported", "a foreign key where the target does not allow them",
      "A sharded Vitess keyspace has no foreign keys, and PlanetScale refuses them unless foreign key support is "
      "enabled for the database (VT10001, errno 1317); migrate.json says \"sharded\": true or "

@@ -12,5 +12,7 @@ void check_compat(const Statement& s, const Ddl& d, Sink& sink);
 void check_destructive(const Statement& s, const Ddl& d, const SchemaModel& before, Sink& sink);
 // not-null-without-default, unique-on-existing-column
 void check_data_dependent(const Statement& s, const Ddl& d, const SchemaModel& before, Sink& sink);
+// table-copy
+void check_table_copy(const Statement& s, const Ddl& d, const SchemaModel& before, Sink& sink);
 
 }  // namespace migrate::lint

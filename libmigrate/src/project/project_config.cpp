@@ -77,12 +77,12 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
     static const std::set<std::string> known = {
         "url",   "host", "port",        "user",              "password",           "database", "migrations",
         "table", "lock", "lockTimeout", "statementLockWait", "statementLockBudget", "baseline", "flavor",
-        "sharded", "foreignKeys"};
+        "sharded", "foreignKeys", "maxTableCopy"};
     if (!t.is_object()) w.fail("", fmt::format("expected an object, got {}", json_type(t)));
     for (const auto& [key, value] : t.items())
         if (!known.contains(key))
             w.fail(key, "unknown key (known: url, host, port, user, password, database, migrations, table, lock, "
-                        "lockTimeout, baseline, flavor, sharded, foreignKeys)");
+                        "lockTimeout, baseline, flavor, sharded, foreignKeys, maxTableCopy)");
 
     TargetConfig c;
     c.name = w.target;
@@ -198,6 +198,16 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
         c.flavor = parse_flavor(name);
         if (!c.flavor)
             w.fail("flavor", fmt::format("expected \"mysql\", \"mariadb\", \"vitess\" or \"planetscale\", got \"{}\"", name));
+    }
+    if (t.contains("maxTableCopy")) {  // docs/online-ddl.md: a size, or null for no limit
+        const auto& v = t["maxTableCopy"];
+        std::optional<std::uint64_t> bytes;
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > 0) bytes = v.get<std::uint64_t>();
+        else if (v.is_string()) bytes = parse_byte_size(v.get<std::string>());
+        if (!v.is_null() && !bytes)
+            w.fail("maxTableCopy", fmt::format("expected a size such as \"1GiB\", \"500MB\" or a number of bytes "
+                                               "(more than 0), or null for no limit; got {}", v.dump()));
+        c.max_table_copy_bytes = bytes;
     }
     for (auto [key, field] : {std::pair{"sharded", &c.sharded}, std::pair{"foreignKeys", &c.foreign_keys}})
         if (t.contains(key)) {

@@ -32,6 +32,7 @@ bool is_validation_error(errc code) noexcept {
         case errc::partial_edited:
         case errc::needs_resolve:
         case errc::database_not_empty:
+        case errc::table_copy_too_large:
             return true;
         default:
             return false;

@@ -141,11 +141,21 @@ void draw_target(const Ui& ui, const TargetState& t) {
 // Every statement of the migration with its file's line numbers, each followed by its lint findings:
 // the lines the view scrolls over.
 std::vector<std::pair<std::string, attr_t>> statement_lines(const migrate::Migration& m,
-                                                            const std::vector<migrate::LintFinding>& lint) {
+                                                            const std::vector<migrate::LintFinding>& lint,
+                                                            const std::vector<migrate::PendingStatement>& pending) {
     std::vector<std::pair<std::string, attr_t>> out;
     for (std::size_t i = 0; i < m.statements.size(); ++i) {
         const auto& st = m.statements[i];
         out.emplace_back(fmt::format("statement {}/{} (line {})", i + 1, m.statements.size(), st.line), A_BOLD);
+        for (const auto& ps : pending)  // what it costs, when it is pending and changes an existing table
+            if (ps.migration == &m && ps.index == i && ps.cost.algorithm != migrate::DdlAlgorithm::not_applicable)
+                out.emplace_back(fmt::format("  {} {}{}: {}", migrate::to_string(ps.cost.algorithm),
+                                             ps.cost.table.empty() ? "" : "`" + ps.cost.table + "`",
+                                             ps.cost.size ? fmt::format(" ~{} rows, {}", ps.cost.size->rows,
+                                                                        migrate::format_bytes(ps.cost.size->bytes))
+                                                          : "",
+                                             ps.cost.reason),
+                                 migrate::rewrites_table(ps.cost.algorithm) ? A_BOLD : A_NORMAL);
         const std::size_t next = i + 1 < m.statements.size() ? m.statements[i + 1].line : SIZE_MAX;
         for (const auto& f : lint)
             if (f.file == m.file && f.line >= st.line && f.line < next)
@@ -170,7 +180,7 @@ void draw_migration(const Ui& ui, const TargetState& t, const std::vector<migrat
     put(0, 0, fit(fmt::format("{} / {}  ({})", t.name, m.tag, t.migrations[ui.migration].state), static_cast<std::size_t>(COLS)),
         colour(ui, head_pair, A_BOLD));
     put(1, 0, fit(m.file.string(), static_cast<std::size_t>(COLS)));
-    auto lines = statement_lines(m, lint);
+    auto lines = statement_lines(m, lint, t.pending_statements);
     int y = 3;
     for (std::size_t i = ui.scroll; i < lines.size() && y < LINES - 1; ++i, ++y) put(y, 0, lines[i].first, lines[i].second);
     draw_keys(fmt::format(" Up/Down/PgUp/PgDn scroll ({}/{})  Esc back  ? help  q quit", std::min(ui.scroll + 1, lines.size()),
@@ -301,7 +311,7 @@ bool handle(int ch, Ui& ui, Model& model, const std::vector<TargetState>& target
     }
     if (ui.view == View::migration) {  // keep the scroll inside the text
         const auto lines =
-            statement_lines(*targets[ui.target].migrations.at(ui.migration).migration, model.lint(ui.target)).size();
+            statement_lines(*targets[ui.target].migrations.at(ui.migration).migration, model.lint(ui.target), targets[ui.target].pending_statements).size();
         const std::size_t visible = static_cast<std::size_t>(std::max(1, LINES - 4));
         ui.scroll = std::min(ui.scroll, lines > visible ? lines - visible : 0);
     }

@@ -30,7 +30,15 @@ std::string summary_of(const migrate::UpPreview& p) {
     std::string what = p.baseline ? fmt::format("baseline through {} + {} migration{}", p.baseline->through, steps,
                                                 steps == 1 ? "" : "s")
                                   : fmt::format("{} migration{}", steps, steps == 1 ? "" : "s");
-    return fmt::format("{}, {} statements ({} DDL){}", what, statements, ddl,
+    std::size_t rewrites = 0;
+    std::uint64_t biggest = 0;
+    for (const auto& ps : p.status.pending_statements)
+        if (migrate::rewrites_table(ps.cost.algorithm) && ps.cost.size) {
+            ++rewrites;
+            biggest = std::max(biggest, ps.cost.size->bytes);
+        }
+    return fmt::format("{}, {} statements ({} DDL){}{}", what, statements, ddl,
+                       rewrites ? fmt::format(", {} rewrite a table (largest {})", rewrites, migrate::format_bytes(biggest)) : "",
                        p.status.lock_holder.empty() ? "" : ", waits for the lock");
 }
 
@@ -106,6 +114,7 @@ void Model::refresh_one(std::size_t i) {
         auto st = e.target->status();
         s.transport = std::string(migrate::to_string(st.transport));
         s.lock_holder = st.lock_holder;
+        s.pending_statements = st.pending_statements;
         for (const auto& entry : st.plan.entries) {
             s.migrations.push_back({entry.migration, state_of(entry)});
             if (entry.state == migrate::MigrationState::applied) ++s.applied;
@@ -145,7 +154,7 @@ void Model::request_preview(std::vector<std::size_t> which) {
             std::string summary;
             if (!e.target) summary = "cannot be opened";
             else try {
-                summary = summary_of(e.target->preview());
+                summary = summary_of(e.target->preview({.max_table_copy_bytes = e.config.max_table_copy_bytes}));
             } catch (const migrate::error& err) {
                 summary = fmt::format("error[{}]: {}", migrate::to_string(err.code()),
                                       first_line(migrate::redact_url_text(err.what())));
@@ -209,7 +218,7 @@ void Model::apply_one(std::size_t i) {
     std::string result;
     std::optional<Failure> failure;
     try {
-        auto report = e.target->up(on_event, {.cancel = &cancel_});
+        auto report = e.target->up(on_event, {.cancel = &cancel_, .max_table_copy_bytes = e.config.max_table_copy_bytes});
         result = report.migrations_applied == 0 && report.baseline_covered == 0
                      ? "nothing to do"
                      : fmt::format("applied {} migration{}{} ({} statements) in {:.1f} s", report.migrations_applied,

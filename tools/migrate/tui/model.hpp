@@ -42,6 +42,7 @@ struct TargetState {
     std::string baseline;       // "through TAG", "(stale)", or ""
     std::string read_error;     // the last refresh failed: why
     std::vector<MigrationRow> migrations;
+    std::vector<migrate::PendingStatement> pending_statements;  // with algorithm and table size
     // Applying:
     bool running = false;
     std::string progress;       // "[2/5] 0042_add_vin statement 3/4"

@@ -5,9 +5,7 @@
 #include <utility>
 
 namespace migrate::run::probe {
-namespace {
 
-// Ranges [begin, end) between commas outside parentheses.
 std::vector<std::pair<std::size_t, std::size_t>> split_commas(const Tokens& t, std::size_t begin, std::size_t end) {
     std::vector<std::pair<std::size_t, std::size_t>> out;
     int depth = 0;
@@ -25,6 +23,8 @@ std::vector<std::pair<std::size_t, std::size_t>> split_commas(const Tokens& t, s
     out.emplace_back(start, end);
     return out;
 }
+
+namespace {
 
 std::optional<Name> table_name(Cursor& c) {
     auto first = c.name();

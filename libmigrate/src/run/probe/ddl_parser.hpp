@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace migrate::run::probe {
@@ -19,6 +20,8 @@ namespace migrate::run::probe {
 // The tokens of the one statement in `text`, trailing semicolons dropped; nullopt when the text holds
 // more than one statement or does not tokenize.
 std::optional<Tokens> one_statement(std::string_view text, const sql::Options& options);
+// Ranges [begin, end) of t between commas outside parentheses (an ALTER TABLE's clauses).
+std::vector<std::pair<std::size_t, std::size_t>> split_commas(const Tokens& t, std::size_t begin, std::size_t end);
 
 // ───── What a statement claims about the schema ─────
 
