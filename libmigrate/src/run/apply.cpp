@@ -18,7 +18,7 @@ namespace {
 using clock = std::chrono::steady_clock;
 
 // One link of the chain that identifies the text of a migration's first statements.
-std::string chain(const std::string& prefix, const std::string& sql) { return drizzle_hash(prefix + "\n" + drizzle_hash(sql)); }
+std::string chain(const std::string& prefix, std::string_view sql) { return drizzle_hash(prefix + "\n" + drizzle_hash(sql)); }
 
 void emit(const EventCallback& cb, Event e) {
     if (cb) cb(e);
@@ -86,14 +86,14 @@ std::string location(const Migration& m, std::size_t index) {
 // Connection ids restart with the server, so a session with that id running anything else is someone
 // else's and is left alone.
 void wait_until_statement_gone(connect::Connection& conn, std::optional<std::uint64_t> id,
-                               const std::vector<const std::string*>& candidates) {
+                               const std::vector<std::string_view>& candidates) {
     if (!id || candidates.empty()) return;
     const std::string probe = fmt::format("select info from information_schema.processlist where id = {}", *id);
     auto running_it = [&] {
         auto rows = conn.query(probe);
         if (rows.empty() || !rows[0][0]) return false;
-        for (const std::string* sql : candidates)
-            if (*rows[0][0] == *sql) return true;
+        for (const std::string_view sql : candidates)
+            if (*rows[0][0] == sql) return true;
         return false;
     };
     try {
@@ -313,9 +313,9 @@ private:
                         {.file = m.file.string(), .tag = m.tag});
         ctx_.conn.execute(ctx_.progress.resume(m, connection_id_));
         // The previous run may have sent any statement from the last mark on (unmarked ones follow it).
-        std::vector<const std::string*> sent;
+        std::vector<std::string_view> sent;
         for (std::size_t i = p.statements_done; i < n; ++i)
-            sent.push_back(&m.statements[i].sql);
+            sent.push_back(m.statements[i].sql);
         wait_until_statement_gone(ctx_.conn, p.connection_id, sent);
 
         std::size_t first = p.statements_done;
@@ -331,7 +331,7 @@ private:
         };
         if (p.in_flight && *p.in_flight < n) {
             const std::size_t i = *p.in_flight;
-            const std::string& sql = m.statements[i].sql;
+            const std::string_view sql = m.statements[i].sql;
             if (p.decision == "applied") {
                 first = skip(i, "recorded as applied by `migrate resolve`");
                 why = fmt::format("statement {} was in flight; the operator resolved it as applied", i + 1);

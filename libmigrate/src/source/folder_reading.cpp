@@ -63,7 +63,8 @@ void Problems::throw_if_any(const std::filesystem::path& dir) {
     throw error(*first_code, message, first_context);
 }
 
-std::optional<Problem> load_migration_text(Migration& m, std::string_view bytes) {
+std::optional<Problem> load_migration_text(Migration& m, std::string file_bytes) {
+    const std::string_view bytes = file_bytes;
     const auto bad = check_utf8(bytes).first_invalid;
     m.hash = bad ? drizzle_hash(bytes) : sha256_hex(bytes);  // drizzle_hash would check the bytes again
     if (bad) {
@@ -75,7 +76,9 @@ std::optional<Problem> load_migration_text(Migration& m, std::string_view bytes)
                                    m.hash),
                        {.file = m.file.string(), .line = pos.line, .tag = m.tag}};
     }
-    m.statements = split_statements(bytes);
+    // The buffer moves into the shared string without being copied; the statements view it.
+    m.text = std::make_shared<const std::string>(std::move(file_bytes));
+    m.statements = split_statements(*m.text);
     return std::nullopt;
 }
 
@@ -90,7 +93,7 @@ void load_entry(FolderEntry& entry, std::size_t index, const std::function<Folde
     if (!entry.migration) return;
     Migration& m = *entry.migration;
     auto bytes = read_sql(m.file);
-    entry.problem = bytes ? load_migration_text(m, *bytes) : missing(m);
+    entry.problem = bytes ? load_migration_text(m, std::move(*bytes)) : missing(m);
     if (entry.problem) entry.migration.reset();
 }
 

@@ -37,9 +37,10 @@ struct Problems {
     void throw_if_any(const std::filesystem::path& dir);
 };
 
-// Fills m.hash (drizzle's) and m.statements from the file's bytes. A file that is not UTF-8 is a problem
-// (naming line, column, byte and the hash drizzle would record).
-std::optional<Problem> load_migration_text(Migration& m, std::string_view bytes);
+// Fills m.hash (drizzle's), m.text (the bytes, taken over) and m.statements (views into m.text) from the
+// file's bytes. A file that is not UTF-8 is a problem (naming line, column, byte and the hash drizzle
+// would record).
+std::optional<Problem> load_migration_text(Migration& m, std::string bytes);
 
 // A migration file's bytes, or nullopt when it is missing or unreadable.
 using ReadFile = std::function<std::optional<std::string>(const std::filesystem::path&)>;
