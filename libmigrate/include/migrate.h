@@ -80,6 +80,8 @@ typedef enum migrate_errc {
     MIGRATE_ERRC_HISTORY_EXISTS = 29,
     MIGRATE_ERRC_SAFE_MIGRATIONS = 30,
     MIGRATE_ERRC_SNAPSHOT_INVALID = 31,
+    MIGRATE_ERRC_STATEMENT_TOO_LARGE = 32,
+    MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER = 33,
     /* C API only: a NULL or malformed argument (NULL pointer, struct_size too small, negative timeout). */
     MIGRATE_ERRC_INVALID_ARGUMENT = 1000
 } migrate_errc;

@@ -39,6 +39,8 @@ std::string_view to_string(errc code) noexcept {
         case errc::history_exists: return "history_exists";
         case errc::safe_migrations: return "safe_migrations";
         case errc::snapshot_invalid: return "snapshot_invalid";
+        case errc::statement_too_large: return "statement_too_large";
+        case errc::migration_outside_folder: return "migration_outside_folder";
     }
     return "internal";
 }

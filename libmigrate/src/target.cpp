@@ -5,6 +5,7 @@
 #include "run/lock.hpp"
 #include "run/statement_probe.hpp"
 #include "run/safe_migrations.hpp"
+#include "run/statement_size.hpp"
 #include "tracking/progress_table.hpp"
 #include "tracking/tracking_table.hpp"
 #include "tracking/v0_table_upgrade.hpp"
@@ -140,6 +141,8 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     tracking::upgrade_v0_table(*conn, impl_->table, impl_->source);  // drizzle 1.0's, when the table needs it
     Plan plan = impl_->read_plan(*conn, shape, options.use_baseline, last);
     validate_plan(plan, validation);
+    run::check_statement_sizes(*conn, plan, plan.from_baseline ? &*impl_->baseline : nullptr,
+                               run::entries_to_run(plan, options.allow_out_of_order, last));
     if (plan.from_baseline) {
         const std::string server = conn->server_version();
         if (connect::is_mariadb(server) != connect::is_mariadb(impl_->baseline->server))

@@ -141,6 +141,8 @@ int main(void) {
             {MIGRATE_ERRC_BASELINE_UNUSABLE, "baseline_unusable"}, {MIGRATE_ERRC_DATABASE_NOT_EMPTY, "database_not_empty"},
             {MIGRATE_ERRC_TARGET_NOT_FOUND, "target_not_found"}, {MIGRATE_ERRC_HISTORY_EXISTS, "history_exists"},
             {MIGRATE_ERRC_SAFE_MIGRATIONS, "safe_migrations"}, {MIGRATE_ERRC_SNAPSHOT_INVALID, "snapshot_invalid"},
+            {MIGRATE_ERRC_STATEMENT_TOO_LARGE, "statement_too_large"},
+            {MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER, "migration_outside_folder"},
         };
         int all_match = 1;
         for (size_t i = 0; i < sizeof codes / sizeof codes[0]; ++i)
@@ -149,7 +151,7 @@ int main(void) {
                 all_match = 0;
             }
         CHECK(all_match);
-        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_SNAPSHOT_INVALID + 1), "unknown") == 0);
+        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER + 1), "unknown") == 0);
     }
 
     /* Scratch folder. */

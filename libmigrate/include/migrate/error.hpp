@@ -52,6 +52,8 @@ enum class errc {
     history_exists,      // `baseline mark` on a database that already records migrations
     safe_migrations,     // the branch refuses direct DDL (PlanetScale safe migrations): use a deploy request
     snapshot_invalid,    // `verify --schema`: the newest drizzle-kit snapshot is missing or not drizzle-kit's
+    statement_too_large,       // a statement to run exceeds the server's max_allowed_packet (refused before any ran)
+    migration_outside_folder,  // a migration file is a symlink leading outside the migrations folder
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

@@ -40,6 +40,7 @@ static_assert(MIGRATE_ERRC_SERVER_ERROR == static_cast<int>(migrate::errc::serve
 static_assert(MIGRATE_ERRC_INTERNAL == static_cast<int>(migrate::errc::internal));
 static_assert(MIGRATE_ERRC_BASELINE_INVALID == static_cast<int>(migrate::errc::baseline_invalid));
 static_assert(MIGRATE_ERRC_SNAPSHOT_INVALID == static_cast<int>(migrate::errc::snapshot_invalid));
+static_assert(MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER == static_cast<int>(migrate::errc::migration_outside_folder));
 
 // Builds the error, stores it in *err when asked, returns the status. Never throws.
 int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {

@@ -35,6 +35,12 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
     Json rows = Json::array();
     for (const auto& r : plan.rows_without_file)
         rows.push_back({{"id", r.id}, {"created_at", r.created_at ? Json(*r.created_at) : Json()}, {"hash", r.hash}});
+    Json duplicates = Json::array();
+    for (const auto& d : plan.duplicate_rows)
+        duplicates.push_back({{"id", d.row.id}, {"duplicate_of", d.original_id},
+                              {"tag", d.migration ? Json(d.migration->tag) : Json()},
+                              {"created_at", d.row.created_at ? Json(*d.row.created_at) : Json()}, {"hash", d.row.hash},
+                              {"message", describe_duplicate(d, s.table)}});
     Json baseline;
     if (const auto* b = target.baseline())
         baseline = {{"dir", b->dir.string()}, {"through", b->through}, {"migrations", b->covered.size()},
@@ -52,6 +58,7 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
             {"changed", changed},
             {"partial", plan.partial().size() + (plan.baseline_progress ? 1 : 0)},
             {"rows_without_file", rows},
+            {"duplicate_rows", duplicates},
             {"unrecorded_tables", plan.unrecorded_tables},
             {"table_upgrade", plan.table_upgrade.empty() ? Json() : Json(plan.table_upgrade)},
             {"baseline", baseline},

@@ -70,9 +70,8 @@ std::vector<LintFinding> lint_source(const Source& source, const LintOptions& op
     // The text the Source holds (its statements view it), not a second copy read from disk.
     std::vector<lint::File> files;
     for (const auto& m : source.migrations) {
-        lint::File f{.path = m.file, .migration = m.position};
-        f.owner = m.text ? m.text : std::make_shared<const std::string>(source::read_file(m.file).value_or(""));
-        f.text = *f.owner;
+        auto owner = m.text ? m.text : std::make_shared<const std::string>(source::read_file(m.file).value_or(""));
+        lint::File f{.path = m.file, .migration = m.position, .text = *owner, .owner = owner};
         files.push_back(std::move(f));
     }
     return lint::lint_files(files, options);
@@ -100,9 +99,8 @@ std::vector<LintFinding> lint_folder(const std::filesystem::path& dir, const Lin
         std::vector<lint::File> files;
         for (std::size_t i = 0; i < journal.tags.size(); ++i) {
             auto path = dir / (journal.tags[i] + ".sql");
-            lint::File f{.path = path, .migration = i};
-            f.owner = std::make_shared<const std::string>(source::read_file(path).value_or(""));
-            f.text = *f.owner;
+            auto owner = std::make_shared<const std::string>(source::read_file(path).value_or(""));
+            lint::File f{.path = path, .migration = i, .text = *owner, .owner = owner};
             files.push_back(std::move(f));
         }
         statements = lint::lint_files(files, options);

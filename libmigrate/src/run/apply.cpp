@@ -1,5 +1,6 @@
 #include "apply.hpp"
 
+#include "failure_advice.hpp"
 #include "fault_injection.hpp"
 #include "safe_migrations.hpp"
 #include "statement_probe.hpp"
@@ -56,7 +57,8 @@ std::string location(const Migration& m, std::size_t index) {
         ? "The connection was lost after the statement was sent, so whether it ran is unknown; the next run checks "
           "the schema before going on."
         : e.code() == errc::safe_migrations ? deploy_request_advice()
-                                            : "Fix the cause and run again: it resumes at this statement.";
+                                            : failure_advice(e, m, index).value_or(
+                                                  "Fix the cause and run again: it resumes at this statement.");
     std::string message = fmt::format(
         "{}: statement {} of {} of migration {} failed: {}{}\nEarlier migrations are applied and recorded; {}; "
         "{} has no tracking row yet. {}",

@@ -18,13 +18,12 @@
 
 namespace migrate::source {
 
+namespace {
+
 // open + fstat + read, sized from fstat: every no-op start reads every migration file, and an ifstream
 // costs several times the system calls themselves (bench/scaling, perf). A directory or other
 // non-regular file reads as missing, like a file that is not there.
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-    // O_NONBLOCK: opening a FIFO named like a migration must not wait for a writer (fstat refuses it next).
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return std::nullopt;
+std::optional<std::string> read_open_file(int fd) {
     struct FdCloser {
         int fd;
         ~FdCloser() { ::close(fd); }
@@ -43,6 +42,31 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
     }
     out.resize(filled);
     return out;
+}
+
+}  // namespace
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+    // O_NONBLOCK: opening a FIFO named like a migration must not wait for a writer (fstat refuses it next).
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return std::nullopt;
+    return read_open_file(fd);
+}
+
+// A migration whose file is a link out of the folder is refused (docs/safety.md): its text would not travel
+// with the journal (a deploy copying the folder loses it or reads whatever that path holds on the machine).
+std::optional<std::string> read_migration_file(const std::filesystem::path& folder, const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+    if (fd >= 0) return read_open_file(fd);
+    if (errno != ELOOP) return std::nullopt;
+    std::error_code ec;
+    const auto target = std::filesystem::canonical(path, ec);
+    if (ec) return std::nullopt;  // a dangling link: missing, like an absent file
+    const auto root = std::filesystem::canonical(folder, ec);
+    if (ec) return std::nullopt;
+    const auto inside = target.lexically_relative(root);
+    if (inside.empty() || *inside.begin() == "..") throw LinkOutsideFolder{target, root};
+    return read_file(path);
 }
 
 void Problems::add(Problem problem) {
@@ -92,7 +116,21 @@ void load_entry(FolderEntry& entry, std::size_t index, const std::function<Folde
     entry = prepare(index);
     if (!entry.migration) return;
     Migration& m = *entry.migration;
-    auto bytes = read_sql(m.file);
+    std::optional<std::string> bytes;
+    try {
+        bytes = read_sql(m.file);
+    } catch (const LinkOutsideFolder& link) {
+        entry.problem = Problem{errc::migration_outside_folder,
+                                fmt::format("{} is a symbolic link to {}, outside the migrations folder {}: its text "
+                                            "would not travel with the journal (a deploy that copies the folder "
+                                            "loses it, or reads whatever that path holds on the machine). Replace "
+                                            "the link with a copy of the file, or use the folder it points into as "
+                                            "the migrations folder",
+                                            m.file.string(), link.target.string(), link.folder.string()),
+                                {.file = m.file.string(), .tag = m.tag}};
+        entry.migration.reset();
+        return;
+    }
     entry.problem = bytes ? load_migration_text(m, std::move(*bytes)) : missing(m);
     if (entry.problem) entry.migration.reset();
 }

@@ -16,6 +16,18 @@ namespace migrate::source {
 // A regular file's bytes; nullopt when it is missing, unreadable or not a regular file.
 std::optional<std::string> read_file(const std::filesystem::path& path);
 
+// Thrown by read_migration_file for a symbolic link that leads outside the migrations folder; load_entries
+// turns it into that entry's problem (migration_outside_folder).
+struct LinkOutsideFolder {
+    std::filesystem::path target;  // where the link leads (resolved)
+    std::filesystem::path folder;  // the migrations folder (resolved)
+};
+
+// read_file for a migration file of `folder`: a symbolic link is followed only when it leads to a file
+// inside the folder (throws LinkOutsideFolder otherwise). Costs nothing for plain files: they are opened
+// with O_NOFOLLOW, and only a link (ELOOP) is resolved.
+std::optional<std::string> read_migration_file(const std::filesystem::path& folder, const std::filesystem::path& path);
+
 // Lowercase hex SHA-256 of the bytes (drizzle_hash without the UTF-8 decoding step).
 std::string sha256_hex(std::string_view data);
 
