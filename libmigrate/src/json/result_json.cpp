@@ -65,7 +65,7 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
             {"migrations", migrations}};
 }
 
-Json preview_object(const migrate::UpPreview& p) {
+Json preview_object(const migrate::UpPreview& p, bool with_sql) {
     const auto& s = p.status;
     Json j;
     j["url"] = s.url;
@@ -84,8 +84,9 @@ Json preview_object(const migrate::UpPreview& p) {
     for (const auto& m : p.migrations) {
         Json statements = Json::array();
         for (const auto& st : m.statements)
-            statements.push_back({{"index", st.index}, {"line", st.line}, {"kind", st.kind},
-                                  {"sql", m.migration->statements[st.index].sql}});
+            statements.push_back(with_sql ? Json{{"index", st.index}, {"line", st.line}, {"kind", st.kind},
+                                                 {"sql", m.migration->statements[st.index].sql}}
+                                          : Json{{"index", st.index}, {"line", st.line}, {"kind", st.kind}});
         steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
                          {"resumes_at", m.first_statement ? Json(m.first_statement) : Json(nullptr)},
                          {"statements", std::move(statements)}});
@@ -97,6 +98,7 @@ Json preview_object(const migrate::UpPreview& p) {
 }  // namespace
 
 std::string status_json(const Target& target, const Status& status) { return status_object(target, status).dump(); }
-std::string preview_json(const UpPreview& preview) { return preview_object(preview).dump(); }
+std::string preview_json(const UpPreview& preview) { return preview_object(preview, true).dump(); }
+std::string preview_json(const UpPreview& preview, bool with_sql) { return preview_object(preview, with_sql).dump(); }
 
 }  // namespace migrate
