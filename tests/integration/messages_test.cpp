@@ -95,7 +95,7 @@ TEST_CASE("a duplicated tracking row is named as a duplicate with its fix, and d
     CHECK_THAT(run_cli(with(db, tmp.path(), {"status"})).out, !Catch::Contains("duplicates row id"));
 }
 
-TEST_CASE("a migration file linked from outside the folder is refused before connecting; a link inside is applied") {
+TEST_CASE("a migration file linked from outside the folder is refused before connecting, a link inside is applied") {
     ScratchDatabase db("symlink");
     TempDir tmp;
     const auto dir = tmp.path() / "drizzle";

@@ -369,7 +369,7 @@ TEST_CASE("a big file is held once: every statement views the migration's buffer
     CHECK(copy.migrations[0].statements[5].sql.data() == m.statements[5].sql.data());
 }
 
-TEST_CASE("a migration file that is a symlink out of the folder is refused; one inside the folder is read") {
+TEST_CASE("a migration file that is a symlink out of the folder is refused, one inside the folder is read") {
     TempDir tmp;
     const auto dir = tmp.path() / "drizzle";
     write_file(dir / "shared" / "0000_a.sql", "CREATE TABLE `a` (`id` int);");
