@@ -17,7 +17,7 @@ constexpr std::uint32_t er_specific_access_denied = 1227;  // needs SUPER or ano
 constexpr std::uint32_t er_option_prevents_statement = 1290;  // --read-only / --super-read-only
 constexpr std::uint32_t er_fk_dup_name = 1826;           // Duplicate foreign key constraint name
 
-// A missing privilege or a read-only server, whatever statement met it; `then` says what a new run does.
+// A missing privilege or a read-only server, whatever statement met it; `then` ends "then run again".
 std::optional<std::string> access_advice(std::uint32_t server_errno, std::string_view then) {
     switch (server_errno) {
         case er_dbaccess_denied:
@@ -26,11 +26,11 @@ std::optional<std::string> access_advice(std::uint32_t server_errno, std::string
         case er_specific_access_denied:
             return fmt::format("The connection's user lacks a privilege this statement needs. Grant it (e.g. GRANT "
                                "CREATE, ALTER, DROP, INDEX, REFERENCES, INSERT, UPDATE, DELETE ON <database>.* TO "
-                               "<user>), or connect as the user that owns the schema, then run again: {}.",
+                               "<user>), or connect as the user that owns the schema, then run again{}.",
                                then);
         case er_option_prevents_statement:
             return fmt::format("The server runs with read_only (or super_read_only) and refuses writes: it is probably "
-                               "a replica. Connect to the primary, then run again: {}.",
+                               "a replica. Connect to the primary, then run again{}.",
                                then);
         default:
             return std::nullopt;
@@ -41,7 +41,7 @@ std::optional<std::string> access_advice(std::uint32_t server_errno, std::string
 
 std::optional<std::string> setup_failure_advice(const error& e) {
     if (e.completion_unknown() || e.code() != errc::server_error) return std::nullopt;
-    return access_advice(e.server_errno(), "nothing has run yet");
+    return access_advice(e.server_errno(), "");
 }
 
 std::optional<std::string> failure_advice(const error& e, const Migration& m, std::size_t index) {
@@ -71,7 +71,7 @@ std::optional<std::string> failure_advice(const error& e, const Migration& m, st
                    "server, or split the statement (e.g. fewer rows per INSERT), then run again: it resumes at this "
                    "statement.";
         default:
-            return access_advice(e.server_errno(), "it resumes at this statement");
+            return access_advice(e.server_errno(), ": it resumes at this statement");
     }
 }
 
