@@ -82,6 +82,8 @@ typedef enum migrate_errc {
     MIGRATE_ERRC_SNAPSHOT_INVALID = 31,
     MIGRATE_ERRC_STATEMENT_BLOCKED = 32,
     MIGRATE_ERRC_TABLE_COPY_TOO_LARGE = 33,
+    MIGRATE_ERRC_STATEMENT_TOO_LARGE = 34,
+    MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER = 35,
     /* C API only: a NULL or malformed argument (NULL pointer, struct_size too small, negative timeout). */
     MIGRATE_ERRC_INVALID_ARGUMENT = 1000
 } migrate_errc;

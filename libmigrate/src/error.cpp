@@ -41,6 +41,8 @@ std::string_view to_string(errc code) noexcept {
         case errc::snapshot_invalid: return "snapshot_invalid";
         case errc::statement_blocked: return "statement_blocked";
         case errc::table_copy_too_large: return "table_copy_too_large";
+        case errc::statement_too_large: return "statement_too_large";
+        case errc::migration_outside_folder: return "migration_outside_folder";
     }
     return "internal";
 }

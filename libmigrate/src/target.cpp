@@ -7,6 +7,7 @@
 #include "run/previous_run.hpp"
 #include "run/statement_probe.hpp"
 #include "run/safe_migrations.hpp"
+#include "run/statement_size.hpp"
 #include "tracking/progress_table.hpp"
 #include "tracking/tracking_table.hpp"
 #include "tracking/v0_table_upgrade.hpp"
@@ -179,6 +180,8 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
         const auto refs = impl_->statements_to_run(plan, options.allow_out_of_order, last);
         plan::refuse_large_copies(refs, plan::cost_statements(*conn, refs), *options.max_table_copy_bytes);
     }
+    run::check_statement_sizes(*conn, plan, plan.from_baseline ? &*impl_->baseline : nullptr,
+                               run::entries_to_run(plan, options.allow_out_of_order, last));
     if (plan.from_baseline) {
         const std::string server = conn->server_version();
         if (connect::is_mariadb(server) != connect::is_mariadb(impl_->baseline->server))

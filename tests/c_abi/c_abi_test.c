@@ -158,6 +158,8 @@ int main(void) {
             {MIGRATE_ERRC_SAFE_MIGRATIONS, "safe_migrations"}, {MIGRATE_ERRC_SNAPSHOT_INVALID, "snapshot_invalid"},
             {MIGRATE_ERRC_STATEMENT_BLOCKED, "statement_blocked"},
             {MIGRATE_ERRC_TABLE_COPY_TOO_LARGE, "table_copy_too_large"},
+            {MIGRATE_ERRC_STATEMENT_TOO_LARGE, "statement_too_large"},
+            {MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER, "migration_outside_folder"},
         };
         int all_match = 1;
         for (size_t i = 0; i < sizeof codes / sizeof codes[0]; ++i)
@@ -166,7 +168,7 @@ int main(void) {
                 all_match = 0;
             }
         CHECK(all_match);
-        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE + 1), "unknown") == 0);
+        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER + 1), "unknown") == 0);
     }
 
     /* Scratch folder. */

@@ -218,7 +218,7 @@ TEST_CASE("a database with tables and no history is refused until baseline mark 
     // Built by hand (say, drizzle-kit push): the schema of the first two migrations, no tracking table.
     {
         auto sql = db.connect();
-        for (const auto& stmt : migrate::split_statements(m0_schema)) sql.exec(stmt.sql);
+        for (const auto& stmt : migrate::split_statements(m0_schema)) sql.exec(std::string(stmt.sql));
     }
     auto refused = cli(db, tmp.path(), {"up"});
     CHECK(refused.exit_code == 5);

@@ -35,7 +35,7 @@ std::string_view name(Effect e) {
 }
 
 // "CREATE TABLE", "ALTER TABLE ADD CONSTRAINT", "ALTER TABLE ADD <column>", …
-std::string form_of(const std::string& sql) {
+std::string form_of(std::string_view sql) {
     auto t = migrate::sql::significant(sql);
     auto word = [&](std::size_t i) {
         if (i >= t.size()) return std::string();

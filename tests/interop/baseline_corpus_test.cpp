@@ -84,7 +84,7 @@ std::vector<std::string> statements_but(const std::string& body, const std::set<
         bool skip = false;
         for (const auto& tc : masked)
             skip = skip || st.sql.find("INSERT INTO `" + tc.substr(0, tc.find('.')) + "`") != std::string::npos;
-        if (!skip) out.push_back(st.sql);
+        if (!skip) out.emplace_back(st.sql);
     }
     return out;
 }

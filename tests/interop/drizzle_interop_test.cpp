@@ -106,7 +106,7 @@ TEST_CASE("we read every corpus folder exactly as drizzle's readMigrationFiles d
                 if (s.find_first_not_of(" \t\r\n\f\v") != std::string::npos) sent.push_back(s);
             }
             std::vector<std::string> ours_sql;
-            for (const auto& s : m.statements) ours_sql.push_back(s.sql);
+            for (const auto& s : m.statements) ours_sql.emplace_back(s.sql);
             CHECK(ours_sql == sent);
         }
     }

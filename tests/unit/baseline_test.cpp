@@ -19,7 +19,7 @@ namespace {
 
 std::vector<std::string> statements_of(const std::string& sql) {
     std::vector<std::string> out;
-    for (const auto& s : migrate::split_statements(sql)) out.push_back(s.sql);
+    for (const auto& s : migrate::split_statements(sql)) out.emplace_back(s.sql);
     return out;
 }
 

@@ -27,7 +27,7 @@ namespace {
 std::vector<LintFinding> lint_sql(const std::vector<std::string>& texts, LintOptions options = {}) {
     std::vector<migrate::lint::File> files;
     for (std::size_t i = 0; i < texts.size(); ++i)
-        files.push_back({.path = fmt::format("{:04}_m.sql", i), .migration = i, .text = texts[i], .chunks = {}});
+        files.push_back({.path = fmt::format("{:04}_m.sql", i), .migration = i, .text = texts[i]});
     return migrate::lint::lint_files(files, options);
 }
 

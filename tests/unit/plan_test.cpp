@@ -77,3 +77,29 @@ TEST_CASE("two entries sharing a `when` match rows by hash") {
     CHECK_FALSE(plan.entries[0].hash_differs);
     CHECK_FALSE(plan.entries[1].hash_differs);
 }
+
+TEST_CASE("a second row for an applied migration is a duplicate, not a row without file, and is not refused") {
+    auto src = source_with({{"0000_a", 1000}, {"0001_b", 2000}});
+    // Two drizzle migrators started at once: both recorded 0001_b.
+    const std::vector<AppliedRow> rows{row(1, "hash-0000_a", 1000), row(2, "hash-0001_b", 2000),
+                                       row(3, "hash-0001_b", 2000), row(4, "other", 2000)};
+    auto plan = migrate::make_plan(src, rows, true);
+    CHECK(states(plan) == std::vector{MigrationState::applied, MigrationState::applied});
+    CHECK(plan.entries[1].row->id == 2);
+    REQUIRE(plan.duplicate_rows.size() == 1);
+    CHECK(plan.duplicate_rows[0].row.id == 3);
+    CHECK(plan.duplicate_rows[0].original_id == 2);
+    CHECK(plan.duplicate_rows[0].migration == &src.migrations[1]);
+    // Same created_at, another hash: not the same migration recorded twice.
+    REQUIRE(plan.rows_without_file.size() == 1);
+    CHECK(plan.rows_without_file[0].id == 4);
+    CHECK_NOTHROW(migrate::validate_plan(plan, {.allow_missing = true}));
+    const auto text = migrate::describe_duplicate(plan.duplicate_rows[0], "__drizzle_migrations");
+    CHECK_THAT(text, Catch::Contains("row id 3 duplicates row id 2 of 0001_b") &&
+                         Catch::Contains("delete from `__drizzle_migrations` where id = 3") &&
+                         Catch::Contains("drizzle only reads the newest created_at"));
+
+    auto only_duplicate = migrate::make_plan(src, {rows[0], rows[1], rows[2]}, true);
+    CHECK(only_duplicate.rows_without_file.empty());
+    CHECK_NOTHROW(migrate::validate_plan(only_duplicate, {}));
+}

@@ -343,3 +343,71 @@ TEST_CASE("a migration path that is not a regular file reads as missing, without
     CHECK_THAT(std::string(e.what()), Catch::Contains("no file") && Catch::Contains("0000_a.sql") &&
                                            Catch::Contains("0001_b.sql"));
 }
+
+TEST_CASE("a big file is held once: every statement views the migration's buffer, and lines count on") {
+    TempDir tmp;
+    const auto dir = tmp.path() / "drizzle";
+    std::string text;
+    for (int i = 0; i < 2000; ++i)
+        text += "INSERT INTO `t` VALUES (" + std::to_string(i) + ");\n-- row\n--> statement-breakpoint\n";
+    text += "ALTER TABLE `t` ADD `c` int;\n";
+    write_file(dir / "0000_load.sql", text);
+    write_journal(dir, entry(0, 1000, "0000_load"));
+    const auto src = migrate::read_drizzle_folder(dir);
+    const migrate::Migration& m = src.migrations.at(0);
+    REQUIRE(m.text);
+    CHECK(*m.text == text);
+    REQUIRE(m.statements.size() == 2001);
+    bool all_inside = true;
+    for (const auto& s : m.statements)
+        all_inside = all_inside && s.sql.data() >= m.text->data() && s.sql.data() + s.sql.size() <= m.text->data() + m.text->size();
+    CHECK(all_inside);
+    CHECK(m.statements[1999].line == 1 + 1999 * 3);
+    CHECK(m.statements[2000].line == 1 + 2000 * 3);
+    CHECK(m.statements[2000].sql == "\nALTER TABLE `t` ADD `c` int;\n");
+    const migrate::Source copy = src;  // shares the buffer: the copy's views stay valid after the original goes
+    CHECK(copy.migrations[0].statements[5].sql.data() == m.statements[5].sql.data());
+}
+
+TEST_CASE("a migration file that is a symlink out of the folder is refused, one inside the folder is read") {
+    TempDir tmp;
+    const auto dir = tmp.path() / "drizzle";
+    write_file(dir / "shared" / "0000_a.sql", "CREATE TABLE `a` (`id` int);");
+    write_file(tmp.path() / "elsewhere" / "0001_b.sql", "CREATE TABLE `b` (`id` int);");
+    write_journal(dir, entry(0, 1000, "0000_a") + "," + entry(1, 2000, "0001_b"));
+    std::filesystem::create_symlink("shared/0000_a.sql", dir / "0000_a.sql");
+    SECTION("inside: read through the link") {
+        write_file(dir / "0001_b.sql", "CREATE TABLE `b` (`id` int);");
+        const auto src = migrate::read_drizzle_folder(dir);
+        REQUIRE(src.migrations.size() == 2);
+        CHECK(src.migrations[0].statements.at(0).sql == "CREATE TABLE `a` (`id` int);");
+    }
+    SECTION("outside: refused, naming the file, where it points, and what to do") {
+        std::filesystem::create_symlink(tmp.path() / "elsewhere" / "0001_b.sql", dir / "0001_b.sql");
+        const auto e = read_error(dir);
+        CHECK(e.code() == errc::migration_outside_folder);
+        CHECK(e.context().tag == "0001_b");
+        const std::string target = std::filesystem::canonical(tmp.path() / "elsewhere" / "0001_b.sql").string();
+        CHECK_THAT(e.what(), Catch::Contains((dir / "0001_b.sql").string() + " is a symbolic link to " + target) &&
+                                 Catch::Contains("outside the migrations folder") &&
+                                 Catch::Contains("Replace the link with a copy of the file"));
+    }
+    SECTION("outside through a relative link: refused too") {
+        std::filesystem::create_symlink("../elsewhere/0001_b.sql", dir / "0001_b.sql");
+        CHECK(read_error(dir).code() == errc::migration_outside_folder);
+    }
+    SECTION("a 1.0 folder's migration.sql: the same rule") {
+        const auto v1 = tmp.path() / "v1";
+        write_file(v1 / "20240101000000_a" / "x.sql", "SELECT 1;");
+        std::filesystem::create_symlink("x.sql", v1 / "20240101000000_a" / "migration.sql");
+        CHECK(migrate::read_drizzle_v1_folder(v1).migrations.size() == 1);
+        std::filesystem::create_directories(v1 / "20240102000000_b");
+        std::filesystem::create_symlink(tmp.path() / "elsewhere" / "0001_b.sql", v1 / "20240102000000_b" / "migration.sql");
+        try {
+            migrate::read_drizzle_v1_folder(v1);
+            FAIL("expected migration_outside_folder");
+        } catch (const migrate::error& e) {
+            CHECK(e.code() == errc::migration_outside_folder);
+        }
+    }
+}

@@ -192,7 +192,8 @@ TEST_CASE("verify: tables the folder's own statements create, drop and rename") 
     auto add = [&](std::string tag, std::string sql) {
         migrate::Migration m;
         m.tag = tag;
-        m.statements = migrate::split_statements(sql);
+        m.text = std::make_shared<const std::string>(std::move(sql));  // what the statements view
+        m.statements = migrate::split_statements(*m.text);
         s.migrations.push_back(m);
     };
     add("0000_a", "CREATE TABLE `users` (`id` int);\n--> statement-breakpoint\nCREATE TABLE IF NOT EXISTS db.`ref_a` (x int);");

@@ -39,10 +39,12 @@ int exit_code_for(migrate::errc code) {
         case errc::internal: return exit_internal;
         case errc::baseline_invalid:
         case errc::snapshot_invalid:
+        case errc::migration_outside_folder:
         case errc::target_not_found: return exit_invalid_input;
         case errc::baseline_unusable:
         case errc::database_not_empty:
         case errc::history_exists:
+        case errc::statement_too_large:
         case errc::table_copy_too_large: return exit_refused;
         case errc::safe_migrations: return exit_safe_migrations;
     }
@@ -92,8 +94,17 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
     for (const auto& r : rows) line(r);
 }
 
+std::string error_text(const migrate::error& e) {
+    std::string text = migrate::redact_url_text(e.what());
+    if (e.server_errno() == 0 || text.find(fmt::format("errno {}", e.server_errno())) != std::string::npos) return text;
+    const auto end = text.find('\n');  // after the first line: the one the summary table shows
+    text.insert(end == std::string::npos ? text.size() : end,
+                fmt::format(" (errno {}{})", e.server_errno(), e.sqlstate().empty() ? "" : ", sqlstate " + e.sqlstate()));
+    return text;
+}
+
 std::string error_summary(const migrate::error& e) {
-    return fmt::format("error[{}]: {}", migrate::to_string(e.code()), first_line(migrate::redact_url_text(e.what())));
+    return fmt::format("error[{}]: {}", migrate::to_string(e.code()), first_line(error_text(e)));
 }
 
 }  // namespace cli

@@ -39,6 +39,10 @@ std::string first_line(std::string_view s);
 std::string seconds(std::chrono::nanoseconds d);
 // "error[code]: first line of the message", redacted.
 std::string error_summary(const migrate::error& e);
+// The error's message, redacted, with the server's errno and SQLSTATE appended when it carries them and
+// the message does not say them yet (a statement's failure does; libmigrate's own statements, e.g.
+// creating the tracking table, leave them to the context).
+std::string error_text(const migrate::error& e);
 
 // Colour: only on a terminal, never with NO_COLOR or --no-color (decided once, in main).
 enum class Colour { red, green, yellow };

@@ -197,7 +197,8 @@ int run_status(const Options& o) {
     fmt::print("folder     {}, {} migrations\n", o.dir, target.source().migrations.size());
     if (plan.table_exists)
         fmt::print("table      {}, {} rows, newest created_at {}\n", s.table,
-                   plan.count(migrate::MigrationState::applied) + plan.rows_without_file.size(),
+                   plan.count(migrate::MigrationState::applied) + plan.rows_without_file.size() +
+                       plan.duplicate_rows.size(),
                    plan.newest_created_at ? std::to_string(*plan.newest_created_at) : "none");
     else
         fmt::print("table      {} (not created yet)\n", s.table);
@@ -222,6 +223,7 @@ int run_status(const Options& o) {
     if (skipped) fmt::print(", out of order {}", skipped);
     if (changed) fmt::print(", changed {}", changed);
     if (!plan.rows_without_file.empty()) fmt::print(", rows without file {}", plan.rows_without_file.size());
+    if (!plan.duplicate_rows.empty()) fmt::print(", duplicate rows {}", plan.duplicate_rows.size());
     const std::size_t partial = plan.partial().size() + (plan.baseline_progress ? 1 : 0);
     if (partial) fmt::print(", partially applied {}", partial);
     fmt::print("\n");
@@ -247,6 +249,7 @@ int run_status(const Options& o) {
     for (const auto& r : plan.rows_without_file)
         fmt::print("  row id {} created_at {} hash {}: no journal entry has this `when`\n", r.id,
                    r.created_at ? std::to_string(*r.created_at) : "NULL", r.hash.substr(0, 12));
+    for (const auto& d : plan.duplicate_rows) fmt::print("warning    {}\n", migrate::describe_duplicate(d, s.table));
     return exit_ok;
 }
 
@@ -304,6 +307,9 @@ int run_up(const Options& o) {
     auto report = target.up(on_event, up_options(o, single_target(o)));
     bar.clear();
     fmt::print("{}\n", up_summary(report, target.source().migrations.size()));
+    // Not refused (drizzle is unaffected), but worth cleaning up: said after every run that sees them.
+    for (const auto& d : report.plan_before.duplicate_rows)
+        if (!o.quiet) fmt::print("warning: {}\n", migrate::describe_duplicate(d, o.table));
     return exit_ok;
 }
 
@@ -471,8 +477,7 @@ int run_up_many(const std::vector<migrate::TargetConfig>& targets, const Options
         } catch (const migrate::error& e) {
             codes[i] = exit_code_for(e.code());
             docs[i] = {{"name", t.name}, {"ok", false}, {"exit", codes[i]}, {"steps", std::move(steps)}, {"error", error_json(e)}};
-            say(stderr, t.name,
-                fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()), migrate::redact_url_text(e.what())));
+            say(stderr, t.name, fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()), error_text(e)));
             rows[i] = {t.name, fmt::format("failed (exit {})", codes[i]), error_summary(e)};
         } catch (const std::exception& e) {
             codes[i] = exit_internal;
@@ -742,7 +747,7 @@ int main(int argc, char** argv) {
     } catch (const migrate::error& e) {
         std::fflush(stdout);
         fmt::print(stderr, "{}\n", paint_error(fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()),
-                                                           migrate::redact_url_text(e.what()))));
+                                                           error_text(e))));
         if (o.json) fmt::print("{}\n", failure_document(command->get_name(), e, exit_code_for(e.code())).dump(2));
         return exit_code_for(e.code());
     } catch (const std::exception& e) {

@@ -137,7 +137,32 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
     return out;
 }
 
-json json_of(const migrate::TargetConfig& t, const TargetPlan& tp) {
+// The statements' text goes into the --json document as it is printed, not into the document: a migration
+// of hundreds of MB would otherwise be held three times more (document, its dump, the library's text).
+// Each "sql" holds a placeholder "\x01<n>\x01" naming sql_texts[n]; print_document writes the text there.
+constexpr std::string_view sql_mark = "\"sql\": \"\\u0001";
+
+json sql_placeholder(std::vector<std::string_view>& sql_texts, std::string_view sql) {
+    sql_texts.push_back(sql);
+    return "\x01" + std::to_string(sql_texts.size() - 1) + "\x01";
+}
+
+void print_document(const json& doc, const std::vector<std::string_view>& sql_texts) {
+    const std::string text = doc.dump(2);
+    std::size_t done = 0;
+    for (auto at = text.find(sql_mark); at != std::string::npos; at = text.find(sql_mark, done)) {
+        const std::size_t digits = at + sql_mark.size();
+        const std::size_t end = text.find("\\u0001\"", digits);  // the placeholder's closing mark
+        std::fwrite(text.data() + done, 1, at + 7 - done, stdout);  // up to and with `"sql": `
+        const std::string escaped = json(std::string(sql_texts.at(std::stoull(text.substr(digits, end - digits))))).dump();
+        std::fwrite(escaped.data(), 1, escaped.size(), stdout);
+        done = end + 7;  // past \u0001"
+    }
+    std::fwrite(text.data() + done, 1, text.size() - done, stdout);
+    std::fputc('\n', stdout);
+}
+
+json json_of(const migrate::TargetConfig& t, const TargetPlan& tp, std::vector<std::string_view>& sql_texts) {
     json j;
     j["name"] = t.name;
     if (tp.failed) {
@@ -145,11 +170,13 @@ json json_of(const migrate::TargetConfig& t, const TargetPlan& tp) {
         return j;
     }
     const auto& p = *tp.preview;
-    j.update(json::parse(migrate::preview_json(p)));  // the library's shape, shared with the C API
+    j.update(json::parse(migrate::preview_json(p, false)));  // the library's shape, shared with the C API
     j["lint"] = {{"errors", tp.lint_errors}, {"warnings", tp.lint_warnings}};
     for (std::size_t k = 0; k < p.migrations.size(); ++k) {
         const auto& m = p.migrations[k];
         for (std::size_t i = 0; i < m.statements.size(); ++i) {
+            j["migrations"][k]["statements"][i]["sql"] =
+                sql_placeholder(sql_texts, m.migration->statements[m.statements[i].index].sql);
             json lint = json::array();
             for (const auto& f : findings_at(tp.lint, *m.migration, m.statements[i].index))
                 lint.push_back({{"rule", f.rule}, {"severity", migrate::to_string(f.severity)}, {"line", f.line},
@@ -187,8 +214,10 @@ int run_plan(const std::vector<migrate::TargetConfig>& targets, const migrate::U
     });
     if (as_json) {
         json out{{"version", 1}, {"targets", json::array()}};
-        for (std::size_t i = 0; i < targets.size(); ++i) out["targets"].push_back(json_of(targets[i], plans[i]));
-        fmt::print("{}\n", out.dump(2));
+        std::vector<std::string_view> sql_texts;
+        for (std::size_t i = 0; i < targets.size(); ++i)
+            out["targets"].push_back(json_of(targets[i], plans[i], sql_texts));
+        print_document(out, sql_texts);
     } else {
         for (std::size_t i = 0; i < plans.size(); ++i) fmt::print("{}{}", i ? "\n" : "", plans[i].human);
     }

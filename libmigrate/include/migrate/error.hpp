@@ -55,6 +55,8 @@ enum class errc {
     statement_blocked,   // a statement's lock waits (metadata or row locks held by other sessions) used up the
                          // lock-wait budget; it took no effect, the blocking sessions are named
     table_copy_too_large, // a pending statement would copy or rebuild a table bigger than UpOptions::max_table_copy_bytes
+    statement_too_large,       // a statement to run exceeds the server's max_allowed_packet (refused before any ran)
+    migration_outside_folder,  // a migration file is a symlink leading outside the migrations folder
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

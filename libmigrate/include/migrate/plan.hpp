@@ -53,6 +53,19 @@ struct PlanEntry {
     bool by_baseline = false;              // pending, and recorded by the baseline load `up` starts with
 };
 
+// A second tracking row for a migration that already has one: same created_at (1.0: name) and hash. Two
+// drizzle migrators started at once leave these (drizzle takes no lock, so both insert the row). Harmless:
+// drizzle reads only the newest created_at (1.0: the set of names), and libmigrate matches the first row.
+struct DuplicateRow {
+    AppliedRow row;                        // the extra row (the later id)
+    std::uint64_t original_id = 0;         // the row the migration is matched to
+    const Migration* migration = nullptr;  // points into the Plan's Source
+};
+
+// What a duplicate row is and its fix, in one line: both row ids, why it is harmless, and the statement that
+// removes the extra row from `table` (the tracking table's name).
+MIGRATE_API std::string describe_duplicate(const DuplicateRow& d, std::string_view table);
+
 struct Baseline;
 
 // What a first run needs besides the rows (see make_plan).
@@ -67,6 +80,7 @@ struct MIGRATE_API Plan {
     std::optional<std::int64_t> newest_created_at;  // drizzle's high-water mark
     std::vector<PlanEntry> entries;                 // journal order
     std::vector<AppliedRow> rows_without_file;      // recorded rows no journal entry matches
+    std::vector<DuplicateRow> duplicate_rows;       // extra rows of applied migrations (not refused)
     // First run (nothing recorded, no progress):
     std::vector<std::string> unrecorded_tables;     // the database already has these: validation refuses
                                                     // (database_not_empty) unless allow_dirty
@@ -94,7 +108,8 @@ struct MIGRATE_API Plan {
 // rows_without_file (drizzle 1.0 ignores them; validate_plan refuses them unless allow_missing — a NULL
 // name is what a 0.x runner writes, and drizzle 1.0 would re-run the migration such a row stands for);
 // hash_differs as for 0.x. Several rows naming one folder all count as matched (the first, or the first
-// with the file's hash, is the entry's row). A 0.x table (no `name` column) under a 1.0 folder has no
+// with the file's hash, is the entry's row); those with the entry's row's hash are duplicate_rows. For 0.x,
+// an unmatched row with the created_at and hash of an entry's row is a duplicate_row, not a row without file. A 0.x table (no `name` column) under a 1.0 folder has no
 // names yet: Target passes its rows as drizzle 1.0's upgrade will name them, so the plan is the one after it.
 //
 // First runs: with no rows and no progress, a database without other tables starts from

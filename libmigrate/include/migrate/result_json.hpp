@@ -14,5 +14,9 @@ MIGRATE_API std::string status_json(const Target& target, const Status& status);
 // What `up` would do: url, transport, server, lock_holder, refused, baseline, has_ddl, migrations with
 // their statements (index, line, kind, sql).
 MIGRATE_API std::string preview_json(const UpPreview& preview);
+// The same without each statement's "sql": for a caller that writes the statements' text itself, from
+// preview.migrations[k].migration->statements[index].sql, instead of holding it in the document (a
+// migration of hundreds of MB would be copied into it; docs/benchmarks.md, big-file).
+MIGRATE_API std::string preview_json(const UpPreview& preview, bool with_sql);
 
 }  // namespace migrate

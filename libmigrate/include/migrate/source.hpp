@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,8 +13,10 @@
 namespace migrate {
 
 // One chunk of a migration file between `--> statement-breakpoint` markers, sent to the server as is.
+// `sql` views the text of the file it came from (Migration::text), never a copy of it: a migration file of
+// hundreds of MB (bulk INSERTs) is held in memory once (docs/benchmarks.md, big-file).
 struct Statement {
-    std::string sql;          // the chunk verbatim (chunks after the first start with "\n", like drizzle's)
+    std::string_view sql;     // the chunk verbatim (chunks after the first start with "\n", like drizzle's)
     std::size_t chunk = 0;    // 0-based chunk index in the file (whitespace-only chunks are skipped, so gaps are possible)
     std::size_t line = 0;     // 1-based line of the chunk's first non-whitespace character
 };
@@ -28,7 +31,10 @@ struct Migration {
     bool breakpoints = true;         // journal `breakpoints` (drizzle ignores it; so do we)
     std::string hash;                // sha256 hex exactly as drizzle computes it
     std::filesystem::path file;      // <dir>/<tag>.sql; 1.0 layout: <dir>/<tag>/migration.sql
-    std::vector<Statement> statements;
+    std::vector<Statement> statements;  // views into *text
+    // The file's bytes, which `statements` view. Shared, never changed: copies of a Migration (and of a
+    // Source) share one buffer, and the views stay valid as long as any copy lives.
+    std::shared_ptr<const std::string> text;
 };
 
 // Which drizzle-kit wrote the folder: 0.x (meta/_journal.json + <tag>.sql) or 1.0
@@ -69,6 +75,7 @@ MIGRATE_API bool drizzle_locale_less(std::string_view a, std::string_view b);
 MIGRATE_API std::string drizzle_hash(std::string_view file_bytes);
 
 // drizzle's split on "--> statement-breakpoint", keeping chunks verbatim, minus whitespace-only ones.
+// The statements view `text`, which must outlive them.
 MIGRATE_API std::vector<Statement> split_statements(std::string_view text);
 
 }  // namespace migrate

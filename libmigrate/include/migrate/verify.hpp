@@ -27,6 +27,7 @@ struct TrackingProblem {
         row_without_file,   // a row no migration of the folder matches
         partial,            // a migration a run left half-applied
         table_upgrade_due,  // a drizzle 0.x table under a 1.0 folder, not upgraded yet
+        duplicate_row,      // a second row for an applied migration (row_id: the extra one; tag: its migration)
     };
     Kind kind{};
     std::string tag;                      // the migration; row_without_file: the row's name (1.0) or ""
@@ -44,8 +45,11 @@ struct TrackingReport {
     bool ok() const { return problems.empty(); }
 };
 
-// Pure: every problem a plan shows (pending, out of order, edited, rows without file, partial).
+// Pure: every problem a plan shows (pending, out of order, edited, rows without file, duplicate rows,
+// partial). The fix of a duplicate row names the table __drizzle_migrations; the overload with `table`
+// names that one.
 MIGRATE_API TrackingReport verify_tracking(const Plan& plan);
+MIGRATE_API TrackingReport verify_tracking(const Plan& plan, std::string_view table);
 // Connects (Target::status()) and checks; changes nothing.
 MIGRATE_API TrackingReport verify_tracking(Target& target);
 

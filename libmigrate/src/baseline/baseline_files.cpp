@@ -107,7 +107,7 @@ std::optional<Baseline> read_baseline(const fs::path& dir, const Source& source)
     b.snapshot.file = dir / baseline::snapshot_file;
     auto bytes = source::read_file(b.snapshot.file);
     if (!bytes) Reader{b.snapshot.file.string()}.fail("", "cannot be read");
-    if (auto problem = source::load_migration_text(b.snapshot, *bytes)) {
+    if (auto problem = source::load_migration_text(b.snapshot, std::move(*bytes))) {
         source::Problems problems;
         problems.add(std::move(*problem));
         problems.throw_if_any(dir);

@@ -43,6 +43,7 @@ static_assert(MIGRATE_ERRC_BASELINE_INVALID == static_cast<int>(migrate::errc::b
 static_assert(MIGRATE_ERRC_SNAPSHOT_INVALID == static_cast<int>(migrate::errc::snapshot_invalid));
 static_assert(MIGRATE_ERRC_STATEMENT_BLOCKED == static_cast<int>(migrate::errc::statement_blocked));
 static_assert(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE == static_cast<int>(migrate::errc::table_copy_too_large));
+static_assert(MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER == static_cast<int>(migrate::errc::migration_outside_folder));
 
 // Builds the error, stores it in *err when asked, returns the status. Never throws.
 int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {

@@ -44,6 +44,12 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
     Json rows = Json::array();
     for (const auto& r : plan.rows_without_file)
         rows.push_back({{"id", r.id}, {"created_at", r.created_at ? Json(*r.created_at) : Json()}, {"hash", r.hash}});
+    Json duplicates = Json::array();
+    for (const auto& d : plan.duplicate_rows)
+        duplicates.push_back({{"id", d.row.id}, {"duplicate_of", d.original_id},
+                              {"tag", d.migration ? Json(d.migration->tag) : Json()},
+                              {"created_at", d.row.created_at ? Json(*d.row.created_at) : Json()}, {"hash", d.row.hash},
+                              {"message", describe_duplicate(d, s.table)}});
     Json baseline;
     if (const auto* b = target.baseline())
         baseline = {{"dir", b->dir.string()}, {"through", b->through}, {"migrations", b->covered.size()},
@@ -68,6 +74,7 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
             {"changed", changed},
             {"partial", plan.partial().size() + (plan.baseline_progress ? 1 : 0)},
             {"rows_without_file", rows},
+            {"duplicate_rows", duplicates},
             {"unrecorded_tables", plan.unrecorded_tables},
             {"table_upgrade", plan.table_upgrade.empty() ? Json() : Json(plan.table_upgrade)},
             {"baseline", baseline},
@@ -75,7 +82,7 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
             {"pending_statements", pending}};
 }
 
-Json preview_object(const migrate::UpPreview& p) {
+Json preview_object(const migrate::UpPreview& p, bool with_sql) {
     const auto& s = p.status;
     Json j;
     j["url"] = s.url;
@@ -94,8 +101,9 @@ Json preview_object(const migrate::UpPreview& p) {
     for (const auto& m : p.migrations) {
         Json statements = Json::array();
         for (const auto& st : m.statements) {
-            statements.push_back({{"index", st.index}, {"line", st.line}, {"kind", st.kind},
-                                  {"sql", m.migration->statements[st.index].sql}});
+            statements.push_back(with_sql ? Json{{"index", st.index}, {"line", st.line}, {"kind", st.kind},
+                                                 {"sql", m.migration->statements[st.index].sql}}
+                                          : Json{{"index", st.index}, {"line", st.line}, {"kind", st.kind}});
             add_cost(statements.back(), st.cost);
         }
         steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
@@ -109,6 +117,7 @@ Json preview_object(const migrate::UpPreview& p) {
 }  // namespace
 
 std::string status_json(const Target& target, const Status& status) { return status_object(target, status).dump(); }
-std::string preview_json(const UpPreview& preview) { return preview_object(preview).dump(); }
+std::string preview_json(const UpPreview& preview) { return preview_object(preview, true).dump(); }
+std::string preview_json(const UpPreview& preview, bool with_sql) { return preview_object(preview, with_sql).dump(); }
 
 }  // namespace migrate

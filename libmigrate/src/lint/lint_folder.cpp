@@ -14,10 +14,16 @@
 namespace migrate {
 namespace lint {
 
-void check_statements(const std::vector<File>& files, Sink& sink) {
+// One chunk at a time, every rule on it: its tokens are dropped before the next chunk is cut. The schema
+// model carries what the statements before it built.
+std::vector<LintFinding> lint_files(const std::vector<File>& files, const LintOptions& options) {
+    std::vector<LintFinding> out;
+    Sink sink(options, out);
     SchemaModel model;
     for (const auto& f : files)
-        for (const auto& c : f.chunks)
+        for_each_chunk(f, [&](const Chunk& c) {
+            check_suppressions(f, c, sink);
+            check_chunk(f, c, sink);
             for (const auto& s : c.statements) {
                 const Ddl d = parse_ddl(s);
                 check_compat(s, d, sink);
@@ -26,17 +32,7 @@ void check_statements(const std::vector<File>& files, Sink& sink) {
                 check_table_copy(s, d, model, sink);
                 model.apply(d, s.migration);
             }
-}
-
-std::vector<LintFinding> lint_files(std::vector<File>& files, const LintOptions& options) {
-    std::vector<LintFinding> out;
-    Sink sink(options, out);
-    for (auto& f : files) {
-        cut_file(f);
-        check_suppressions(f, sink);
-        check_chunks(f, sink);
-    }
-    check_statements(files, sink);
+        });
     std::vector<std::filesystem::path> order;
     for (const auto& f : files) order.push_back(f.path);
     sort_findings(out, order);
@@ -72,9 +68,13 @@ std::string_view journal_rule_for(errc code) {
 std::vector<LintFinding> lint_journal(const std::filesystem::path& dir) { return lint::check_journal(dir).findings; }
 
 std::vector<LintFinding> lint_source(const Source& source, const LintOptions& options) {
+    // The text the Source holds (its statements view it), not a second copy read from disk.
     std::vector<lint::File> files;
-    for (const auto& m : source.migrations)
-        files.push_back({.path = m.file, .migration = m.position, .text = source::read_file(m.file).value_or(""), .chunks = {}});
+    for (const auto& m : source.migrations) {
+        auto owner = m.text ? m.text : std::make_shared<const std::string>(source::read_file(m.file).value_or(""));
+        lint::File f{.path = m.file, .migration = m.position, .text = *owner, .owner = owner};
+        files.push_back(std::move(f));
+    }
     return lint::lint_files(files, options);
 }
 
@@ -100,7 +100,9 @@ std::vector<LintFinding> lint_folder(const std::filesystem::path& dir, const Lin
         std::vector<lint::File> files;
         for (std::size_t i = 0; i < journal.tags.size(); ++i) {
             auto path = dir / (journal.tags[i] + ".sql");
-            files.push_back({.path = path, .migration = i, .text = source::read_file(path).value_or(""), .chunks = {}});
+            auto owner = std::make_shared<const std::string>(source::read_file(path).value_or(""));
+            lint::File f{.path = path, .migration = i, .text = *owner, .owner = owner};
+            files.push_back(std::move(f));
         }
         statements = lint::lint_files(files, options);
     }

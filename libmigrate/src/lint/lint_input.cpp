@@ -18,8 +18,14 @@ std::string_view trim(std::string_view s) {
     return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
+// Where a token of a chunk starting at `start` is in the file (token lines and columns count from the
+// chunk's first byte).
+source::TextPosition in_file(source::TextPosition start, const sql::Token& t) {
+    return {start.line + t.line - 1, t.line == 1 ? start.column + t.column - 1 : t.column};
+}
+
 // The comment's text without its markers, or nullopt when it is no suppression.
-std::optional<Suppression> parse_suppression(const sql::Token& comment, std::size_t base) {
+std::optional<Suppression> parse_suppression(const sql::Token& comment, std::size_t base, source::TextPosition start) {
     std::string_view s = comment.text;
     if (s.starts_with("--")) s.remove_prefix(2);
     else if (s.starts_with("#")) s.remove_prefix(1);
@@ -32,6 +38,7 @@ std::optional<Suppression> parse_suppression(const sql::Token& comment, std::siz
     s = trim(s);
     Suppression sup;
     sup.offset = base + comment.offset;
+    sup.position = in_file(start, comment);
     const auto end = std::min(s.find_first_of(" \t"), s.size());
     std::string_view list = s.substr(0, end);
     sup.reason = std::string(trim(s.substr(end)));
@@ -76,6 +83,7 @@ void cut_chunk(const File& file, Chunk& chunk) {
             cur.migration = file.migration;
             cur.chunk = chunk.index;
             cur.base = chunk.base;
+            cur.chunk_start = chunk.start;
         }
         cur.tokens.push_back(t);
         if (cur.tokens.size() <= 8 && sql::keyword_is(cur.tokens.front(), "CREATE") &&
@@ -94,7 +102,7 @@ void cut_chunk(const File& file, Chunk& chunk) {
     flush();
     // A comment belongs to the first statement ending after it, or to the one it trails on the same line.
     for (const auto& c : comments) {
-        auto sup = parse_suppression(c, chunk.base);
+        auto sup = parse_suppression(c, chunk.base, chunk.start);
         if (!sup) continue;
         for (auto& s : chunk.statements) {
             const auto& last = s.tokens.back();
@@ -109,25 +117,35 @@ void cut_chunk(const File& file, Chunk& chunk) {
 
 }  // namespace
 
-source::TextPosition Statement::position(const sql::Token& t) const {
-    return source::position_of(file->text, base + t.offset);
-}
+source::TextPosition Statement::position(const sql::Token& t) const { return in_file(chunk_start, t); }
 
-void cut_file(File& file) {
-    file.chunks.clear();
-    std::string_view text = file.text;
+void for_each_chunk(const File& file, const std::function<void(const Chunk&)>& on_chunk) {
+    const std::string_view text = file.text;
+    // Lines counted once, onward from the previous chunk (from the file's start each time, a file of
+    // thousands of chunks was quadratic).
+    std::size_t counted = 0;
+    source::TextPosition at;
     std::size_t start = 0;
     for (std::size_t index = 0;; ++index) {
-        const auto at = text.find(breakpoint, start);
+        const auto end = text.find(breakpoint, start);
+        const auto part = text.substr(counted, start - counted);
+        if (const auto lines = static_cast<std::size_t>(std::count(part.begin(), part.end(), '\n'))) {
+            at.line += lines;
+            at.column = part.size() - part.rfind('\n');
+        } else {
+            at.column += part.size();
+        }
+        counted = start;
         Chunk c;
         c.index = index;
         c.base = start;
-        c.text = text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start);
-        file.chunks.push_back(std::move(c));
-        if (at == std::string_view::npos) break;
-        start = at + breakpoint.size();
+        c.start = at;
+        c.text = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        cut_chunk(file, c);
+        on_chunk(c);
+        if (end == std::string_view::npos) break;
+        start = end + breakpoint.size();
     }
-    for (auto& c : file.chunks) cut_chunk(file, c);
 }
 
 LintFinding* Sink::make(std::string_view rule, const std::filesystem::path& file, std::size_t line,
@@ -163,19 +181,18 @@ void Sink::add(std::string_view rule, const std::filesystem::path& file, std::si
     make(rule, file, line, column, std::move(message));
 }
 
-void check_suppressions(const File& file, Sink& sink) {
-    for (const auto& c : file.chunks)
-        for (const auto& s : c.statements)
-            for (const auto& sup : s.suppressions) {
-                const auto pos = source::position_of(file.text, sup.offset);
-                if (sup.rules.empty() || sup.reason.empty())
-                    sink.add("suppression-without-reason", file.path, pos.line, pos.column,
-                             "migrate:lint-ignore needs a rule and a reason; this one suppresses nothing");
-                for (const auto& r : sup.rules)
-                    if (!find_lint_rule(r))
-                        sink.add("suppression-unknown-rule", file.path, pos.line, pos.column,
-                                 fmt::format("migrate:lint-ignore names \"{}\", which is no rule", r));
-            }
+void check_suppressions(const File& file, const Chunk& chunk, Sink& sink) {
+    for (const auto& s : chunk.statements)
+        for (const auto& sup : s.suppressions) {
+            const auto& pos = sup.position;
+            if (sup.rules.empty() || sup.reason.empty())
+                sink.add("suppression-without-reason", file.path, pos.line, pos.column,
+                         "migrate:lint-ignore needs a rule and a reason; this one suppresses nothing");
+            for (const auto& r : sup.rules)
+                if (!find_lint_rule(r))
+                    sink.add("suppression-unknown-rule", file.path, pos.line, pos.column,
+                             fmt::format("migrate:lint-ignore names \"{}\", which is no rule", r));
+        }
 }
 
 void sort_findings(std::vector<LintFinding>& findings, const std::vector<std::filesystem::path>& file_order) {

@@ -9,6 +9,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,7 +21,8 @@ namespace migrate::lint {
 struct Suppression {
     std::vector<std::string> rules;
     std::string reason;
-    std::size_t offset = 0;  // of the comment, in the file
+    std::size_t offset = 0;             // of the comment, in the file
+    source::TextPosition position;      // of the comment, in the file
 };
 
 struct File;
@@ -29,6 +32,7 @@ struct Statement {
     std::size_t migration = 0;          // position of its file in apply order
     std::size_t chunk = 0;              // 0-based chunk of the file
     std::size_t base = 0;               // file offset of the chunk (token offsets are relative to it)
+    source::TextPosition chunk_start;   // line and column of the chunk's first byte in the file
     std::vector<sql::Token> tokens;     // significant tokens, the trailing ';' dropped
     std::vector<Suppression> suppressions;
 
@@ -40,6 +44,7 @@ struct Statement {
 struct Chunk {
     std::size_t index = 0;
     std::size_t base = 0;               // file offset
+    source::TextPosition start;         // line and column of its first byte in the file
     std::string_view text;
     std::vector<Statement> statements;
     bool has_comment = false;
@@ -48,12 +53,14 @@ struct Chunk {
 struct File {
     std::filesystem::path path;
     std::size_t migration = 0;
-    std::string text;
-    std::vector<Chunk> chunks;          // filled by cut_file
+    std::string_view text;                       // the file's bytes: a Source's buffer, or `owner`
+    std::shared_ptr<const std::string> owner{};  // holds `text` when the File read the file itself
 };
 
-// Cuts `file.text` into chunks and statements (the tokens view file.text: keep the File in place).
-void cut_file(File& file);
+// Cuts `file.text` into chunks and hands each, cut into statements, to `on_chunk`, in file order. A chunk's
+// statements and tokens live only during its call: tokens take several times the bytes of the text, so
+// a file of hundreds of MB (bulk INSERTs) is never tokenized whole (docs/benchmarks.md, big-file).
+void for_each_chunk(const File& file, const std::function<void(const Chunk&)>& on_chunk);
 
 // Where findings go: drops rules that do not apply to the flavour, applies suppressions.
 class Sink {
@@ -74,15 +81,14 @@ private:
     std::vector<LintFinding>& out_;
 };
 
-// The suppression comments themselves: reasons missing, rules unknown.
-void check_suppressions(const File& file, Sink& sink);
+// The suppression comments of a chunk's statements themselves: reasons missing, rules unknown.
+void check_suppressions(const File& file, const Chunk& chunk, Sink& sink);
 
 // Rule families (one file each).
-void check_chunks(const File& file, Sink& sink);                // multi-statement-chunk, empty-chunk
-void check_statements(const std::vector<File>& files, Sink& sink);  // everything that reads statements
+void check_chunk(const File& file, const Chunk& chunk, Sink& sink);  // multi-statement-chunk, empty-chunk
 
 // All statement and chunk rules over files in apply order (File::migration set), sorted.
-std::vector<LintFinding> lint_files(std::vector<File>& files, const LintOptions& options);
+std::vector<LintFinding> lint_files(const std::vector<File>& files, const LintOptions& options);
 
 // Findings in file order, then line and column.
 void sort_findings(std::vector<LintFinding>& findings, const std::vector<std::filesystem::path>& file_order);

@@ -5,16 +5,16 @@
 
 namespace migrate::lint {
 
-void check_chunks(const File& file, Sink& sink) {
-    for (const auto& c : file.chunks) {
+void check_chunk(const File& file, const Chunk& c, Sink& sink) {
+    {
         if (c.statements.size() > 1) {
             const auto& second = c.statements[1];
             sink.add("multi-statement-chunk", second, second.tokens.front(),
                      fmt::format("chunk {} holds {} statements; drizzle sends a chunk as one query", c.index + 1,
                                  c.statements.size()));
         }
-        if (!c.statements.empty()) continue;
-        const auto pos = source::position_of(file.text, c.base);
+        if (!c.statements.empty()) return;
+        const auto& pos = c.start;
         sink.add("empty-chunk", file.path, pos.line, pos.column,
                  c.has_comment ? fmt::format("chunk {} holds only comments: drizzle sends it as a query that does nothing",
                                              c.index + 1)

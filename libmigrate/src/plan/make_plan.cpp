@@ -1,6 +1,8 @@
 #include <migrate/baseline.hpp>
 #include <migrate/plan.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 
@@ -13,6 +15,16 @@ std::string_view to_string(MigrationState s) noexcept {
         case MigrationState::out_of_order: return "out_of_order";
     }
     return "?";
+}
+
+std::string describe_duplicate(const DuplicateRow& d, std::string_view table) {
+    return fmt::format("row id {} duplicates row id {} of {} (created_at {}, hash {}): two runs recorded the same "
+                       "migration, as drizzle migrators started at once do (drizzle takes no lock). Harmless: drizzle "
+                       "only reads the newest created_at (drizzle 1.0: which names exist), and libmigrate keeps "
+                       "matching row id {}. To remove the extra row: delete from `{}` where id = {}",
+                       d.row.id, d.original_id, d.migration ? d.migration->tag : "?",
+                       d.row.created_at ? std::to_string(*d.row.created_at) : "NULL", d.row.hash.substr(0, 12),
+                       d.original_id, table, d.row.id);
 }
 
 std::size_t Plan::count(MigrationState s) const {
@@ -89,6 +101,9 @@ void plan_by_name(Plan& plan, const Source& source, const std::vector<AppliedRow
             e.state = MigrationState::applied;
             e.row = *row;
             e.hash_differs = row->hash != m.hash;
+            for (auto it = lo; it != hi; ++it)
+                if (it->second != row && it->second->hash == row->hash)
+                    plan.duplicate_rows.push_back({*it->second, row->id, &m});
         } else {
             e.state = MigrationState::pending;
             if (auto p = progress.find(m.when); p != progress.end()) e.progress = p->second;
@@ -124,6 +139,7 @@ Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool t
     const auto earlier = [](const AppliedRow* a, const AppliedRow* b) { return *a->created_at < *b->created_at; };
     std::stable_sort(by_when.begin(), by_when.end(), earlier);
     std::vector<bool> matched(rows.size(), false);
+    std::vector<const Migration*> matched_by(rows.size(), nullptr);
 
     plan.entries.reserve(source.migrations.size());
     for (const auto& m : source.migrations) {
@@ -132,14 +148,16 @@ Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool t
         AppliedRow key;
         key.created_at = m.when;
         auto [lo, hi] = std::equal_range(by_when.begin(), by_when.end(), &key, earlier);
-        // Prefer the row with the same hash when several share a `when`.
+        // Prefer the row with the same hash when several share a `when`, the first of them (by id) when
+        // it is there twice: a later one is the duplicate (duplicate_rows).
         const AppliedRow* row = nullptr;
         for (auto it = lo; it != hi; ++it) {
             if (matched[static_cast<std::size_t>(*it - rows.data())]) continue;
-            if (!row || (*it)->hash == m.hash) row = *it;
+            if (!row || (row->hash != m.hash && (*it)->hash == m.hash)) row = *it;
         }
         if (row) {
             matched[static_cast<std::size_t>(row - rows.data())] = true;
+            matched_by[static_cast<std::size_t>(row - rows.data())] = &m;
             e.state = MigrationState::applied;
             e.row = *row;
             e.hash_differs = row->hash != m.hash;
@@ -152,8 +170,22 @@ Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool t
             if (auto p = progress.find(m.when); p != progress.end()) e.progress = p->second;
         plan.entries.push_back(std::move(e));
     }
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        if (!matched[i]) plan.rows_without_file.push_back(rows[i]);
+    // A row left unmatched with the created_at and hash of a matched one is that migration's second row,
+    // not a migration missing from the folder: say so, and how to remove it (validate_plan does not refuse it).
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (matched[i]) continue;
+        const AppliedRow* original = nullptr;
+        if (rows[i].created_at) {
+            auto [lo, hi] = std::equal_range(by_when.begin(), by_when.end(), &rows[i], earlier);
+            for (auto it = lo; it != hi && !original; ++it)
+                if (matched[static_cast<std::size_t>(*it - rows.data())] && (*it)->hash == rows[i].hash) original = *it;
+        }
+        if (original)
+            plan.duplicate_rows.push_back(
+                {rows[i], original->id, matched_by[static_cast<std::size_t>(original - rows.data())]});
+        else
+            plan.rows_without_file.push_back(rows[i]);
+    }
     plan_first_run(plan, rows, progress, facts);
     return plan;
 }

@@ -1,5 +1,6 @@
 #include "apply.hpp"
 
+#include "failure_advice.hpp"
 #include "fault_injection.hpp"
 #include "lock_waits.hpp"
 #include "safe_migrations.hpp"
@@ -19,7 +20,7 @@ namespace {
 using clock = std::chrono::steady_clock;
 
 // One link of the chain that identifies the text of a migration's first statements.
-std::string chain(const std::string& prefix, const std::string& sql) { return drizzle_hash(prefix + "\n" + drizzle_hash(sql)); }
+std::string chain(const std::string& prefix, std::string_view sql) { return drizzle_hash(prefix + "\n" + drizzle_hash(sql)); }
 
 void emit(const EventCallback& cb, Event e) {
     if (cb) cb(e);
@@ -69,7 +70,7 @@ std::string location(const Migration& m, std::size_t index) {
         : e.code() == errc::statement_blocked
             ? "The statement took no effect. Run again once the blocking sessions have finished (or end them), or "
               "allow a longer lock-wait budget: it resumes at this statement."
-            : "Fix the cause and run again: it resumes at this statement.";
+            : failure_advice(e, m, index).value_or("Fix the cause and run again: it resumes at this statement.");
     std::string message = fmt::format(
         "{}: statement {} of {} of migration {} failed: {}{}\nEarlier migrations are applied and recorded; {}; "
         "{} has no tracking row yet. {}",
@@ -223,7 +224,7 @@ private:
     // the mark leaves it "in flight" and the next run looks at the schema. A statement that timed out
     // waiting for another session's lock took no effect and is retried within the lock-wait budget.
     std::string run_statement(const Migration& m, std::size_t i, const std::string& prefix) {
-        const std::string& sql = m.statements[i].sql;
+        const std::string_view sql = m.statements[i].sql;
         const std::string next_prefix = chain(prefix, sql);
         const bool marked = !unmarked(m, i);
         const bool dml = classify_statement(sql) == StatementClass::dml;
@@ -332,7 +333,7 @@ private:
     // thrown (the stopped run's INSERT may still hold the table: the caller retries); any other refusal (a
     // safe-migrations branch refuses the ALTER) ends the attempts to give ids back.
     std::string give_back_ids(const Migration& m, std::size_t i) {
-        const std::string& sql = m.statements[i].sql;
+        const std::string_view sql = m.statements[i].sql;
         if (!ids_may_be_given_back_ || !inserts_rows(sql)) return "";
         const auto table = written_table(sql);
         const auto before = ctx_.progress.counter_before(ctx_.conn, m);
@@ -463,7 +464,7 @@ private:
         };
         if (p.in_flight && *p.in_flight < n) {
             const std::size_t i = *p.in_flight;
-            const std::string& sql = m.statements[i].sql;
+            const std::string_view sql = m.statements[i].sql;
             if (p.decision == "applied") {
                 first = skip(i, "recorded as applied by `migrate resolve`");
                 why = fmt::format("statement {} was in flight; the operator resolved it as applied", i + 1);

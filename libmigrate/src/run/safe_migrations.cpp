@@ -1,5 +1,6 @@
 #include "safe_migrations.hpp"
 
+#include "failure_advice.hpp"
 #include "statement_probe.hpp"
 
 #include <migrate/error.hpp>
@@ -36,6 +37,15 @@ void preflight_ddl(connect::Connection& conn, const tracking::ProgressTable& pro
     try {
         conn.execute(progress.create_statement());
     } catch (const error& e) {
+        // A user without CREATE, or a read-only server: the first statement of the run says so, with the
+        // server's errno and SQLSTATE like a migration's statement would, and what to do.
+        if (auto advice = setup_failure_advice(e))
+            throw error(e.code(),
+                        fmt::format("creating {} (libmigrate's progress table, before any migration statement) failed: "
+                                    "{} (errno {}{}). Nothing was run. {}",
+                                    progress.name(), e.what(), e.server_errno(),
+                                    e.sqlstate().empty() ? "" : ", sqlstate " + e.sqlstate(), *advice),
+                        e.context());
         if (e.code() != errc::safe_migrations) throw;
         const Migration& m = *ddl->migration;
         error_context ctx = e.context();

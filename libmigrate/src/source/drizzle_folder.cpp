@@ -46,7 +46,8 @@ Source read_drizzle_folder(const fs::path& dir) {
     if (!journal_text)
         throw error(errc::journal_missing, fmt::format("cannot read {}", journal_path.string()),
                     {.file = journal_path.string()});
-    return source::parse_drizzle_journal(dir, *journal_text, source::read_file);
+    return source::parse_drizzle_journal(
+        dir, *journal_text, [&dir](const fs::path& file) { return source::read_migration_file(dir, file); });
 }
 
 namespace source {

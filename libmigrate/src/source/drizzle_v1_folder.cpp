@@ -185,7 +185,8 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
         m.file = candidates[i].path() / "migration.sql";
         return out;
     };
-    source::load_entries(candidates.size(), prepare, source::read_file,
+    source::load_entries(candidates.size(), prepare,
+                         [&dir](const fs::path& file) { return source::read_migration_file(dir, file); },
                          [](const Migration& m) {
                              return source::Problem{errc::migration_missing,
                                                     fmt::format("no file {} in migration folder {}: restore it, or "

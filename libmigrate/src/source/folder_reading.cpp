@@ -18,13 +18,12 @@
 
 namespace migrate::source {
 
+namespace {
+
 // open + fstat + read, sized from fstat: every no-op start reads every migration file, and an ifstream
 // costs several times the system calls themselves (bench/scaling, perf). A directory or other
 // non-regular file reads as missing, like a file that is not there.
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-    // O_NONBLOCK: opening a FIFO named like a migration must not wait for a writer (fstat refuses it next).
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return std::nullopt;
+std::optional<std::string> read_open_file(int fd) {
     struct FdCloser {
         int fd;
         ~FdCloser() { ::close(fd); }
@@ -45,6 +44,31 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
     return out;
 }
 
+}  // namespace
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+    // O_NONBLOCK: opening a FIFO named like a migration must not wait for a writer (fstat refuses it next).
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return std::nullopt;
+    return read_open_file(fd);
+}
+
+// A migration whose file is a link out of the folder is refused (docs/safety.md): its text would not travel
+// with the journal (a deploy copying the folder loses it or reads whatever that path holds on the machine).
+std::optional<std::string> read_migration_file(const std::filesystem::path& folder, const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+    if (fd >= 0) return read_open_file(fd);
+    if (errno != ELOOP) return std::nullopt;
+    std::error_code ec;
+    const auto target = std::filesystem::canonical(path, ec);
+    if (ec) return std::nullopt;  // a dangling link: missing, like an absent file
+    const auto root = std::filesystem::canonical(folder, ec);
+    if (ec) return std::nullopt;
+    const auto inside = target.lexically_relative(root);
+    if (inside.empty() || *inside.begin() == "..") throw LinkOutsideFolder{target, root};
+    return read_file(path);
+}
+
 void Problems::add(Problem problem) {
     if (!first_code) {
         first_code = problem.code;
@@ -63,7 +87,8 @@ void Problems::throw_if_any(const std::filesystem::path& dir) {
     throw error(*first_code, message, first_context);
 }
 
-std::optional<Problem> load_migration_text(Migration& m, std::string_view bytes) {
+std::optional<Problem> load_migration_text(Migration& m, std::string file_bytes) {
+    const std::string_view bytes = file_bytes;
     const auto bad = check_utf8(bytes).first_invalid;
     m.hash = bad ? drizzle_hash(bytes) : sha256_hex(bytes);  // drizzle_hash would check the bytes again
     if (bad) {
@@ -75,7 +100,9 @@ std::optional<Problem> load_migration_text(Migration& m, std::string_view bytes)
                                    m.hash),
                        {.file = m.file.string(), .line = pos.line, .tag = m.tag}};
     }
-    m.statements = split_statements(bytes);
+    // The buffer moves into the shared string without being copied; the statements view it.
+    m.text = std::make_shared<const std::string>(std::move(file_bytes));
+    m.statements = split_statements(*m.text);
     return std::nullopt;
 }
 
@@ -89,8 +116,22 @@ void load_entry(FolderEntry& entry, std::size_t index, const std::function<Folde
     entry = prepare(index);
     if (!entry.migration) return;
     Migration& m = *entry.migration;
-    auto bytes = read_sql(m.file);
-    entry.problem = bytes ? load_migration_text(m, *bytes) : missing(m);
+    std::optional<std::string> bytes;
+    try {
+        bytes = read_sql(m.file);
+    } catch (const LinkOutsideFolder& link) {
+        entry.problem = Problem{errc::migration_outside_folder,
+                                fmt::format("{} is a symbolic link to {}, outside the migrations folder {}: its text "
+                                            "would not travel with the journal (a deploy that copies the folder "
+                                            "loses it, or reads whatever that path holds on the machine). Replace "
+                                            "the link with a copy of the file, or use the folder it points into as "
+                                            "the migrations folder",
+                                            m.file.string(), link.target.string(), link.folder.string()),
+                                {.file = m.file.string(), .tag = m.tag}};
+        entry.migration.reset();
+        return;
+    }
+    entry.problem = bytes ? load_migration_text(m, std::move(*bytes)) : missing(m);
     if (entry.problem) entry.migration.reset();
 }
 

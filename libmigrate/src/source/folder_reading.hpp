@@ -16,6 +16,18 @@ namespace migrate::source {
 // A regular file's bytes; nullopt when it is missing, unreadable or not a regular file.
 std::optional<std::string> read_file(const std::filesystem::path& path);
 
+// Thrown by read_migration_file for a symbolic link that leads outside the migrations folder; load_entries
+// turns it into that entry's problem (migration_outside_folder).
+struct LinkOutsideFolder {
+    std::filesystem::path target;  // where the link leads (resolved)
+    std::filesystem::path folder;  // the migrations folder (resolved)
+};
+
+// read_file for a migration file of `folder`: a symbolic link is followed only when it leads to a file
+// inside the folder (throws LinkOutsideFolder otherwise). Costs nothing for plain files: they are opened
+// with O_NOFOLLOW, and only a link (ELOOP) is resolved.
+std::optional<std::string> read_migration_file(const std::filesystem::path& folder, const std::filesystem::path& path);
+
 // Lowercase hex SHA-256 of the bytes (drizzle_hash without the UTF-8 decoding step).
 std::string sha256_hex(std::string_view data);
 
@@ -37,9 +49,10 @@ struct Problems {
     void throw_if_any(const std::filesystem::path& dir);
 };
 
-// Fills m.hash (drizzle's) and m.statements from the file's bytes. A file that is not UTF-8 is a problem
-// (naming line, column, byte and the hash drizzle would record).
-std::optional<Problem> load_migration_text(Migration& m, std::string_view bytes);
+// Fills m.hash (drizzle's), m.text (the bytes, taken over) and m.statements (views into m.text) from the
+// file's bytes. A file that is not UTF-8 is a problem (naming line, column, byte and the hash drizzle
+// would record).
+std::optional<Problem> load_migration_text(Migration& m, std::string bytes);
 
 // A migration file's bytes, or nullopt when it is missing or unreadable.
 using ReadFile = std::function<std::optional<std::string>(const std::filesystem::path&)>;

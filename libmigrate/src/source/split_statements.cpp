@@ -1,6 +1,6 @@
-#include "text_position.hpp"
-
 #include <migrate/source.hpp>
+
+#include <algorithm>
 
 namespace migrate {
 
@@ -15,13 +15,21 @@ bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 std::vector<Statement> split_statements(std::string_view text) {
     std::vector<Statement> out;
     std::size_t begin = 0;
+    // Lines counted once, onward from the previous chunk's start (counting from the file's start for every
+    // chunk made a file of thousands of chunks quadratic).
+    std::size_t counted = 0, line = 1;
     for (std::size_t chunk = 0;; ++chunk) {
         auto end = text.find(breakpoint, begin);
         auto body = text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
         std::size_t first = 0;
         while (first < body.size() && is_blank(body[first])) ++first;
-        if (first < body.size())
-            out.push_back({std::string(body), chunk, source::position_of(text, begin + first).line});
+        if (first < body.size()) {
+            const std::size_t at = begin + first;
+            line += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted),
+                                                        text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+            counted = at;
+            out.push_back({body, chunk, line});
+        }
         if (end == std::string_view::npos) break;
         begin = end + breakpoint.size();
     }

@@ -15,15 +15,18 @@ std::string_view to_string(TrackingProblem::Kind kind) noexcept {
         case K::row_without_file: return "row_without_file";
         case K::partial: return "partial";
         case K::table_upgrade_due: return "table_upgrade_due";
+        case K::duplicate_row: return "duplicate_row";
     }
     return "unknown";
 }
 
-TrackingReport verify_tracking(const Plan& plan) {
+TrackingReport verify_tracking(const Plan& plan) { return verify_tracking(plan, "__drizzle_migrations"); }
+
+TrackingReport verify_tracking(const Plan& plan, std::string_view table) {
     using K = TrackingProblem::Kind;
     TrackingReport r;
     r.migrations = plan.entries.size();
-    r.rows = plan.count(MigrationState::applied) + plan.rows_without_file.size();
+    r.rows = plan.count(MigrationState::applied) + plan.rows_without_file.size() + plan.duplicate_rows.size();
     if (!plan.table_exists)
         r.problems.push_back({K::table_missing, "", std::nullopt, "", "",
                               fmt::format("no tracking table: none of the {} migrations is recorded", r.migrations)});
@@ -58,9 +61,15 @@ TrackingReport verify_tracking(const Plan& plan) {
                               fmt::format("row id {} (created_at {}{}, hash {}) matches no migration of the folder",
                                           row.id, row.created_at ? std::to_string(*row.created_at) : "NULL",
                                           row.name ? ", name " + *row.name : "", row.hash)});
+    for (const auto& d : plan.duplicate_rows)
+        r.problems.push_back({K::duplicate_row, d.migration ? d.migration->tag : "", d.row.id, "", d.row.hash,
+                              describe_duplicate(d, table)});
     return r;
 }
 
-TrackingReport verify_tracking(Target& target) { return verify_tracking(target.status().plan); }
+TrackingReport verify_tracking(Target& target) {
+    const Status s = target.status();
+    return verify_tracking(s.plan, s.table);
+}
 
 }  // namespace migrate
