@@ -142,8 +142,14 @@ typedef struct migrate_target_options {
     long long statement_lock_budget_seconds; /* retries until this much time has passed; 0: default (120) */
 } migrate_target_options;
 
-/* Sets struct_size and the defaults (use_baseline = 1, everything else 0/NULL). Thread-safe. */
+/* Sets struct_size and the defaults (use_baseline = 1, everything else 0/NULL) in the first `size` bytes:
+   pass sizeof(migrate_target_options) as the caller knows it, so a program built against an older, smaller
+   struct is never written past its end. Thread-safe. */
+MIGRATE_C_API void migrate_target_options_init_sized(migrate_target_options* opts, size_t size);
+/* The symbol of the first release: initialises the struct as it was then (up to baseline_dir), which is what
+   callers bound by name (ctypes, koffi, older binaries) allocate. C/C++ code gets the macro below instead. */
 MIGRATE_C_API void migrate_target_options_init(migrate_target_options* opts);
+#define migrate_target_options_init(opts) migrate_target_options_init_sized((opts), sizeof *(opts))
 
 /* Reads and validates the folder, the URL and the table name; connects to nothing.
  * Returns a new handle (free with migrate_target_free), or NULL with *err set.
@@ -174,8 +180,11 @@ typedef struct migrate_up_options {
                                     anything when a statement rebuilds or copies a bigger table (docs/online-ddl.md) */
 } migrate_up_options;
 
-/* Sets struct_size and the defaults (use_baseline = 1, everything else 0/NULL). Thread-safe. */
+/* As migrate_target_options_init_sized: the first `size` bytes only. Thread-safe. */
+MIGRATE_C_API void migrate_up_options_init_sized(migrate_up_options* opts, size_t size);
+/* The first release's symbol: the struct as it was then (up to `to`). C/C++ code gets the macro. */
 MIGRATE_C_API void migrate_up_options_init(migrate_up_options* opts);
+#define migrate_up_options_init(opts) migrate_up_options_init_sized((opts), sizeof *(opts))
 
 /* What `up` with these options would do, without changing anything or taking the lock (Target::preview).
  * opts may be NULL (defaults). *json_out receives one entry of `migrate plan --json`'s "targets" without

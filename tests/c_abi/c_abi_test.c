@@ -207,7 +207,31 @@ int main(void) {
     migrate_target_options o;
     migrate_target_options_init(&o);
     CHECK(o.struct_size == sizeof o && o.use_baseline == 1 && o.url == NULL);
-    migrate_target_options_init(NULL);  /* no crash */
+    (migrate_target_options_init)(NULL);  /* the exported function: no crash */
+    migrate_target_options_init_sized(NULL, sizeof o);
+    {
+        /* The plain-named symbols (what ctypes, koffi and older binaries call) write the first release's
+           struct only: a caller that allocated that smaller struct is never written past its end. */
+        unsigned char bytes[sizeof(migrate_target_options) + 16];
+        memset(bytes, 0xAB, sizeof bytes);
+        (migrate_target_options_init)((migrate_target_options*)bytes);
+        const size_t first = offsetof(migrate_target_options, baseline_dir) + sizeof(const char*);
+        size_t untouched = 0;
+        for (size_t i = first; i < sizeof bytes; ++i) untouched += bytes[i] == 0xAB;
+        CHECK(((migrate_target_options*)bytes)->struct_size == first && untouched == sizeof bytes - first);
+        unsigned char up_bytes[sizeof(migrate_up_options) + 16];
+        memset(up_bytes, 0xAB, sizeof up_bytes);
+        (migrate_up_options_init)((migrate_up_options*)up_bytes);
+        const size_t up_first = offsetof(migrate_up_options, to) + sizeof(const char*);
+        untouched = 0;
+        for (size_t i = up_first; i < sizeof up_bytes; ++i) untouched += up_bytes[i] == 0xAB;
+        CHECK(((migrate_up_options*)up_bytes)->struct_size == up_first && untouched == sizeof up_bytes - up_first);
+        /* The macro C code uses fills the whole struct as this header knows it. */
+        migrate_target_options full;
+        memset(&full, 0xAB, sizeof full);
+        migrate_target_options_init(&full);
+        CHECK(full.struct_size == sizeof full && full.statement_lock_wait_seconds == 0 && full.use_baseline == 1);
+    }
 
     /* NULL arguments. */
     CHECK(migrate_target_open(NULL, &err) == NULL);

@@ -121,7 +121,7 @@ public:
             auto id = wait_for_session_running(observer, text, 120s);
             REQUIRE(id);
             const auto start = std::chrono::steady_clock::now();
-            while (session_executing_text(observer, *id, text)) std::this_thread::sleep_for(5ms);
+            while (session_executing_text(observer, *id, text)) std::this_thread::sleep_for(20ms);
             durations.push_back(std::chrono::steady_clock::now() - start);
         }
         auto r = run.wait();

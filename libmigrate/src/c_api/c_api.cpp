@@ -45,6 +45,18 @@ static_assert(MIGRATE_ERRC_STATEMENT_BLOCKED == static_cast<int>(migrate::errc::
 static_assert(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE == static_cast<int>(migrate::errc::table_copy_too_large));
 static_assert(MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER == static_cast<int>(migrate::errc::migration_outside_folder));
 
+// Versioned structs grow at their end. An init that wrote sizeof(struct) as this build knows it would write
+// past the end of a caller's older, smaller struct (ctypes and koffi declare the struct themselves): only the
+// caller's `size` bytes are touched, and the plain-named symbols keep the first release's size.
+template <class T>
+void init_options(T* opts, std::size_t size) {
+    if (!opts || size < offsetof(T, use_baseline) + sizeof(int)) return;
+    size = std::min(size, sizeof(T));
+    std::memset(static_cast<void*>(opts), 0, size);
+    opts->struct_size = size;
+    opts->use_baseline = 1;
+}
+
 // Builds the error, stores it in *err when asked, returns the status. Never throws.
 int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {
     if (err) {
@@ -158,18 +170,16 @@ void migrate_free_string(char* s) { std::free(s); }
 
 // ---- targets
 
-void migrate_target_options_init(migrate_target_options* opts) {
-    if (!opts) return;
-    std::memset(opts, 0, sizeof *opts);
-    opts->struct_size = sizeof *opts;
-    opts->use_baseline = 1;
-}
+void migrate_target_options_init_sized(migrate_target_options* opts, size_t size) { init_options(opts, size); }
+void migrate_up_options_init_sized(migrate_up_options* opts, size_t size) { init_options(opts, size); }
 
+#undef migrate_target_options_init
+#undef migrate_up_options_init
+void migrate_target_options_init(migrate_target_options* opts) {
+    init_options(opts, offsetof(migrate_target_options, baseline_dir) + sizeof(const char*));
+}
 void migrate_up_options_init(migrate_up_options* opts) {
-    if (!opts) return;
-    std::memset(opts, 0, sizeof *opts);
-    opts->struct_size = sizeof *opts;
-    opts->use_baseline = 1;
+    init_options(opts, offsetof(migrate_up_options, to) + sizeof(const char*));
 }
 
 migrate_target* migrate_target_open(const migrate_target_options* o, migrate_error** err) {
@@ -220,7 +230,7 @@ migrate_target* migrate_target_open_json(const char* options_json, migrate_error
     if (err) *err = nullptr;
     if (!options_json) return invalid(err, "migrate_target_open_json: options_json is NULL"), nullptr;
     migrate_target_options o;
-    migrate_target_options_init(&o);
+    migrate_target_options_init_sized(&o, sizeof o);
     std::string url, dir, table, baseline_dir;  // o points into these until migrate_target_open returns
     Json j;
     try {
@@ -323,7 +333,7 @@ int migrate_target_up_json(migrate_target* target, const char* up_options_json, 
                            char** report_json_out, migrate_error** err) {
     if (err) *err = nullptr;
     migrate_up_options o;
-    migrate_up_options_init(&o);
+    migrate_up_options_init_sized(&o, sizeof o);
     std::string to;
     if (up_options_json) {
         Json j;

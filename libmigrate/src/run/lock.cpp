@@ -1,5 +1,7 @@
 #include "lock.hpp"
 
+#include "server_sessions.hpp"
+
 #include <migrate/error.hpp>
 #include <migrate/source.hpp>
 
@@ -67,8 +69,7 @@ std::string session_holder(connect::Connection& conn, const std::string& name) {
     if (id.empty()) return "";
     std::string who = "connection " + id;
     try {  // processlist is not available everywhere (e.g. Vitess); the connection id is enough then
-        auto rows = conn.query("select user, host from information_schema.processlist where id = " + id);
-        if (!rows.empty() && rows[0][0] && rows[0][1]) who += fmt::format(" ({}@{})", *rows[0][0], *rows[0][1]);
+        if (auto s = find_session(conn, std::stoull(id))) who += fmt::format(" ({}@{})", s->user, s->host);
     } catch (const error&) {
     }
     return who;

@@ -1,6 +1,7 @@
 #include "lock_waits.hpp"
 
 #include "../tracking/tracking_table.hpp"
+#include "server_sessions.hpp"
 
 #include <fmt/format.h>
 
@@ -53,12 +54,6 @@ std::optional<std::vector<std::uint64_t>> ids_from(connect::Connection& conn, co
     }
 }
 
-std::string shortened(std::string s) {
-    for (char& c : s)
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    return s.size() > 120 ? s.substr(0, 117) + "..." : s;
-}
-
 // Who they are and what they do: processlist, and innodb_trx for how long their transactions are open.
 void describe_sessions(connect::Connection& conn, Blockers& b) {
     if (b.sessions.empty()) return;
@@ -70,14 +65,13 @@ void describe_sessions(connect::Connection& conn, Blockers& b) {
         return nullptr;
     };
     try {
-        for (const auto& row : conn.query("select id, user, host, command, time, info from information_schema.processlist "
-                                          "where id in (" + id_list(ids) + ")"))
-            if (auto* s = find(number(row[0]).value_or(-1))) {
-                s->user = row[1].value_or("");
-                s->host = row[2].value_or("");
-                s->command = row[3].value_or("");
-                s->command_seconds = number(row[4]);
-                s->statement = shortened(row[5].value_or(""));
+        for (const auto& session : list_sessions(conn))
+            if (auto* s = find(static_cast<std::int64_t>(session.id))) {
+                s->user = session.user;
+                s->host = session.host;
+                s->command = session.command;
+                s->command_seconds = session.seconds;
+                s->statement = statement_headline(session.info);
             }
     } catch (const error&) {
     }
@@ -121,7 +115,11 @@ Blockers find_blockers(connect::Connection& conn, LockKind kind, const std::opti
     Blockers b;
     auto take = [&](BlockerSource source, const std::vector<std::uint64_t>& ids) {
         b.source = source;
-        for (auto id : ids) b.sessions.push_back({.id = id});
+        for (auto id : ids) {
+            BlockingSession s;
+            s.id = id;
+            b.sessions.push_back(std::move(s));
+        }
     };
     if (kind == LockKind::metadata && table) {
         const std::string schema = schema_of(*table), name = sql_string_literal(table->name);

@@ -1,5 +1,6 @@
 #include "previous_run.hpp"
 
+#include "server_sessions.hpp"
 #include "statement_probe.hpp"
 
 #include <migrate/error.hpp>
@@ -13,30 +14,10 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-struct Session {
-    std::string command, user, host, info;
-    std::string seconds;
-};
-
-// The session as the processlist shows it; nullopt once it is gone.
-std::optional<Session> look_up(connect::Connection& conn, std::uint64_t id) {
-    auto rows = conn.query(fmt::format("select command, time, info, user, host from information_schema.processlist "
-                                       "where id = {}",
-                                       id));
-    if (rows.empty()) return std::nullopt;
-    const auto& r = rows[0];
-    return Session{r[0].value_or(""), r[3].value_or(""), r[4].value_or(""), r[2].value_or(""), r[1].value_or("?")};
-}
-
-std::string shortened(std::string s) {
-    for (char& c : s)
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    return s.size() > 100 ? s.substr(0, 97) + "..." : s;
-}
-
-std::string describe(std::uint64_t id, const Session& s) {
-    std::string what = s.info.empty() ? fmt::format("{} for {} s", s.command, s.seconds)
-                                      : fmt::format("executing for {} s: {}", s.seconds, shortened(s.info));
+std::string describe(std::uint64_t id, const ServerSession& s) {
+    const std::string seconds = s.seconds ? std::to_string(*s.seconds) : "?";
+    std::string what = s.info.empty() ? fmt::format("{} for {} s", s.command, seconds)
+                                      : fmt::format("executing for {} s: {}", seconds, statement_headline(s.info));
     return fmt::format("connection {} ({}@{}) of the run that stopped, {}", id, s.user, s.host, what);
 }
 
@@ -62,7 +43,7 @@ void settle(connect::Connection& conn, std::uint64_t id, std::chrono::seconds bu
     auto next_event = start;
     bool killed = false;
     for (;;) {
-        auto s = look_up(conn, id);
+        auto s = find_session(conn, id);
         if (!s) return;
         // DML or idle: its transaction cannot commit any more, killing it only brings the rollback forward.
         // DDL and COMMIT are left to finish: killing an ALTER throws away work the rerun would redo.
