@@ -47,6 +47,15 @@ std::string_view to_string(errc code) noexcept {
     return "internal";
 }
 
+std::string_view to_string(remedy r) noexcept {
+    switch (r) {
+        case remedy::none: return "none";
+        case remedy::resolve_applied: return "resolve_applied";
+        case remedy::create_baseline: return "create_baseline";
+    }
+    return "none";
+}
+
 error::error(errc code, const std::string& message, error_context context)
     : std::runtime_error(message), code_(code), context_(std::move(context)) {}
 

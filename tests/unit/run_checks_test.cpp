@@ -68,14 +68,17 @@ TEST_CASE("failure advice: names the fix for the errnos whose cause is known") {
     for (std::uint32_t exists : {1050u, 1060u, 1061u, 1826u}) {
         const auto advice = migrate::run::failure_advice(server(exists, "42S01"), m, 0);
         REQUIRE(advice);
+        // The fix as data, for front ends to word (the CLI names its resolve command); none for other errors.
+        CHECK(migrate::run::failure_remedy(server(exists, "42S01")) == migrate::remedy::resolve_applied);
         CHECK_THAT(*advice, Catch::Contains("0003_add seems to have been applied outside the tracking table") &&
-                                Catch::Contains("`migrate resolve 0003_add --applied`") &&
+                                Catch::Contains("resolve statement 1 of 0003_add as applied") &&
                                 Catch::Contains("continues with statement 2"));
     }
     CHECK_THAT(*migrate::run::failure_advice(server(1060, "42S21"), m, 1), Catch::Contains("last statement of 0003_add"));
     CHECK_THAT(*migrate::run::failure_advice(server(1142, "42000"), m, 0), Catch::Contains("lacks a privilege"));
     CHECK_THAT(*migrate::run::failure_advice(server(1290, "HY000"), m, 0), Catch::Contains("read_only"));
     CHECK_FALSE(migrate::run::failure_advice(server(1064, "42000"), m, 0));  // a syntax error: no known fix
+    CHECK(migrate::run::failure_remedy(server(1064, "42000")) == migrate::remedy::none);
     const migrate::error lost(errc::connection_lost, "gone", {.server_errno = 2013, .completion_unknown = true});
     CHECK_FALSE(migrate::run::failure_advice(lost, m, 0));  // whether it ran is unknown: the run says so instead
 }

@@ -94,8 +94,20 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
     for (const auto& r : rows) line(r);
 }
 
+// The library names a fix in its own terms (error_context::fix); the CLI says which command does it.
+std::string remedy_line(const migrate::error& e) {
+    const auto& c = e.context();
+    switch (c.fix) {
+        case migrate::remedy::resolve_applied:
+            return fmt::format("\nWith the CLI: `migrate resolve {} --applied`, then run again.", c.tag.empty() ? "TAG" : c.tag);
+        case migrate::remedy::create_baseline: return "\nWith the CLI: `migrate baseline create` (baseline.md).";
+        case migrate::remedy::none: break;
+    }
+    return "";
+}
+
 std::string error_text(const migrate::error& e) {
-    std::string text = migrate::redact_url_text(e.what());
+    std::string text = migrate::redact_url_text(e.what()) + remedy_line(e);
     if (e.server_errno() == 0 || text.find(fmt::format("errno {}", e.server_errno())) != std::string::npos) return text;
     const auto end = text.find('\n');  // after the first line: the one the summary table shows
     text.insert(end == std::string::npos ? text.size() : end,

@@ -93,8 +93,7 @@ int for_each_target(const std::vector<migrate::TargetConfig>& targets, int jobs,
             codes[i] = one(t, say);
         } catch (const migrate::error& e) {
             codes[i] = exit_code_for(e.code());
-            say(stderr, fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()),
-                                    migrate::redact_url_text(e.what())));
+            say(stderr, fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()), error_text(e)));
         } catch (const std::exception& e) {
             codes[i] = exit_internal;
             say(stderr, fmt::format("migrate: internal error: {}", migrate::redact_url_text(e.what())));

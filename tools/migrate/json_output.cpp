@@ -15,7 +15,8 @@ Json error_json(const migrate::error& e) {
             {"tag", c.tag.empty() ? Json() : Json(c.tag)},
             {"errno", c.server_errno ? Json(c.server_errno) : Json()},
             {"sqlstate", c.sqlstate.empty() ? Json() : Json(c.sqlstate)},
-            {"completion_unknown", c.completion_unknown}};
+            {"completion_unknown", c.completion_unknown},
+            {"remedy", c.fix == migrate::remedy::none ? Json() : Json(migrate::to_string(c.fix))}};
 }
 
 Json document(const std::string& command, Json targets, int exit_code) {

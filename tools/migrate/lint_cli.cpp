@@ -128,7 +128,7 @@ int run_lint(const LintArgs& a) {
             if (!a.url.empty()) check_applied(a.url, f);
         }
     } catch (const migrate::error& e) {
-        fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), migrate::redact_url_text(e.what()));
+        fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), error_text(e));
         return exit_code_for(e.code());
     }
     if (a.format == "json" || a.json) fmt::print("{}", render_json(folders));

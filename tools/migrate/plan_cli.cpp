@@ -166,7 +166,9 @@ json json_of(const migrate::TargetConfig& t, const TargetPlan& tp, std::vector<s
     json j;
     j["name"] = t.name;
     if (tp.failed) {
-        j["error"] = {{"code", migrate::to_string(tp.failed->code())}, {"message", migrate::redact_url_text(tp.failed->what())}};
+        j["error"] = {{"code", migrate::to_string(tp.failed->code())}, {"message", migrate::redact_url_text(tp.failed->what())},
+                      {"remedy", tp.failed->context().fix == migrate::remedy::none
+                                     ? json() : json(migrate::to_string(tp.failed->context().fix))}};
         return j;
     }
     const auto& p = *tp.preview;
@@ -209,7 +211,7 @@ int run_plan(const std::vector<migrate::TargetConfig>& targets, const migrate::U
             tp.failed = e;
             tp.code = exit_code_for(e.code());
             tp.human = fmt::format("== {}\nmigrate: error[{}]: {}\n", targets[i].name, migrate::to_string(e.code()),
-                                   migrate::redact_url_text(e.what()));
+                                   error_text(e));
         }
     });
     if (as_json) {

@@ -62,6 +62,15 @@ enum class errc {
 // Stable machine-readable name, e.g. "journal_missing".
 MIGRATE_API std::string_view to_string(errc code) noexcept;
 
+// The fix an error calls for, as data: the message says it in the library's terms, and each front end
+// words it for its users (the CLI names its command, a service its own procedure).
+enum class remedy {
+    none,             // the message says all there is to do
+    resolve_applied,  // record that the statement (context: tag, statement) took effect: Target::resolve(tag, true)
+    create_baseline,  // create the folder's baseline again: create_baseline()
+};
+MIGRATE_API std::string_view to_string(remedy r) noexcept;  // "none", "resolve_applied", "create_baseline"
+
 // Where an error happened. Every field is optional.
 struct error_context {
     std::string file{};                      // file the error is about
@@ -72,6 +81,7 @@ struct error_context {
     std::uint32_t server_errno = 0;          // server error number (e.g. 1050)
     std::string sqlstate{};                  // SQLSTATE (e.g. "42S01")
     bool completion_unknown = false;         // the statement may or may not have run
+    remedy fix = remedy::none;               // what to do about it, when it is one of the known fixes
 };
 
 class MIGRATE_API error : public std::runtime_error {

@@ -29,9 +29,9 @@ struct Reader {
 
     [[noreturn]] void fail(std::string_view key, const std::string& what) const {
         throw error(errc::baseline_invalid,
-                    fmt::format("{}: {}{}; recreate the baseline with `migrate baseline create`", file,
+                    fmt::format("{}: {}{}; create the baseline again", file,
                                 key.empty() ? "" : fmt::format("key \"{}\": ", key), what),
-                    {.file = file});
+                    {.file = file, .fix = remedy::create_baseline});
     }
     void only_keys(const json& obj, std::string_view where, const std::set<std::string>& known) const {
         for (const auto& [k, v] : obj.items())

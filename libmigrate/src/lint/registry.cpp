@@ -77,8 +77,8 @@ const std::vector<LintRule> rules = {
      "On a big table a copy (type change, FOREIGN KEY, CHECK, DROP PRIMARY KEY) blocks writes for as long as it "
      "takes to copy every row, and a rebuild (NULL to NOT NULL, first FULLTEXT index, AUTO_INCREMENT column) "
      "rewrites every row; both need the table's size again in free disk space and lag replicas. The rules per "
-     "flavour are in docs/online-ddl.md; lint knows no sizes, `migrate plan` shows them.",
-     "Check the table's size with `migrate plan`; for a big table make the change with an online schema change "
+     "flavour are in docs/online-ddl.md; lint knows no sizes, the plan against the database shows them.",
+     "Check the table's size in the plan against the database; for a big table make the change with an online schema change "
      "tool or a deploy request, or an instant/in-place form (e.g. add a column instead of changing a type); then "
      "suppress with a reason.",
      W, W, W, W},

@@ -36,7 +36,7 @@ void check_table_copy(const Statement& s, const Ddl& d, const SchemaModel& befor
     if (!rewrites_table(cost.algorithm)) return;
     const bool copy = cost.algorithm == DdlAlgorithm::copy;
     sink.add("table-copy", s, first,
-             fmt::format("`{}` is {} on {} ({}): {}; `migrate plan` shows the table's size", d.table,
+             fmt::format("`{}` is {} on {} ({}): {}; the plan shows the table's size", d.table,
                          copy ? "copied (writes wait until every row is copied)" : "rebuilt (every row is rewritten)",
                          to_string(flavor), cost.reason,
                          flavor == Flavor::vitess || flavor == Flavor::planetscale

@@ -50,6 +50,7 @@ std::string location(const Migration& m, std::size_t index) {
 [[noreturn]] void rethrow_with_statement(const error& e, const Migration& m, std::size_t index) {
     const Statement& s = m.statements[index];
     error_context ctx = e.context();
+    ctx.fix = failure_remedy(e);
     ctx.file = m.file.string();
     ctx.line = s.line;
     ctx.statement = index;

@@ -44,6 +44,17 @@ std::optional<std::string> setup_failure_advice(const error& e) {
     return access_advice(e.server_errno(), "");
 }
 
+remedy failure_remedy(const error& e) {
+    if (e.completion_unknown() || e.code() != errc::server_error) return remedy::none;
+    switch (e.server_errno()) {
+        case er_table_exists:
+        case er_dup_fieldname:
+        case er_dup_keyname:
+        case er_fk_dup_name: return remedy::resolve_applied;
+        default: return remedy::none;
+    }
+}
+
 std::optional<std::string> failure_advice(const error& e, const Migration& m, std::size_t index) {
     if (e.completion_unknown() || e.code() != errc::server_error) return std::nullopt;
     switch (e.server_errno()) {
@@ -57,10 +68,10 @@ std::optional<std::string> failure_advice(const error& e, const Migration& m, st
             return fmt::format(
                 "The schema already has what this statement adds, so {} seems to have been applied outside the "
                 "tracking table (e.g. its tracking row was deleted, or the schema was built with drizzle-kit push). "
-                "If the database already holds this statement's effect, record it with `migrate resolve {} "
-                "--applied` and run again: {}. If something else created the name, rename or drop it first, then "
-                "run again: it resumes at this statement.",
-                m.tag, m.tag,
+                "If the database already holds this statement's effect, resolve statement {} of {} as applied (the "
+                "operator's decision that it took effect) and run again: {}. If something else created the name, "
+                "rename or drop it first, then run again: it resumes at this statement.",
+                m.tag, index + 1, m.tag,
                 index + 1 < m.statements.size()
                     ? fmt::format("the run continues with statement {}, and a later statement of {} that fails the "
                                   "same way is resolved the same way",

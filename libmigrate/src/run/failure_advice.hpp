@@ -15,6 +15,10 @@ namespace migrate::run {
 // error does not tell the cause.
 std::optional<std::string> failure_advice(const error& e, const Migration& m, std::size_t index);
 
+// The same as data (error_context::fix), for front ends to word: resolve_applied for a name that already
+// exists, none otherwise.
+remedy failure_remedy(const error& e);
+
 // The advice for one of libmigrate's own statements refused before any migration statement ran (creating
 // the tracking or progress table): a missing privilege or a read-only server; nullopt otherwise.
 std::optional<std::string> setup_failure_advice(const error& e);
