@@ -64,15 +64,8 @@ struct Target::Impl {
     // The statements `up` would run for `plan`, in run order (a half-applied migration from where it resumes).
     std::vector<plan::StatementRef> statements_to_run(const Plan& plan, bool allow_out_of_order,
                                                       std::optional<std::size_t> last) const {
-        std::vector<plan::StatementRef> out;
-        auto add = [&](const Migration& m, std::size_t from) {
-            for (std::size_t i = from; i < m.statements.size(); ++i) out.push_back({&m, i});
-        };
-        if (plan.from_baseline && baseline)
-            add(baseline->snapshot, plan.baseline_progress ? plan.baseline_progress->statements_done : 0);
-        for (const PlanEntry* e : run::entries_to_run(plan, allow_out_of_order, last))
-            add(*e->migration, e->progress ? e->progress->statements_done : 0);
-        return out;
+        return run::statements_to_send(plan, plan.from_baseline && baseline ? &*baseline : nullptr,
+                                       run::entries_to_run(plan, allow_out_of_order, last));
     }
 
     // Connects and reads everything status shows; the pending statements' costs as `up` with these options

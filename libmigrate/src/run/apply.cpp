@@ -3,6 +3,7 @@
 #include "failure_advice.hpp"
 #include "fault_injection.hpp"
 #include "lock_waits.hpp"
+#include "probe/ddl_parser.hpp"
 #include "safe_migrations.hpp"
 #include "statement_probe.hpp"
 
@@ -34,14 +35,8 @@ void quietly(connect::Connection& conn, const std::string& sql) {
     }
 }
 
-std::string quoted(const TableRef& t) {
-    auto q = [](const std::string& name) {
-        std::string out = "`";
-        for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
-        return out + "`";
-    };
-    return t.schema.empty() ? q(t.name) : q(t.schema) + "." + q(t.name);
-}
+// `schema`.`table` as SQL, quoted as the statement probe quotes names.
+std::string quoted(const TableRef& t) { return probe::quote(probe::Name{t.schema, t.name}); }
 
 std::string location(const Migration& m, std::size_t index) {
     return fmt::format("{}:{}", m.file.string(), m.statements[index].line);
@@ -544,6 +539,17 @@ std::vector<const PlanEntry*> entries_to_run(const Plan& plan, bool allow_out_of
     std::vector<const PlanEntry*> out;
     for (const PlanEntry* e : plan.to_apply(allow_out_of_order))
         if (!last || e->migration->position <= *last) out.push_back(e);
+    return out;
+}
+
+std::vector<plan::StatementRef> statements_to_send(const Plan& plan, const Baseline* baseline,
+                                                   const std::vector<const PlanEntry*>& entries) {
+    std::vector<plan::StatementRef> out;
+    auto add = [&](const Migration& m, std::size_t from) {
+        for (std::size_t i = from; i < m.statements.size(); ++i) out.push_back({&m, i});
+    };
+    if (baseline) add(baseline->snapshot, plan.baseline_progress ? plan.baseline_progress->statements_done : 0);
+    for (const PlanEntry* e : entries) add(*e->migration, e->progress ? e->progress->statements_done : 0);
     return out;
 }
 

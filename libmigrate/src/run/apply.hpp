@@ -3,6 +3,7 @@
 #pragma once
 
 #include "../connect/connection.hpp"
+#include "../plan/table_facts.hpp"
 #include "../tracking/progress_table.hpp"
 #include "../tracking/tracking_table.hpp"
 #include "lock.hpp"
@@ -31,6 +32,11 @@ UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options, const 
 
 // What a run applies: plan.to_apply(), up to position `last` when given.
 std::vector<const PlanEntry*> entries_to_run(const Plan& plan, bool allow_out_of_order, std::optional<std::size_t> last);
+
+// The statements a run sends, in order: the baseline load (when given) from where an earlier run stopped it,
+// then each entry from where an earlier run stopped it.
+std::vector<plan::StatementRef> statements_to_send(const Plan& plan, const Baseline* baseline,
+                                                   const std::vector<const PlanEntry*>& entries);
 
 // sha256 chain over the text of statements 0..count-1 (identifies what a partial run has executed).
 std::string statements_prefix_hash(const Migration& m, std::size_t count);
