@@ -84,6 +84,9 @@ typedef enum migrate_errc {
     MIGRATE_ERRC_TABLE_COPY_TOO_LARGE = 33,
     MIGRATE_ERRC_STATEMENT_TOO_LARGE = 34,
     MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER = 35,
+    MIGRATE_ERRC_PLATFORM_API = 36,            /* PlanetScale's management API refused or failed */
+    MIGRATE_ERRC_DEPLOY_REQUEST_FAILED = 37,   /* a deploy request cannot end deployed (lint, closed, error) */
+    MIGRATE_ERRC_DEPLOY_REQUEST_WAITING = 38,  /* a deploy request is still on its way: run again later */
     /* C API only: a NULL or malformed argument (NULL pointer, struct_size too small, negative timeout). */
     MIGRATE_ERRC_INVALID_ARGUMENT = 1000
 } migrate_errc;
@@ -140,7 +143,24 @@ typedef struct migrate_target_options {
     /* Appended later (check struct_size, MIGRATE_HAS_FIELD): each statement's wait for locks other sessions hold. */
     long long statement_lock_wait_seconds;  /* per attempt; 0: default (3); -1: off (the server's own timeouts) */
     long long statement_lock_budget_seconds; /* retries until this much time has passed; 0: default (120) */
+    /* Appended later: PlanetScale deploy requests (docs/planetscale.md). With planetscale_organization set and
+       the production branch under safe migrations, `up` carries DDL through deploy requests. */
+    const char* planetscale_organization;     /* NULL or "": off */
+    const char* planetscale_database;         /* the PlanetScale database; required with the organization */
+    const char* planetscale_branch;           /* production branch; NULL or "": "main" */
+    const char* planetscale_api_url;          /* NULL or "": https://api.planetscale.com/v1 */
+    const char* planetscale_service_token_id; /* required with the organization */
+    const char* planetscale_service_token;    /* a secret: copied, never printed or put in an error */
+    const char* planetscale_keyspace;         /* names the development branches; NULL or "": the URL's database */
+    int deploy_cutover;                       /* MIGRATE_CUTOVER_AUTOMATIC (0), _APPLY or _WAIT */
+    int deploy_revert_window;                 /* MIGRATE_REVERT_WINDOW_SKIP (0) or _WAIT */
+    int deploy_instant;                       /* 1: deploy instantly when PlanetScale says it can */
+    long long deploy_timeout_seconds;         /* one deploy request is followed this long; 0: default (6 h) */
 } migrate_target_options;
+
+/* migrate_target_options.deploy_cutover and deploy_revert_window */
+enum { MIGRATE_CUTOVER_AUTOMATIC = 0, MIGRATE_CUTOVER_APPLY = 1, MIGRATE_CUTOVER_WAIT = 2 };
+enum { MIGRATE_REVERT_WINDOW_SKIP = 0, MIGRATE_REVERT_WINDOW_WAIT = 1 };
 
 /* Sets struct_size and the defaults (use_baseline = 1, everything else 0/NULL) in the first `size` bytes:
    pass sizeof(migrate_target_options) as the caller knows it, so a program built against an older, smaller
@@ -158,7 +178,9 @@ MIGRATE_C_API migrate_target* migrate_target_open(const migrate_target_options* 
 /* The same with the options as a JSON object, for callers that speak JSON rather than C structs:
    {"url", "migrations_dir", "table", "lock": "session"|"lease", "lock_timeout_seconds",
     "lease_ttl_seconds", "use_baseline": bool, "baseline_dir", "statement_lock_wait_seconds",
-    "statement_lock_budget_seconds"}; url and migrations_dir required.
+    "statement_lock_budget_seconds", "planetscale": {"organization", "database", "branch", "api_url",
+    "service_token_id", "service_token", "keyspace", "cutover": "automatic"|"apply"|"wait",
+    "revert_window": "skip"|"wait", "instant": bool, "deploy_timeout_seconds"}}; url and migrations_dir required.
    Bad JSON, an unknown key or a wrong type: MIGRATE_ERRC_INVALID_ARGUMENT naming the key.
    Thread-safe (touches no shared state). */
 MIGRATE_C_API migrate_target* migrate_target_open_json(const char* options_json, migrate_error** err);
@@ -178,6 +200,8 @@ typedef struct migrate_up_options {
     const char* to;              /* NULL: apply everything; else stop after this tag */
     uint64_t max_table_copy_bytes; /* 0: no limit; else refuse (MIGRATE_ERRC_TABLE_COPY_TOO_LARGE) before running
                                     anything when a statement rebuilds or copies a bigger table (docs/online-ddl.md) */
+    int refuse_deploy_requests;  /* appended later; 1: when DDL would need a deploy request, refuse before running
+                                    anything (MIGRATE_ERRC_DEPLOY_REQUEST_WAITING) instead of waiting for one */
 } migrate_up_options;
 
 /* As migrate_target_options_init_sized: the first `size` bytes only. Thread-safe. */
@@ -210,8 +234,9 @@ typedef enum migrate_event_kind {
     MIGRATE_EVENT_RUN_FINISHED = 9,
     MIGRATE_EVENT_PREVIOUS_RUN_WAITING = 10,   /* a stopped run's statement still executes on the server; detail
                                                   names it; resuming once it ends (repeats) */
-    MIGRATE_EVENT_STATEMENT_LOCK_WAITING = 11  /* the statement timed out on a lock another session holds and is
+    MIGRATE_EVENT_STATEMENT_LOCK_WAITING = 11, /* the statement timed out on a lock another session holds and is
                                                   retried; detail names the blocking sessions (repeats) */
+    MIGRATE_EVENT_DEPLOY_REQUEST = 12          /* a PlanetScale deploy request moved on; detail says where it is */
 } migrate_event_kind;
 
 /* Progress of migrate_target_up. The struct and its strings are valid only during the callback. */
@@ -241,8 +266,8 @@ typedef void (*migrate_event_fn)(const migrate_event* ev, void* user_data);
 MIGRATE_C_API int migrate_target_up(migrate_target* target, const migrate_up_options* opts, migrate_event_fn cb,
                                     void* user_data, char** report_json_out, migrate_error** err);
 /* migrate_target_up with the up options as a JSON object (NULL or "{}": the defaults):
-   {"allow_out_of_order", "allow_missing", "allow_dirty", "use_baseline": bool, "to": "tag",
-    "max_table_copy_bytes": bytes, "max_table_copy": "1GiB"}.
+   {"allow_out_of_order", "allow_missing", "allow_dirty", "use_baseline", "refuse_deploy_requests": bool,
+    "to": "tag", "max_table_copy_bytes": bytes, "max_table_copy": "1GiB"}.
    Same thread-safety as migrate_target_up. */
 MIGRATE_C_API int migrate_target_up_json(migrate_target* target, const char* up_options_json, migrate_event_fn cb,
                                          void* user_data, char** report_json_out, migrate_error** err);

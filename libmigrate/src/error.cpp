@@ -43,6 +43,9 @@ std::string_view to_string(errc code) noexcept {
         case errc::table_copy_too_large: return "table_copy_too_large";
         case errc::statement_too_large: return "statement_too_large";
         case errc::migration_outside_folder: return "migration_outside_folder";
+        case errc::platform_api: return "platform_api";
+        case errc::deploy_request_failed: return "deploy_request_failed";
+        case errc::deploy_request_waiting: return "deploy_request_waiting";
     }
     return "internal";
 }

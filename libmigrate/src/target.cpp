@@ -1,6 +1,7 @@
 // Target ties the stages together: source → connect → lock → tracking → plan → validate → run.
 #include "baseline/database_dump.hpp"
 #include "connect/connection.hpp"
+#include "deploy/deployer.hpp"
 #include "plan/table_facts.hpp"
 #include "run/apply.hpp"
 #include "run/lock.hpp"
@@ -19,6 +20,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 namespace migrate {
@@ -81,11 +83,35 @@ struct Target::Impl {
         tracking::TableShape shape;
         s.plan = read_plan(*conn, shape, load_baseline, last);
         s.lock_holder = run::describe_lock_holder(*conn, table, options.lock_mode, url.database);
+        if (const auto& dr = options.deploy_requests) {
+            try {
+                deploy::PlanetScaleClient client(dr->api);
+                const std::string mine = deploy::branch_prefix_of(dr->branch_prefix, dr->keyspace.empty() ? url.database : dr->keyspace);
+                for (const auto& d : client.open_deploy_requests())
+                    if (d.branch.rfind(mine, 0) == 0)
+                        s.deploy_requests.push_back({.branch = d.branch, .number = d.number, .phase = "open",
+                                                     .deployment_state = d.deployment_state, .html_url = d.html_url, .operations = {}});
+            } catch (const error& e) {
+                s.deploy_requests_error = e.what();
+            }
+        }
         const auto refs = statements_to_run(s.plan, allow_out_of_order, last);
         auto costs = plan::cost_statements(*conn, refs);
         for (std::size_t i = 0; i < refs.size(); ++i)
             s.pending_statements.push_back({refs[i].migration, refs[i].index, std::move(costs[i])});
         return s;
+    }
+
+    // Whether the production branch takes schema changes only through deploy requests (safe migrations).
+    bool takes_deploy_requests(deploy::PlanetScaleClient& client) const {
+        const auto& api = client.api();
+        auto branch = client.find_branch(api.production_branch);
+        if (!branch)
+            throw error(errc::config_invalid,
+                        fmt::format("PlanetScale database {} of organization {} has no branch {} (the production branch "
+                                    "deploy requests go into): check the configured database and branch",
+                                    api.database, api.organization, api.production_branch));
+        return branch->safe_migrations;
     }
 
     std::unique_ptr<run::MigrationLock> lock(const EventCallback& on_event, const std::atomic<bool>* cancel) const {
@@ -186,15 +212,38 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
                                     impl_->baseline->dir.string(), impl_->baseline->server, server));
     }
     const Baseline* load = plan.from_baseline ? &*impl_->baseline : nullptr;
+    const auto entries = run::entries_to_run(plan, options.allow_out_of_order, last);
+    // A PlanetScale production branch with safe migrations takes DDL through deploy requests, when they are
+    // configured; libmigrate's own tables, where missing, travel with the first one.
+    std::optional<deploy::PlanetScaleClient> planetscale;
+    std::optional<deploy::Deployer> deployer;
+    if (const auto& dr = impl_->options.deploy_requests) {
+        planetscale.emplace(dr->api);
+        if (impl_->takes_deploy_requests(*planetscale)) {
+            std::vector<std::string> setup;
+            if (!shape.exists) setup.push_back(impl_->table.create_statement(impl_->source.layout));
+            if (!impl_->progress.exists(*conn)) setup.push_back(impl_->progress.create_statement());
+            const auto refs = run::statements_to_send(plan, load, entries);
+            deployer.emplace(*planetscale, *dr, impl_->url, refs, std::move(setup), on_event, options.cancel);
+            if (!options.wait_for_deploy_requests && (!deployer->batches().empty() || !shape.exists))
+                throw error(errc::deploy_request_waiting,
+                            fmt::format("{} pending statement{} need{} a deploy request into {} (safe migrations), and "
+                                        "this run may not wait for one; nothing was run. A run that may wait (or the "
+                                        "deploy pipeline) applies them",
+                                        refs.size(), refs.size() == 1 ? "" : "s", refs.size() == 1 ? "s" : "",
+                                        dr->api.production_branch));
+            deployer->deploy_setup();
+            shape = impl_->table.inspect(*conn);
+        }
+    }
     // A branch that refuses DDL (PlanetScale safe migrations) must say so before any statement runs.
-    run::preflight_ddl(*conn, impl_->progress,
-                       run::first_ddl(plan, load, run::entries_to_run(plan, options.allow_out_of_order, last)));
+    if (!deployer) run::preflight_ddl(*conn, impl_->progress, run::first_ddl(plan, load, entries));
     if (!shape.exists) {
         conn->execute(impl_->table.create_statement(impl_->source.layout));
         shape = impl_->table.created_shape(impl_->source.layout);
     }
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, impl_->options.lock_waits, on_event,
-                        options.cancel};
+                        options.cancel, deployer ? &*deployer : nullptr};
     return run::apply_plan(ctx, std::move(plan), options, load, last);
 }
 
@@ -219,6 +268,34 @@ UpPreview Target::preview(const UpOptions& options) {
         p.refusal = e.what();
         p.refusal_code = e.code();
     }
+    // Through deploy requests: which batch carries each statement (the split `up` makes).
+    std::map<std::pair<const Migration*, std::size_t>, std::size_t> carried_by;
+    if (const auto& dr = impl_->options.deploy_requests) {
+        deploy::PlanetScaleClient client(dr->api);
+        if (impl_->takes_deploy_requests(client)) {
+            p.through_deploy_requests = true;
+            auto conn = connect::Connection::open(impl_->url);
+            const bool setup = !plan.table_exists || !impl_->progress.exists(*conn);
+            std::vector<plan::StatementRef> refs;
+            for (const auto& ps : p.status.pending_statements) refs.push_back({ps.migration, ps.index});
+            const std::string keyspace = dr->keyspace.empty() ? impl_->url.database : dr->keyspace;
+            const auto batches = deploy::split_into_batches(refs, dr->branch_prefix, keyspace);
+            const bool starts_with_ddl = !refs.empty() && !batches.empty() &&
+                                         batches.front().statements.front().migration == refs.front().migration &&
+                                         batches.front().statements.front().index == refs.front().index;
+            if (setup && !starts_with_ddl)
+                p.deploy_requests.push_back({deploy::setup_branch_name(dr->branch_prefix, keyspace), 0, true});
+            for (const auto& b : batches) {
+                std::size_t carried = 0;
+                for (const auto& r : b.statements)
+                    if (deploy::carried_by_deploy_request(r.migration->statements[r.index].sql)) {
+                        carried_by[{r.migration, r.index}] = p.deploy_requests.size() + 1;
+                        ++carried;
+                    }
+                p.deploy_requests.push_back({b.branch, carried, setup && starts_with_ddl && &b == &batches.front()});
+            }
+        }
+    }
     std::size_t next_cost = 0;  // pending_statements holds the same statements in the same order
     auto add = [&](const Migration& m, std::size_t from) {
         PlannedMigration pm{&m, from, {}};
@@ -231,6 +308,7 @@ UpPreview Target::preview(const UpOptions& options) {
             const auto& pending = p.status.pending_statements;
             if (next_cost < pending.size() && pending[next_cost].migration == &m && pending[next_cost].index == i)
                 pm.statements.back().cost = pending[next_cost++].cost;
+            if (auto it = carried_by.find({&m, i}); it != carried_by.end()) pm.statements.back().deploy_request = it->second;
         }
         p.migrations.push_back(std::move(pm));
     };

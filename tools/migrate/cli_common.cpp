@@ -46,7 +46,10 @@ int exit_code_for(migrate::errc code) {
         case errc::history_exists:
         case errc::statement_too_large:
         case errc::table_copy_too_large: return exit_refused;
-        case errc::safe_migrations: return exit_safe_migrations;
+        case errc::safe_migrations:
+        case errc::deploy_request_failed: return exit_safe_migrations;
+        case errc::platform_api: return exit_connect_failed;
+        case errc::deploy_request_waiting: return exit_lock;
     }
     return exit_internal;
 }

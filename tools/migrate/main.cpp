@@ -3,6 +3,7 @@
 // Exit codes: docs/cli.md.
 #include "baseline_cli.hpp"
 #include "plan_cli.hpp"
+#include "planetscale_cli.hpp"
 #include "tui/app.hpp"
 #include "cli_common.hpp"
 #include "json_output.hpp"
@@ -58,6 +59,7 @@ struct Options {
     std::vector<std::string> keyspaces;
     bool all = false;
     int jobs = 0;   // 0 = one thread per target
+    PlanetScaleArgs planetscale;
 };
 
 // Ctrl-C / SIGTERM: stop between statements with progress recorded and the lock released.
@@ -68,6 +70,7 @@ extern "C" void on_signal(int) { cancel_requested = true; }
 migrate::TargetConfig with_run_choices(migrate::TargetConfig t, const Options& o) {
     if (o.statement_lock_wait_s) t.lock_waits.per_attempt = std::chrono::seconds(*o.statement_lock_wait_s);
     if (o.statement_lock_budget_s) t.lock_waits.total = std::chrono::seconds(*o.statement_lock_budget_s);
+    apply_deploy_choices(o.planetscale, t.deploy_requests);
     return t;
 }
 
@@ -86,6 +89,7 @@ migrate::TargetConfig single_target(const Options& o) {
     t.lock_mode = o.lock == "lease" ? migrate::LockMode::lease : migrate::LockMode::session;
     t.lock_timeout = std::chrono::seconds(o.lock_timeout_s);
     t.use_baseline = !o.no_baseline;
+    t.deploy_requests = planetscale_target(o.planetscale, t.name);
     return with_run_choices(std::move(t), o);
 }
 
@@ -171,6 +175,8 @@ void print_common_event(const migrate::Event& e) {
     else if (e.kind == K::statement_skipped)
         fmt::print("  {}:{} statement {} skipped: {}\n", e.migration->file.string(),
                    e.migration->statements[e.statement_index].line, e.statement_index + 1, e.detail);
+    else if (e.kind == K::deploy_request)
+        fmt::print("  {}\n", e.detail);
     std::fflush(stdout);
 }
 
@@ -204,6 +210,10 @@ int run_status(const Options& o) {
         fmt::print("table      {} (not created yet)\n", s.table);
     if (!plan.table_upgrade.empty()) fmt::print("upgrade    {}\n", plan.table_upgrade);
     fmt::print("lock       {}\n", s.lock_holder.empty() ? "free" : "held by " + s.lock_holder);
+    for (const auto& d : s.deploy_requests)
+        fmt::print("deploy     #{} from {}: {}{}\n", d.number, d.branch, d.deployment_state,
+                   d.html_url.empty() ? "" : "  " + d.html_url);
+    if (!s.deploy_requests_error.empty()) fmt::print("deploy     cannot read deploy requests: {}\n", s.deploy_requests_error);
     if (const auto* b = target.baseline()) {
         fmt::print("baseline   {}, {} migrations through {}{}\n", b->dir.string(), b->covered.size(), b->through,
                    plan.from_baseline ? "; the database is empty, so `up` loads it first" : "");
@@ -464,6 +474,8 @@ int run_up_many(const std::vector<migrate::TargetConfig>& targets, const Options
                     say(progress, t.name, fmt::format("  {}:{} statement {} skipped: {}", e.migration->file.string(),
                                                       e.migration->statements[e.statement_index].line,
                                                       e.statement_index + 1, e.detail));
+                else if (e.kind == K::deploy_request)
+                    say(progress, t.name, "  " + e.detail);
                 else if (e.kind == K::run_started && e.migrations_total > 0)
                     say(progress, t.name, started_line(e, target.url().redacted()));
                 else if (e.kind == K::migration_finished)
@@ -578,6 +590,7 @@ int main(int argc, char** argv) {
                         "(exit 6; default 120)")
             ->check(CLI::Range(1, 86400));
     }
+    for (auto* sub : {up, tui, plan, status}) add_planetscale_options(sub, o.planetscale, sub == up || sub == tui);
     for (auto* sub : {up, plan}) {
         sub->add_flag("--allow-out-of-order", o.allow_out_of_order,
                       "apply entries older than the newest applied one (drizzle skips them forever)");
@@ -662,6 +675,11 @@ int main(int argc, char** argv) {
                            o.config.empty() ? "--keyspace/--all" : o.config);
                 return exit_usage;
             }
+        if (!o.planetscale.organization.empty()) {
+            fmt::print(stderr, "migrate: --planetscale-org cannot be combined with a project config ({}): set the "
+                               "target's \"planetscale\" there\n", o.config.empty() ? "--keyspace/--all" : o.config);
+            return exit_usage;
+        }
         if (o.config.empty()) {
             auto found = migrate::find_project_config(std::filesystem::current_path());
             if (!found) {

@@ -110,7 +110,12 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
         out += fmt::format("  {}  {}{}\n", what, mig.file.string(),
                            m.first_statement ? fmt::format("  (resumes at statement {})", m.first_statement + 1) : "");
         for (const auto& st : m.statements) {
-            out += fmt::format("    :{:<5} {:<8} {}\n", st.line, st.kind, headline(mig.statements[st.index].sql));
+            if (p.through_deploy_requests)
+                out += fmt::format("    :{:<5} {:<8} {:<7} {}\n", st.line, st.kind,
+                                   st.deploy_request ? fmt::format("DR {}", st.deploy_request) : std::string("direct"),
+                                   headline(mig.statements[st.index].sql));
+            else
+                out += fmt::format("    :{:<5} {:<8} {}\n", st.line, st.kind, headline(mig.statements[st.index].sql));
             if (auto cost = cost_line(st.cost); !cost.empty()) {
                 out += fmt::format("             {}\n", cost);
                 if (migrate::rewrites_table(st.cost.algorithm) && st.cost.size) {
@@ -131,7 +136,16 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
     if (tp.lint_errors + tp.lint_warnings)
         out += fmt::format("lint: {} error{}, {} warning{} in the folder (`migrate lint`)\n", tp.lint_errors,
                            tp.lint_errors == 1 ? "" : "s", tp.lint_warnings, tp.lint_warnings == 1 ? "" : "s");
-    if (p.has_ddl)
+    if (p.through_deploy_requests) {
+        out += fmt::format("safe migrations on: {} deploy request{} (DR n above), the rest runs directly on the "
+                           "production branch in this order:\n",
+                           p.deploy_requests.size(), p.deploy_requests.size() == 1 ? "" : "s");
+        for (std::size_t i = 0; i < p.deploy_requests.size(); ++i) {
+            const auto& d = p.deploy_requests[i];
+            out += fmt::format("  DR {}: branch {}, {} statement{}{}\n", i + 1, d.branch, d.statements,
+                               d.statements == 1 ? "" : "s", d.with_setup ? " (and libmigrate's tables)" : "");
+        }
+    } else if (p.has_ddl)
         out += "DDL included: a PlanetScale branch with safe migrations refuses it (exit 7); apply it to a development "
                "branch and deploy it with a deploy request.\n";
     return out;

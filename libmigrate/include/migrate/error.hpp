@@ -57,6 +57,12 @@ enum class errc {
     table_copy_too_large, // a pending statement would copy or rebuild a table bigger than UpOptions::max_table_copy_bytes
     statement_too_large,       // a statement to run exceeds the server's max_allowed_packet (refused before any ran)
     migration_outside_folder,  // a migration file is a symlink leading outside the migrations folder
+    platform_api,              // PlanetScale's management API refused or failed (auth, permission, outage);
+                               // context.server_errno is the HTTP status (0: no answer), sqlstate its code
+    deploy_request_failed,     // a deploy request cannot end deployed: lint errors, closed, cancelled or reverted
+                               // by a person, an error state, no changes where some were expected
+    deploy_request_waiting,    // a deploy request is still on its way (queue, a gated cut-over waiting for a
+                               // person) when the run's deploy timeout ended, or the run may not wait for one
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

@@ -41,6 +41,7 @@ struct TargetConfig {
     bool foreign_keys = true;                      // "foreignKeys": false when the server refuses them
     std::optional<std::uint64_t> max_table_copy_bytes;  // "maxTableCopy": `up`/`plan` refuse bigger table copies
                                                    // (UpOptions::max_table_copy_bytes, unless the run sets it)
+    std::optional<DeployRequestOptions> deploy_requests;  // "planetscale": deploy requests (docs/planetscale.md)
 
     // How `migrate lint` (and plan, the TUI) check this target's folder.
     LintOptions lint_options() const {
@@ -51,7 +52,7 @@ struct TargetConfig {
     TargetOptions options() const {
         return {.url = url, .migrations_dir = migrations_dir, .table = table, .lock_mode = lock_mode,
                 .lock_timeout = lock_timeout, .lock_waits = lock_waits, .baseline_dir = baseline_dir,
-                .use_baseline = use_baseline};
+                .use_baseline = use_baseline, .deploy_requests = deploy_requests};
     }
 };
 

@@ -3,6 +3,7 @@
 
 #include <migrate/baseline.hpp>
 #include <migrate/connection_url.hpp>
+#include <migrate/deploy_requests.hpp>
 #include <migrate/error.hpp>
 #include <migrate/export.hpp>
 #include <migrate/online_ddl.hpp>
@@ -45,6 +46,10 @@ struct TargetOptions {
     LockWaits lock_waits{};                        // each statement's wait for other sessions' locks
     std::filesystem::path baseline_dir{};          // empty: <migrations_dir>/baseline (used when it exists)
     bool use_baseline = true;                      // false: never read or load a baseline
+    // PlanetScale: when the production branch has safe migrations on, `up` carries DDL through deploy
+    // requests (docs/planetscale.md). Absent: such a branch refuses the run (safe_migrations) before
+    // anything runs.
+    std::optional<DeployRequestOptions> deploy_requests{};
 };
 
 // Per-run choices (docs/safety.md).
@@ -57,6 +62,9 @@ struct UpOptions {
     const std::atomic<bool>* cancel = nullptr;     // set (e.g. from a signal handler) to stop between statements
     std::optional<std::uint64_t> max_table_copy_bytes{};  // refuse (table_copy_too_large) before running anything
                                                    // when a statement rebuilds or copies a bigger table
+    bool wait_for_deploy_requests = true;          // false: when DDL would need a deploy request, refuse
+                                                   // (deploy_request_waiting) before anything runs — a service
+                                                   // that must not wait at start-up for a deploy
 };
 
 // Progress of `up`, delivered synchronously on the calling thread.
@@ -76,6 +84,8 @@ struct Event {
                                   // end before resuming; detail names the session and statement (repeats)
         statement_lock_waiting,   // the statement timed out waiting for a lock another session holds and is
                                   // retried; detail names the blocking sessions and the next pause (repeats)
+        deploy_request,           // a deploy request moved on (branch, apply, open, queue, deploy, cut-over,
+                                  // revert window, done): detail says so, deploy_request has the figures
     };
     Kind kind{};
     const Migration* migration = nullptr;         // null for run_started / run_finished; a baseline load is
@@ -87,6 +97,7 @@ struct Event {
     std::chrono::nanoseconds duration{0};         // for *_finished events; time waited for the *_waiting ones
     std::string detail{};                         // human text for lock and resume events; run_started and
                                                   // a baseline's migration_started say what a baseline covers
+    const DeployRequestProgress* deploy_request = nullptr;  // deploy_request events; valid during the callback
 };
 using EventCallback = std::function<void(const Event&)>;
 
@@ -107,6 +118,10 @@ struct Status {
     std::string lock_holder;         // who holds the migration lock now, "" when free
     std::vector<PendingStatement> pending_statements;  // what `up` would run, in run order (status(): with the
                                                        // default options; preview(): with its options)
+    // With TargetOptions::deploy_requests: the open deploy requests from this target's development branches
+    // (an earlier run's, being deployed or waiting), or why they could not be read.
+    std::vector<DeployRequestProgress> deploy_requests;
+    std::string deploy_requests_error;
 };
 
 struct UpReport {
@@ -124,6 +139,8 @@ struct PlannedStatement {
     std::size_t line = 0;            // 1-based line in its file
     std::string kind;                // "ddl", "dml", "harmless" or "unknown" (how the runner treats it)
     StatementCost cost{};            // algorithm and table size (docs/online-ddl.md)
+    std::size_t deploy_request = 0;  // through deploy requests: 1-based UpPreview::deploy_requests entry that
+                                     // carries it; 0: it runs on the database directly
 };
 struct PlannedMigration {
     const Migration* migration = nullptr;  // a baseline load is Baseline::snapshot (tag "baseline")
@@ -137,6 +154,15 @@ struct UpPreview {
     std::string refusal;                         // "" or what validation would refuse (as `up` would say it)
     std::optional<errc> refusal_code;
     bool has_ddl = false;                        // a safe-migrations branch would need a deploy request
+    // TargetOptions::deploy_requests set and the production branch has safe migrations on: how the DDL goes
+    // (docs/planetscale.md). Each entry is one deploy request, in run order; DML runs directly between them.
+    struct DeployRequestPlan {
+        std::string branch;                      // the development branch it is opened from
+        std::size_t statements = 0;              // migration statements it carries
+        bool with_setup = false;                 // it also creates libmigrate's tables on production
+    };
+    bool through_deploy_requests = false;
+    std::vector<DeployRequestPlan> deploy_requests;
 };
 
 class MIGRATE_API Target {

@@ -44,6 +44,9 @@ static_assert(MIGRATE_ERRC_SNAPSHOT_INVALID == static_cast<int>(migrate::errc::s
 static_assert(MIGRATE_ERRC_STATEMENT_BLOCKED == static_cast<int>(migrate::errc::statement_blocked));
 static_assert(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE == static_cast<int>(migrate::errc::table_copy_too_large));
 static_assert(MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER == static_cast<int>(migrate::errc::migration_outside_folder));
+static_assert(MIGRATE_ERRC_PLATFORM_API == static_cast<int>(migrate::errc::platform_api));
+static_assert(MIGRATE_ERRC_DEPLOY_REQUEST_FAILED == static_cast<int>(migrate::errc::deploy_request_failed));
+static_assert(MIGRATE_ERRC_DEPLOY_REQUEST_WAITING == static_cast<int>(migrate::errc::deploy_request_waiting));
 
 // Versioned structs grow at their end. An init that wrote sizeof(struct) as this build knows it would write
 // past the end of a caller's older, smaller struct (ctypes and koffi declare the struct themselves): only the
@@ -128,6 +131,51 @@ bool read_up_options(const migrate_up_options* o, migrate::UpOptions& out, migra
     if (MIGRATE_HAS_FIELD(o, T, to) && o->to) out.to = std::string(o->to);
     if (MIGRATE_HAS_FIELD(o, T, max_table_copy_bytes) && o->max_table_copy_bytes)
         out.max_table_copy_bytes = o->max_table_copy_bytes;
+    if (MIGRATE_HAS_FIELD(o, T, refuse_deploy_requests)) out.wait_for_deploy_requests = o->refuse_deploy_requests == 0;
+    return true;
+}
+
+// The strings of migrate_target_open_json's "planetscale" object, alive until migrate_target_open returns.
+struct PlanetScaleStrings {
+    std::string organization, database, branch, api_url, token_id, token, keyspace;
+};
+
+// Reads {"organization", …} into o (pointing into `keep`); false: an unknown key or a wrong type.
+bool read_planetscale_json(const Json& v, migrate_target_options& o, PlanetScaleStrings& keep) {
+    if (!v.is_object()) return false;
+    for (const auto& [key, x] : v.items()) {
+        std::string* text = key == "organization"       ? &keep.organization
+                            : key == "database"         ? &keep.database
+                            : key == "branch"           ? &keep.branch
+                            : key == "api_url"          ? &keep.api_url
+                            : key == "service_token_id" ? &keep.token_id
+                            : key == "service_token"    ? &keep.token
+                            : key == "keyspace"         ? &keep.keyspace
+                                                        : nullptr;
+        bool ok = true;
+        if (text) ok = x.is_string() && (*text = x.get<std::string>(), true);
+        else if (key == "cutover")
+            ok = x.is_string() && (x == "automatic" || x == "apply" || x == "wait") &&
+                 (o.deploy_cutover = x == "apply" ? MIGRATE_CUTOVER_APPLY : x == "wait" ? MIGRATE_CUTOVER_WAIT
+                                                                                      : MIGRATE_CUTOVER_AUTOMATIC,
+                  true);
+        else if (key == "revert_window")
+            ok = x.is_string() && (x == "skip" || x == "wait") &&
+                 (o.deploy_revert_window = x == "wait" ? MIGRATE_REVERT_WINDOW_WAIT : MIGRATE_REVERT_WINDOW_SKIP, true);
+        else if (key == "instant") ok = x.is_boolean() && (o.deploy_instant = x.get<bool>() ? 1 : 0, true);
+        else if (key == "deploy_timeout_seconds")
+            ok = x.is_number_integer() && (o.deploy_timeout_seconds = x.get<long long>(), true);
+        else ok = false;
+        if (!ok) return false;  // the caller names the key
+    }
+    auto ptr = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+    o.planetscale_organization = ptr(keep.organization);
+    o.planetscale_database = ptr(keep.database);
+    o.planetscale_branch = ptr(keep.branch);
+    o.planetscale_api_url = ptr(keep.api_url);
+    o.planetscale_service_token_id = ptr(keep.token_id);
+    o.planetscale_service_token = ptr(keep.token);
+    o.planetscale_keyspace = ptr(keep.keyspace);
     return true;
 }
 
@@ -202,6 +250,14 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
                nullptr;
     if (MIGRATE_HAS_FIELD(o, T, statement_lock_budget_seconds) && o->statement_lock_budget_seconds < 0)
         return invalid(err, "migrate_target_open: statement_lock_budget_seconds is negative"), nullptr;
+    if (MIGRATE_HAS_FIELD(o, T, deploy_timeout_seconds) && o->planetscale_organization && *o->planetscale_organization) {
+        if (o->deploy_cutover < MIGRATE_CUTOVER_AUTOMATIC || o->deploy_cutover > MIGRATE_CUTOVER_WAIT)
+            return invalid(err, "migrate_target_open: deploy_cutover is unknown (MIGRATE_CUTOVER_*)"), nullptr;
+        if (o->deploy_revert_window != MIGRATE_REVERT_WINDOW_SKIP && o->deploy_revert_window != MIGRATE_REVERT_WINDOW_WAIT)
+            return invalid(err, "migrate_target_open: deploy_revert_window is unknown (MIGRATE_REVERT_WINDOW_*)"), nullptr;
+        if (o->deploy_timeout_seconds < 0)
+            return invalid(err, "migrate_target_open: deploy_timeout_seconds is negative"), nullptr;
+    }
     migrate_target* out = nullptr;
     guarded(err, [&] {
         migrate::TargetOptions t;
@@ -221,6 +277,25 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
             t.lock_waits.per_attempt = std::chrono::seconds(std::max(0LL, o->statement_lock_wait_seconds));
         if (MIGRATE_HAS_FIELD(o, T, statement_lock_budget_seconds) && o->statement_lock_budget_seconds > 0)
             t.lock_waits.total = std::chrono::seconds(o->statement_lock_budget_seconds);
+        if (MIGRATE_HAS_FIELD(o, T, deploy_timeout_seconds) && o->planetscale_organization && *o->planetscale_organization) {
+            auto text = [](const char* s) { return std::string(s ? s : ""); };
+            migrate::DeployRequestOptions d;
+            d.api.organization = o->planetscale_organization;
+            d.api.database = text(o->planetscale_database);
+            if (o->planetscale_branch && *o->planetscale_branch) d.api.production_branch = o->planetscale_branch;
+            if (o->planetscale_api_url && *o->planetscale_api_url) d.api.url = o->planetscale_api_url;
+            d.api.service_token_id = text(o->planetscale_service_token_id);
+            d.api.service_token = text(o->planetscale_service_token);
+            d.keyspace = text(o->planetscale_keyspace);
+            d.cutover = o->deploy_cutover == MIGRATE_CUTOVER_APPLY  ? migrate::CutOver::apply
+                        : o->deploy_cutover == MIGRATE_CUTOVER_WAIT ? migrate::CutOver::wait_for_human
+                                                                    : migrate::CutOver::automatic;
+            d.revert_window = o->deploy_revert_window == MIGRATE_REVERT_WINDOW_WAIT ? migrate::RevertWindow::wait
+                                                                                   : migrate::RevertWindow::skip;
+            d.instant = o->deploy_instant ? migrate::InstantDeploy::when_eligible : migrate::InstantDeploy::never;
+            if (o->deploy_timeout_seconds > 0) d.timeout = std::chrono::seconds(o->deploy_timeout_seconds);
+            t.deploy_requests = std::move(d);
+        }
         out = new migrate_target{migrate::Target::open(std::move(t))};
     });
     return out;
@@ -232,6 +307,7 @@ migrate_target* migrate_target_open_json(const char* options_json, migrate_error
     migrate_target_options o;
     migrate_target_options_init_sized(&o, sizeof o);
     std::string url, dir, table, baseline_dir;  // o points into these until migrate_target_open returns
+    PlanetScaleStrings planetscale;
     Json j;
     try {
         j = Json::parse(options_json);
@@ -254,6 +330,7 @@ migrate_target* migrate_target_open_json(const char* options_json, migrate_error
         else if (key == "statement_lock_budget_seconds")
             ok = number && (o.statement_lock_budget_seconds = v.get<int>(), true);
         else if (key == "use_baseline") ok = flag && (o.use_baseline = v.get<bool>() ? 1 : 0, true);
+        else if (key == "planetscale") ok = read_planetscale_json(v, o, planetscale);
         else return invalid(err, ("migrate_target_open_json: unknown key \"" + key + "\"").c_str()), nullptr;
         if (!ok) return invalid(err, ("migrate_target_open_json: key \"" + key + "\" has a wrong type or value").c_str()), nullptr;
     }
@@ -348,6 +425,7 @@ int migrate_target_up_json(migrate_target* target, const char* up_options_json, 
                         : key == "allow_missing"    ? &o.allow_missing
                         : key == "allow_dirty"      ? &o.allow_dirty
                         : key == "use_baseline"     ? &o.use_baseline
+                        : key == "refuse_deploy_requests" ? &o.refuse_deploy_requests
                                                     : nullptr;
             if (flag && v.is_boolean()) *flag = v.get<bool>() ? 1 : 0;
             else if (key == "to" && v.is_string()) to = v.get<std::string>();
@@ -366,3 +444,4 @@ int migrate_target_up_json(migrate_target* target, const char* up_options_json, 
 static_assert(static_cast<int>(migrate::Event::Kind::lock_waiting) == MIGRATE_EVENT_LOCK_WAITING);
 static_assert(static_cast<int>(migrate::Event::Kind::run_finished) == MIGRATE_EVENT_RUN_FINISHED);
 static_assert(static_cast<int>(migrate::Event::Kind::statement_lock_waiting) == MIGRATE_EVENT_STATEMENT_LOCK_WAITING);
+static_assert(static_cast<int>(migrate::Event::Kind::deploy_request) == MIGRATE_EVENT_DEPLOY_REQUEST);

@@ -17,6 +17,17 @@ void add_cost(Json& j, const migrate::StatementCost& c) {
     j["algorithm_reason"] = c.reason;
 }
 
+// Open deploy requests from the target's development branches (empty without deploy requests configured).
+Json deploy_requests_json(const migrate::Status& s) {
+    if (s.deploy_requests.empty() && s.deploy_requests_error.empty()) return Json::array();
+    Json list = Json::array();
+    for (const auto& d : s.deploy_requests)
+        list.push_back({{"number", d.number}, {"branch", d.branch}, {"deployment_state", d.deployment_state},
+                        {"html_url", d.html_url}});
+    if (!s.deploy_requests_error.empty()) list.push_back({{"error", migrate::redact_url_text(s.deploy_requests_error)}});
+    return list;
+}
+
 Json status_object(const migrate::Target& target, const migrate::Status& s) {
     const auto& plan = s.plan;
     Json migrations = Json::array();
@@ -79,7 +90,8 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
             {"table_upgrade", plan.table_upgrade.empty() ? Json() : Json(plan.table_upgrade)},
             {"baseline", baseline},
             {"migrations", migrations},
-            {"pending_statements", pending}};
+            {"pending_statements", pending},
+            {"deploy_requests", deploy_requests_json(s)}};
 }
 
 Json preview_object(const migrate::UpPreview& p, bool with_sql) {
@@ -105,12 +117,22 @@ Json preview_object(const migrate::UpPreview& p, bool with_sql) {
                                                  {"sql", m.migration->statements[st.index].sql}}
                                           : Json{{"index", st.index}, {"line", st.line}, {"kind", st.kind}});
             add_cost(statements.back(), st.cost);
+            if (p.through_deploy_requests)
+                statements.back()["deploy_request"] = st.deploy_request ? Json(st.deploy_request) : Json(nullptr);
         }
         steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
                          {"resumes_at", m.first_statement ? Json(m.first_statement) : Json(nullptr)},
                          {"statements", std::move(statements)}});
     }
     j["migrations"] = std::move(steps);
+    if (p.through_deploy_requests) {
+        Json drs = Json::array();
+        for (const auto& d : p.deploy_requests)
+            drs.push_back({{"branch", d.branch}, {"statements", d.statements}, {"creates_libmigrate_tables", d.with_setup}});
+        j["deploy_requests"] = std::move(drs);
+    } else {
+        j["deploy_requests"] = nullptr;
+    }
     return j;
 }
 

@@ -73,16 +73,88 @@ bool valid_target_name(std::string_view name) {
     return true;
 }
 
+// "planetscale": the deploy-request workflow (docs/planetscale.md). The service token is a secret: only
+// "env:VAR" (or the environment's PLANETSCALE_SERVICE_TOKEN_ID / PLANETSCALE_SERVICE_TOKEN) is accepted.
+DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std::string& database) {
+    static const std::set<std::string> known = {"organization", "database",    "branch",  "apiUrl",
+                                                "keyspace",     "serviceTokenId", "serviceToken", "cutover",
+                                                "revertWindow", "instant",     "deployTimeout", "branchPrefix", "pollIntervalMs"};
+    if (!p.is_object()) w.fail("planetscale", fmt::format("expected an object, got {}", json_type(p)));
+    for (const auto& [key, value] : p.items())
+        if (!known.contains(key))
+            w.fail("planetscale." + key, "unknown key (known: organization, database, branch, apiUrl, keyspace, "
+                                         "serviceTokenId, serviceToken, cutover, revertWindow, instant, deployTimeout, "
+                                         "branchPrefix, pollIntervalMs)");
+    DeployRequestOptions o;
+    auto str = [&](const char* key, std::string& field) {
+        if (p.contains(key)) field = string_value(w, std::string("planetscale.") + key, p[key]);
+    };
+    str("organization", o.api.organization);
+    str("database", o.api.database);
+    str("branch", o.api.production_branch);
+    str("apiUrl", o.api.url);
+    str("keyspace", o.keyspace);
+    str("branchPrefix", o.branch_prefix);
+    if (o.api.organization.empty()) w.fail("planetscale.organization", "missing: the PlanetScale organization");
+    if (o.api.database.empty()) w.fail("planetscale.database", "missing: the PlanetScale database");
+    if (o.keyspace.empty()) o.keyspace = database;
+    for (auto [key, field, env] : {std::tuple{"serviceTokenId", &o.api.service_token_id, "PLANETSCALE_SERVICE_TOKEN_ID"},
+                                   std::tuple{"serviceToken", &o.api.service_token, "PLANETSCALE_SERVICE_TOKEN"}}) {
+        const std::string where = std::string("planetscale.") + key;
+        if (p.contains(key)) {
+            if (!p[key].is_string() || p[key].get<std::string>().rfind("env:", 0) != 0)
+                w.fail(where, "a service token is a secret: give it as \"env:VARIABLE\", never in the file");
+            *field = string_value(w, where, p[key]);
+        } else if (w.read_env) {
+            const char* value = std::getenv(env);
+            if (!value) w.fail(where, fmt::format("missing, and the environment variable {} is not set", env));
+            *field = value;
+        }
+    }
+    auto choice = [&](const char* key, auto& field, std::initializer_list<std::pair<const char*, std::decay_t<decltype(field)>>> options) {
+        if (!p.contains(key)) return;
+        const auto value = string_value(w, std::string("planetscale.") + key, p[key]);
+        std::string names;
+        for (const auto& [name, v] : options) {
+            if (value == name) {
+                field = v;
+                return;
+            }
+            names += (names.empty() ? "\"" : ", \"") + std::string(name) + "\"";
+        }
+        w.fail(std::string("planetscale.") + key, fmt::format("expected one of {}, got \"{}\"", names, value));
+    };
+    choice("cutover", o.cutover, {{"automatic", CutOver::automatic}, {"apply", CutOver::apply}, {"wait", CutOver::wait_for_human}});
+    choice("revertWindow", o.revert_window, {{"skip", RevertWindow::skip}, {"wait", RevertWindow::wait}});
+    if (p.contains("instant")) {
+        if (!p["instant"].is_boolean()) w.fail("planetscale.instant", "expected true or false");
+        o.instant = p["instant"].get<bool>() ? InstantDeploy::when_eligible : InstantDeploy::never;
+    }
+    if (p.contains("deployTimeout")) {
+        const auto& v = p["deployTimeout"];
+        if (!v.is_number_integer() || v.get<long long>() < 1 || v.get<long long>() > 7 * 86400)
+            w.fail("planetscale.deployTimeout", fmt::format("expected whole seconds 1..604800, got {}", v.dump()));
+        o.timeout = std::chrono::seconds(v.get<long long>());
+    }
+    if (p.contains("pollIntervalMs")) {
+        const auto& v = p["pollIntervalMs"];
+        if (!v.is_number_integer() || v.get<long long>() < 10 || v.get<long long>() > 600000)
+            w.fail("planetscale.pollIntervalMs", fmt::format("expected milliseconds 10..600000, got {}", v.dump()));
+        o.poll_every = std::chrono::milliseconds(v.get<long long>());
+    }
+    return o;
+}
+
 TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
     static const std::set<std::string> known = {
         "url",   "host", "port",        "user",              "password",           "database", "migrations",
         "table", "lock", "lockTimeout", "statementLockWait", "statementLockBudget", "baseline", "flavor",
-        "sharded", "foreignKeys", "maxTableCopy"};
+        "sharded", "foreignKeys", "maxTableCopy", "planetscale"};
     if (!t.is_object()) w.fail("", fmt::format("expected an object, got {}", json_type(t)));
     for (const auto& [key, value] : t.items())
         if (!known.contains(key))
             w.fail(key, "unknown key (known: url, host, port, user, password, database, migrations, table, lock, "
-                        "lockTimeout, baseline, flavor, sharded, foreignKeys, maxTableCopy)");
+                        "lockTimeout, baseline, flavor, sharded, foreignKeys, maxTableCopy, planetscale)");
 
     TargetConfig c;
     c.name = w.target;
@@ -208,6 +280,16 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
             w.fail("maxTableCopy", fmt::format("expected a size such as \"1GiB\", \"500MB\" or a number of bytes "
                                                "(more than 0), or null for no limit; got {}", v.dump()));
         c.max_table_copy_bytes = bytes;
+    }
+    if (t.contains("planetscale")) {
+        std::string database;
+        if (!c.url.empty()) {
+            try {
+                database = parse_connection_url(c.url).database;
+            } catch (const error&) {
+            }
+        }
+        c.deploy_requests = parse_planetscale(w, t["planetscale"], database.empty() ? w.target : database);
     }
     for (auto [key, field] : {std::pair{"sharded", &c.sharded}, std::pair{"foreignKeys", &c.foreign_keys}})
         if (t.contains(key)) {

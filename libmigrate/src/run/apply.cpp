@@ -222,6 +222,7 @@ private:
     std::string run_statement(const Migration& m, std::size_t i, const std::string& prefix) {
         const std::string_view sql = m.statements[i].sql;
         const std::string next_prefix = chain(prefix, sql);
+        if (carried(m, i)) return carry_statement(m, i, prefix, next_prefix);
         const bool marked = !unmarked(m, i);
         const bool dml = classify_statement(sql) == StatementClass::dml;
         if (marked) {
@@ -279,6 +280,29 @@ private:
                 fail_statement(m, i, marked, prefix, e);
             }
         }
+    }
+
+    bool carried(const Migration& m, std::size_t i) const { return ctx_.carrier && ctx_.carrier->carries(m, i); }
+
+    // A statement a deploy request carries: in flight while the carrier works (a rerun asks the carrier
+    // again, which finds the deploy request by its branch's name), done once it is on the database.
+    std::string carry_statement(const Migration& m, std::size_t i, const std::string& prefix, const std::string& next_prefix) {
+        try {
+            ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix));
+        } catch (const error& e) {
+            rethrow_progress_failure(e, m, i);
+        }
+        try {
+            ctx_.carrier->carry(m, i);  // its own events say how (deploy_request)
+        } catch (const error& e) {
+            if (e.code() == errc::platform_api || e.code() == errc::deploy_request_failed ||
+                e.code() == errc::deploy_request_waiting || e.code() == errc::interrupted)
+                throw;  // they name the deploy request; the statement stays in flight for the next run
+            rethrow_with_statement(e, m, i);
+        }
+        between_statements();
+        ctx_.conn.execute(ctx_.progress.mark(m, i + 1, std::nullopt, next_prefix));
+        return next_prefix;
     }
 
     // Records that statement i was rejected (and, for an unmarked one, that those before it are done), then
@@ -373,7 +397,12 @@ private:
         kill_point("before-record");
         try {
             ctx_.conn.execute("begin");
-            if (!records.empty()) ctx_.conn.execute(ctx_.table.insert_statement(records, ctx_.shape));
+            // Through deploy requests, PlanetScale's "copy migration data" may have brought rows of a branch
+            // where the migrations were applied: only missing rows are added.
+            if (ctx_.carrier)
+                for (const Migration* r : records) ctx_.conn.execute(ctx_.table.insert_missing_statement(*r, ctx_.shape));
+            else if (!records.empty())
+                ctx_.conn.execute(ctx_.table.insert_statement(records, ctx_.shape));
             ctx_.conn.execute(ctx_.progress.remove(m));
             if (next_) ctx_.conn.execute(ctx_.progress.start(*next_, connection_id_, statements_prefix_hash(*next_, 0)));
             ctx_.conn.execute("commit");
@@ -399,8 +428,8 @@ private:
     // drizzle-kit writes to change a key): an unmarked ADD after it would make that statement's probe read
     // the ADD's name as "the DROP did not happen" and run both again. Marking the ADD records the DROP as
     // done first. DML commits with its own done mark and harmless statements change no names.
-    static bool unmarked(const Migration& m, std::size_t i) {
-        if (!only_adds(m.statements[i].sql)) return false;
+    bool unmarked(const Migration& m, std::size_t i) const {
+        if (carried(m, i) || !only_adds(m.statements[i].sql)) return false;
         if (i == 0) return true;
         const auto& previous = m.statements[i - 1].sql;
         const auto cls = classify_statement(previous);
@@ -461,7 +490,9 @@ private:
         if (p.in_flight && *p.in_flight < n) {
             const std::size_t i = *p.in_flight;
             const std::string_view sql = m.statements[i].sql;
-            if (p.decision == "applied") {
+            if (carried(m, i)) {
+                why = fmt::format("statement {} is carried by a deploy request: following it", i + 1);
+            } else if (p.decision == "applied") {
                 first = skip(i, "recorded as applied by `migrate resolve`");
                 why = fmt::format("statement {} was in flight; the operator resolved it as applied", i + 1);
             } else if (p.decision == "retry") {

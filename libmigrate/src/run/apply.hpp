@@ -12,6 +12,18 @@
 
 namespace migrate::run {
 
+// Statements that reach the database another way than on the run's connection: a PlanetScale production
+// branch with safe migrations takes DDL only through deploy requests (deploy/deployer.hpp). The runner
+// marks such a statement in flight, has the carrier make sure it is on the database, and marks it done.
+class StatementCarrier {
+public:
+    virtual ~StatementCarrier() = default;
+    virtual bool carries(const Migration& m, std::size_t index) const = 0;
+    // Blocks until the statement (with the rest of its deploy request) is on the database, following or
+    // finishing what an earlier run started; returns at once when it already is. Says how in its own events.
+    virtual void carry(const Migration& m, std::size_t index) = 0;
+};
+
 struct RunContext {
     connect::Connection& conn;
     const tracking::TrackingTable& table;
@@ -21,6 +33,7 @@ struct RunContext {
     const LockWaits& lock_waits;
     const EventCallback& on_event;
     const std::atomic<bool>* cancel;
+    StatementCarrier* carrier = nullptr;  // null: every statement is sent on `conn`
 };
 
 // Applies plan.to_apply() (up to position `last`, when given): loads `baseline` first when the plan starts

@@ -91,6 +91,14 @@ std::string TrackingTable::insert_statement(const std::vector<const Migration*>&
     return out;
 }
 
+std::string TrackingTable::insert_missing_statement(const Migration& m, const TableShape& shape) const {
+    const std::string hash = sql_string_literal(m.hash);
+    const std::string name = shape.has_name ? ", " + sql_string_literal(m.tag) : "";
+    return fmt::format("insert into {0} (`hash`, `created_at`{1}) select {2}, {3}{4} from dual where not exists "
+                       "(select 1 from {0} where `created_at` = {3} and `hash` = {2})",
+                       quoted(), shape.has_name ? ", `name`" : "", hash, m.when, name);
+}
+
 TableShape TrackingTable::inspect(connect::Connection& conn) const {
     TableShape shape;
     auto rows = conn.query(fmt::format(

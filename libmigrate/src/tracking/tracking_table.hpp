@@ -34,6 +34,8 @@ public:
     std::string insert_statement(const Migration& m, const TableShape& shape) const;
     // The rows of several migrations in one statement (a baseline load, `baseline mark`), ids in order.
     std::string insert_statement(const std::vector<const Migration*>& ms, const TableShape& shape) const;
+    // The row of m unless one with its created_at and hash is there already (rows a deploy may have copied).
+    std::string insert_missing_statement(const Migration& m, const TableShape& shape) const;
 
     TableShape inspect(connect::Connection& conn) const;
     // The shape create_statement(layout) gives, without asking the server.

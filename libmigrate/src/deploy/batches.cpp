@@ -1,0 +1,78 @@
+#include "batches.hpp"
+
+#include "../run/statement_probe.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+namespace migrate::deploy {
+namespace {
+
+std::string branch_part(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        out += std::isalnum(u) ? static_cast<char>(std::tolower(u)) : '-';
+    }
+    return out;
+}
+
+// 0.x tags start with the journal index ("0007_…"), 1.0 folders with a timestamp: that number, else the position.
+std::string migration_number(const Migration& m) {
+    std::string digits;
+    for (char c : m.tag) {
+        if (!std::isdigit(static_cast<unsigned char>(c))) break;
+        digits += c;
+    }
+    return digits.empty() ? fmt::format("{:04}", m.position) : digits;
+}
+
+}  // namespace
+
+bool carried_by_deploy_request(std::string_view sql) {
+    const auto c = run::classify_statement(sql);
+    return c == run::StatementClass::ddl || c == run::StatementClass::unknown;
+}
+
+std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, const std::string& prefix,
+                                      const std::string& keyspace) {
+    std::vector<Batch> out;
+    std::vector<plan::StatementRef> pending_harmless;  // harmless statements that may open or continue a batch
+    bool open = false;
+    auto close = [&] {
+        if (!open) return;
+        const auto& last = out.back().statements.back();
+        // The file's hash: an edited last migration (not yet applied, so editable) gets a new branch.
+        out.back().branch = fmt::format("{}{}-{}-{}", branch_prefix_of(prefix, keyspace), migration_number(*last.migration),
+                                        last.index + 1, last.migration->hash.substr(0, 6));
+        open = false;
+    };
+    for (const auto& r : refs) {
+        const auto sql = r.migration->statements[r.index].sql;
+        if (carried_by_deploy_request(sql)) {
+            if (!open) out.push_back({});
+            open = true;
+            for (const auto& h : pending_harmless) out.back().statements.push_back(h);
+            pending_harmless.clear();
+            out.back().statements.push_back(r);
+        } else if (run::classify_statement(sql) == run::StatementClass::harmless) {
+            pending_harmless.push_back(r);
+        } else {  // DML ends the batch; harmless statements before it stay out of it
+            close();
+            pending_harmless.clear();
+        }
+    }
+    close();
+    return out;
+}
+
+std::string branch_prefix_of(const std::string& prefix, const std::string& keyspace) {
+    return fmt::format("{}-{}-", prefix, branch_part(keyspace));
+}
+
+std::string setup_branch_name(const std::string& prefix, const std::string& keyspace) {
+    return fmt::format("{}-{}-setup", prefix, branch_part(keyspace));
+}
+
+}  // namespace migrate::deploy

@@ -1,0 +1,36 @@
+// Splitting the pending statements for a safe-migrations branch: each run of consecutive schema statements
+// (across migrations) is one deploy request; DML runs on production directly, at its place in the order.
+#pragma once
+
+#include "../plan/table_facts.hpp"
+
+#include <string>
+#include <vector>
+
+namespace migrate::deploy {
+
+struct Batch {
+    // The statements the deploy request carries, in order: DDL (and statements the runner cannot classify,
+    // which it treats as DDL), with the harmless ones between them (SET …) that the DDL may depend on.
+    std::vector<plan::StatementRef> statements;
+    // The development branch: <prefix>-<keyspace>-<migration number>-<statement>-<hash>, named after the
+    // batch's last DDL statement, so a rerun computes the same name however much of the batch's migrations
+    // it has recorded meanwhile (the end of a batch is fixed by the DML after it, which waits for it).
+    std::string branch;
+};
+
+// Whether the statement reaches a safe-migrations branch through a deploy request (DDL, or unknown).
+bool carried_by_deploy_request(std::string_view sql);
+
+// `refs` in run order → the batches. Names use `prefix` and `keyspace` (lower-cased, '_' → '-').
+std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, const std::string& prefix,
+                                      const std::string& keyspace);
+
+// What every development branch of this keyspace's batches starts with: "<prefix>-<keyspace>-".
+std::string branch_prefix_of(const std::string& prefix, const std::string& keyspace);
+
+// The branch for bookkeeping alone: libmigrate's tables on a production branch that has none yet, when the
+// first pending statement is not DDL.
+std::string setup_branch_name(const std::string& prefix, const std::string& keyspace);
+
+}  // namespace migrate::deploy

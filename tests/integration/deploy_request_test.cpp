@@ -1,0 +1,266 @@
+// PlanetScale's production path: a production branch with safe migrations takes DDL only through deploy
+// requests. `migrate up` against psdb-gateway (the project's local PlanetScale: SQL API, branches,
+// passwords, deploy requests with their states, the deploy queue, faults) must end exactly where a direct
+// apply on MariaDB ends, open one deploy request per batch of DDL whatever happens to the run, report
+// every refusal and human action with a documented exit code, and never show the service token.
+#include "fixtures.hpp"
+#include "gateway.hpp"
+#include "process.hpp"
+#include "temp_dir.hpp"
+#include "test_server.hpp"
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <memory>
+#include <thread>
+
+using namespace testing;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* token_id = "lm-token-id";
+constexpr const char* token = "lm-secret-service-token-0123456789";
+
+// A production branch (a scratch database) behind a gateway with safe migrations on and fast deploys.
+struct PlanetScale {
+    explicit PlanetScale(const std::string& label, std::vector<std::string> extra = {})
+        : production(label), gateway(args(production.name(), std::move(extra))) {}
+
+    static std::vector<std::string> args(const std::string& database, std::vector<std::string> extra) {
+        std::vector<std::string> a{"--mysql-database", database, "--safe-migrations", "--organization", "acme",
+                                   "--database", "app", "--service-token", std::string(token_id) + ":" + token,
+                                   "--branch-ready-ms", "100", "--deploy-step-ms", "100", "--revert-window-seconds", "3"};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    }
+
+    std::vector<std::string> up(const std::filesystem::path& dir, std::vector<std::string> extra = {}) const {
+        std::vector<std::string> a{"up", "--url", gateway.url(production.name()), "--dir", dir.string(),
+                                   "--planetscale-org", "acme", "--planetscale-database", "app",
+                                   "--planetscale-api", gateway.base_url() + "/v1", "--deploy-poll-ms", "50",
+                                   "--deploy-timeout", "120"};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    }
+
+    // The management API, as a person (or a test) uses it.
+    json api(const std::string& method, const std::string& path, const json& body = json::object()) const {
+        httplib::Client c(gateway.base_url());
+        const httplib::Headers h{{"Authorization", std::string(token_id) + ":" + token}};
+        const std::string full = path.rfind("/_gateway", 0) == 0 ? path : "/v1/organizations/acme/databases/app" + path;
+        httplib::Result r{nullptr, httplib::Error::Unknown};
+        if (method == "GET") r = c.Get(full.c_str(), h);
+        else if (method == "DELETE") r = c.Delete(full.c_str(), h);
+        else if (method == "PATCH") r = c.Patch(full.c_str(), h, body.dump(), "application/json");
+        else r = c.Post(full.c_str(), h, body.dump(), "application/json");
+        REQUIRE(r);
+        INFO(method << " " << full << " → " << r->status << " " << r->body);
+        REQUIRE(r->status < 300);
+        return r->body.empty() ? json::object() : json::parse(r->body);
+    }
+
+    std::vector<json> deploy_requests() const {
+        std::vector<json> out;
+        for (const auto& d : api("GET", "/deploy-requests")["data"]) out.push_back(d);
+        return out;
+    }
+
+    ScratchDatabase production;
+    Gateway gateway;
+};
+
+const std::map<std::string, std::string> token_env = {
+    {"PLANETSCALE_SERVICE_TOKEN_ID", token_id}, {"PLANETSCALE_SERVICE_TOKEN", token}, {"DATABASE_URL", ""}};
+
+ProcessResult up(const PlanetScale& ps, const std::filesystem::path& dir, std::vector<std::string> extra = {}) {
+    auto r = run_cli(ps.up(dir, std::move(extra)), token_env);
+    CHECK_THAT(r.out + r.err, !Catch::Contains(token));
+    return r;
+}
+
+// The same folder applied directly over TCP (no safe migrations): what the deploy requests must end at.
+Snapshot direct_apply(const std::filesystem::path& dir) {
+    ScratchDatabase db("ps_direct");
+    auto r = run_cli({"up", "--url", db.url(), "--dir", dir.string()}, {{"DATABASE_URL", ""}});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    return db.connect().snapshot();
+}
+
+// DDL, then DML that needs it (reference rows and a backfill), then DDL again: two deploy requests with the
+// DML run directly between them.
+void write_mixed_folder(const std::filesystem::path& dir) {
+    write_folder(dir, {{"0000_tables",
+                        "CREATE TABLE `policy` (`id` int PRIMARY KEY, `holder` varchar(64) NOT NULL, `premium` int NOT NULL);\n"
+                        "--> statement-breakpoint\n"
+                        "CREATE TABLE `status` (`code` varchar(16) PRIMARY KEY, `label` varchar(64) NOT NULL);"},
+                       {"0001_reference_rows",
+                        "INSERT INTO `status` VALUES ('open', 'Open'), ('closed', 'Closed');\n"
+                        "--> statement-breakpoint\n"
+                        "INSERT INTO `policy` VALUES (1, 'ada', 100), (2, 'bob', 250);"},
+                       {"0002_add_status",
+                        "ALTER TABLE `policy` ADD `status` varchar(16) DEFAULT 'open' NOT NULL;\n"
+                        "--> statement-breakpoint\n"
+                        "CREATE INDEX `policy_status_idx` ON `policy` (`status`);\n"
+                        "--> statement-breakpoint\n"
+                        "UPDATE `policy` SET `status` = 'closed' WHERE `premium` > 200;"}});
+}
+
+}  // namespace
+
+TEST_CASE("deploy requests: a mixed folder ends like a direct apply") {
+    TempDir dir;
+    write_mixed_folder(dir.path() / "drizzle");
+    const auto expected = direct_apply(dir.path() / "drizzle");
+    PlanetScale ps("ps_mixed");
+    auto r = up(ps, dir.path() / "drizzle");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(ps.production.connect().snapshot() == expected);
+    // Batches: [0000 both, 0002 ALTER + INDEX]; the INSERTs and the UPDATE run directly.
+    const auto drs = ps.deploy_requests();
+    CHECK(drs.size() == 2);
+    for (const auto& d : drs) CHECK(d["deployment_state"] == "complete");
+    CHECK_THAT(r.out, Catch::Contains("deploy request #1") && Catch::Contains("deploy request #2"));
+    // Nothing left behind: the development branches went with their deploy requests.
+    for (const auto& b : ps.api("GET", "/branches")["data"]) CHECK(b["production"] == true);
+    // A second run has nothing to do and opens nothing.
+    auto again = up(ps, dir.path() / "drizzle");
+    CHECK(again.exit_code == 0);
+    CHECK_THAT(again.out, Catch::Contains("nothing to do"));
+    CHECK(ps.deploy_requests().size() == 2);
+}
+
+TEST_CASE("deploy requests: OpenInsure keyspaces end like a direct apply") {
+    for (const std::string name : {"oi_claims", "oi_billing"}) {
+        const auto expected = direct_apply(corpus_folder(name));
+        PlanetScale ps("ps_" + name);
+        auto r = up(ps, corpus_folder(name));
+        INFO(name << "\n" << r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(ps.production.connect().snapshot() == expected);
+        for (const auto& d : ps.deploy_requests()) CHECK(d["deployment_state"] == "complete");
+    }
+}
+
+TEST_CASE("deploy requests: SIGKILL at every phase, the rerun opens no second deploy request") {
+    TempDir dir;
+    write_mixed_folder(dir.path() / "drizzle");
+    const auto expected = direct_apply(dir.path() / "drizzle");
+    // Lines the run prints as it goes; the kill lands right after each.
+    const std::vector<std::string> phases = {"creating development branch", "creating a password", "applying 2 statements",
+                                             "opening a deploy request", ": ready", ": in_progress", "is complete"};
+    for (const auto& phase : phases) {
+        PlanetScale ps("ps_kill", {"--deploy-step-ms", "200"});
+        {
+            RunningProcess run(cli_argv(ps.up(dir.path() / "drizzle")), token_env);
+            const bool seen = run.wait_for_output(phase);
+            run.kill(SIGKILL);
+            auto killed = run.wait();
+            INFO(phase << "\n" << killed.out << killed.err);
+            REQUIRE(seen);
+        }
+        auto r = up(ps, dir.path() / "drizzle");
+        INFO(phase << "\n" << r.out << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(ps.production.connect().snapshot() == expected);
+        CHECK(ps.deploy_requests().size() == 2);
+    }
+}
+
+TEST_CASE("deploy requests: 8 replicas at once open one deploy request per batch") {
+    TempDir dir;
+    write_mixed_folder(dir.path() / "drizzle");
+    const auto expected = direct_apply(dir.path() / "drizzle");
+    PlanetScale ps("ps_replicas");
+    std::vector<std::unique_ptr<RunningProcess>> replicas;
+    for (int i = 0; i < 8; ++i)
+        replicas.push_back(std::make_unique<RunningProcess>(cli_argv(ps.up(dir.path() / "drizzle")), token_env));
+    for (auto& p : replicas) {
+        auto r = p->wait();
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out + r.err, !Catch::Contains(token));
+    }
+    CHECK(ps.production.connect().snapshot() == expected);
+    CHECK(ps.deploy_requests().size() == 2);
+}
+
+TEST_CASE("deploy requests: lint errors are reported verbatim, nothing reaches production") {
+    TempDir dir;
+    write_folder(dir.path() / "drizzle", {{"0000_keyless", "CREATE TABLE `events` (`at` int NOT NULL, `what` text);"}});
+    PlanetScale ps("ps_lint");
+    auto r = up(ps, dir.path() / "drizzle");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 7);
+    CHECK_THAT(r.err, Catch::Contains("deploy_request_failed") && Catch::Contains("NO_UNIQUE_KEY") &&
+                          Catch::Contains("has no unique key"));
+    CHECK(ps.production.connect().tables().empty());
+    // The rerun reports the same deploy request; it does not open another.
+    auto again = up(ps, dir.path() / "drizzle");
+    CHECK(again.exit_code == 7);
+    CHECK(ps.deploy_requests().size() == 1);
+}
+
+TEST_CASE("deploy requests: a gated cut-over waits for a person, a cancel is reported, a deleted branch starts over") {
+    TempDir dir;
+    write_mixed_folder(dir.path() / "drizzle");
+    const auto expected = direct_apply(dir.path() / "drizzle");
+    PlanetScale ps("ps_gated");
+    // Nobody applies the cut-over: the run stops at its timeout (exit 6) and says so.
+    auto waiting = up(ps, dir.path() / "drizzle", {"--cutover", "wait", "--deploy-timeout", "3"});
+    INFO(waiting.out << waiting.err);
+    CHECK(waiting.exit_code == 6);
+    CHECK_THAT(waiting.out, Catch::Contains("waiting for a person to apply the cut-over"));
+    CHECK_THAT(waiting.err, Catch::Contains("deploy_request_waiting") && Catch::Contains("pending_cutover"));
+    // A person cancels it instead: reported, not fought.
+    ps.api("POST", "/deploy-requests/1/cancel");
+    auto cancelled = up(ps, dir.path() / "drizzle");
+    CHECK(cancelled.exit_code == 7);
+    CHECK_THAT(cancelled.err, Catch::Contains("deploy request #1") && Catch::Contains("ended without deploying"));
+    CHECK(ps.deploy_requests().size() == 1);
+    // Deleting the branch is how a person says "start over".
+    const std::string branch = ps.deploy_requests()[0]["branch"];
+    ps.api("DELETE", "/branches/" + branch);
+    auto again = up(ps, dir.path() / "drizzle");
+    INFO(again.out << again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(ps.production.connect().snapshot() == expected);
+}
+
+TEST_CASE("deploy requests: a failed deployment and API outages are reported, the rerun completes") {
+    TempDir dir;
+    write_mixed_folder(dir.path() / "drizzle");
+    const auto expected = direct_apply(dir.path() / "drizzle");
+    PlanetScale ps("ps_faults");
+    // Transient answers are retried: reads through 503 "retry".
+    ps.api("POST", "/_gateway/faults",
+           {{"kind", "http"}, {"path_contains", "/deploy-requests"}, {"method", "GET"}, {"status", 503},
+            {"code", "retry"}, {"message", "try again"}, {"times", 2}});
+    // A proxy's HTML page where JSON was expected is reported, not parsed.
+    ps.api("POST", "/_gateway/faults",
+           {{"kind", "http"}, {"path_contains", "/branches"}, {"method", "POST"}, {"status", 502},
+            {"raw_body", "<html><body>Bad Gateway</body></html>"}, {"times", 1}});
+    auto outage = up(ps, dir.path() / "drizzle");
+    INFO(outage.out << outage.err);
+    CHECK(outage.exit_code == 4);
+    CHECK_THAT(outage.err, Catch::Contains("platform_api") && Catch::Contains("HTTP 502") && Catch::Contains("Bad Gateway"));
+    // The first deployment fails on PlanetScale's side.
+    ps.api("POST", "/_gateway/faults", {{"kind", "deployment"}, {"number", 1}, {"at", "in_progress"}, {"state", "error"}});
+    auto failed = up(ps, dir.path() / "drizzle");
+    INFO(failed.out << failed.err);
+    CHECK(failed.exit_code == 7);
+    CHECK_THAT(failed.err, Catch::Contains("its deployment failed"));
+    ps.api("DELETE", "/_gateway/faults");
+    const std::string branch = ps.deploy_requests()[0]["branch"];
+    ps.api("DELETE", "/branches/" + branch);
+    auto r = up(ps, dir.path() / "drizzle");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(ps.production.connect().snapshot() == expected);
+}
