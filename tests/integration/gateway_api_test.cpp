@@ -229,7 +229,7 @@ TEST_CASE("gateway api: a branch password runs SQL on the branch") {
     ScratchDatabase db("gwapi_pw");
     BranchDatabases cleanup{db.name()};
     seed_production(db);
-    Gateway gw(gateway_args(db));
+    Gateway gw(gateway_args(db, {"--verbose"}));
     Api api(gw);
     const auto [user, password] = ready_branch(api, "dev");
     const std::string branch_db = db.name() + "__dev";
@@ -261,6 +261,20 @@ TEST_CASE("gateway api: a branch password runs SQL on the branch") {
     const json refused = execute(gw, pw2.j["username"], pw2.j["plain_text"], "SELECT 1");
     CHECK(refused["http_status"] == 401);
     CHECK(api.del("/branches/dev/passwords/" + pw2.j["id"].get<std::string>()).status == 404);
+
+    // A password with a ttl expires.
+    const Reply short_lived = api.post("/branches/dev/passwords", {{"name", "brief"}, {"ttl", 1}});
+    REQUIRE(short_lived.status == 200);
+    CHECK_FALSE(short_lived.j["expires_at"].is_null());
+    CHECK(eventually([&] { return execute(gw, short_lived.j["username"], short_lived.j["plain_text"], "SELECT 1").contains("http_status"); },
+                     std::chrono::seconds(5)));
+
+    // Neither the service token nor a password reaches the request log.
+    const std::string log = gw.log();
+    CHECK(log.find("/branches/dev/passwords") != std::string::npos);
+    CHECK(log.find("tok-secret") == std::string::npos);
+    CHECK(log.find(password) == std::string::npos);
+    CHECK(log.find(pw2.j["plain_text"].get<std::string>()) == std::string::npos);
 }
 
 TEST_CASE("gateway api: deploy through the revert window") {
@@ -452,4 +466,63 @@ TEST_CASE("gateway api: injected faults") {
     CHECK(api.get("/deploy-requests/1/deployment").j.contains("error_message"));
     CHECK(api.raw("DELETE", "/_gateway/faults").status == 200);
     CHECK(api.raw("POST", "/_gateway/faults", {{"kind", "nonsense"}}).status == 422);
+}
+
+TEST_CASE("gateway api: the deploy queue and an instant deploy") {
+    ScratchDatabase db("gwapi_queue");
+    BranchDatabases cleanup{db.name()};
+    seed_production(db);
+    Gateway gw(gateway_args(db, {"--revert-window-seconds", "1"}));
+    Api api(gw);
+    const auto [u1, p1] = ready_branch(api, "first");
+    const auto [u2, p2] = ready_branch(api, "second");
+    REQUIRE_FALSE(execute(gw, u1, p1, "CREATE TABLE first_t (id INT PRIMARY KEY)").contains("error"));
+    REQUIRE_FALSE(execute(gw, u2, p2, "ALTER TABLE users ADD COLUMN score INT").contains("error"));
+    const int a = open_request(api, {{"branch", "first"}, {"auto_cutover", false}});
+    const int b = open_request(api, {{"branch", "second"}});
+    REQUIRE(reaches(api, a, "ready"));
+    REQUIRE(reaches(api, b, "ready"));
+    REQUIRE(api.post("/deploy-requests/" + std::to_string(a) + "/deploy").status == 200);
+    REQUIRE(reaches(api, a, "pending_cutover"));
+
+    // The second waits behind the first, which holds the queue until its cut-over.
+    REQUIRE(api.post("/deploy-requests/" + std::to_string(b) + "/deploy", {{"instant_ddl", true}}).status == 200);
+    CHECK_FALSE(eventually([&] { return state_of(api, b) != "queued"; }, std::chrono::milliseconds(300)));
+    const json queued = api.get("/deploy-requests/" + std::to_string(b)).j["deployment"];
+    REQUIRE(queued["preceding_deployments"].size() == 1);
+    CHECK(queued["preceding_deployments"][0]["deploy_request_number"] == a);
+    const json queue = api.get("/deploy-queue").j["data"];
+    REQUIRE(queue.size() == 2);
+    CHECK(queue[0]["deploy_request_number"] == a);
+    CHECK(queue[1]["deploy_request_number"] == b);
+
+    REQUIRE(api.post("/deploy-requests/" + std::to_string(a) + "/apply-deploy").status == 200);
+    // Instant: no cut-over and no revert window.
+    const auto seen = watch_states(api, b, {"complete", "error"});
+    INFO(json(seen).dump());
+    CHECK(seen.back() == "complete");
+    CHECK(std::find(seen.begin(), seen.end(), "complete_pending_revert") == seen.end());
+    CHECK(api.get("/deploy-requests/" + std::to_string(b)).j["deployment"]["instant_ddl"] == true);
+    // The first completes when its revert window closes.
+    CHECK(reaches(api, a, "complete"));
+    const auto schema = Sql(db.name()).schema();
+    CHECK(schema.count("first_t") == 1);
+    CHECK(schema.at("users").find("score") != std::string::npos);
+}
+
+TEST_CASE("gateway api: an injected error after the cut-over") {
+    ScratchDatabase db("gwapi_cerr");
+    BranchDatabases cleanup{db.name()};
+    seed_production(db);
+    Gateway gw(gateway_args(db));
+    Api api(gw);
+    const auto [user, password] = ready_branch(api, "late");
+    REQUIRE_FALSE(execute(gw, user, password, "CREATE TABLE late_t (id INT PRIMARY KEY)").contains("error"));
+    const int n = open_request(api, {{"branch", "late"}});
+    REQUIRE(reaches(api, n, "ready"));
+    REQUIRE(api.raw("POST", "/_gateway/faults", {{"kind", "deployment"}, {"number", n}, {"at", "in_progress_cutover"}, {"state", "complete_error"}})
+                .status == 200);
+    REQUIRE(api.post("/deploy-requests/" + std::to_string(n) + "/deploy").status == 200);
+    CHECK(reaches(api, n, "complete_error"));
+    CHECK(Sql(db.name()).schema().count("late_t") == 1);  // the replay ran before the error
 }

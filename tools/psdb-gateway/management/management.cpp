@@ -146,13 +146,14 @@ json Management::create_branch(const json& body) {
     b.parent = parent;
     b.database = branch_database(config_.mysql_database, name);
     b.created_at = b.updated_at = WallClock::now();
-    b.ready_at = SteadyClock::now() + std::chrono::milliseconds(config_.branch_ready_ms);
     try {
         create_branch_database(admin(), p->second.database, b.database, config_.copy_migration_data);
     } catch (const SqlFailure& e) {
         admin_.reset();
         throw invalid("cannot create branch " + name + ": " + e.what());
     }
+    // Counted from the end of the copy, so the answer to the POST is never already ready.
+    b.ready_at = SteadyClock::now() + std::chrono::milliseconds(config_.branch_ready_ms);
     const json out = branch_json(b);
     branches_.emplace(name, std::move(b));
     return out;
