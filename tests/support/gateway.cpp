@@ -91,6 +91,9 @@ Gateway::Gateway(const std::vector<std::string>& args) {
         argv.insert(argv.end(), {"--mysql-user", m[1].str(), "--mysql-password", m[2].str()});
     }
     argv.insert(argv.end(), args.begin(), args.end());
+    organization_ = has(args, "--organization") ? value_of(args, "--organization") : "local";
+    database_ = has(args, "--database") ? value_of(args, "--database") : value_of(args, "--mysql-database");
+    service_token_ = value_of(args, "--service-token");
 
     std::string tmpl = (std::filesystem::temp_directory_path() / "libmigrate-gateway-XXXXXX").string();
     const int err = ::mkstemp(tmpl.data());
@@ -157,6 +160,8 @@ std::string Gateway::url(const std::string& database) const {
     if (!database.empty()) u += "/" + database;
     return u;
 }
+
+std::string Gateway::api_base() const { return base_url() + "/v1/organizations/" + organization_ + "/databases/" + database_; }
 
 std::string Gateway::log() const { return err_path_.empty() ? std::string() : read_file(err_path_); }
 

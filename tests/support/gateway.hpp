@@ -7,6 +7,13 @@
 // the test server's address and credentials (MIGRATE_TEST_URL) as its backend and as the HTTP Basic
 // credentials clients must send, unless `args` sets --user/--password/--mysql-* itself.
 // The binary is the one built next to the CLI, or $MIGRATE_GATEWAY_PATH.
+//
+// The management API (README "Management API"): start it with a service token and address it through
+// api_base():
+//
+//   testing::Gateway gw({"--mysql-database", db.name(), "--service-token", "tid:secret"});
+//   gw.api_base()            // http://127.0.0.1:PORT/v1/organizations/local/databases/<db>
+//   gw.service_token()       // "tid:secret", the Authorization header's value
 #pragma once
 
 #include <string>
@@ -29,6 +36,11 @@ public:
     std::string url(const std::string& database = "") const;
     const std::string& user() const { return user_; }
     const std::string& password() const { return password_; }
+    // http://HOST:PORT/v1/organizations/ORG/databases/DB (--organization, default local; --database,
+    // default --mysql-database).
+    std::string api_base() const;
+    // --service-token's value ("" when not given).
+    const std::string& service_token() const { return service_token_; }
     // Everything the gateway wrote to stderr so far (with --verbose: one line per request).
     std::string log() const;
     // SIGTERM and wait; returns the exit code (128+N if killed by signal N). Idempotent.
@@ -39,6 +51,7 @@ private:
     int port_ = 0;
     int exit_code_ = -1;
     std::string host_, user_, password_, err_path_;
+    std::string organization_, database_, service_token_;
 };
 
 // The psdb-gateway executable the tests use.

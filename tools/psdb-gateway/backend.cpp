@@ -63,7 +63,9 @@ bool is_connection_lost(std::uint32_t mysql_errno) {
     }
 }
 
-std::unique_ptr<Backend> Backend::connect(const Config& config) {
+std::unique_ptr<Backend> Backend::connect(const Config& config) { return connect(config, config.mysql_database); }
+
+std::unique_ptr<Backend> Backend::connect(const Config& config, const std::string& database_name) {
     MYSQL* m = mysql_init(nullptr);
     if (!m) throw BackendConnectError{{CR_OUT_OF_MEMORY, "HY000", "mysql_init failed"}};
     std::unique_ptr<Backend> b(new Backend(m));
@@ -81,7 +83,7 @@ std::unique_ptr<Backend> Backend::connect(const Config& config) {
 
     const std::string user = config.backend_user(), password = config.backend_password();
     const char* host = socket ? "localhost" : config.mysql_host.c_str();
-    const char* database = config.mysql_database.empty() ? nullptr : config.mysql_database.c_str();
+    const char* database = database_name.empty() ? nullptr : database_name.c_str();
     // CLIENT_FOUND_ROWS: the session advertises clientFoundRows (UPDATE counts matched rows, as on
     // PlanetScale). No CLIENT_MULTI_STATEMENTS: one statement per Execute.
     if (!mysql_real_connect(m, host, user.c_str(), password.c_str(), database, socket ? 0 : config.mysql_port,

@@ -34,6 +34,8 @@ public:
     // Connects as configured (utf8mb4, no reconnect, no multi-statements, CLIENT_FOUND_ROWS), using the
     // configured database. Throws BackendConnectError.
     static std::unique_ptr<Backend> connect(const Config& config);
+    // The same, using `database` instead ("" for none): a branch's sessions and the management API.
+    static std::unique_ptr<Backend> connect(const Config& config, const std::string& database);
     ~Backend();
     Backend(const Backend&) = delete;
     Backend& operator=(const Backend&) = delete;

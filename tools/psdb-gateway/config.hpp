@@ -31,6 +31,16 @@ struct Config {
     int threads = 16;
     bool verbose = false;
 
+    // The management API (management/): /v1/organizations/{organization}/databases/{database}.
+    std::string organization = "local";
+    std::string database;  // default: mysql_database
+    std::string production_branch = "main";
+    std::string service_token;  // "ID:TOKEN"; empty: every /v1 request is refused
+    int branch_ready_ms = 1000;
+    int deploy_step_ms = 500;
+    int revert_window_seconds = 60;
+    std::string copy_migration_data;  // a table whose rows branches and deploys carry
+
     // --mysql-user alone means an empty backend password; --mysql-password alone keeps --user.
     std::string backend_user() const { return mysql_user ? *mysql_user : user; }
     std::string backend_password() const { return mysql_password ? *mysql_password : mysql_user ? std::string() : password; }

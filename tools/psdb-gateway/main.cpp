@@ -46,7 +46,36 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--threads", c.threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(1, 1024));
     app.add_flag("--verbose", c.verbose, "one line per request on stderr (never credentials or queries)");
+    // The management API (management/, README "Management API").
+    app.add_option("--organization", c.organization, "organization name of the management API's paths")->capture_default_str();
+    app.add_option("--database", c.database, "database name of the management API's paths (default: --mysql-database)");
+    app.add_option("--production-branch", c.production_branch, "name of the production branch (--mysql-database)")->capture_default_str();
+    app.add_option("--service-token", c.service_token, "ID:TOKEN the management API requires as Authorization: ID:TOKEN")
+        ->envname("PSDB_GATEWAY_SERVICE_TOKEN");
+    app.add_option("--branch-ready-ms", c.branch_ready_ms, "milliseconds a new branch answers ready:false")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--deploy-step-ms", c.deploy_step_ms, "milliseconds between two steps of a deployment")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 600000));
+    app.add_option("--revert-window-seconds", c.revert_window_seconds, "seconds a deployed request can be reverted")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--copy-migration-data", c.copy_migration_data,
+                   "table whose rows new branches copy and deploys carry to production (PlanetScale's \"copy migration data\")");
     CLI11_PARSE(app, argc, argv);
+
+    if (!c.service_token.empty()) {
+        const auto colon = c.service_token.find(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == c.service_token.size()) {
+            std::cerr << "psdb-gateway: --service-token must be ID:TOKEN, both non-empty\n";
+            return 2;
+        }
+    }
+    if (c.production_branch.empty()) {
+        std::cerr << "psdb-gateway: --production-branch must be non-empty\n";
+        return 2;
+    }
 
     if (c.user.empty() || c.user.find(':') != std::string::npos) {
         std::cerr << "psdb-gateway: --user must be non-empty and contain no ':'\n";

@@ -2,6 +2,7 @@
 
 #include "auth.hpp"
 #include "ddl_guard.hpp"
+#include "management/api_routes.hpp"
 
 #include <psdb_wire.hpp>
 
@@ -55,7 +56,8 @@ std::mutex log_mutex;
 
 }  // namespace
 
-Server::Server(const Config& config) : config_(config), sessions_(config) {
+Server::Server(const Config& config)
+    : config_(config), sessions_(config), management_(config, [this](const std::string& branch) { sessions_.end_branch(branch); }) {
     if (!config.tls_cert.empty()) {
         auto tls = std::make_unique<httplib::SSLServer>(config.tls_cert.c_str(), config.tls_key.c_str());
         if (!tls->is_valid()) throw std::runtime_error("cannot load the TLS certificate or key (--tls-cert/--tls-key)");
@@ -77,10 +79,12 @@ int Server::bind() {
     if (config_.port == 0) {
         const int port = http_->bind_to_any_port(config_.listen);
         if (port <= 0) throw std::runtime_error("cannot listen on " + config_.listen);
+        management_.set_address(config_.listen, port);
         return port;
     }
     if (!http_->bind_to_port(config_.listen, config_.port))
         throw std::runtime_error("cannot listen on " + config_.listen + ":" + std::to_string(config_.port));
+    management_.set_address(config_.listen, config_.port);
     return config_.port;
 }
 
@@ -90,14 +94,25 @@ void Server::stop() { http_->stop(); }
 
 void Server::routes() {
     // Everything an RPC has in common: content type, credentials, a JSON object body, one log line.
-    using Rpc = std::function<std::string(const json& body, httplib::Response& res)>;  // returns the session id for the log
+    using Rpc = std::function<std::string(const json& body, const management::SessionTarget& target, httplib::Response& res)>;  // returns the session id for the log
     auto rpc = [this](Rpc handler) {
         return [this, handler](const httplib::Request& req, httplib::Response& res) {
             const auto t0 = std::chrono::steady_clock::now();
             std::string session_id;
             try {
                 const std::string type = req.get_header_value("Content-Type");
-                const auto auth = check_basic_auth(req.get_header_value("Authorization"), config_.user, config_.password);
+                const std::string header = req.get_header_value("Authorization");
+                auto auth = check_basic_auth(header, config_.user, config_.password);
+                // --user/--password: the production branch; a branch password: its branch.
+                management::SessionTarget target = management_.production_target();
+                if (auth == AuthCheck::denied) {
+                    if (auto creds = basic_credentials(header)) {
+                        if (auto t = management_.authenticate(creds->first, creds->second)) {
+                            target = *t;
+                            auth = AuthCheck::ok;
+                        }
+                    }
+                }
                 if (type.rfind("application/json", 0) != 0) {
                     connect_error(res, "invalid_argument", "unsupported content type: use application/json");
                     res.status = 415;
@@ -111,7 +126,7 @@ void Server::routes() {
                     if (body.is_discarded() || !body.is_object())
                         connect_error(res, "invalid_argument", "the request body is not a JSON object");
                     else
-                        session_id = handler(body, res);
+                        session_id = handler(body, target, res);
                 }
             } catch (const std::exception& e) {
                 connect_error(res, "internal", std::string("psdb-gateway: ") + e.what());
@@ -124,15 +139,16 @@ void Server::routes() {
         };
     };
 
-    http_->Post(std::string(kService) + "Execute", rpc([this](const json& body, httplib::Response& res) {
-        return execute(body, res);
+    http_->Post(std::string(kService) + "Execute", rpc([this](const json& body, const management::SessionTarget& target, httplib::Response& res) {
+        return execute(body, target, res);
     }));
-    http_->Post(std::string(kService) + "CreateSession", rpc([this](const json&, httplib::Response& res) {
-        return create_session(res);
+    http_->Post(std::string(kService) + "CreateSession", rpc([this](const json&, const management::SessionTarget& target, httplib::Response& res) {
+        return create_session(target, res);
     }));
-    http_->Post(std::string(kService) + "CloseSession", rpc([this](const json& body, httplib::Response& res) {
+    http_->Post(std::string(kService) + "CloseSession", rpc([this](const json& body, const management::SessionTarget&, httplib::Response& res) {
         return close_session(body, res);
     }));
+    management::register_routes(*http_, management_, config_);
     http_->Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
         connect_error(res, "unimplemented", req.path + " is not implemented by psdb-gateway");
         if (config_.verbose) {
@@ -158,7 +174,7 @@ std::string Server::connect_failed(const BackendConnectError& e, httplib::Respon
     return {};
 }
 
-std::string Server::execute(const json& body, httplib::Response& res) {
+std::string Server::execute(const json& body, const management::SessionTarget& target, httplib::Response& res) {
     const auto t0 = std::chrono::steady_clock::now();
     const json* q = nullptr;
     if (auto it = body.find("query"); it != body.end() && !it->is_null()) q = &*it;
@@ -180,7 +196,7 @@ std::string Server::execute(const json& body, httplib::Response& res) {
     std::optional<Lease> lease;
     if (wire_session.is_null()) {
         try {
-            lease.emplace(sessions_.create());
+            lease.emplace(sessions_.create(target.branch, target.database));
         } catch (const BackendConnectError& e) {
             return connect_failed(e, res);
         }
@@ -196,7 +212,8 @@ std::string Server::execute(const json& body, httplib::Response& res) {
 
     json response = json::object();
     std::optional<psdb::RpcError> error;
-    if (config_.safe_migrations && is_direct_ddl(query)) {
+    const bool ddl = is_direct_ddl(query);
+    if (ddl && management_.safe_migrations(s.branch)) {
         // What vtgate answers on a safe-migrations branch (vitess schema.ErrDirectDDLDisabled, 1105/HY000).
         error.emplace();
         error->code = "UNKNOWN";
@@ -209,6 +226,7 @@ std::string Server::execute(const json& body, httplib::Response& res) {
             s.row_count = o.result->rows_affected;
             s.found_rows = o.result->rows.size();
             response["result"] = psdb::encode_result(*o.result);
+            if (ddl) management_.record_ddl(s.branch, query);  // what a deploy request of this branch replays
         } else {
             const SqlError& e = *o.error;
             error.emplace();
@@ -227,16 +245,16 @@ std::string Server::execute(const json& body, httplib::Response& res) {
     return s.uuid;
 }
 
-std::string Server::create_session(httplib::Response& res) {
+std::string Server::create_session(const management::SessionTarget& target, httplib::Response& res) {
     std::optional<Lease> lease;
     try {
-        lease.emplace(sessions_.create());
+        lease.emplace(sessions_.create(target.branch, target.database));
     } catch (const BackendConnectError& e) {
         return connect_failed(e, res);
     }
     json response = {{"user", {{"username", config_.user}, {"psid", "psdb-gateway"}, {"role", "admin"}}},
                      {"session", sessions_.to_wire(**lease)}};
-    if (!config_.mysql_database.empty()) response["branch"] = config_.mysql_database;
+    if (!target.database.empty()) response["branch"] = target.database;
     send_json(res, 200, response);
     return (*lease)->uuid;
 }

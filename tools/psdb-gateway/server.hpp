@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "management/management.hpp"
 #include "sessions.hpp"
 
 #include <memory>
@@ -27,13 +28,14 @@ public:
 private:
     void routes();
     // The RPCs; each returns the session id for the log line ("" if none).
-    std::string execute(const json& body, httplib::Response& res);
-    std::string create_session(httplib::Response& res);
+    std::string execute(const json& body, const management::SessionTarget& target, httplib::Response& res);
+    std::string create_session(const management::SessionTarget& target, httplib::Response& res);
     std::string close_session(const json& body, httplib::Response& res);
     std::string connect_failed(const BackendConnectError& e, httplib::Response& res);
 
     const Config& config_;
     SessionTable sessions_;
+    management::Management management_;
     std::unique_ptr<httplib::Server> http_;
 };
 

@@ -73,7 +73,7 @@ json SessionTable::to_wire(const Session& s) const {
     json vs = json::object();
     if (s.in_transaction) vs["inTransaction"] = true;
     vs["autocommit"] = true;
-    if (!config_.mysql_database.empty()) vs["targetString"] = config_.mysql_database;
+    if (!s.database.empty()) vs["targetString"] = s.database;
     vs["options"] = {{"includedFields", "ALL"}, {"clientFoundRows", true}};
     if (s.last_insert_id) vs["lastInsertId"] = std::to_string(s.last_insert_id);
     if (s.found_rows) vs["foundRows"] = std::to_string(s.found_rows);
@@ -100,9 +100,11 @@ std::variant<std::string, SessionRefusal> SessionTable::verified_uuid(const json
     return id;
 }
 
-Lease SessionTable::create() {
+Lease SessionTable::create(const std::string& branch, const std::string& database) {
     auto s = std::make_shared<Session>();
-    s->backend = Backend::connect(config_);  // outside the lock: may take a while
+    s->branch = branch;
+    s->database = database;
+    s->backend = Backend::connect(config_, database);  // outside the lock: may take a while
     s->busy = true;
     std::lock_guard lock(mutex_);
     do s->uuid = new_uuid();
@@ -171,6 +173,20 @@ void SessionTable::remember_end(const std::string& uuid, const std::string& reas
     while (ended_order_.size() > kEndedRemembered) {
         ended_.erase(ended_order_.front());
         ended_order_.pop_front();
+    }
+}
+
+void SessionTable::end_branch(const std::string& branch) {
+    std::vector<std::unique_ptr<Backend>> closing;  // closed after the lock is released
+    std::lock_guard lock(mutex_);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+        if (it->second->branch != branch) {
+            ++it;
+            continue;
+        }
+        if (!it->second->busy) closing.push_back(std::move(it->second->backend));
+        remember_end(it->first, "ended (branch " + branch + " deleted)");
+        it = sessions_.erase(it);
     }
 }
 

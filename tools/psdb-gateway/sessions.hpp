@@ -31,6 +31,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Session {
     std::string uuid;
+    std::string branch, database;  // where it runs: its credential's branch (targetString = database)
     std::unique_ptr<Backend> backend;
     bool busy = false;
     Clock::time_point last_used;
@@ -72,8 +73,11 @@ public:
     SessionTable(const SessionTable&) = delete;
     SessionTable& operator=(const SessionTable&) = delete;
 
-    // A new session with its own backend connection, already leased. Throws BackendConnectError.
-    Lease create();
+    // A new session on `branch` with its own backend connection using `database`, already leased.
+    // Throws BackendConnectError.
+    Lease create(const std::string& branch, const std::string& database);
+    // Ends every session of a deleted branch (busy ones close when their request finishes).
+    void end_branch(const std::string& branch);
     // The session a request carries (its "session" member, not null).
     std::variant<Lease, SessionRefusal> acquire(const json& wire_session);
     // CloseSession: ends the session if it exists (idempotent). Refuses forged or busy sessions.
