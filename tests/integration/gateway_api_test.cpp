@@ -269,6 +269,21 @@ TEST_CASE("gateway api: a branch password runs SQL on the branch") {
     CHECK(eventually([&] { return execute(gw, short_lived.j["username"], short_lived.j["plain_text"], "SELECT 1").contains("http_status"); },
                      std::chrono::seconds(5)));
 
+    // Deleting the branch ends its sessions.
+    const json opened = execute(gw, user, password, "SELECT 1");
+    REQUIRE(opened.contains("session"));
+    CHECK(api.del("/branches/dev").status == 204);
+    httplib::Client c("127.0.0.1", gw.port());
+    c.set_basic_auth(user, password);
+    auto again = c.Post("/psdb.v1alpha1.Database/Execute", json{{"query", "SELECT 1"}, {"session", opened["session"]}}.dump(), "application/json");
+    REQUIRE(again);
+    CHECK(again->status == 401);  // its password went with it
+    c.set_basic_auth(gw.user(), gw.password());
+    again = c.Post("/psdb.v1alpha1.Database/Execute", json{{"query", "SELECT 1"}, {"session", opened["session"]}}.dump(), "application/json");
+    REQUIRE(again);
+    CHECK(again->status == 404);
+    CHECK(again->body.find("deleted") != std::string::npos);
+
     // Neither the service token nor a password reaches the request log.
     const std::string log = gw.log();
     CHECK(log.find("/branches/dev/passwords") != std::string::npos);
@@ -363,6 +378,8 @@ TEST_CASE("gateway api: lint errors, no changes and safe migrations") {
     CHECK(api.get("/deploy-requests/" + std::to_string(empty)).j["deployment"]["deployable"] == false);
 
     CHECK(api.post("/deploy-requests", {{"branch", "main"}}).status == 422);
+    CHECK(api.post("/deploy-requests", {{"branch", "missing"}}).status == 422);
+    CHECK(api.get("/deploy-requests/99").status == 404);
     REQUIRE(api.del("/branches/main/safe-migrations").status == 200);
     const Reply unsafe = api.post("/deploy-requests", {{"branch", "nokey"}});
     CHECK(unsafe.status == 422);

@@ -76,12 +76,12 @@ std::optional<SessionTarget> Management::authenticate(const std::string& usernam
         if (CRYPTO_memcmp(p.secret_digest.data(), digest.data(), digest.size()) != 0 || p.expired(WallClock::now())) return std::nullopt;
         auto b = branches_.find(p.branch);
         if (b == branches_.end()) return std::nullopt;
-        return SessionTarget{b->second.name, b->second.database};
+        return SessionTarget{b->second.name, b->second.database, p.username};
     }
     return std::nullopt;
 }
 
-SessionTarget Management::production_target() const { return {production_, config_.mysql_database}; }
+SessionTarget Management::production_target() const { return {production_, config_.mysql_database, config_.user}; }
 
 bool Management::safe_migrations(const std::string& branch) {
     std::lock_guard lock(mutex_);
@@ -320,7 +320,9 @@ json Management::create_deploy_request(const json& body) {
     std::lock_guard lock(mutex_);
     const std::string into = string_member(body, "into_branch", production_);
     if (branch.empty()) throw invalid("branch: the branch to deploy is required");
-    const Branch& b = branch_or_404(branch);
+    auto found = branches_.find(branch);
+    if (found == branches_.end()) throw invalid("branch " + branch + " does not exist: create it (POST /branches) first");
+    const Branch& b = found->second;
     if (b.production) throw invalid("branch " + branch + " is the production branch: open a deploy request from a development branch");
     auto target = branches_.find(into);
     if (target == branches_.end()) throw invalid("into_branch " + into + " does not exist");

@@ -27,6 +27,7 @@ using json = nlohmann::json;
 // Where a SQL session runs.
 struct SessionTarget {
     std::string branch, database;
+    std::string username;  // the credential's user, for CreateSession's answer
 };
 
 class Management {
