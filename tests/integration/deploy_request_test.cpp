@@ -13,6 +13,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <memory>
@@ -31,21 +32,26 @@ struct PlanetScale {
     explicit PlanetScale(const std::string& label, std::vector<std::string> extra = {})
         : production(label), gateway(args(production.name(), std::move(extra))) {}
 
+    // `extra` flags (with their values) win over the defaults of the same name.
+    static std::vector<std::string> with_defaults(std::vector<std::string> a, const std::vector<std::pair<std::string, std::string>>& defaults) {
+        for (const auto& [flag, value] : defaults)
+            if (std::find(a.begin(), a.end(), flag) == a.end()) a.insert(a.end(), {flag, value});
+        return a;
+    }
+
     static std::vector<std::string> args(const std::string& database, std::vector<std::string> extra) {
         std::vector<std::string> a{"--mysql-database", database, "--safe-migrations", "--organization", "acme",
-                                   "--database", "app", "--service-token", std::string(token_id) + ":" + token,
-                                   "--branch-ready-ms", "100", "--deploy-step-ms", "100", "--revert-window-seconds", "3"};
+                                   "--database", "app", "--service-token", std::string(token_id) + ":" + token};
         a.insert(a.end(), extra.begin(), extra.end());
-        return a;
+        return with_defaults(a, {{"--branch-ready-ms", "100"}, {"--deploy-step-ms", "100"}, {"--revert-window-seconds", "3"}});
     }
 
     std::vector<std::string> up(const std::filesystem::path& dir, std::vector<std::string> extra = {}) const {
         std::vector<std::string> a{"up", "--url", gateway.url(production.name()), "--dir", dir.string(),
                                    "--planetscale-org", "acme", "--planetscale-database", "app",
-                                   "--planetscale-api", gateway.base_url() + "/v1", "--deploy-poll-ms", "50",
-                                   "--deploy-timeout", "120"};
+                                   "--planetscale-api", gateway.base_url() + "/v1"};
         a.insert(a.end(), extra.begin(), extra.end());
-        return a;
+        return with_defaults(a, {{"--deploy-poll-ms", "50"}, {"--deploy-timeout", "120"}});
     }
 
     // The management API, as a person (or a test) uses it.
@@ -65,9 +71,8 @@ struct PlanetScale {
     }
 
     std::vector<json> deploy_requests() const {
-        std::vector<json> out;
-        for (const auto& d : api("GET", "/deploy-requests")["data"]) out.push_back(d);
-        return out;
+        const json list = api("GET", "/deploy-requests");  // kept: a range-for over a temporary's member dangles
+        return list["data"].get<std::vector<json>>();
     }
 
     ScratchDatabase production;
@@ -128,7 +133,8 @@ TEST_CASE("deploy requests: a mixed folder ends like a direct apply") {
     for (const auto& d : drs) CHECK(d["deployment_state"] == "complete");
     CHECK_THAT(r.out, Catch::Contains("deploy request #1") && Catch::Contains("deploy request #2"));
     // Nothing left behind: the development branches went with their deploy requests.
-    for (const auto& b : ps.api("GET", "/branches")["data"]) CHECK(b["production"] == true);
+    const json branches = ps.api("GET", "/branches");
+    for (const auto& b : branches["data"]) CHECK(b["production"] == true);
     // A second run has nothing to do and opens nothing.
     auto again = up(ps, dir.path() / "drizzle");
     CHECK(again.exit_code == 0);

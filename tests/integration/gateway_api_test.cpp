@@ -2,6 +2,8 @@
 // gateway binary in front of the test server, driven over HTTP as libmigrate's PlanetScale client does.
 // Branches are databases, so outcomes are checked on the server directly.
 #include "gateway.hpp"
+#include "process.hpp"
+#include "temp_dir.hpp"
 #include "test_server.hpp"
 
 #include <catch2/catch.hpp>
@@ -269,6 +271,21 @@ TEST_CASE("gateway api: a branch password runs SQL on the branch") {
     CHECK(eventually([&] { return execute(gw, short_lived.j["username"], short_lived.j["plain_text"], "SELECT 1").contains("http_status"); },
                      std::chrono::seconds(5)));
 
+    // Deleting the branch ends its sessions.
+    const json opened = execute(gw, user, password, "SELECT 1");
+    REQUIRE(opened.contains("session"));
+    CHECK(api.del("/branches/dev").status == 204);
+    httplib::Client c("127.0.0.1", gw.port());
+    c.set_basic_auth(user, password);
+    auto again = c.Post("/psdb.v1alpha1.Database/Execute", json{{"query", "SELECT 1"}, {"session", opened["session"]}}.dump(), "application/json");
+    REQUIRE(again);
+    CHECK(again->status == 401);  // its password went with it
+    c.set_basic_auth(gw.user(), gw.password());
+    again = c.Post("/psdb.v1alpha1.Database/Execute", json{{"query", "SELECT 1"}, {"session", opened["session"]}}.dump(), "application/json");
+    REQUIRE(again);
+    CHECK(again->status == 404);
+    CHECK(again->body.find("deleted") != std::string::npos);
+
     // Neither the service token nor a password reaches the request log.
     const std::string log = gw.log();
     CHECK(log.find("/branches/dev/passwords") != std::string::npos);
@@ -363,6 +380,8 @@ TEST_CASE("gateway api: lint errors, no changes and safe migrations") {
     CHECK(api.get("/deploy-requests/" + std::to_string(empty)).j["deployment"]["deployable"] == false);
 
     CHECK(api.post("/deploy-requests", {{"branch", "main"}}).status == 422);
+    CHECK(api.post("/deploy-requests", {{"branch", "missing"}}).status == 422);
+    CHECK(api.get("/deploy-requests/99").status == 404);
     REQUIRE(api.del("/branches/main/safe-migrations").status == 200);
     const Reply unsafe = api.post("/deploy-requests", {{"branch", "nokey"}});
     CHECK(unsafe.status == 422);
@@ -525,4 +544,32 @@ TEST_CASE("gateway api: an injected error after the cut-over") {
     REQUIRE(api.post("/deploy-requests/" + std::to_string(n) + "/deploy").status == 200);
     CHECK(reaches(api, n, "complete_error"));
     CHECK(Sql(db.name()).schema().count("late_t") == 1);  // the replay ran before the error
+}
+
+TEST_CASE("gateway api: a libmigrate run on a branch deploys to production") {
+    ScratchDatabase db("gwapi_cli");
+    BranchDatabases cleanup{db.name()};
+    Gateway gw(gateway_args(db, {"--revert-window-seconds", "30"}));
+    Api api(gw);
+    const auto [user, password] = ready_branch(api, "migrate");
+    const std::string dir = corpus_folder("oi_claims").string();
+    // The driver ignores the URL's database: the branch password picks it.
+    const std::string branch_url = "http://" + user + ":" + password + "@127.0.0.1:" + std::to_string(gw.port()) + "/" + db.name();
+    const auto run = run_cli({"up", "--no-baseline", "--url", branch_url, "--dir", dir});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+
+    const int n = open_request(api, {{"branch", "migrate"}});
+    REQUIRE(reaches(api, n, "ready"));
+    CHECK(api.get("/deploy-requests/1").j["deployment"]["deployable"] == true);
+    REQUIRE(api.post("/deploy-requests/1/deploy").status == 200);
+    REQUIRE(reaches(api, n, "complete_pending_revert"));
+    REQUIRE(api.post("/deploy-requests/1/skip-revert").j["deployment_state"] == "complete");
+
+    Sql prod(db.name()), branch(db.name() + "__migrate");
+    CHECK(prod.schema() == branch.schema());
+    CHECK(prod.tracking_rows() == branch.tracking_rows());
+    const auto status = run_cli({"status", "--url", gw.url(db.name()), "--dir", dir});
+    CHECK(status.exit_code == 0);
+    CHECK_THAT(status.out, Catch::Contains("pending 0"));
 }

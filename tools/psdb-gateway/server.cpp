@@ -252,7 +252,7 @@ std::string Server::create_session(const management::SessionTarget& target, http
     } catch (const BackendConnectError& e) {
         return connect_failed(e, res);
     }
-    json response = {{"user", {{"username", config_.user}, {"psid", "psdb-gateway"}, {"role", "admin"}}},
+    json response = {{"user", {{"username", target.username}, {"psid", "psdb-gateway"}, {"role", "admin"}}},
                      {"session", sessions_.to_wire(**lease)}};
     if (!target.database.empty()) response["branch"] = target.database;
     send_json(res, 200, response);

@@ -117,6 +117,13 @@ void Deployer::run(Work& w) {
             // Closed before deploying, cancelled, reverted or failed: a person's decision or PlanetScale's
             // refusal. Reported, not fought; without the branch, the next run starts over.
             if (client_.find_branch(w.branch)) refuse(w, d, "it ended without deploying");
+            // The branch is gone: a person's "start over". The old request, if still open (failed), is closed
+            // first, since a branch may have one open deploy request only.
+            if (d.state == "open") {
+                report("closing", fmt::format("closing deploy request #{} ({}): its branch {} was deleted, starting over",
+                                              d.number, d.deployment_state, w.branch));
+                client_.close(d.number);
+            }
         } else {
             number = d.number;
             report("following", fmt::format("picking up deploy request #{} ({}) opened by an earlier run", d.number,

@@ -67,6 +67,7 @@ void register_routes(httplib::Server& http, Management& m, const Config& config)
                     json body = json::object();
                     if (!req.body.empty()) {
                         body = json::parse(req.body, nullptr, false);
+                        if (body.is_null()) body = json::object();  // "null": no members, like an empty body
                         if (body.is_discarded() || !body.is_object()) throw invalid("the request body is not a JSON object");
                     }
                     const json out = handler(req, body);

@@ -1,19 +1,9 @@
 #include "faults.hpp"
 
 #include "api_error.hpp"
+#include "json_body.hpp"
 
 namespace gateway::management {
-
-namespace {
-
-std::string string_member(const nlohmann::json& body, const char* key, const std::string& fallback) {
-    auto it = body.find(key);
-    if (it == body.end() || it->is_null()) return fallback;
-    if (!it->is_string()) throw invalid(std::string(key) + ": expected a string");
-    return it->get<std::string>();
-}
-
-}  // namespace
 
 void Faults::add(const nlohmann::json& body) {
     const std::string kind = string_member(body, "kind", "");

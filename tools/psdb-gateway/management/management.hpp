@@ -1,6 +1,7 @@
 // PlanetScale's management API (branches, passwords, deploy requests) over one MariaDB server, and
 // what the SQL API asks of it: which branch a credential opens, a branch's database and DDL policy,
 // and the record of the DDL a branch ran. One mutex guards all of it; one worker thread paces deploys.
+// The API is split by resource: branch_api.cpp, password_api.cpp, deploy_request_api.cpp.
 #pragma once
 
 #include "../config.hpp"
@@ -27,6 +28,7 @@ using json = nlohmann::json;
 // Where a SQL session runs.
 struct SessionTarget {
     std::string branch, database;
+    std::string username;  // the credential's user, for CreateSession's answer
 };
 
 class Management {
