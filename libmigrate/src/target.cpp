@@ -119,11 +119,15 @@ struct Target::Impl {
     }
 
     // The lock, and then the end of whatever a stopped run's session still executes (previous_run.hpp):
-    // only after both do progress and the schema say what has been done.
-    std::unique_ptr<run::MigrationLock> lock_settled(connect::Connection& conn, const EventCallback& on_event,
+    // only after both do progress and the schema say what has been done. Over HTTP the work session, idle
+    // while the lock was awaited, may have expired meanwhile (the server reaps idle sessions: PlanetScale
+    // after some 20 s), so it is opened again; nothing session-bound has happened on it yet.
+    std::unique_ptr<run::MigrationLock> lock_settled(std::unique_ptr<connect::Connection>& conn,
+                                                     const EventCallback& on_event,
                                                      const std::atomic<bool>* cancel) const {
         auto held = lock(on_event, cancel);
-        run::settle_previous_run(conn, progress, options.lock_timeout, on_event, cancel);
+        if (url.transport == Transport::http) conn = connect::Connection::open(url);
+        run::settle_previous_run(*conn, progress, options.lock_timeout, on_event, cancel);
         return held;
     }
 };
@@ -188,29 +192,12 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
             return report;
         }
     }
-    auto lock = impl_->lock_settled(*conn, on_event, options.cancel);
+    auto lock = impl_->lock_settled(conn, on_event, options.cancel);
     // Under the lock, read again: another replica may have applied everything while we waited. Validate
     // before creating anything, so a refused run leaves no trace. The table is created only when missing:
     // a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
     tracking::upgrade_v0_table(*conn, impl_->table, impl_->source);  // drizzle 1.0's, when the table needs it
     Plan plan = impl_->read_plan(*conn, shape, options.use_baseline, last);
-    validate_plan(plan, validation);
-    if (options.max_table_copy_bytes) {  // before anything runs, like validation
-        const auto refs = impl_->statements_to_run(plan, options.allow_out_of_order, last);
-        plan::refuse_large_copies(refs, plan::cost_statements(*conn, refs), *options.max_table_copy_bytes);
-    }
-    run::check_statement_sizes(*conn, plan, plan.from_baseline ? &*impl_->baseline : nullptr,
-                               run::entries_to_run(plan, options.allow_out_of_order, last));
-    if (plan.from_baseline) {
-        const std::string server = conn->server_version();
-        if (connect::is_mariadb(server) != connect::is_mariadb(impl_->baseline->server))
-            throw error(errc::baseline_unusable,
-                        fmt::format("the database is empty, so `up` would load the baseline in {}, but it was made on {} "
-                                    "and this server is {}: its SHOW CREATE TABLE text may not mean the same here. "
-                                    "Recreate it on a server of this kind (`migrate baseline create --scratch-url ...`), "
-                                    "or pass --no-baseline to replay the migrations",
-                                    impl_->baseline->dir.string(), impl_->baseline->server, server));
-    }
     const Baseline* load = plan.from_baseline ? &*impl_->baseline : nullptr;
     const auto entries = run::entries_to_run(plan, options.allow_out_of_order, last);
     // A PlanetScale production branch with safe migrations takes DDL through deploy requests, when they are
@@ -223,18 +210,39 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
             std::vector<std::string> setup;
             if (!shape.exists) setup.push_back(impl_->table.create_statement(impl_->source.layout));
             if (!impl_->progress.exists(*conn)) setup.push_back(impl_->progress.create_statement());
-            const auto refs = run::statements_to_send(plan, load, entries);
-            deployer.emplace(*planetscale, *dr, impl_->url, refs, std::move(setup), on_event, options.cancel);
-            if (!options.wait_for_deploy_requests && (!deployer->batches().empty() || !shape.exists))
-                throw error(errc::deploy_request_waiting,
-                            fmt::format("{} pending statement{} need{} a deploy request into {} (safe migrations), and "
-                                        "this run may not wait for one; nothing was run. A run that may wait (or the "
-                                        "deploy pipeline) applies them",
-                                        refs.size(), refs.size() == 1 ? "" : "s", refs.size() == 1 ? "s" : "",
-                                        dr->api.production_branch));
-            deployer->deploy_setup();
-            shape = impl_->table.inspect(*conn);
+            deployer.emplace(*planetscale, *dr, impl_->url, run::statements_to_send(plan, load, entries), std::move(setup),
+                             on_event, options.cancel, [&conn] { conn->execute("select 1"); });
         }
+    }
+    // Tables but no history, on a fresh production branch whose first deploy request (an earlier run's,
+    // stopped before it recorded anything) already put them there: they are this run's, not someone else's.
+    ValidationOptions checks = validation;
+    if (deployer && !plan.unrecorded_tables.empty() && deployer->first_deploy_request_opened()) checks.allow_dirty = true;
+    validate_plan(plan, checks);
+    if (options.max_table_copy_bytes) {  // before anything runs, like validation
+        const auto refs = impl_->statements_to_run(plan, options.allow_out_of_order, last);
+        plan::refuse_large_copies(refs, plan::cost_statements(*conn, refs), *options.max_table_copy_bytes);
+    }
+    run::check_statement_sizes(*conn, plan, load, entries);
+    if (plan.from_baseline) {
+        const std::string server = conn->server_version();
+        if (connect::is_mariadb(server) != connect::is_mariadb(impl_->baseline->server))
+            throw error(errc::baseline_unusable,
+                        fmt::format("the database is empty, so `up` would load the baseline in {}, but it was made on {} "
+                                    "and this server is {}: its SHOW CREATE TABLE text may not mean the same here. "
+                                    "Recreate it on a server of this kind (`migrate baseline create --scratch-url ...`), "
+                                    "or pass --no-baseline to replay the migrations",
+                                    impl_->baseline->dir.string(), impl_->baseline->server, server));
+    }
+    if (deployer) {
+        if (!options.wait_for_deploy_requests && deployer->needs_deploy_requests())
+            throw error(errc::deploy_request_waiting,
+                        fmt::format("pending statements need a deploy request into {} (safe migrations), and this run "
+                                    "may not wait for one; nothing was run. A run that may wait (or the deploy "
+                                    "pipeline) applies them",
+                                    impl_->options.deploy_requests->api.production_branch));
+        deployer->deploy_setup();
+        shape = impl_->table.inspect(*conn);
     }
     // A branch that refuses DDL (PlanetScale safe migrations) must say so before any statement runs.
     if (!deployer) run::preflight_ddl(*conn, impl_->progress, run::first_ddl(plan, load, entries));
@@ -373,7 +381,7 @@ std::size_t Target::mark_baseline(const std::string& through, const EventCallbac
 
 void Target::resolve(const std::string& tag, bool applied, const EventCallback& on_event) {
     auto conn = connect::Connection::open(impl_->url);
-    auto lock = impl_->lock_settled(*conn, on_event, nullptr);
+    auto lock = impl_->lock_settled(conn, on_event, nullptr);
     tracking::TableShape shape;
     Plan plan = impl_->read_plan(*conn, shape);
     for (const auto& e : plan.entries) {

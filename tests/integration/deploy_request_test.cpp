@@ -162,7 +162,9 @@ TEST_CASE("deploy requests: SIGKILL at every phase, the rerun opens no second de
     const std::vector<std::string> phases = {"creating development branch", "creating a password", "applying 2 statements",
                                              "opening a deploy request", ": ready", ": in_progress", "is complete"};
     for (const auto& phase : phases) {
-        PlanetScale ps("ps_kill", {"--deploy-step-ms", "200"});
+        // PlanetScale reaps an abandoned session (and the lock it holds) after some 20 s; the gateway here
+        // after 8 s, so that each rerun's wait for the killed run's lock stays short.
+        PlanetScale ps("ps_kill", {"--deploy-step-ms", "200", "--idle-timeout", "8"});
         {
             RunningProcess run(cli_argv(ps.up(dir.path() / "drizzle")), token_env);
             const bool seen = run.wait_for_output(phase);

@@ -16,6 +16,8 @@ Json error_json(const migrate::error& e) {
             {"errno", c.server_errno ? Json(c.server_errno) : Json()},
             {"sqlstate", c.sqlstate.empty() ? Json() : Json(c.sqlstate)},
             {"completion_unknown", c.completion_unknown},
+            {"http_status", c.http_status ? Json(c.http_status) : Json()},
+            {"api_code", c.api_code.empty() ? Json() : Json(c.api_code)},
             {"remedy", c.fix == migrate::remedy::none ? Json() : Json(migrate::to_string(c.fix))}};
 }
 

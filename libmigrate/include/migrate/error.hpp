@@ -58,7 +58,7 @@ enum class errc {
     statement_too_large,       // a statement to run exceeds the server's max_allowed_packet (refused before any ran)
     migration_outside_folder,  // a migration file is a symlink leading outside the migrations folder
     platform_api,              // PlanetScale's management API refused or failed (auth, permission, outage);
-                               // context.server_errno is the HTTP status (0: no answer), sqlstate its code
+                               // context.http_status and api_code say how
     deploy_request_failed,     // a deploy request cannot end deployed: lint errors, closed, cancelled or reverted
                                // by a person, an error state, no changes where some were expected
     deploy_request_waiting,    // a deploy request is still on its way (queue, a gated cut-over waiting for a
@@ -88,6 +88,10 @@ struct error_context {
     std::string sqlstate{};                  // SQLSTATE (e.g. "42S01")
     bool completion_unknown = false;         // the statement may or may not have run
     remedy fix = remedy::none;               // what to do about it, when it is one of the known fixes
+    // platform_api: the HTTP status of the management API's answer (0: none came) and its error code
+    // (PlanetScale's: not_found, invalid, permission, retry, …; "" when the answer was not JSON).
+    std::uint32_t http_status = 0;
+    std::string api_code{};
 };
 
 class MIGRATE_API error : public std::runtime_error {

@@ -44,9 +44,9 @@ std::string random_suffix() {
 
 Deployer::Deployer(PlanetScaleClient& client, const DeployRequestOptions& options, const ConnectionUrl& production,
                    const std::vector<plan::StatementRef>& refs, std::vector<std::string> setup,
-                   const EventCallback& on_event, const std::atomic<bool>* cancel)
+                   const EventCallback& on_event, const std::atomic<bool>* cancel, std::function<void()> keep_alive)
     : client_(client), options_(options), production_(production), on_event_(on_event), cancel_(cancel),
-      setup_(std::move(setup)) {
+      keep_alive_(std::move(keep_alive)), setup_(std::move(setup)) {
     const std::string keyspace = options.keyspace.empty() ? production.database : options.keyspace;
     batches_ = split_into_batches(refs, options.branch_prefix, keyspace);
     const bool starts_with_ddl = !refs.empty() && !batches_.empty() &&
@@ -64,6 +64,10 @@ bool Deployer::carries(const Migration& m, std::size_t index) const {
         for (const auto& r : w.statements)
             if (r.migration == &m && r.index == index) return true;
     return false;
+}
+
+bool Deployer::first_deploy_request_opened() {
+    return !work_.empty() && !client_.deploy_requests_from(work_.front().branch).empty();
 }
 
 void Deployer::deploy_setup() {
@@ -88,6 +92,10 @@ void Deployer::report(const std::string& phase, const std::string& detail) {
 }
 
 void Deployer::pause() {
+    if (keep_alive_ && clock::now() - kept_alive_ > std::chrono::seconds(5)) {
+        keep_alive_();
+        kept_alive_ = clock::now();
+    }
     const auto until = clock::now() + options_.poll_every;
     while (clock::now() < until) {
         if (cancel_ && cancel_->load())
@@ -106,6 +114,21 @@ void Deployer::run(Work& w) {
     // opened is picked up, never a second one opened.
     report("looking up", fmt::format("looking for deploy requests from branch {}", w.branch));
     auto existing = client_.deploy_requests_from(w.branch);
+    // A cancel or revert under way (a person's) is let settle first: what it ends in decides.
+    const auto settle_by = clock::now() + options_.timeout;
+    while (!existing.empty() && (existing.front().deployment_state == "in_progress_cancel" ||
+                                 existing.front().deployment_state == "in_progress_revert")) {
+        report(existing.front().deployment_state,
+               fmt::format("deploy request #{} (branch {}): {}: waiting for it to end", existing.front().number,
+                           w.branch, existing.front().deployment_state));
+        if (clock::now() > settle_by)
+            throw error(errc::deploy_request_waiting,
+                        fmt::format("deploy request #{} (branch {}) is still {} after {} s; run again later",
+                                    existing.front().number, w.branch, existing.front().deployment_state,
+                                    options_.timeout.count()));
+        pause();
+        existing = client_.deploy_requests_from(w.branch);
+    }
     std::uint64_t number = 0;
     if (!existing.empty()) {
         const DeployRequest& d = existing.front();
@@ -304,7 +327,7 @@ void Deployer::follow(Work& w, std::uint64_t number) {
             // A refused or lost action is not repeated blindly: the state is read again first (it may have
             // taken effect, or a person may have acted), and a transient refusal allows one more try.
             if (e.code() != errc::platform_api) throw;
-            if (!is_transient(e) && e.server_errno() != 422 && e.server_errno() != 409) throw;
+            if (!is_transient(e) && e.context().http_status != 422 && e.context().http_status != 409) throw;
             deploy_sent = cutover_sent = skip_sent = false;
         }
         progress_.operations.clear();

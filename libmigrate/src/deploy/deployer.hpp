@@ -20,6 +20,8 @@
 #include <migrate/target.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,9 +33,14 @@ public:
     // production branch lacks them (they travel with the first deploy request; see deploy_setup()).
     Deployer(PlanetScaleClient& client, const DeployRequestOptions& options, const ConnectionUrl& production,
              const std::vector<plan::StatementRef>& refs, std::vector<std::string> setup, const EventCallback& on_event,
-             const std::atomic<bool>* cancel);
+             const std::atomic<bool>* cancel, std::function<void()> keep_alive = {});
 
     const std::vector<Batch>& batches() const { return batches_; }
+    // Whether anything must go through a deploy request (DDL, or libmigrate's tables).
+    bool needs_deploy_requests() const { return !work_.empty(); }
+    // Whether the first deploy request of this run's work was opened already (by an earlier run): the tables
+    // it brought are then this run's own, and what became of it (deployed, cancelled, …) is its to say.
+    bool first_deploy_request_opened();
 
     // Before the runner starts, when setup statements are needed: deploys them (with the first batch when
     // the run starts with DDL, else on their own), so that progress can be recorded on production.
@@ -67,6 +74,9 @@ private:
     const ConnectionUrl& production_;
     const EventCallback& on_event_;
     const std::atomic<bool>* cancel_;
+    // Keeps the run's idle work session alive while a deploy runs for minutes (servers reap idle sessions).
+    std::function<void()> keep_alive_;
+    std::chrono::steady_clock::time_point kept_alive_{};
     std::vector<Batch> batches_;
     std::vector<Work> work_;  // one per batch, in order; a setup-only one first when needed
     std::vector<std::string> setup_;

@@ -80,7 +80,8 @@ bool transient_status(int status) { return status == 0 || status == 429 || statu
 }  // namespace
 
 bool is_transient(const error& e) {
-    return e.code() == errc::platform_api && (transient_status(static_cast<int>(e.server_errno())) || e.sqlstate() == "retry");
+    return e.code() == errc::platform_api &&
+           (transient_status(static_cast<int>(e.context().http_status)) || e.context().api_code == "retry");
 }
 
 struct PlanetScaleClient::Http {
@@ -168,7 +169,7 @@ json PlanetScaleClient::call(const std::string& method, const std::string& path,
                     fmt::format("PlanetScale API {} {} {}: {}{}{}", method, path,
                                 status ? fmt::format("answered HTTP {}", status) : std::string("failed"),
                                 code.empty() ? "" : code + ": ", message, advice),
-                    {.server_errno = static_cast<std::uint32_t>(status), .sqlstate = code});
+                    {.http_status = static_cast<std::uint32_t>(status), .api_code = code});
     }
 }
 

@@ -60,8 +60,8 @@ struct Operation {
 };
 
 // The client throws migrate::error(errc::platform_api) for a refusal or failure of the API, with the HTTP
-// status in error_context::server_errno (0 when no answer came). Transient: trying again later may succeed
-// (no answer, HTTP 429 or 5xx, PlanetScale's code `retry`).
+// status and PlanetScale's code in the context. Transient: trying again later may succeed (no answer,
+// HTTP 429 or 5xx, PlanetScale's code `retry`).
 bool is_transient(const error& e);
 
 class PlanetScaleClient {
