@@ -4,14 +4,12 @@
 // apply on MariaDB ends, open one deploy request per batch of DDL whatever happens to the run, report
 // every refusal and human action with a documented exit code, and never show the service token.
 #include "fixtures.hpp"
-#include "gateway.hpp"
+#include "planetscale_fixture.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 
 #include <catch2/catch.hpp>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -24,66 +22,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* token_id = "lm-token-id";
-constexpr const char* token = "lm-secret-service-token-0123456789";
-
-// A production branch (a scratch database) behind a gateway with safe migrations on and fast deploys.
-struct PlanetScale {
-    explicit PlanetScale(const std::string& label, std::vector<std::string> extra = {})
-        : production(label), gateway(args(production.name(), std::move(extra))) {}
-
-    // `extra` flags (with their values) win over the defaults of the same name.
-    static std::vector<std::string> with_defaults(std::vector<std::string> a, const std::vector<std::pair<std::string, std::string>>& defaults) {
-        for (const auto& [flag, value] : defaults)
-            if (std::find(a.begin(), a.end(), flag) == a.end()) a.insert(a.end(), {flag, value});
-        return a;
-    }
-
-    static std::vector<std::string> args(const std::string& database, std::vector<std::string> extra) {
-        std::vector<std::string> a{"--mysql-database", database, "--safe-migrations", "--organization", "acme",
-                                   "--database", "app", "--service-token", std::string(token_id) + ":" + token};
-        a.insert(a.end(), extra.begin(), extra.end());
-        return with_defaults(a, {{"--branch-ready-ms", "100"}, {"--deploy-step-ms", "100"}, {"--revert-window-seconds", "3"}});
-    }
-
-    std::vector<std::string> up(const std::filesystem::path& dir, std::vector<std::string> extra = {}) const {
-        std::vector<std::string> a{"up", "--url", gateway.url(production.name()), "--dir", dir.string(),
-                                   "--planetscale-org", "acme", "--planetscale-database", "app",
-                                   "--planetscale-api", gateway.base_url() + "/v1"};
-        a.insert(a.end(), extra.begin(), extra.end());
-        return with_defaults(a, {{"--deploy-poll-ms", "50"}, {"--deploy-timeout", "120"}});
-    }
-
-    // The management API, as a person (or a test) uses it.
-    json api(const std::string& method, const std::string& path, const json& body = json::object()) const {
-        httplib::Client c(gateway.base_url());
-        const httplib::Headers h{{"Authorization", std::string(token_id) + ":" + token}};
-        const std::string full = path.rfind("/_gateway", 0) == 0 ? path : "/v1/organizations/acme/databases/app" + path;
-        httplib::Result r{nullptr, httplib::Error::Unknown};
-        if (method == "GET") r = c.Get(full.c_str(), h);
-        else if (method == "DELETE") r = c.Delete(full.c_str(), h);
-        else if (method == "PATCH") r = c.Patch(full.c_str(), h, body.dump(), "application/json");
-        else r = c.Post(full.c_str(), h, body.dump(), "application/json");
-        REQUIRE(r);
-        INFO(method << " " << full << " → " << r->status << " " << r->body);
-        REQUIRE(r->status < 300);
-        return r->body.empty() ? json::object() : json::parse(r->body);
-    }
-
-    std::vector<json> deploy_requests() const {
-        const json list = api("GET", "/deploy-requests");  // kept: a range-for over a temporary's member dangles
-        return list["data"].get<std::vector<json>>();
-    }
-
-    ScratchDatabase production;
-    Gateway gateway;
-};
-
-const std::map<std::string, std::string> token_env = {
-    {"PLANETSCALE_SERVICE_TOKEN_ID", token_id}, {"PLANETSCALE_SERVICE_TOKEN", token}, {"DATABASE_URL", ""}};
-
 ProcessResult up(const PlanetScale& ps, const std::filesystem::path& dir, std::vector<std::string> extra = {}) {
-    auto r = run_cli(ps.up(dir, std::move(extra)), token_env);
+    auto r = run_cli(ps.up(dir, std::move(extra)), planetscale_token_env);
     CHECK_THAT(r.out + r.err, !Catch::Contains(token));
     return r;
 }
@@ -166,7 +106,7 @@ TEST_CASE("deploy requests: SIGKILL at every phase, the rerun opens no second de
         // after 8 s, so that each rerun's wait for the killed run's lock stays short.
         PlanetScale ps("ps_kill", {"--deploy-step-ms", "200", "--idle-timeout", "8"});
         {
-            RunningProcess run(cli_argv(ps.up(dir.path() / "drizzle")), token_env);
+            RunningProcess run(cli_argv(ps.up(dir.path() / "drizzle")), planetscale_token_env);
             const bool seen = run.wait_for_output(phase);
             run.kill(SIGKILL);
             auto killed = run.wait();
@@ -188,7 +128,7 @@ TEST_CASE("deploy requests: 8 replicas at once open one deploy request per batch
     PlanetScale ps("ps_replicas");
     std::vector<std::unique_ptr<RunningProcess>> replicas;
     for (int i = 0; i < 8; ++i)
-        replicas.push_back(std::make_unique<RunningProcess>(cli_argv(ps.up(dir.path() / "drizzle")), token_env));
+        replicas.push_back(std::make_unique<RunningProcess>(cli_argv(ps.up(dir.path() / "drizzle")), planetscale_token_env));
     for (auto& p : replicas) {
         auto r = p->wait();
         INFO(r.out << r.err);
