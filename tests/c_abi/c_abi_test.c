@@ -160,6 +160,9 @@ int main(void) {
             {MIGRATE_ERRC_TABLE_COPY_TOO_LARGE, "table_copy_too_large"},
             {MIGRATE_ERRC_STATEMENT_TOO_LARGE, "statement_too_large"},
             {MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER, "migration_outside_folder"},
+            {MIGRATE_ERRC_PLATFORM_API, "platform_api"},
+            {MIGRATE_ERRC_DEPLOY_REQUEST_FAILED, "deploy_request_failed"},
+            {MIGRATE_ERRC_DEPLOY_REQUEST_WAITING, "deploy_request_waiting"},
         };
         int all_match = 1;
         for (size_t i = 0; i < sizeof codes / sizeof codes[0]; ++i)
@@ -168,7 +171,7 @@ int main(void) {
                 all_match = 0;
             }
         CHECK(all_match);
-        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER + 1), "unknown") == 0);
+        CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_DEPLOY_REQUEST_WAITING + 1), "unknown") == 0);
     }
 
     /* Scratch folder. */

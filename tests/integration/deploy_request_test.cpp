@@ -9,6 +9,9 @@
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 
+#include <migrate.h>
+#include <migrate/startup.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -211,4 +214,50 @@ TEST_CASE("deploy requests: a failed deployment and API outages are reported, th
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK(ps.production.connect().snapshot() == expected);
+}
+
+TEST_CASE("deploy requests: a service that may not wait is refused before anything runs; the C API deploys") {
+    TempDir dir;
+    write_mixed_folder(dir.path() / "drizzle");
+    const auto expected = direct_apply(dir.path() / "drizzle");
+    PlanetScale ps("ps_embedded");
+    migrate::DeployRequestOptions deploy;
+    deploy.api = {.url = ps.gateway.base_url() + "/v1", .organization = "acme", .database = "app",
+                  .production_branch = "main", .service_token_id = token_id, .service_token = token};
+    deploy.poll_every = std::chrono::milliseconds(50);
+    {
+        migrate::StartupOptions options;
+        options.target = {.url = ps.gateway.url(ps.production.name()), .migrations_dir = dir.path() / "drizzle",
+                          .deploy_requests = deploy};
+        options.up.wait_for_deploy_requests = false;
+        const auto report = migrate::run_at_startup(options);
+        CHECK_FALSE(report.ok);
+        REQUIRE(report.error_code);
+        CHECK(*report.error_code == migrate::errc::deploy_request_waiting);
+        CHECK(ps.production.connect().tables().empty());
+        CHECK(ps.deploy_requests().empty());
+    }
+    // The C API, options as JSON (what FFI callers use), with every deploy-request event delivered.
+    const std::string options = json{{"url", ps.gateway.url(ps.production.name())},
+                                     {"migrations_dir", (dir.path() / "drizzle").string()},
+                                     {"planetscale", {{"organization", "acme"}, {"database", "app"},
+                                                      {"api_url", ps.gateway.base_url() + "/v1"},
+                                                      {"service_token_id", token_id}, {"service_token", token}}}}
+                                    .dump();
+    migrate_error* err = nullptr;
+    migrate_target* target = migrate_target_open_json(options.c_str(), &err);
+    INFO((err ? migrate_error_message(err) : ""));
+    REQUIRE(target);
+    int deploy_events = 0;
+    auto on_event = [](const migrate_event* ev, void* user) {
+        if (ev->kind == MIGRATE_EVENT_DEPLOY_REQUEST) ++*static_cast<int*>(user);
+    };
+    const int rc = migrate_target_up_json(target, "{}", on_event, &deploy_events, nullptr, &err);
+    INFO((err ? migrate_error_message(err) : ""));
+    CHECK(rc == 0);
+    migrate_error_free(err);
+    migrate_target_free(target);
+    CHECK(deploy_events > 10);
+    CHECK(ps.production.connect().snapshot() == expected);
+    CHECK(ps.deploy_requests().size() == 2);
 }

@@ -4,6 +4,7 @@
 // take (as typed, percent-encoded, inside an HTTP Basic header).
 #include "fixtures.hpp"
 #include "gateway.hpp"
+#include "planetscale_fixture.hpp"
 #include "private_server.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
@@ -241,4 +242,40 @@ TEST_CASE("secrets: over HTTP the password is in neither the CLI's output nor th
     t.add("safe gateway log", gw_safe.log());
     REQUIRE(gw.log().find("Execute") != std::string::npos);  // the log is really the request log
     t.check_no_leak(user.name);
+}
+
+TEST_CASE("secrets: the PlanetScale service token is in no output, error, JSON or gateway log") {
+    TempDir dir;
+    write_folder(dir.path() / "drizzle", {{"0000_t", "CREATE TABLE `t` (`id` int PRIMARY KEY);\n--> statement-breakpoint\n"
+                                                     "INSERT INTO `t` VALUES (1);"}});
+    PlanetScale ps("secret_ps", {"--verbose"});
+    Transcript t;
+    const auto folder = dir.path() / "drizzle";
+    auto args = [&](std::vector<std::string> command) {
+        const auto a = ps.target(folder);
+        command.insert(command.end(), a.begin(), a.end());
+        return command;
+    };
+    t.cli("plan", args({"plan"}), 0, planetscale_token_env);
+    t.cli("plan --json", args({"plan", "--json"}), 0, planetscale_token_env);
+    t.cli("up", args({"up"}), 0, planetscale_token_env);
+    t.cli("status --json", args({"status", "--json"}), 0, planetscale_token_env);
+    t.cli("up --json", args({"up", "--json"}), 0, planetscale_token_env);
+    // A wrong token: refused by the API (exit 4), and neither token is shown.
+    write_folder(dir.path() / "more", {{"0000_t", "CREATE TABLE `t` (`id` int PRIMARY KEY);\n--> statement-breakpoint\n"
+                                                  "INSERT INTO `t` VALUES (1);"},
+                                       {"0001_u", "CREATE TABLE `u` (`id` int PRIMARY KEY);"}});
+    auto wrong = planetscale_token_env;
+    wrong["PLANETSCALE_SERVICE_TOKEN"] = "wrong-Canary-token-7f3a9e";
+    auto more = ps.up(dir.path() / "more");
+    t.cli("up with a wrong token", more, 4, wrong);
+    more.push_back("--json");
+    t.cli("up --json with a wrong token", more, 4, wrong);
+    t.add("gateway log", ps.gateway.log());
+    for (const auto& [what, text] : t.outputs) {
+        INFO(what << ":\n" << text);
+        CHECK(text.find(token) == std::string::npos);
+        CHECK(text.find("secret-service-token") == std::string::npos);
+    }
+    t.check_no_leak("nobody");
 }

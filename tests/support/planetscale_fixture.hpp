@@ -47,10 +47,17 @@ struct PlanetScale {
         return with_defaults(a, {{"--branch-ready-ms", "100"}, {"--deploy-step-ms", "100"}, {"--revert-window-seconds", "3"}});
     }
 
+    // The target's arguments for any command (url, folder, where the API is).
+    std::vector<std::string> target(const std::filesystem::path& dir) const {
+        return {"--url", gateway.url(production.name()), "--dir", dir.string(), "--planetscale-org", "acme",
+                "--planetscale-database", "app", "--planetscale-api", gateway.base_url() + "/v1"};
+    }
+
+    // `migrate up` for the target, polling fast.
     std::vector<std::string> up(const std::filesystem::path& dir, std::vector<std::string> extra = {}) const {
-        std::vector<std::string> a{"up", "--url", gateway.url(production.name()), "--dir", dir.string(),
-                                   "--planetscale-org", "acme", "--planetscale-database", "app",
-                                   "--planetscale-api", gateway.base_url() + "/v1"};
+        std::vector<std::string> a{"up"};
+        const auto t = target(dir);
+        a.insert(a.end(), t.begin(), t.end());
         a.insert(a.end(), extra.begin(), extra.end());
         return with_defaults(a, {{"--deploy-poll-ms", "50"}, {"--deploy-timeout", "120"}});
     }

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -344,9 +345,13 @@ void Deployer::follow(Work& w, std::uint64_t number) {
             detail += ": waiting for a person to apply the cut-over";
         if (s == "complete_pending_revert" && options_.revert_window == RevertWindow::wait)
             detail += ": waiting for the revert window to close";
-        for (const auto& o : progress_.operations)
-            detail += fmt::format("; {} {} {}%{}", o.operation, o.table, o.progress_percent,
-                                  o.eta_seconds > 0 ? fmt::format(" (eta {} s)", o.eta_seconds) : "");
+        // One line: the tables furthest from done first, the rest counted (the event has them all).
+        auto ops = progress_.operations;
+        std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return a.progress_percent < b.progress_percent; });
+        for (std::size_t k = 0; k < ops.size() && k < 3; ++k)
+            detail += fmt::format("; {} {} {}%{}", ops[k].operation, ops[k].table, ops[k].progress_percent,
+                                  ops[k].eta_seconds > 0 ? fmt::format(" (eta {} s)", ops[k].eta_seconds) : "");
+        if (ops.size() > 3) detail += fmt::format("; {} more table{}", ops.size() - 3, ops.size() == 4 ? "" : "s");
         if (detail != last) report(s, detail);
         last = detail;
         if (clock::now() > deadline)

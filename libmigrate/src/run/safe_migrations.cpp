@@ -10,10 +10,11 @@
 namespace migrate::run {
 
 std::string deploy_request_advice() {
-    return "This branch has safe migrations on (PlanetScale refuses direct DDL on it). Apply the migrations to a "
-           "development branch with `migrate up`, open a deploy request from it into this branch (turn on "
-           "\"copy migration data\" for the tracking table so the deploy carries its rows), and after the deploy "
-           "check this branch with `migrate verify`. DML-only migrations may run here directly.";
+    return "This branch has safe migrations on (PlanetScale refuses direct DDL on it). Configure deploy requests "
+           "for this target (the PlanetScale organization, database and a service token; docs/planetscale.md) and "
+           "the run carries each batch of DDL through a deploy request itself, running the DML here directly. "
+           "Otherwise apply the migrations to a development branch, deploy it with a deploy request, and verify "
+           "this branch afterwards. DML-only migrations may run here directly.";
 }
 
 std::optional<PendingDdl> first_ddl(const Plan& plan, const Baseline* baseline,

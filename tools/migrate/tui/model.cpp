@@ -209,6 +209,8 @@ void Model::apply_one(std::size_t i) {
         else if (ev.kind == K::statement_lock_waiting)
             s.progress = fmt::format("[{}/{}] {} statement {}/{} blocked: {}", ev.migration_number, ev.migrations_total,
                                      ev.migration->tag, ev.statement_index + 1, ev.statements_total, ev.detail);
+        else if (ev.kind == K::deploy_request)  // a deploy request's phase, state and per-table progress
+            s.progress = ev.detail;
         else if (ev.kind == K::statement_started || ev.kind == K::migration_started)
             s.progress = fmt::format("[{}/{}] {} statement {}/{}", ev.migration_number, ev.migrations_total,
                                      ev.migration->tag, ev.statement_index + 1, ev.statements_total);
