@@ -124,7 +124,7 @@ TEST_CASE("http: a safe-migrations branch stops up before anything runs, with it
     CHECK(r.exit_code == 7);
     CHECK_THAT(r.err, Catch::Contains("error[safe_migrations]") && Catch::Contains("direct DDL is disabled") &&
                           Catch::Contains("0001_seed.sql:3, statement 2 of 2") && Catch::Contains("nothing was run") &&
-                          Catch::Contains("deploy request") && Catch::Contains("migrate verify"));
+                          Catch::Contains("deploy request") && Catch::Contains("Configure deploy requests"));
     CHECK(db.connect().snapshot() == before);  // no row in `a`, no `b`, no tracking row
 
     SECTION("a DML-only migration still runs on such a branch") {
