@@ -55,6 +55,11 @@ std::string_view to_string(remedy r) noexcept {
         case remedy::none: return "none";
         case remedy::resolve_applied: return "resolve_applied";
         case remedy::create_baseline: return "create_baseline";
+        case remedy::record_new_hash: return "record_new_hash";
+        case remedy::allow_missing: return "allow_missing";
+        case remedy::allow_out_of_order: return "allow_out_of_order";
+        case remedy::adopt_database: return "adopt_database";
+        case remedy::recreate_or_skip_baseline: return "recreate_or_skip_baseline";
     }
     return "none";
 }

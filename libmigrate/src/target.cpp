@@ -275,6 +275,7 @@ UpPreview Target::preview(const UpOptions& options) {
     } catch (const error& e) {
         p.refusal = e.what();
         p.refusal_code = e.code();
+        p.refusal_fix = e.context().fix;
     }
     // Through deploy requests: which batch carries each statement (the split `up` makes).
     std::map<std::pair<const Migration*, std::size_t>, std::size_t> carried_by;

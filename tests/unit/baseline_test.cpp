@@ -255,7 +255,8 @@ TEST_CASE("first runs: an empty database starts from the baseline, a non-empty o
         FAIL("a database with tables and no history was accepted");
     } catch (const migrate::error& e) {
         CHECK(e.code() == errc::database_not_empty);
-        CHECK_THAT(e.what(), Catch::Contains("customers, orders") && Catch::Contains("baseline mark --through"));
+        CHECK_THAT(e.what(), Catch::Contains("customers, orders") && Catch::Contains("baseline mark"));
+        CHECK(e.context().fix == migrate::remedy::adopt_database);
     }
     CHECK_NOTHROW(migrate::validate_plan(dirty, {.allow_dirty = true}));
 
@@ -280,6 +281,7 @@ TEST_CASE("first runs: an empty database starts from the baseline, a non-empty o
         FAIL("a stale baseline was accepted");
     } catch (const migrate::error& e) {
         CHECK(e.code() == errc::baseline_unusable);
-        CHECK_THAT(e.what(), Catch::Contains("0000_m was edited") && Catch::Contains("--no-baseline"));
+        CHECK_THAT(e.what(), Catch::Contains("0000_m was edited") && Catch::Contains("turn baselines off"));
+        CHECK(e.context().fix == migrate::remedy::recreate_or_skip_baseline);
     }
 }

@@ -104,6 +104,14 @@ std::string remedy_line(const migrate::error& e) {
         case migrate::remedy::resolve_applied:
             return fmt::format("\nWith the CLI: `migrate resolve {} --applied`, then run again.", c.tag.empty() ? "TAG" : c.tag);
         case migrate::remedy::create_baseline: return "\nWith the CLI: `migrate baseline create` (baseline.md).";
+        case migrate::remedy::record_new_hash: return "\nWith the CLI: `migrate repair` records the new hash.";
+        case migrate::remedy::allow_missing: return "\nWith the CLI: pass --allow-missing.";
+        case migrate::remedy::allow_out_of_order: return "\nWith the CLI: pass --allow-out-of-order.";
+        case migrate::remedy::adopt_database:
+            return "\nWith the CLI: `migrate baseline mark --through TAG` (TAG: the last migration the database "
+                   "reflects), or pass --allow-dirty.";
+        case migrate::remedy::recreate_or_skip_baseline:
+            return "\nWith the CLI: `migrate baseline create`, or pass --no-baseline to replay the migrations.";
         case migrate::remedy::none: break;
     }
     return "";

@@ -91,7 +91,8 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
     out += fmt::format("lock: {}\n", s.lock_holder.empty() ? "free" : "held by " + s.lock_holder + " (up would wait for it)");
     if (!s.plan.table_upgrade.empty()) out += fmt::format("tracking table: {}\n", s.plan.table_upgrade);
     if (!p.refusal.empty())
-        out += fmt::format("up would refuse, running nothing: error[{}]: {}\n", migrate::to_string(*p.refusal_code), p.refusal);
+        out += fmt::format("up would refuse, running nothing: error[{}]: {}\n", migrate::to_string(*p.refusal_code),
+                           error_text(migrate::error(*p.refusal_code, p.refusal, {.fix = p.refusal_fix})));
     if (p.migrations.empty()) return out + "nothing to apply\n";
     std::size_t ddl = 0, total = 0, rewrites = 0;
     std::uint64_t biggest = 0;

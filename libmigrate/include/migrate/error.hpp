@@ -74,8 +74,16 @@ enum class remedy {
     none,             // the message says all there is to do
     resolve_applied,  // record that the statement (context: tag, statement) took effect: Target::resolve(tag, true)
     create_baseline,  // create the folder's baseline again: create_baseline()
+    // Added later (values keep their numbers):
+    record_new_hash,     // an applied migration was edited deliberately: record its new hash (Target::repair)
+    allow_missing,       // proceed past tracking rows no file matches (ValidationOptions::allow_missing)
+    allow_out_of_order,  // apply entries older than the newest applied one (ValidationOptions::allow_out_of_order)
+    adopt_database,      // record what a database built elsewhere reflects (Target::mark_baseline), or apply
+                         // everything to it anyway (ValidationOptions::allow_dirty)
+    recreate_or_skip_baseline,  // create the baseline again (create_baseline()), or replay the migrations
+                                // without it (TargetOptions::use_baseline = false)
 };
-MIGRATE_API std::string_view to_string(remedy r) noexcept;  // "none", "resolve_applied", "create_baseline"
+MIGRATE_API std::string_view to_string(remedy r) noexcept;  // "none", "resolve_applied", "create_baseline", …
 
 // Where an error happened. Every field is optional.
 struct error_context {

@@ -153,6 +153,7 @@ struct UpPreview {
     std::vector<PlannedMigration> migrations;    // in run order; the baseline load first when there is one
     std::string refusal;                         // "" or what validation would refuse (as `up` would say it)
     std::optional<errc> refusal_code;
+    remedy refusal_fix = remedy::none;           // the refusal's fix, as data (error_context::fix)
     bool has_ddl = false;                        // a safe-migrations branch would need a deploy request
     // TargetOptions::deploy_requests set and the production branch has safe migrations on: how the DDL goes
     // (docs/planetscale.md). Each entry is one deploy request, in run order; DML runs directly between them.

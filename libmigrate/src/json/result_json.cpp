@@ -104,7 +104,9 @@ Json preview_object(const migrate::UpPreview& p, bool with_sql) {
     j["table_upgrade"] = s.plan.table_upgrade.empty() ? Json(nullptr) : Json(s.plan.table_upgrade);
     j["refused"] = p.refusal.empty() ? Json(nullptr)
                                      : Json{{"code", migrate::to_string(*p.refusal_code)},
-                                            {"message", migrate::redact_url_text(p.refusal)}};
+                                            {"message", migrate::redact_url_text(p.refusal)},
+                                            {"remedy", p.refusal_fix == migrate::remedy::none
+                                                           ? Json() : Json(migrate::to_string(p.refusal_fix))}};
     j["baseline"] = p.baseline ? Json{{"dir", p.baseline->dir.string()}, {"through", p.baseline->through},
                                       {"migrations", p.baseline->covered.size()}}
                                : Json(nullptr);

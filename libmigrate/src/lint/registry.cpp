@@ -125,8 +125,8 @@ const std::vector<LintRule> rules = {
     {"applied-migration-edited", "an applied migration whose file was edited since",
      "The database ran the old text; fresh databases will run the new one, so environments drift. libmigrate "
      "refuses to run until it is repaired.",
-     "Revert the edit and put the change in a new migration; if the edit was deliberate and harmless, run "
-     "`migrate repair`.",
+     "Revert the edit and put the change in a new migration; if the edit was deliberate and harmless, record "
+     "the file's new hash (repair).",
      E, E, E, E},
     {"suppression-without-reason", "a migrate:lint-ignore comment without a reason",
      "A suppression must say why, for the reviewer and for whoever reads the migration later; without one it "

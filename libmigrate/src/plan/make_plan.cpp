@@ -70,7 +70,8 @@ void plan_first_run(Plan& plan, const std::vector<AppliedRow>& rows, const std::
     }
     if (!facts.baseline) {
         plan.baseline_problems.push_back("an earlier run started loading the baseline and did not finish, and no "
-                                         "baseline is in use now (--no-baseline, or the folder was removed)");
+                                         "baseline is in use now (baselines are turned off for this run, or the folder was "
+                                         "removed)");
         return;
     }
     plan.baseline_problems = facts.baseline->problems;
