@@ -86,7 +86,7 @@ struct Target::Impl {
         if (const auto& dr = options.deploy_requests) {
             try {
                 deploy::PlanetScaleClient client(dr->api);
-                const std::string mine = deploy::branch_prefix_of(dr->branch_prefix, dr->keyspace.empty() ? url.database : dr->keyspace);
+                const std::string mine = deploy::branch_prefix_of(dr->branch_prefix, deploy::keyspace_name(*dr, url));
                 for (const auto& d : client.open_deploy_requests())
                     if (d.branch.rfind(mine, 0) == 0)
                         s.deploy_requests.push_back({.branch = d.branch, .number = d.number, .phase = "open",
@@ -287,21 +287,14 @@ UpPreview Target::preview(const UpOptions& options) {
             const bool setup = !plan.table_exists || !impl_->progress.exists(*conn);
             std::vector<plan::StatementRef> refs;
             for (const auto& ps : p.status.pending_statements) refs.push_back({ps.migration, ps.index});
-            const std::string keyspace = dr->keyspace.empty() ? impl_->url.database : dr->keyspace;
-            const auto batches = deploy::split_into_batches(refs, dr->branch_prefix, keyspace);
-            const bool starts_with_ddl = !refs.empty() && !batches.empty() &&
-                                         batches.front().statements.front().migration == refs.front().migration &&
-                                         batches.front().statements.front().index == refs.front().index;
-            if (setup && !starts_with_ddl)
-                p.deploy_requests.push_back({deploy::setup_branch_name(dr->branch_prefix, keyspace), 0, true});
-            for (const auto& b : batches) {
+            for (const auto& b : deploy::split_into_batches(refs, setup, dr->branch_prefix, deploy::keyspace_name(*dr, impl_->url))) {
                 std::size_t carried = 0;
                 for (const auto& r : b.statements)
                     if (deploy::carried_by_deploy_request(r.migration->statements[r.index].sql)) {
                         carried_by[{r.migration, r.index}] = p.deploy_requests.size() + 1;
                         ++carried;
                     }
-                p.deploy_requests.push_back({b.branch, carried, setup && starts_with_ddl && &b == &batches.front()});
+                p.deploy_requests.push_back({b.branch, carried, b.with_setup});
             }
         }
     }

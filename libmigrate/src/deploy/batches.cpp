@@ -35,7 +35,7 @@ bool carried_by_deploy_request(std::string_view sql) {
     return c == run::StatementClass::ddl || c == run::StatementClass::unknown;
 }
 
-std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, const std::string& prefix,
+std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, bool setup, const std::string& prefix,
                                       const std::string& keyspace) {
     std::vector<Batch> out;
     std::vector<plan::StatementRef> pending_harmless;  // harmless statements that may open or continue a batch
@@ -64,15 +64,22 @@ std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& ref
         }
     }
     close();
+    if (setup) {
+        const bool starts_with_ddl = !out.empty() && out.front().statements.front().migration == refs.front().migration &&
+                                     out.front().statements.front().index == refs.front().index;
+        if (starts_with_ddl) out.front().with_setup = true;
+        else out.insert(out.begin(), Batch{{}, branch_prefix_of(prefix, keyspace) + "setup", true});
+    }
     return out;
+}
+
+std::string keyspace_name(const DeployRequestOptions& options, const ConnectionUrl& url) {
+    return options.keyspace.empty() ? url.database : options.keyspace;
 }
 
 std::string branch_prefix_of(const std::string& prefix, const std::string& keyspace) {
     return fmt::format("{}-{}-", prefix, branch_part(keyspace));
 }
 
-std::string setup_branch_name(const std::string& prefix, const std::string& keyspace) {
-    return fmt::format("{}-{}-setup", prefix, branch_part(keyspace));
-}
 
 }  // namespace migrate::deploy

@@ -4,6 +4,9 @@
 
 #include "../plan/table_facts.hpp"
 
+#include <migrate/connection_url.hpp>
+#include <migrate/deploy_requests.hpp>
+
 #include <string>
 #include <vector>
 
@@ -17,20 +20,24 @@ struct Batch {
     // batch's last DDL statement, so a rerun computes the same name however much of the batch's migrations
     // it has recorded meanwhile (the end of a batch is fixed by the DML after it, which waits for it).
     std::string branch;
+    // It also creates libmigrate's tables on a production branch that lacks them: the first batch when the
+    // run starts with DDL, else a batch of its own (no statements) before everything.
+    bool with_setup = false;
 };
 
 // Whether the statement reaches a safe-migrations branch through a deploy request (DDL, or unknown).
 bool carried_by_deploy_request(std::string_view sql);
 
-// `refs` in run order → the batches. Names use `prefix` and `keyspace` (lower-cased, '_' → '-').
-std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, const std::string& prefix,
+// `refs` in run order → the deploy requests a run makes, in order; `setup`: libmigrate's tables are missing.
+// Names use `prefix` and `keyspace` (lower-cased, '_' → '-').
+std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, bool setup, const std::string& prefix,
                                       const std::string& keyspace);
+
+// The keyspace the branches are named after: the configured one, else the URL's database.
+std::string keyspace_name(const DeployRequestOptions& options, const ConnectionUrl& url);
 
 // What every development branch of this keyspace's batches starts with: "<prefix>-<keyspace>-".
 std::string branch_prefix_of(const std::string& prefix, const std::string& keyspace);
 
-// The branch for bookkeeping alone: libmigrate's tables on a production branch that has none yet, when the
-// first pending statement is not DDL.
-std::string setup_branch_name(const std::string& prefix, const std::string& keyspace);
 
 }  // namespace migrate::deploy

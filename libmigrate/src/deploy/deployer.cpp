@@ -48,15 +48,8 @@ Deployer::Deployer(PlanetScaleClient& client, const DeployRequestOptions& option
                    const EventCallback& on_event, const std::atomic<bool>* cancel, std::function<void()> keep_alive)
     : client_(client), options_(options), production_(production), on_event_(on_event), cancel_(cancel),
       keep_alive_(std::move(keep_alive)), setup_(std::move(setup)) {
-    const std::string keyspace = options.keyspace.empty() ? production.database : options.keyspace;
-    batches_ = split_into_batches(refs, options.branch_prefix, keyspace);
-    const bool starts_with_ddl = !refs.empty() && !batches_.empty() &&
-                                 batches_.front().statements.front().migration == refs.front().migration &&
-                                 batches_.front().statements.front().index == refs.front().index;
-    if (!setup_.empty() && !starts_with_ddl)
-        work_.push_back({setup_branch_name(options.branch_prefix, keyspace), {}, setup_, false});
-    for (const auto& b : batches_) work_.push_back({b.branch, b.statements, {}, false});
-    if (!setup_.empty() && starts_with_ddl) work_.front().setup = setup_;
+    for (auto& b : split_into_batches(refs, !setup_.empty(), options.branch_prefix, keyspace_name(options, production)))
+        work_.push_back({b.branch, std::move(b.statements), b.with_setup ? setup_ : std::vector<std::string>{}, false});
 }
 
 bool Deployer::carries(const Migration& m, std::size_t index) const {

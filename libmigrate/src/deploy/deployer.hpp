@@ -35,7 +35,6 @@ public:
              const std::vector<plan::StatementRef>& refs, std::vector<std::string> setup, const EventCallback& on_event,
              const std::atomic<bool>* cancel, std::function<void()> keep_alive = {});
 
-    const std::vector<Batch>& batches() const { return batches_; }
     // Whether anything must go through a deploy request (DDL, or libmigrate's tables).
     bool needs_deploy_requests() const { return !work_.empty(); }
     // Whether the first deploy request of this run's work was opened already (by an earlier run): the tables
@@ -77,7 +76,6 @@ private:
     // Keeps the run's idle work session alive while a deploy runs for minutes (servers reap idle sessions).
     std::function<void()> keep_alive_;
     std::chrono::steady_clock::time_point kept_alive_{};
-    std::vector<Batch> batches_;
     std::vector<Work> work_;  // one per batch, in order; a setup-only one first when needed
     std::vector<std::string> setup_;
     DeployRequestProgress progress_;
