@@ -44,9 +44,15 @@ db-reset:
 db-down:
 	scripts/db down
 
+# After a failed run: whether the test server is still up, the end of its error log (a crash says why there)
+# and any OOM kill, so that a CI log that shows only the end still tells a server failure from a test's.
+DB_AFTER_FAILURE = { echo "== the test server after the failure:"; "$(CURDIR)/scripts/db" status; \
+  tail -n 40 "$(CURDIR)/.local/mariadb/error.log" 2>/dev/null; \
+  dmesg 2>/dev/null | grep -iE "out of memory|killed process" | tail -n 5; exit 1; }
+
 # `scripts/db env` prints `export MIGRATE_TEST_URL=...`; captured first so that its failure is not hidden by eval.
 test: bootstrap build db-up
-	db_env="$$(scripts/db env)" && eval "$$db_env" && cd "$(BUILD_DIR)" && ctest --output-on-failure -j$(JOBS)
+	db_env="$$(scripts/db env)" && eval "$$db_env" && cd "$(BUILD_DIR)" && { ctest --output-on-failure -j$(JOBS) || $(DB_AFTER_FAILURE); }
 
 # The unit and integration tests under the sanitizers. The options are exported, so every child process (the
 # CLI the tests run, psdb-gateway, the TUI under tmux) inherits them. ASan/LeakSanitizer reports go to files,
@@ -64,6 +70,7 @@ test-sanitize: bootstrap build-sanitize db-up
 	rm -rf "$(SANITIZE_REPORTS)" && mkdir -p "$(SANITIZE_REPORTS)"
 	db_env="$$(scripts/db env)" && eval "$$db_env" && cd "$(SANITIZE_BUILD_DIR)" && \
 	  status=0 && { $(SANITIZER_ENV) ctest --output-on-failure -j$(JOBS) -L 'unit|integration' -LE 'interop|bigdata' || status=$$?; } && \
+	  { [ $$status -eq 0 ] || ( $(DB_AFTER_FAILURE) ) || true; } && \
 	  if [ -n "$$(ls -A "$(SANITIZE_REPORTS)")" ]; then \
 	    for report in "$(SANITIZE_REPORTS)"/*; do echo "== $$report"; cat "$$report"; done; \
 	    echo "sanitizer reports above (in $(SANITIZE_REPORTS)): fix the code they point at" >&2; exit 1; \

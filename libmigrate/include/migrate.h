@@ -153,14 +153,17 @@ typedef struct migrate_target_options {
     const char* planetscale_service_token;    /* a secret: copied, never printed or put in an error */
     const char* planetscale_keyspace;         /* names the development branches; NULL or "": the URL's database */
     int deploy_cutover;                       /* MIGRATE_CUTOVER_AUTOMATIC (0), _APPLY or _WAIT */
-    int deploy_revert_window;                 /* MIGRATE_REVERT_WINDOW_SKIP (0) or _WAIT */
+    int deploy_revert_window;                 /* MIGRATE_REVERT_WINDOW_SKIP (0), _WAIT or _LEAVE_OPEN */
     int deploy_instant;                       /* 1: deploy instantly when PlanetScale says it can */
     long long deploy_timeout_seconds;         /* one deploy request is followed this long; 0: default (6 h) */
+    /* Appended later (check struct_size, MIGRATE_HAS_FIELD). */
+    const char* planetscale_from_branch;      /* NULL/"": a new branch per batch; else the existing branch that
+                                                 holds the pending migrations (docs/planetscale.md) */
 } migrate_target_options;
 
 /* migrate_target_options.deploy_cutover and deploy_revert_window */
 enum { MIGRATE_CUTOVER_AUTOMATIC = 0, MIGRATE_CUTOVER_APPLY = 1, MIGRATE_CUTOVER_WAIT = 2 };
-enum { MIGRATE_REVERT_WINDOW_SKIP = 0, MIGRATE_REVERT_WINDOW_WAIT = 1 };
+enum { MIGRATE_REVERT_WINDOW_SKIP = 0, MIGRATE_REVERT_WINDOW_WAIT = 1, MIGRATE_REVERT_WINDOW_LEAVE_OPEN = 2 };
 
 /* Sets struct_size and the defaults (use_baseline = 1, everything else 0/NULL) in the first `size` bytes:
    pass sizeof(migrate_target_options) as the caller knows it, so a program built against an older, smaller
@@ -180,7 +183,8 @@ MIGRATE_C_API migrate_target* migrate_target_open(const migrate_target_options* 
     "lease_ttl_seconds", "use_baseline": bool, "baseline_dir", "statement_lock_wait_seconds",
     "statement_lock_budget_seconds", "planetscale": {"organization", "database", "branch", "api_url",
     "service_token_id", "service_token", "keyspace", "cutover": "automatic"|"apply"|"wait",
-    "revert_window": "skip"|"wait", "instant": bool, "deploy_timeout_seconds"}}; url and migrations_dir required.
+    "revert_window": "skip"|"wait"|"leave-open", "instant": bool, "deploy_timeout_seconds", "from_branch"}};
+    url and migrations_dir required.
    Bad JSON, an unknown key or a wrong type: MIGRATE_ERRC_INVALID_ARGUMENT naming the key.
    Thread-safe (touches no shared state). */
 MIGRATE_C_API migrate_target* migrate_target_open_json(const char* options_json, migrate_error** err);

@@ -1,7 +1,9 @@
 // Target ties the stages together: source → connect → lock → tracking → plan → validate → run.
 #include "baseline/database_dump.hpp"
 #include "connect/connection.hpp"
+#include "deploy/carried_record.hpp"
 #include "deploy/deployer.hpp"
+#include "deploy/revert.hpp"
 #include "plan/table_facts.hpp"
 #include "run/apply.hpp"
 #include "run/lock.hpp"
@@ -86,11 +88,16 @@ struct Target::Impl {
         if (const auto& dr = options.deploy_requests) {
             try {
                 deploy::PlanetScaleClient client(dr->api);
-                const std::string mine = deploy::branch_prefix_of(dr->branch_prefix, deploy::keyspace_name(*dr, url));
-                for (const auto& d : client.open_deploy_requests())
-                    if (d.branch.rfind(mine, 0) == 0)
-                        s.deploy_requests.push_back({.branch = d.branch, .number = d.number, .phase = "open",
-                                                     .deployment_state = d.deployment_state, .html_url = d.html_url, .operations = {}});
+                const std::string keyspace = deploy::keyspace_name(*dr, url);
+                const std::string mine = deploy::branch_prefix_of(dr->branch_prefix, keyspace);
+                for (const auto& d : client.open_deploy_requests()) {
+                    // This keyspace's: its record says so (also from an existing branch), or its branch's name.
+                    const auto record = deploy::read_carried_record(d.notes);
+                    if (record ? record->keyspace != keyspace : d.branch.rfind(mine, 0) != 0) continue;
+                    s.deploy_requests.push_back({.branch = d.branch, .number = d.number,
+                                                 .phase = d.deployment_state == "complete_pending_revert" ? "revert window open" : "open",
+                                                 .deployment_state = d.deployment_state, .html_url = d.html_url, .operations = {}});
+                }
             } catch (const error& e) {
                 s.deploy_requests_error = e.what();
             }
@@ -193,6 +200,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
         }
     }
     auto lock = impl_->lock_settled(conn, on_event, options.cancel);
+    const auto work_started = std::chrono::steady_clock::now();
     // Under the lock, read again: another replica may have applied everything while we waited. Validate
     // before creating anything, so a refused run leaves no trace. The table is created only when missing:
     // a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
@@ -210,8 +218,16 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
             std::vector<std::string> setup;
             if (!shape.exists) setup.push_back(impl_->table.create_statement(impl_->source.layout));
             if (!impl_->progress.exists(*conn)) setup.push_back(impl_->progress.create_statement());
+            if (load && !dr->from_branch.empty())
+                throw error(errc::deploy_request_failed,
+                            fmt::format("{} is empty, so this run would load the baseline, which a deploy request from "
+                                        "the existing branch {} cannot stand for; nothing was run. Run without naming "
+                                        "an existing branch",
+                                        dr->api.production_branch, dr->from_branch));
+            deploy::PendingMigrations pending{&impl_->table, {}};
+            for (const auto* e : entries) pending.migrations.push_back(e->migration);
             deployer.emplace(*planetscale, *dr, impl_->url, run::statements_to_send(plan, load, entries), std::move(setup),
-                             on_event, options.cancel, [&conn] { conn->execute("select 1"); });
+                             std::move(pending), on_event, options.cancel, [&conn] { conn->execute("select 1"); });
         }
     }
     // Tables but no history, on a fresh production branch whose first deploy request (an earlier run's,
@@ -252,7 +268,9 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     }
     run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, impl_->options.lock_waits, on_event,
                         options.cancel, deployer ? &*deployer : nullptr};
-    return run::apply_plan(ctx, std::move(plan), options, load, last);
+    UpReport report = run::apply_plan(ctx, std::move(plan), options, load, last);
+    report.duration = std::chrono::steady_clock::now() - work_started;  // a first deploy request included
+    return report;
 }
 
 UpPreview Target::preview(const UpOptions& options) {
@@ -287,14 +305,23 @@ UpPreview Target::preview(const UpOptions& options) {
             const bool setup = !plan.table_exists || !impl_->progress.exists(*conn);
             std::vector<plan::StatementRef> refs;
             for (const auto& ps : p.status.pending_statements) refs.push_back({ps.migration, ps.index});
-            for (const auto& b : deploy::split_into_batches(refs, setup, dr->branch_prefix, deploy::keyspace_name(*dr, impl_->url))) {
+            const auto batches = deploy::split_into_batches(refs, setup, dr->branch_prefix, deploy::keyspace_name(*dr, impl_->url));
+            if (!dr->from_branch.empty() && p.refusal.empty()) {
+                try {
+                    deploy::refuse_several_batches(batches, dr->from_branch);
+                } catch (const error& e) {
+                    p.refusal = e.what();
+                    p.refusal_code = e.code();
+                }
+            }
+            for (const auto& b : batches) {
                 std::size_t carried = 0;
                 for (const auto& r : b.statements)
                     if (deploy::carried_by_deploy_request(r.migration->statements[r.index].sql)) {
                         carried_by[{r.migration, r.index}] = p.deploy_requests.size() + 1;
                         ++carried;
                     }
-                p.deploy_requests.push_back({b.branch, carried, b.with_setup});
+                p.deploy_requests.push_back({dr->from_branch.empty() ? b.branch : dr->from_branch, carried, b.with_setup});
             }
         }
     }
@@ -337,6 +364,23 @@ std::vector<PlanEntry> Target::repair(const EventCallback& on_event) {
         repaired.push_back(e);
     }
     return repaired;
+}
+
+RevertReport Target::revert_deploy_request(std::optional<std::uint64_t> number, const EventCallback& on_event,
+                                           const std::atomic<bool>* cancel) {
+    const auto& dr = impl_->options.deploy_requests;
+    if (!dr)
+        throw error(errc::config_invalid,
+                    fmt::format("reverting a deploy request needs PlanetScale's API (organization, database, service "
+                                "token) configured for the target of {}",
+                                impl_->url.redacted()));
+    deploy::PlanetScaleClient client(dr->api);
+    auto conn = connect::Connection::open(impl_->url);
+    auto lock = impl_->lock_settled(conn, on_event, cancel);
+    const std::string keyspace = deploy::keyspace_name(*dr, impl_->url);
+    return deploy::revert_deploy_request({client, *dr, keyspace, *conn, *lock, impl_->source, impl_->table,
+                                          impl_->progress, on_event, cancel},
+                                         number);
 }
 
 std::size_t Target::mark_baseline(const std::string& through, const EventCallback& on_event) {

@@ -139,7 +139,10 @@ TEST_CASE("deploy requests: 8 replicas at once open one deploy request per batch
         CHECK_THAT(r.out + r.err, !Catch::Contains(token));
     }
     CHECK(ps.production.connect().snapshot() == expected);
-    CHECK(ps.deploy_requests().size() == 2);
+    // Recorded with their revert windows left open, as asked.
+    const auto drs = ps.deploy_requests();
+    CHECK(drs.size() == 2);
+    for (const auto& d : drs) CHECK(d["deployment_state"] == "complete_pending_revert");
 }
 
 TEST_CASE("deploy requests: lint errors are reported verbatim, nothing reaches production") {
@@ -216,11 +219,11 @@ TEST_CASE("deploy requests: a failed deployment and API outages are reported, th
     CHECK(ps.production.connect().snapshot() == expected);
 }
 
-TEST_CASE("deploy requests: a service that may not wait is refused before anything runs; the C API deploys") {
+TEST_CASE("deploy requests: a service that may not wait is refused before anything runs, the C API deploys") {
     TempDir dir;
     write_mixed_folder(dir.path() / "drizzle");
     const auto expected = direct_apply(dir.path() / "drizzle");
-    PlanetScale ps("ps_embedded");
+    PlanetScale ps("ps_embedded", {"--revert-window-seconds", "600"});
     migrate::DeployRequestOptions deploy;
     deploy.api = {.url = ps.gateway.base_url() + "/v1", .organization = "acme", .database = "app",
                   .production_branch = "main", .service_token_id = token_id, .service_token = token};
@@ -242,7 +245,8 @@ TEST_CASE("deploy requests: a service that may not wait is refused before anythi
                                      {"migrations_dir", (dir.path() / "drizzle").string()},
                                      {"planetscale", {{"organization", "acme"}, {"database", "app"},
                                                       {"api_url", ps.gateway.base_url() + "/v1"},
-                                                      {"service_token_id", token_id}, {"service_token", token}}}}
+                                                      {"service_token_id", token_id}, {"service_token", token},
+                                                      {"revert_window", "leave-open"}}}}
                                     .dump();
     migrate_error* err = nullptr;
     migrate_target* target = migrate_target_open_json(options.c_str(), &err);
@@ -259,5 +263,8 @@ TEST_CASE("deploy requests: a service that may not wait is refused before anythi
     migrate_target_free(target);
     CHECK(deploy_events > 10);
     CHECK(ps.production.connect().snapshot() == expected);
-    CHECK(ps.deploy_requests().size() == 2);
+    // Recorded with their revert windows left open, as asked.
+    const auto drs = ps.deploy_requests();
+    CHECK(drs.size() == 2);
+    for (const auto& d : drs) CHECK(d["deployment_state"] == "complete_pending_revert");
 }

@@ -54,6 +54,7 @@ struct Options {
     std::string tag;
     bool resolve_applied = false;
     bool resolve_retry = false;
+    std::optional<std::uint64_t> deploy_request;  // revert: its number (default: the newest of the keyspace)
     // Project config (docs/config.md).
     std::string config;
     std::vector<std::string> keyspaces;
@@ -390,6 +391,33 @@ int run_resolve(const Options& o) {
     return exit_ok;
 }
 
+int run_revert(const Options& o) {
+    auto target = open_target(o);
+    const std::string which = o.deploy_request ? fmt::format("deploy request #{}", *o.deploy_request)
+                                               : "the newest deploy request libmigrate opened for this keyspace";
+    if (!confirmed(o.yes, fmt::format("revert {} on PlanetScale and unrecord the migrations it carried?", which)))
+        return exit_usage;
+    // JSON on stdout is the one document; progress lines would break it.
+    auto r = target.revert_deploy_request(o.deploy_request, o.quiet || o.json ? migrate::EventCallback{} : print_common_event,
+                                          &cancel_requested);
+    if (o.json) {
+        print_single_document("revert", {{"name", single_target(o).name}, {"deploy_request", r.number},
+                                          {"html_url", r.html_url}, {"unrecorded", r.unrecorded},
+                                          {"resumable", r.resumable}, {"run_again", r.run_again}});
+        return exit_ok;
+    }
+    std::string tags;
+    for (const auto& t : r.unrecorded) tags += (tags.empty() ? "" : ", ") + t;
+    fmt::print("reverted deploy request #{}; no longer recorded: {}\n", r.number, tags);
+    for (const auto& t : r.resumable)
+        fmt::print("  {}: its statements before the deploy request stay on production; `migrate up` resumes after them\n", t);
+    for (const auto& w : r.run_again)
+        fmt::print("  {}: ran on production directly after the deploy request; the revert keeps its data and `migrate "
+                   "up` runs it again\n",
+                   w);
+    return exit_ok;
+}
+
 // ---- Several targets of a project config (docs/config.md): one table for status, parallel runs for up.
 
 int run_status_many(const std::vector<migrate::TargetConfig>& targets, const Options& o) {
@@ -520,6 +548,8 @@ int main(int argc, char** argv) {
     auto* up = app.add_subcommand("up", "apply pending migrations in journal order (resumes a half-applied one)");
     auto* repair = app.add_subcommand("repair", "record the current hash of applied migrations whose files were edited");
     auto* resolve = app.add_subcommand("resolve", "decide a statement a stopped run left undecided");
+    auto* revert = app.add_subcommand(
+        "revert", "PlanetScale: revert the newest deploy request inside its revert window and unrecord its migrations");
     auto* plan = app.add_subcommand("plan", "show what `up` would do per target (steps, statements, refusals, lock); changes nothing");
     auto* version = app.add_subcommand("version", "print the CLI, library, driver ABI and driver plugin versions");
     auto* tui = app.add_subcommand("tui", "the migration TUI: targets, migrations, statements; apply with live progress");
@@ -532,7 +562,7 @@ int main(int argc, char** argv) {
     auto* b_mark = baseline->add_subcommand(
         "mark", "adopt a database built outside: record migrations through TAG as applied, running nothing");
     auto* verify = add_verify_command(app, o.verify);
-    const std::vector<CLI::App*> commands = {status, up, plan, tui, repair, resolve, b_create, b_verify, b_mark, verify};
+    const std::vector<CLI::App*> commands = {status, up, plan, tui, repair, resolve, revert, b_create, b_verify, b_mark, verify};
     // Every subcommand's --help ends with examples (the top level's: exit codes).
     status->footer("Examples:\n  migrate status --url mysql://app:secret@db:3306/app --dir drizzle\n"
                    "  migrate status -v --keyspace oi_claims\n  migrate status --all --json");
@@ -546,6 +576,8 @@ int main(int argc, char** argv) {
     repair->footer("Examples:\n  migrate repair --dir drizzle             # lists the edited migrations, asks\n"
                    "  migrate repair --yes --json");
     resolve->footer("Examples:\n  migrate resolve 0042_add_vin --applied\n  migrate resolve 0042_add_vin --retry --json");
+    revert->footer("Examples:\n  migrate revert --keyspace oi_claims       # the newest deploy request, asks first\n"
+                   "  migrate revert 42 --yes --json --url mysql://app@host/oi_claims --planetscale-org acme");
     version->footer("Examples:\n  migrate version\n  migrate version --json");
     b_create->footer("Examples:\n  migrate baseline create --dir drizzle --url mysql://root@127.0.0.1/scratch\n"
                      "  migrate baseline create --all --scratch-url mysql://root@127.0.0.1:3306");
@@ -590,7 +622,8 @@ int main(int argc, char** argv) {
                         "(exit 6; default 120)")
             ->check(CLI::Range(1, 86400));
     }
-    for (auto* sub : {up, tui, plan, status}) add_planetscale_options(sub, o.planetscale, sub == up || sub == tui);
+    for (auto* sub : {up, tui, plan, status, revert})
+        add_planetscale_options(sub, o.planetscale, sub == up || sub == tui || sub == revert);
     for (auto* sub : {up, plan}) {
         sub->add_flag("--allow-out-of-order", o.allow_out_of_order,
                       "apply entries older than the newest applied one (drizzle skips them forever)");
@@ -602,7 +635,7 @@ int main(int argc, char** argv) {
                         "refuse, before running anything, a statement that rebuilds or copies a table bigger than "
                         "SIZE (e.g. 1GiB, 500MB; default: no limit, or the target's maxTableCopy); docs/online-ddl.md");
     }
-    for (auto* sub : {status, up, plan, repair, resolve, b_create, b_verify, b_mark, version})
+    for (auto* sub : {status, up, plan, repair, resolve, revert, b_create, b_verify, b_mark, version})
         sub->add_flag("--json", o.json, "one JSON document on stdout (schema: docs/cli.md)");
     for (auto* sub : commands) {
         sub->add_flag("-q,--quiet", o.quiet, "only results and errors (no progress lines)");
@@ -617,6 +650,8 @@ int main(int argc, char** argv) {
     b_mark->add_option("--through", o.baseline.through, "last migration the database already reflects")->required();
     b_mark->add_flag("-y,--yes", o.baseline.yes, "do not ask for confirmation");
     repair->add_flag("-y,--yes", o.yes, "do not ask for confirmation");
+    revert->add_option("number", o.deploy_request, "the deploy request (default: the newest libmigrate opened for the keyspace)");
+    revert->add_flag("-y,--yes", o.yes, "do not ask for confirmation");
     resolve->add_option("tag", o.tag, "the half-applied migration's tag, e.g. 0042_add_vin")->required();
     auto* applied = resolve->add_flag("--applied", o.resolve_applied, "the statement took effect: skip it");
     auto* retry = resolve->add_flag("--retry", o.resolve_retry, "the statement did not take effect: run it again");
@@ -727,7 +762,7 @@ int main(int argc, char** argv) {
             o.lock = t.lock_mode == migrate::LockMode::lease ? "lease" : "session";
             o.lock_timeout_s = static_cast<int>(t.lock_timeout.count());
             selected.clear();
-        } else if (command == repair || command == resolve || command == b_mark) {
+        } else if (command == repair || command == resolve || command == revert || command == b_mark) {
             fmt::print(stderr, "migrate {}: works on one target: choose it with --keyspace NAME\n", command->get_name());
             return exit_usage;
         }
@@ -762,6 +797,7 @@ int main(int argc, char** argv) {
         if (up->parsed()) return run_up(o);
         if (repair->parsed()) return run_repair(o);
         if (resolve->parsed()) return run_resolve(o);
+        if (revert->parsed()) return run_revert(o);
     } catch (const migrate::error& e) {
         std::fflush(stdout);
         fmt::print(stderr, "{}\n", paint_error(fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()),

@@ -21,6 +21,10 @@ void add_planetscale_options(CLI::App* command, PlanetScaleArgs& a, bool deploys
         ->group(group);
     command->add_option("--planetscale-keyspace", a.keyspace, "keyspace name used in branch names (default: the URL's database)")
         ->group(group);
+    command->add_option("--from-branch", a.from_branch,
+                        "open the deploy request from this existing branch, where the pending migrations were applied "
+                        "(checked first), instead of a new branch per batch")
+        ->group(group);
     if (!deploys) return;
     command->add_option("--cutover", a.cutover,
                         "gated cut-over: automatic (none), apply (gated, applied by this run) or wait (gated, a person "
@@ -28,8 +32,9 @@ void add_planetscale_options(CLI::App* command, PlanetScaleArgs& a, bool deploys
         ->check(CLI::IsMember({"automatic", "apply", "wait"}))
         ->group(group);
     command->add_option("--revert-window", a.revert_window,
-                        "after the cut-over: skip the revert window, or wait it out")
-        ->check(CLI::IsMember({"skip", "wait"}))
+                        "after the cut-over: skip the revert window, wait it out, or leave-open (record the migrations "
+                        "and go on; `migrate revert` can take the deploy back until the window closes)")
+        ->check(CLI::IsMember({"skip", "wait", "leave-open"}))
         ->group(group);
     command->add_flag("--instant", a.instant, "deploy instantly when PlanetScale says the change is eligible")->group(group);
     command->add_option("--deploy-timeout", a.deploy_timeout_s,
@@ -43,7 +48,7 @@ void add_planetscale_options(CLI::App* command, PlanetScaleArgs& a, bool deploys
 
 std::optional<migrate::DeployRequestOptions> planetscale_target(const PlanetScaleArgs& a, const std::string& url_database) {
     if (a.organization.empty()) {
-        for (const auto* given : {&a.database, &a.branch, &a.api_url, &a.keyspace})
+        for (const auto* given : {&a.database, &a.branch, &a.api_url, &a.keyspace, &a.from_branch})
             if (!given->empty())
                 throw migrate::error(migrate::errc::config_invalid,
                                      "the PlanetScale options need --planetscale-org (the organization)");
@@ -75,6 +80,8 @@ void apply_deploy_choices(const PlanetScaleArgs& a, std::optional<migrate::Deplo
     else if (a.cutover == "wait") o->cutover = migrate::CutOver::wait_for_human;
     if (a.revert_window == "skip") o->revert_window = migrate::RevertWindow::skip;
     else if (a.revert_window == "wait") o->revert_window = migrate::RevertWindow::wait;
+    else if (a.revert_window == "leave-open") o->revert_window = migrate::RevertWindow::leave_open;
+    if (!a.from_branch.empty()) o->from_branch = a.from_branch;
     if (a.instant) o->instant = migrate::InstantDeploy::when_eligible;
     if (a.deploy_timeout_s) o->timeout = std::chrono::seconds(*a.deploy_timeout_s);
     if (a.deploy_poll_ms) o->poll_every = std::chrono::milliseconds(*a.deploy_poll_ms);

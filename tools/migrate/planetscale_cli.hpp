@@ -15,7 +15,8 @@ namespace cli {
 struct PlanetScaleArgs {
     std::string organization, database, branch, api_url, keyspace;  // --planetscale-*: a --url target
     std::string cutover;        // --cutover automatic|apply|wait
-    std::string revert_window;  // --revert-window skip|wait
+    std::string revert_window;  // --revert-window skip|wait|leave-open
+    std::string from_branch;    // --from-branch NAME
     bool instant = false;       // --instant
     std::optional<int> deploy_timeout_s;
     std::optional<int> deploy_poll_ms;

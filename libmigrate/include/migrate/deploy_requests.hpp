@@ -29,8 +29,11 @@ enum class CutOver {
 
 // After the cut-over PlanetScale keeps a revert window (30 minutes) before the deploy is complete.
 enum class RevertWindow {
-    skip,  // end the window at once (skip-revert): the run finishes when the schema is deployed
-    wait,  // wait the window out, so a person can still revert; the run finishes when it closes
+    skip,        // end the window at once (skip-revert): the run finishes when the schema is deployed
+    wait,        // wait the window out, so a person can still revert; the run finishes when it closes
+    leave_open,  // record the migrations as soon as the schema is deployed and go on, leaving the window
+                 // open behind the run: Target::revert_deploy_request() (or a person) may revert it until
+                 // it closes
 };
 
 // Deploy instantly (ALGORITHM=INSTANT: no copy, no revert window, no gate) when PlanetScale says it can.
@@ -40,6 +43,12 @@ struct DeployRequestOptions {
     PlanetScaleApi api;
     std::string keyspace;                        // names the branches; "" = the URL's database
     std::string branch_prefix = "migrate";       // development branches: <prefix>-<keyspace>-<where the batch ends>
+    // Open the deploy request from this existing branch (a shared `ci-test`, a per-PR branch) where the
+    // pending migrations were applied already, instead of a new branch per batch. The run checks first that
+    // the branch records exactly production's migrations plus the pending ones and that its schema differs
+    // from production's only where their DDL says; it never changes the branch beyond libmigrate's own
+    // tables and never deletes it. "": a new branch per batch.
+    std::string from_branch;
     CutOver cutover = CutOver::automatic;
     RevertWindow revert_window = RevertWindow::skip;
     InstantDeploy instant = InstantDeploy::never;
@@ -63,6 +72,18 @@ struct DeployRequestProgress {
     std::string deployment_state;       // PlanetScale's deployment state: ready, queued, in_progress, …
     std::string html_url;               // the deploy request's page
     std::vector<Operation> operations;  // per table, while deploying
+};
+
+// What Target::revert_deploy_request() did.
+struct RevertReport {
+    std::uint64_t number = 0;              // the deploy request reverted
+    std::string html_url;
+    std::vector<std::string> unrecorded;   // migrations (tags) whose tracking rows went: their schema is gone
+    std::vector<std::string> resumable;    // of those, the ones whose statements before the deploy request are
+                                           // still on production: `up` resumes them after those statements
+    std::vector<std::string> run_again;    // DML statements ("file:line") that ran on production directly after
+                                           // the deploy request's schema: the revert keeps their data, and `up`
+                                           // runs them again
 };
 
 }  // namespace migrate

@@ -129,7 +129,7 @@ struct UpReport {
     std::size_t migrations_resumed = 0;
     std::size_t baseline_covered = 0;            // migrations recorded by loading the baseline (0: not loaded)
     std::size_t statements_run = 0;
-    std::chrono::nanoseconds duration{0};
+    std::chrono::nanoseconds duration{0};  // from taking the lock to the end (deploy requests included)
     Plan plan_before;                // what was pending when the run started
 };
 
@@ -204,6 +204,16 @@ public:
     // (history_exists) when the database already records migrations or a run is half-done, and
     // target_not_found for an unknown tag. Returns the number of rows recorded. Takes the lock.
     std::size_t mark_baseline(const std::string& through, const EventCallback& on_event = {});
+
+    // PlanetScale (deploy requests configured): takes back the newest deploy request libmigrate opened for
+    // this keyspace, or deploy request `number`, inside its revert window, waits until PlanetScale has
+    // reverted it, then removes the tracking rows of the migrations it carried (and records how far the
+    // ones it carried in part got), so that status, drizzle and the next `up` agree with the schema again.
+    // Refuses (deploy_request_failed) when a later migration is recorded; nothing_to_resolve when there is
+    // no such deploy request or its window has closed. A rerun finishes what a stopped one began. Takes the
+    // lock.
+    RevertReport revert_deploy_request(std::optional<std::uint64_t> number = std::nullopt,
+                                       const EventCallback& on_event = {}, const std::atomic<bool>* cancel = nullptr);
 
 private:
     struct Impl;

@@ -137,7 +137,7 @@ bool read_up_options(const migrate_up_options* o, migrate::UpOptions& out, migra
 
 // The strings of migrate_target_open_json's "planetscale" object, alive until migrate_target_open returns.
 struct PlanetScaleStrings {
-    std::string organization, database, branch, api_url, token_id, token, keyspace;
+    std::string organization, database, branch, api_url, token_id, token, keyspace, from_branch;
 };
 
 // Reads {"organization", …} into o (pointing into `keep`); false: an unknown key or a wrong type.
@@ -151,6 +151,7 @@ bool read_planetscale_json(const Json& v, migrate_target_options& o, PlanetScale
                             : key == "service_token_id" ? &keep.token_id
                             : key == "service_token"    ? &keep.token
                             : key == "keyspace"         ? &keep.keyspace
+                            : key == "from_branch"      ? &keep.from_branch
                                                         : nullptr;
         bool ok = true;
         if (text) ok = x.is_string() && (*text = x.get<std::string>(), true);
@@ -160,8 +161,11 @@ bool read_planetscale_json(const Json& v, migrate_target_options& o, PlanetScale
                                                                                       : MIGRATE_CUTOVER_AUTOMATIC,
                   true);
         else if (key == "revert_window")
-            ok = x.is_string() && (x == "skip" || x == "wait") &&
-                 (o.deploy_revert_window = x == "wait" ? MIGRATE_REVERT_WINDOW_WAIT : MIGRATE_REVERT_WINDOW_SKIP, true);
+            ok = x.is_string() && (x == "skip" || x == "wait" || x == "leave-open") &&
+                 (o.deploy_revert_window = x == "wait"         ? MIGRATE_REVERT_WINDOW_WAIT
+                                           : x == "leave-open" ? MIGRATE_REVERT_WINDOW_LEAVE_OPEN
+                                                               : MIGRATE_REVERT_WINDOW_SKIP,
+                  true);
         else if (key == "instant") ok = x.is_boolean() && (o.deploy_instant = x.get<bool>() ? 1 : 0, true);
         else if (key == "deploy_timeout_seconds")
             ok = x.is_number_integer() && (o.deploy_timeout_seconds = x.get<long long>(), true);
@@ -176,6 +180,7 @@ bool read_planetscale_json(const Json& v, migrate_target_options& o, PlanetScale
     o.planetscale_service_token_id = ptr(keep.token_id);
     o.planetscale_service_token = ptr(keep.token);
     o.planetscale_keyspace = ptr(keep.keyspace);
+    o.planetscale_from_branch = ptr(keep.from_branch);
     return true;
 }
 
@@ -253,7 +258,7 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
     if (MIGRATE_HAS_FIELD(o, T, deploy_timeout_seconds) && o->planetscale_organization && *o->planetscale_organization) {
         if (o->deploy_cutover < MIGRATE_CUTOVER_AUTOMATIC || o->deploy_cutover > MIGRATE_CUTOVER_WAIT)
             return invalid(err, "migrate_target_open: deploy_cutover is unknown (MIGRATE_CUTOVER_*)"), nullptr;
-        if (o->deploy_revert_window != MIGRATE_REVERT_WINDOW_SKIP && o->deploy_revert_window != MIGRATE_REVERT_WINDOW_WAIT)
+        if (o->deploy_revert_window < MIGRATE_REVERT_WINDOW_SKIP || o->deploy_revert_window > MIGRATE_REVERT_WINDOW_LEAVE_OPEN)
             return invalid(err, "migrate_target_open: deploy_revert_window is unknown (MIGRATE_REVERT_WINDOW_*)"), nullptr;
         if (o->deploy_timeout_seconds < 0)
             return invalid(err, "migrate_target_open: deploy_timeout_seconds is negative"), nullptr;
@@ -290,8 +295,10 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
             d.cutover = o->deploy_cutover == MIGRATE_CUTOVER_APPLY  ? migrate::CutOver::apply
                         : o->deploy_cutover == MIGRATE_CUTOVER_WAIT ? migrate::CutOver::wait_for_human
                                                                     : migrate::CutOver::automatic;
-            d.revert_window = o->deploy_revert_window == MIGRATE_REVERT_WINDOW_WAIT ? migrate::RevertWindow::wait
-                                                                                   : migrate::RevertWindow::skip;
+            d.revert_window = o->deploy_revert_window == MIGRATE_REVERT_WINDOW_WAIT         ? migrate::RevertWindow::wait
+                              : o->deploy_revert_window == MIGRATE_REVERT_WINDOW_LEAVE_OPEN ? migrate::RevertWindow::leave_open
+                                                                                          : migrate::RevertWindow::skip;
+            if (MIGRATE_HAS_FIELD(o, T, planetscale_from_branch)) d.from_branch = text(o->planetscale_from_branch);
             d.instant = o->deploy_instant ? migrate::InstantDeploy::when_eligible : migrate::InstantDeploy::never;
             if (o->deploy_timeout_seconds > 0) d.timeout = std::chrono::seconds(o->deploy_timeout_seconds);
             t.deploy_requests = std::move(d);

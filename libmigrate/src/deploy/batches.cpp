@@ -2,6 +2,8 @@
 
 #include "../run/statement_probe.hpp"
 
+#include <migrate/error.hpp>
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -71,6 +73,25 @@ std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& ref
         else out.insert(out.begin(), Batch{{}, branch_prefix_of(prefix, keyspace) + "setup", true});
     }
     return out;
+}
+
+void refuse_several_batches(const std::vector<Batch>& batches, const std::string& existing_branch) {
+    if (batches.size() <= 1) return;
+    auto where = [](const plan::StatementRef& r) {
+        return fmt::format("{}:{}", r.migration->file.string(), r.migration->statements[r.index].line);
+    };
+    std::string between;
+    for (std::size_t k = 1; k < batches.size(); ++k)
+        if (!batches[k - 1].statements.empty())
+            between += fmt::format("\n  after {} comes DML, then {}", where(batches[k - 1].statements.back()),
+                                   where(batches[k].statements.front()));
+    throw error(errc::deploy_request_failed,
+                fmt::format("the pending statements need {} deploy requests (DML runs on production between schema "
+                            "changes{}), and the existing branch {} can carry only one; nothing was run. Let each batch "
+                            "have a branch of its own (name no existing branch), or apply the migrations before the "
+                            "first DML first",
+                            batches.size(), between.empty() ? ", or libmigrate's own tables go first" : ":" + between,
+                            existing_branch));
 }
 
 std::string keyspace_name(const DeployRequestOptions& options, const ConnectionUrl& url) {

@@ -33,6 +33,10 @@ bool carried_by_deploy_request(std::string_view sql);
 std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, bool setup, const std::string& prefix,
                                       const std::string& keyspace);
 
+// One existing branch holds one schema, so it can stand for one batch only: throws deploy_request_failed,
+// naming where DML splits the work, when there are more.
+void refuse_several_batches(const std::vector<Batch>& batches, const std::string& existing_branch);
+
 // The keyspace the branches are named after: the configured one, else the URL's database.
 std::string keyspace_name(const DeployRequestOptions& options, const ConnectionUrl& url);
 

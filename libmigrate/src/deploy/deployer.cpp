@@ -1,5 +1,7 @@
 #include "deployer.hpp"
 
+#include "carried_record.hpp"
+
 #include "../connect/connection.hpp"
 #include "../run/statement_probe.hpp"
 
@@ -44,12 +46,28 @@ std::string random_suffix() {
 }  // namespace
 
 Deployer::Deployer(PlanetScaleClient& client, const DeployRequestOptions& options, const ConnectionUrl& production,
-                   const std::vector<plan::StatementRef>& refs, std::vector<std::string> setup,
+                   const std::vector<plan::StatementRef>& refs, std::vector<std::string> setup, PendingMigrations pending,
                    const EventCallback& on_event, const std::atomic<bool>* cancel, std::function<void()> keep_alive)
-    : client_(client), options_(options), production_(production), on_event_(on_event), cancel_(cancel),
-      keep_alive_(std::move(keep_alive)), setup_(std::move(setup)) {
-    for (auto& b : split_into_batches(refs, !setup_.empty(), options.branch_prefix, keyspace_name(options, production)))
-        work_.push_back({b.branch, std::move(b.statements), b.with_setup ? setup_ : std::vector<std::string>{}, false});
+    : client_(client), options_(options), production_(production), on_event_(on_event),
+      poller_(options.poll_every, cancel, std::move(keep_alive)), setup_(std::move(setup)), pending_(std::move(pending)),
+      keyspace_(keyspace_name(options, production)) {
+    auto batches = split_into_batches(refs, !setup_.empty(), options.branch_prefix, keyspace_);
+    if (!options.from_branch.empty()) refuse_several_batches(batches, options.from_branch);
+    for (auto& b : batches)
+        work_.push_back({options.from_branch.empty() ? b.branch : options.from_branch, b.branch, std::move(b.statements),
+                         b.with_setup ? setup_ : std::vector<std::string>{}, false});
+}
+
+std::vector<DeployRequest> Deployer::deploy_requests_of(const Work& w) {
+    auto all = client_.deploy_requests_from(w.branch);
+    if (options_.from_branch.empty()) return all;
+    // A shared branch has had other deploy requests (other batches, other keyspaces): this batch's carry
+    // its name in their record.
+    std::erase_if(all, [&](const DeployRequest& d) {
+        const auto r = read_carried_record(d.notes);
+        return !r || r->batch != w.batch || r->keyspace != keyspace_;
+    });
+    return all;
 }
 
 bool Deployer::carries(const Migration& m, std::size_t index) const {
@@ -61,7 +79,7 @@ bool Deployer::carries(const Migration& m, std::size_t index) const {
 }
 
 bool Deployer::first_deploy_request_opened() {
-    return !work_.empty() && !client_.deploy_requests_from(work_.front().branch).empty();
+    return !work_.empty() && !deploy_requests_of(work_.front()).empty();
 }
 
 void Deployer::deploy_setup() {
@@ -86,19 +104,9 @@ void Deployer::report(const std::string& phase, const std::string& detail) {
 }
 
 void Deployer::pause() {
-    if (keep_alive_ && clock::now() - kept_alive_ > std::chrono::seconds(5)) {
-        keep_alive_();
-        kept_alive_ = clock::now();
-    }
-    const auto until = clock::now() + options_.poll_every;
-    while (clock::now() < until) {
-        if (cancel_ && cancel_->load())
-            throw error(errc::interrupted,
-                        fmt::format("interrupted while following the deploy request of branch {}: PlanetScale goes on "
-                                    "with it; run again to follow it to the end and record the migrations",
-                                    progress_.branch));
-        std::this_thread::sleep_for(std::min<clock::duration>(until - clock::now(), std::chrono::milliseconds(100)));
-    }
+    poller_.pause(fmt::format("interrupted while following the deploy request of branch {}: PlanetScale goes on with "
+                              "it; run again to follow it to the end and record the migrations",
+                              progress_.branch));
 }
 
 void Deployer::run(Work& w) {
@@ -107,7 +115,7 @@ void Deployer::run(Work& w) {
     // PlanetScale's record first: a deploy request from this branch that an earlier run (or replica)
     // opened is picked up, never a second one opened.
     report("looking up", fmt::format("looking for deploy requests from branch {}", w.branch));
-    auto existing = client_.deploy_requests_from(w.branch);
+    auto existing = deploy_requests_of(w);
     // A cancel or revert under way (a person's) is let settle first: what it ends in decides.
     const auto settle_by = clock::now() + options_.timeout;
     while (!existing.empty() && (existing.front().deployment_state == "in_progress_cancel" ||
@@ -121,7 +129,7 @@ void Deployer::run(Work& w) {
                                     existing.front().number, w.branch, existing.front().deployment_state,
                                     options_.timeout.count()));
         pause();
-        existing = client_.deploy_requests_from(w.branch);
+        existing = deploy_requests_of(w);
     }
     std::uint64_t number = 0;
     if (!existing.empty()) {
@@ -130,15 +138,25 @@ void Deployer::run(Work& w) {
         progress_.html_url = d.html_url;
         progress_.deployment_state = d.deployment_state;
         if (d.deployment_state == "complete") return finish(w, d.number);
+        if (d.deployment_state == "complete_pending_revert" && options_.revert_window == RevertWindow::leave_open)
+            return finish(w, d.number);
         if (undone(d.deployment_state) || (d.state == "closed" && d.deployment_state != "complete_pending_revert")) {
             // Closed before deploying, cancelled, reverted or failed: a person's decision or PlanetScale's
-            // refusal. Reported, not fought; without the branch, the next run starts over.
-            if (client_.find_branch(w.branch)) refuse(w, d, "it ended without deploying");
+            // refusal. Reported, not fought; without the branch, the next run starts over. An existing
+            // branch is a person's to keep: the run that followed the request reported its end, and a
+            // later run (a person's next try) opens a new one.
+            if (!options_.from_branch.empty())
+                report("starting over", fmt::format("deploy request #{} from {} ended without deploying ({}): "
+                                                    "opening a new one",
+                                                    d.number, w.branch, d.deployment_state));
+            else if (client_.find_branch(w.branch)) refuse(w, d, "it ended without deploying");
             // The branch is gone: a person's "start over". The old request, if still open (failed), is closed
             // first, since a branch may have one open deploy request only.
             if (d.state == "open") {
-                report("closing", fmt::format("closing deploy request #{} ({}): its branch {} was deleted, starting over",
-                                              d.number, d.deployment_state, w.branch));
+                report("closing", fmt::format("closing deploy request #{} ({}): {}, starting over", d.number,
+                                              d.deployment_state,
+                                              options_.from_branch.empty() ? "its branch " + w.branch + " was deleted"
+                                                                           : "it ended without deploying"));
                 client_.close(d.number);
             }
         } else {
@@ -149,7 +167,23 @@ void Deployer::run(Work& w) {
     }
     if (!number) {
         ensure_branch(w);
-        apply_on_branch(w);
+        if (!options_.from_branch.empty())
+            for (const auto& d : client_.deploy_requests_from(w.branch))
+                if (d.state == "open")  // not this batch's (deploy_requests_of found none open)
+                    throw error(errc::deploy_request_failed,
+                                fmt::format("deploy request #{} from branch {} is open ({}){}, and a branch has one open "
+                                            "deploy request at a time; nothing was run. Deploy or close it, then run "
+                                            "again",
+                                            d.number, w.branch, d.deployment_state,
+                                            d.html_url.empty() ? "" : " — " + d.html_url));
+        auto conn = connect_to_branch(w);
+        try {
+            if (!options_.from_branch.empty()) check_branch(w, *conn);
+            apply_on_branch(w, *conn);
+        } catch (...) {
+            delete_password();
+            throw;
+        }
         number = open_deploy_request(w);
     }
     follow(w, number);
@@ -157,6 +191,11 @@ void Deployer::run(Work& w) {
 
 void Deployer::ensure_branch(Work& w) {
     auto branch = client_.find_branch(w.branch);
+    if (!branch && !options_.from_branch.empty())
+        throw error(errc::deploy_request_failed,
+                    fmt::format("branch {} does not exist in database {}; nothing was run. Create it from {} and apply "
+                                "the pending migrations there, or name the branch that holds them",
+                                w.branch, options_.api.database, options_.api.production_branch));
     if (!branch) {
         report("creating branch", fmt::format("creating development branch {} from {}", w.branch,
                                               options_.api.production_branch));
@@ -183,7 +222,7 @@ void Deployer::ensure_branch(Work& w) {
     }
 }
 
-void Deployer::apply_on_branch(Work& w) {
+std::unique_ptr<connect::Connection> Deployer::connect_to_branch(const Work& w) {
     const std::string name = fmt::format("{}-{}", w.branch, random_suffix());
     report("creating password", fmt::format("creating a password for branch {} (expires in {} s)", w.branch,
                                             options_.password_ttl.count()));
@@ -206,24 +245,28 @@ void Deployer::apply_on_branch(Work& w) {
         url.host = password.access_host_url;
         url.port = 0;
     }
-    auto conn = connect::Connection::open(url);
+    return connect::Connection::open(url);
+}
+
+void Deployer::apply_on_branch(const Work& w, connect::Connection& conn) {
+    for (const auto& sql : w.setup) conn.execute(sql);  // CREATE TABLE IF NOT EXISTS: harmless to repeat
+    if (!options_.from_branch.empty()) return;             // check_branch found the statements there
     report("applying on branch", fmt::format("applying {} statement{} on branch {}", w.statements.size(),
                                              w.statements.size() == 1 ? "" : "s", w.branch));
-    for (const auto& sql : w.setup) conn->execute(sql);  // CREATE TABLE IF NOT EXISTS: harmless to repeat
     for (const auto& r : w.statements) {
         const std::string_view sql = r.migration->statements[r.index].sql;
         const auto cls = run::classify_statement(sql);
         if (cls == run::StatementClass::harmless) {
-            conn->execute(sql);
+            conn.execute(sql);
             continue;
         }
         // A branch an earlier run left half-done: what the schema shows applied is not sent again.
-        if (cls == run::StatementClass::ddl && run::probe_statement(*conn, sql).effect == run::Effect::applied) continue;
+        if (cls == run::StatementClass::ddl && run::probe_statement(conn, sql).effect == run::Effect::applied) continue;
         try {
-            conn->execute(sql);
+            conn.execute(sql);
         } catch (const error& e) {
             if (!e.completion_unknown() && cls == run::StatementClass::ddl &&
-                run::probe_statement(*conn, sql).effect == run::Effect::applied)
+                run::probe_statement(conn, sql).effect == run::Effect::applied)
                 continue;  // an earlier run's copy of it finished meanwhile
             error_context ctx = e.context();
             ctx.file = r.migration->file.string();
@@ -242,6 +285,13 @@ void Deployer::apply_on_branch(Work& w) {
     }
 }
 
+void Deployer::check_branch(const Work& w, connect::Connection& conn) {
+    report("checking branch", fmt::format("checking that branch {} holds {} plus exactly the pending migrations",
+                                          w.branch, options_.api.production_branch));
+    auto production = connect::Connection::open(production_);
+    check_existing_branch(conn, *production, pending_, w.statements, w.branch, options_.api.production_branch);
+}
+
 std::string Deployer::notes(const Work& w) const {
     std::string out = fmt::format("Opened by libmigrate for {} ({} statement{}", progress_.branch, w.statements.size(),
                                   w.statements.size() == 1 ? "" : "s");
@@ -255,20 +305,22 @@ std::string Deployer::notes(const Work& w) const {
         }
         out += line;
     }
-    return out;
+    // Last, whole whatever the list's length: what later runs and a revert read back.
+    return out + notes_line(carried_record(keyspace_, w.batch, w.statements)) + "\n";
 }
 
 std::uint64_t Deployer::open_deploy_request(Work& w) {
     report("opening", fmt::format("opening a deploy request from {} into {}", w.branch, options_.api.production_branch));
     try {
+        // auto_delete_branch keeps development-branch hours down; a branch the run did not make stays.
         auto d = client_.create_deploy_request(w.branch, options_.api.production_branch, notes(w),
-                                               options_.cutover == CutOver::automatic, true);
+                                               options_.cutover == CutOver::automatic, options_.from_branch.empty());
         progress_.number = d.number;
         progress_.html_url = d.html_url;
         return d.number;
     } catch (const error& e) {
         // An answer lost after it was opened, or one opened from this branch by hand: follow that one.
-        auto existing = client_.deploy_requests_from(w.branch);
+        auto existing = deploy_requests_of(w);
         if (existing.empty() || existing.front().state != "open") throw;
         progress_.number = existing.front().number;
         progress_.html_url = existing.front().html_url;
@@ -294,6 +346,7 @@ void Deployer::follow(Work& w, std::uint64_t number) {
         progress_.deployment_state = s;
         progress_.html_url = d.html_url;
         if (s == "complete") return finish(w, number);
+        if (s == "complete_pending_revert" && options_.revert_window == RevertWindow::leave_open) return finish(w, number);
         if (undone(s) || (d.state == "closed" && s != "complete_pending_revert"))
             refuse(w, d, s == "error" || s == "complete_error" ? "its deployment failed" : "it ended without deploying");
         try {
@@ -372,21 +425,29 @@ void Deployer::finish(Work& w, std::uint64_t number) {
     // instant deploy, or a deploy request picked up from an earlier run). Both best effort: a password
     // expires anyway, and a leftover branch is named in the event.
     std::string leftover;
-    if (!password_id_.empty()) {
-        try {
-            client_.delete_password(password_branch_, password_id_);
-        } catch (const error&) {
-        }
-        password_id_.clear();
-    }
+    delete_password();
+    // An existing branch is its owner's; during an open revert window PlanetScale's auto-delete removes
+    // the branch when the window closes.
+    const bool window_open = progress_.deployment_state == "complete_pending_revert";
     try {
-        if (client_.find_branch(w.branch)) client_.delete_branch(w.branch);
+        if (options_.from_branch.empty() && !window_open && client_.find_branch(w.branch)) client_.delete_branch(w.branch);
     } catch (const error& e) {
         leftover = fmt::format(" (deleting branch {} failed: {}; delete it by hand)", w.branch, e.what());
     }
     w.done = true;
     progress_.phase = "done";
-    report("done", fmt::format("deploy request #{} (branch {}) is complete{}", number, w.branch, leftover));
+    report("done", fmt::format("deploy request #{} (branch {}) is {}{}", number, w.branch,
+                               window_open ? "deployed; its revert window stays open" : "complete", leftover));
+}
+
+void Deployer::delete_password() {
+    if (password_id_.empty()) return;
+    try {
+        client_.delete_password(password_branch_, password_id_);
+    } catch (const error&) {
+        // Best effort: it expires anyway (DeployRequestOptions::password_ttl).
+    }
+    password_id_.clear();
 }
 
 void Deployer::refuse(const Work& w, const DeployRequest& d, const std::string& why) {
@@ -397,10 +458,13 @@ void Deployer::refuse(const Work& w, const DeployRequest& d, const std::string& 
     throw error(errc::deploy_request_failed,
                 fmt::format("deploy request #{} from branch {} into {}: {} (deployment state {}, request {}){}{}\n"
                             "Nothing of it reached production through this run. Decide what it needs (the deploy "
-                            "request's page shows why); to have the next run start over with a new branch and deploy "
-                            "request, delete branch {}.",
+                            "request's page shows why); {}.",
                             d.number, w.branch, options_.api.production_branch, why, d.deployment_state, d.state,
-                            d.html_url.empty() ? "" : " — " + d.html_url, details, w.branch));
+                            d.html_url.empty() ? "" : " — " + d.html_url, details,
+                            options_.from_branch.empty()
+                                ? fmt::format("to have the next run start over with a new branch and deploy request, "
+                                              "delete branch {}", w.branch)
+                                : fmt::format("the next run opens a new deploy request from branch {}", w.branch)));
 }
 
 }  // namespace migrate::deploy

@@ -11,7 +11,9 @@
 #pragma once
 
 #include "batches.hpp"
+#include "branch_check.hpp"
 #include "planetscale_api.hpp"
+#include "poller.hpp"
 
 #include "../run/apply.hpp"
 
@@ -31,9 +33,12 @@ class Deployer final : public run::StatementCarrier {
 public:
     // `refs`: what the run sends, in order; `setup`: statements creating libmigrate's tables where the
     // production branch lacks them (they travel with the first deploy request; see deploy_setup()).
+    // `pending`: checked against an existing branch (options.from_branch) before a deploy request is opened
+    // from it. Throws deploy_request_failed when the work needs more deploy requests than an existing branch
+    // can carry (one).
     Deployer(PlanetScaleClient& client, const DeployRequestOptions& options, const ConnectionUrl& production,
-             const std::vector<plan::StatementRef>& refs, std::vector<std::string> setup, const EventCallback& on_event,
-             const std::atomic<bool>* cancel, std::function<void()> keep_alive = {});
+             const std::vector<plan::StatementRef>& refs, std::vector<std::string> setup, PendingMigrations pending,
+             const EventCallback& on_event, const std::atomic<bool>* cancel, std::function<void()> keep_alive = {});
 
     // Whether anything must go through a deploy request (DDL, or libmigrate's tables).
     bool needs_deploy_requests() const { return !work_.empty(); }
@@ -50,18 +55,23 @@ public:
 
 private:
     struct Work {
-        std::string branch;
+        std::string branch;  // where the deploy request is opened from
+        std::string batch;   // the batch's deterministic name (its own branch's, unless from_branch)
         std::vector<plan::StatementRef> statements;
         std::vector<std::string> setup;
         bool done = false;
     };
 
     void run(Work& w);
+    std::vector<DeployRequest> deploy_requests_of(const Work& w);
     void ensure_branch(Work& w);
-    void apply_on_branch(Work& w);
+    std::unique_ptr<connect::Connection> connect_to_branch(const Work& w);
+    void apply_on_branch(const Work& w, connect::Connection& conn);
+    void check_branch(const Work& w, connect::Connection& conn);
     std::uint64_t open_deploy_request(Work& w);
     void follow(Work& w, std::uint64_t number);
     void finish(Work& w, std::uint64_t number);
+    void delete_password();
     bool already_on_production(const Work& w);
     [[noreturn]] void refuse(const Work& w, const DeployRequest& d, const std::string& why);
     std::string notes(const Work& w) const;
@@ -72,12 +82,11 @@ private:
     const DeployRequestOptions& options_;
     const ConnectionUrl& production_;
     const EventCallback& on_event_;
-    const std::atomic<bool>* cancel_;
-    // Keeps the run's idle work session alive while a deploy runs for minutes (servers reap idle sessions).
-    std::function<void()> keep_alive_;
-    std::chrono::steady_clock::time_point kept_alive_{};
+    Poller poller_;
     std::vector<Work> work_;  // one per batch, in order; a setup-only one first when needed
     std::vector<std::string> setup_;
+    PendingMigrations pending_;
+    std::string keyspace_;
     DeployRequestProgress progress_;
     std::string password_id_, password_branch_;  // the password this run created, deleted when done
 };

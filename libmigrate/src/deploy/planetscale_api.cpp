@@ -47,6 +47,7 @@ DeployRequest to_deploy_request(const json& j) {
     d.state = text(j, "state");
     d.deployment_state = text(j, "deployment_state");
     d.html_url = text(j, "html_url");
+    d.notes = text(j, "notes");
     d.created_at = text(j, "created_at");
     if (auto it = j.find("deployment"); it != j.end() && it->is_object()) {
         const json& dep = *it;
@@ -207,11 +208,20 @@ std::vector<DeployRequest> PlanetScaleClient::deploy_requests_from(const std::st
 }
 
 std::vector<DeployRequest> PlanetScaleClient::open_deploy_requests() {
-    auto j = call("GET", "/deploy-requests?state=open&into_branch=" + api_.production_branch);
+    auto out = deploy_requests_into("open");
+    std::erase_if(out, [](const DeployRequest& d) { return d.state != "open"; });
+    return out;
+}
+
+std::vector<DeployRequest> PlanetScaleClient::deploy_requests_into(const std::string& state) {
+    auto j = call("GET", "/deploy-requests?" + (state.empty() ? "" : "state=" + state + "&") + "into_branch=" +
+                             api_.production_branch);
     std::vector<DeployRequest> out;
     if (auto it = j.find("data"); it != j.end() && it->is_array())
         for (const auto& d : *it)
-            if (text(d, "state") == "open") out.push_back(to_deploy_request(d));
+            if (text(d, "into_branch").empty() || text(d, "into_branch") == api_.production_branch)
+                out.push_back(to_deploy_request(d));
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.number > b.number; });
     return out;
 }
 

@@ -48,6 +48,7 @@ struct DeployRequest {
     std::vector<LintError> lint_errors;
     std::string error_message;     // the deployment's, when it failed
     std::string html_url;
+    std::string notes;
     std::string created_at;
 };
 
@@ -81,6 +82,8 @@ public:
 
     std::vector<DeployRequest> deploy_requests_from(const std::string& branch);  // newest first
     std::vector<DeployRequest> open_deploy_requests();                           // into the production branch
+    // Into the production branch, in `state` ("open", "closed"; "": any), newest first.
+    std::vector<DeployRequest> deploy_requests_into(const std::string& state = "");
     DeployRequest create_deploy_request(const std::string& branch, const std::string& into, const std::string& notes,
                                         bool auto_cutover, bool auto_delete_branch);
     DeployRequest deploy_request(std::uint64_t number);

@@ -78,13 +78,14 @@ bool valid_target_name(std::string_view name) {
 DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std::string& database) {
     static const std::set<std::string> known = {"organization", "database",    "branch",  "apiUrl",
                                                 "keyspace",     "serviceTokenId", "serviceToken", "cutover",
-                                                "revertWindow", "instant",     "deployTimeout", "branchPrefix", "pollIntervalMs"};
+                                                "revertWindow", "instant",     "deployTimeout", "branchPrefix", "pollIntervalMs",
+                                                "fromBranch"};
     if (!p.is_object()) w.fail("planetscale", fmt::format("expected an object, got {}", json_type(p)));
     for (const auto& [key, value] : p.items())
         if (!known.contains(key))
             w.fail("planetscale." + key, "unknown key (known: organization, database, branch, apiUrl, keyspace, "
                                          "serviceTokenId, serviceToken, cutover, revertWindow, instant, deployTimeout, "
-                                         "branchPrefix, pollIntervalMs)");
+                                         "branchPrefix, pollIntervalMs, fromBranch)");
     DeployRequestOptions o;
     auto str = [&](const char* key, std::string& field) {
         if (p.contains(key)) field = string_value(w, std::string("planetscale.") + key, p[key]);
@@ -95,6 +96,7 @@ DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std:
     str("apiUrl", o.api.url);
     str("keyspace", o.keyspace);
     str("branchPrefix", o.branch_prefix);
+    str("fromBranch", o.from_branch);
     if (o.api.organization.empty()) w.fail("planetscale.organization", "missing: the PlanetScale organization");
     if (o.api.database.empty()) w.fail("planetscale.database", "missing: the PlanetScale database");
     if (o.keyspace.empty()) o.keyspace = database;
@@ -125,7 +127,8 @@ DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std:
         w.fail(std::string("planetscale.") + key, fmt::format("expected one of {}, got \"{}\"", names, value));
     };
     choice("cutover", o.cutover, {{"automatic", CutOver::automatic}, {"apply", CutOver::apply}, {"wait", CutOver::wait_for_human}});
-    choice("revertWindow", o.revert_window, {{"skip", RevertWindow::skip}, {"wait", RevertWindow::wait}});
+    choice("revertWindow", o.revert_window,
+           {{"skip", RevertWindow::skip}, {"wait", RevertWindow::wait}, {"leave-open", RevertWindow::leave_open}});
     if (p.contains("instant")) {
         if (!p["instant"].is_boolean()) w.fail("planetscale.instant", "expected true or false");
         o.instant = p["instant"].get<bool>() ? InstantDeploy::when_eligible : InstantDeploy::never;

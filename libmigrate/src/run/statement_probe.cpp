@@ -64,6 +64,23 @@ std::optional<TableRef> written_table(std::string_view sql) {
     return TableRef{name->schema, name->name};
 }
 
+std::vector<TableRef> tables_changed(std::string_view sql) {
+    auto t = probe::one_statement(sql, {});
+    if (!t || t->empty() || probe::classify_tokens(*t, 0) != StatementClass::ddl) return {};
+    const auto p = probe::parse_ddl(*t);
+    std::vector<TableRef> out;
+    auto add = [&out](const probe::Name& n) {
+        for (const auto& o : out)
+            if (o.schema == n.schema && o.name == n.name) return;
+        out.push_back({n.schema, n.name});
+    };
+    if (p.subject) add(*p.subject);
+    if (p.renamed_to) add(*p.renamed_to);
+    for (const auto& c : p.clauses)
+        for (const auto& e : c.expect) add(e.table);
+    return out;
+}
+
 bool inserts_rows(std::string_view sql) {
     auto t = probe::one_statement(sql, {});
     return t && !t->empty() && probe::is_word_in(t->front(), {"INSERT", "REPLACE"});

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace migrate::run {
 
@@ -29,6 +30,9 @@ struct TableRef {
 // The one table `sql` changes or writes rows into (ALTER TABLE t, CREATE/DROP INDEX … ON t, CREATE TABLE t,
 // INSERT/REPLACE INTO t, UPDATE t SET, DELETE FROM t); nullopt when it names several or is another form.
 std::optional<TableRef> written_table(std::string_view sql);
+// Every table a DDL statement creates, changes, renames or drops (DROP TABLE a, b names both; RENAME TABLE
+// a TO b both); empty for other statements and forms the parser does not know.
+std::vector<TableRef> tables_changed(std::string_view sql);
 // True for INSERT and REPLACE: the statements that take AUTO_INCREMENT values.
 bool inserts_rows(std::string_view sql);
 

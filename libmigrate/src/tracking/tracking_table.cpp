@@ -99,6 +99,11 @@ std::string TrackingTable::insert_missing_statement(const Migration& m, const Ta
                        quoted(), shape.has_name ? ", `name`" : "", hash, m.when, name);
 }
 
+std::string TrackingTable::delete_statement(const Migration& m) const {
+    return fmt::format("delete from {} where `created_at` = {} and `hash` = {}", quoted(), m.when,
+                       sql_string_literal(m.hash));
+}
+
 TableShape TrackingTable::inspect(connect::Connection& conn) const {
     TableShape shape;
     auto rows = conn.query(fmt::format(

@@ -37,6 +37,9 @@ public:
     // The row of m unless one with its created_at and hash is there already (rows a deploy may have copied).
     std::string insert_missing_statement(const Migration& m, const TableShape& shape) const;
 
+    // Removes m's rows (a reverted deploy request took its schema back).
+    std::string delete_statement(const Migration& m) const;
+
     TableShape inspect(connect::Connection& conn) const;
     // The shape create_statement(layout) gives, without asking the server.
     static TableShape created_shape(FolderLayout layout) {

@@ -63,6 +63,28 @@ std::string activity(const TargetState& t) {
     return "";
 }
 
+// A target's deploy requests: one line each, then one per table while it deploys; at most `max` lines.
+std::vector<std::string> deploy_request_lines(const TargetState& t, std::size_t max) {
+    std::vector<std::string> out;
+    if (max < 2) return out;
+    for (const auto& d : t.deploy_requests) {
+        // The branch last: a narrow screen cuts its end, not the state.
+        out.push_back(fmt::format("DR {} {}{} {}", d.number ? "#" + std::to_string(d.number) : "(not open yet)",
+                                  d.deployment_state.empty() ? d.phase : d.deployment_state,
+                                  d.deployment_state.empty() || d.phase == d.deployment_state ? "" : " (" + d.phase + ")",
+                                  d.branch));
+        for (const auto& o : d.operations)
+            out.push_back(fmt::format("    {} {} {} {}%{}", o.operation, o.table, o.state, o.progress_percent,
+                                      o.eta_seconds > 0 ? fmt::format(" eta {} s", o.eta_seconds) : ""));
+    }
+    if (out.size() > max) {
+        const std::size_t more = out.size() - max + 1;
+        out.resize(max - 1);
+        out.push_back(fmt::format("    … {} more line{}", more, more == 1 ? "" : "s"));
+    }
+    return out;
+}
+
 void draw_keys(const std::string& keys) { put(LINES - 1, 0, fit(keys, static_cast<std::size_t>(COLS)), A_REVERSE); }
 
 void draw_overview(const Ui& ui, const std::vector<TargetState>& targets) {
@@ -70,8 +92,11 @@ void draw_overview(const Ui& ui, const std::vector<TargetState>& targets) {
                   static_cast<std::size_t>(COLS)),
         colour(ui, head_pair, A_BOLD));
     put(2, 0, "target          trans applied pending edited partial lint lock", A_BOLD);
+    const auto deploys = targets.empty() ? std::vector<std::string>{}
+                                         : deploy_request_lines(targets[ui.target], static_cast<std::size_t>(std::max(0, LINES / 3)));
+    const int table_end = LINES - 4 - static_cast<int>(deploys.size());
     int y = 3;
-    for (std::size_t i = 0; i < targets.size() && y < LINES - 4; ++i, ++y) {
+    for (std::size_t i = 0; i < targets.size() && y < table_end; ++i, ++y) {
         const auto& t = targets[i];
         std::string row = fmt::format("{} {} {:>7} {:>7} {:>6} {:>7} {:>4} {}", fit(t.name, 15), fit(t.transport, 5),
                                       t.loaded ? std::to_string(t.applied) : "...", t.loaded ? std::to_string(t.pending) : "",
@@ -84,6 +109,8 @@ void draw_overview(const Ui& ui, const std::vector<TargetState>& targets) {
         else if (t.loaded) a |= colour(ui, ok_pair);
         put(y, 0, fit(row, static_cast<std::size_t>(COLS)), a);
     }
+    for (std::size_t k = 0; k < deploys.size(); ++k)
+        put(table_end + static_cast<int>(k), 0, fit(deploys[k], static_cast<std::size_t>(COLS)), colour(ui, warn_pair));
     if (!targets.empty()) {
         const auto& t = targets[ui.target];
         put(LINES - 3, 0, fit(t.name + ": " + (activity(t).empty() ? t.url : activity(t)), static_cast<std::size_t>(COLS)),
@@ -120,7 +147,10 @@ void draw_target(const Ui& ui, const TargetState& t) {
                               t.baseline.empty() ? "" : ", baseline " + t.baseline),
                   static_cast<std::size_t>(COLS)));
     put(2, 0, "migration                                 state          statements", A_BOLD);
-    int bottom = t.failure ? LINES - 8 : LINES - 3;
+    const auto deploys = deploy_request_lines(t, static_cast<std::size_t>(std::max(0, LINES / 3)));
+    int bottom = (t.failure ? LINES - 8 : LINES - 3) - static_cast<int>(deploys.size());
+    for (std::size_t k = 0; k < deploys.size(); ++k)
+        put(bottom + static_cast<int>(k), 0, fit(deploys[k], static_cast<std::size_t>(COLS)), colour(ui, warn_pair));
     const int rows = std::max(1, bottom - 3);
     std::size_t first = ui.migration >= static_cast<std::size_t>(rows) ? ui.migration - static_cast<std::size_t>(rows) + 1 : 0;
     int y = 3;

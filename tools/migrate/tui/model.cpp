@@ -1,5 +1,7 @@
 #include "model.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace cli::tui {
@@ -115,6 +117,7 @@ void Model::refresh_one(std::size_t i) {
         s.transport = std::string(migrate::to_string(st.transport));
         s.lock_holder = st.lock_holder;
         s.pending_statements = st.pending_statements;
+        s.deploy_requests = st.deploy_requests;
         for (const auto& entry : st.plan.entries) {
             s.migrations.push_back({entry.migration, state_of(entry)});
             if (entry.state == migrate::MigrationState::applied) ++s.applied;
@@ -209,8 +212,13 @@ void Model::apply_one(std::size_t i) {
         else if (ev.kind == K::statement_lock_waiting)
             s.progress = fmt::format("[{}/{}] {} statement {}/{} blocked: {}", ev.migration_number, ev.migrations_total,
                                      ev.migration->tag, ev.statement_index + 1, ev.statements_total, ev.detail);
-        else if (ev.kind == K::deploy_request)  // a deploy request's phase, state and per-table progress
+        else if (ev.kind == K::deploy_request && ev.deploy_request) {  // phase, state and per-table progress
             s.progress = ev.detail;
+            auto& drs = s.deploy_requests;
+            auto it = std::find_if(drs.begin(), drs.end(), [&](const auto& d) { return d.branch == ev.deploy_request->branch; });
+            if (it == drs.end()) drs.push_back(*ev.deploy_request);
+            else *it = *ev.deploy_request;
+        }
         else if (ev.kind == K::statement_started || ev.kind == K::migration_started)
             s.progress = fmt::format("[{}/{}] {} statement {}/{}", ev.migration_number, ev.migrations_total,
                                      ev.migration->tag, ev.statement_index + 1, ev.statements_total);

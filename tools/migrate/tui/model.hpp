@@ -43,6 +43,8 @@ struct TargetState {
     std::string read_error;     // the last refresh failed: why
     std::vector<MigrationRow> migrations;
     std::vector<migrate::PendingStatement> pending_statements;  // with algorithm and table size
+    // PlanetScale: the keyspace's open deploy requests (a refresh), or the run's, live with per-table progress.
+    std::vector<migrate::DeployRequestProgress> deploy_requests;
     // Applying:
     bool running = false;
     std::string progress;       // "[2/5] 0042_add_vin statement 3/4"

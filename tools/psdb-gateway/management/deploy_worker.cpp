@@ -266,6 +266,13 @@ void Management::start_replay(DeployRequest& d) {
         throw;
     }
     sql.exec("SET SESSION foreign_key_checks = 1");
+    // The branch's changes are production's now: a later deploy request from the same (long-lived) branch
+    // carries only what the branch changes after this one, as PlanetScale's schema diff would.
+    if (auto b = branches_.find(d.branch); b != branches_.end()) {
+        auto& log = b->second.ddl_log;
+        if (log.size() >= d.statements.size() && std::equal(d.statements.begin(), d.statements.end(), log.begin()))
+            log.erase(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(d.statements.size()));
+    }
 }
 
 void Management::cut_over(DeployRequest& d) {
@@ -309,6 +316,9 @@ void Management::undo(DeployRequest& d) {
         }
     }
     sql.exec("SET SESSION foreign_key_checks = 1");
+    // Production no longer has the branch's changes: a new deploy request from the branch carries them again.
+    if (auto b = branches_.find(d.branch); b != branches_.end())
+        b->second.ddl_log.insert(b->second.ddl_log.begin(), d.statements.begin(), d.statements.end());
 }
 
 void Management::finish(DeployRequest& d) {
