@@ -113,6 +113,24 @@ MIGRATE_C_API long long migrate_error_statement(const migrate_error* err);  /* 0
 MIGRATE_C_API const char* migrate_errc_name(int code);
 MIGRATE_C_API void migrate_error_free(migrate_error* err);
 
+/* The fix an error calls for, as data (migrate::remedy): the message says it in the library's terms, and a
+   program words it for its own users. Values are stable; new ones are only ever added. */
+enum {
+    MIGRATE_REMEDY_NONE = 0,                      /* the message says all there is to do */
+    MIGRATE_REMEDY_RESOLVE_APPLIED = 1,           /* record that the statement (tag, statement) took effect */
+    MIGRATE_REMEDY_CREATE_BASELINE = 2,           /* create the folder's baseline again */
+    MIGRATE_REMEDY_RECORD_NEW_HASH = 3,           /* an applied migration was edited deliberately: record it */
+    MIGRATE_REMEDY_ALLOW_MISSING = 4,             /* proceed past tracking rows no file matches */
+    MIGRATE_REMEDY_ALLOW_OUT_OF_ORDER = 5,        /* apply entries older than the newest applied one */
+    MIGRATE_REMEDY_ADOPT_DATABASE = 6,            /* mark a baseline on a database built elsewhere, or allow dirty */
+    MIGRATE_REMEDY_RECREATE_OR_SKIP_BASELINE = 7, /* create the baseline again, or replay without it */
+    MIGRATE_REMEDY_DECIDE_IN_FLIGHT = 8,          /* check whether the statement (tag) took effect, record it */
+    MIGRATE_REMEDY_CHOOSE_SCRATCH_SERVER = 9      /* a scratch server where the user may CREATE/DROP databases */
+};
+MIGRATE_C_API int migrate_error_remedy(const migrate_error* err); /* a MIGRATE_REMEDY_*; 0 for NULL */
+/* Stable name of a remedy, e.g. "decide_in_flight"; "unknown" for a value that is none. Thread-safe. */
+MIGRATE_C_API const char* migrate_remedy_name(int remedy);
+
 /* ---- Versions (always thread-safe) ------------------------------------------------------------------ */
 
 MIGRATE_C_API const char* migrate_version(void);         /* library version, e.g. "0.1.0"; static */

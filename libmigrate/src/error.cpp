@@ -60,6 +60,8 @@ std::string_view to_string(remedy r) noexcept {
         case remedy::allow_out_of_order: return "allow_out_of_order";
         case remedy::adopt_database: return "adopt_database";
         case remedy::recreate_or_skip_baseline: return "recreate_or_skip_baseline";
+        case remedy::decide_in_flight: return "decide_in_flight";
+        case remedy::choose_scratch_server: return "choose_scratch_server";
     }
     return "none";
 }

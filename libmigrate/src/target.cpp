@@ -1,6 +1,7 @@
 // Target ties the stages together: source → connect → lock → tracking → plan → validate → run.
 #include "baseline/database_dump.hpp"
 #include "connect/connection.hpp"
+#include "connect/transaction.hpp"
 #include "deploy/carried_record.hpp"
 #include "deploy/deployer.hpp"
 #include "deploy/revert.hpp"
@@ -45,7 +46,8 @@ struct Target::Impl {
         for (const auto& m : source.migrations)
             if (m.tag == tag) return m.position;
         throw error(errc::target_not_found,
-                    fmt::format("{} has no migration {}; `migrate status -v` lists them", source.dir.string(), tag));
+                    fmt::format("{} has no migration {}; its journal (meta/_journal.json) lists those it has",
+                                source.dir.string(), tag));
     }
 
     // What the database says now: tracking rows and progress, as a plan. A 0.x table under a 1.0 folder is
@@ -204,7 +206,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     // Under the lock, read again: another replica may have applied everything while we waited. Validate
     // before creating anything, so a refused run leaves no trace. The table is created only when missing:
     // a PlanetScale safe-migrations branch refuses even CREATE … IF NOT EXISTS.
-    tracking::upgrade_v0_table(*conn, impl_->table, impl_->source);  // drizzle 1.0's, when the table needs it
+    const auto upgrade = tracking::upgrade_v0_table(*conn, impl_->table, impl_->source);  // drizzle 1.0's, if needed
     Plan plan = impl_->read_plan(*conn, shape, options.use_baseline, last);
     const Baseline* load = plan.from_baseline ? &*impl_->baseline : nullptr;
     const auto entries = run::entries_to_run(plan, options.allow_out_of_order, last);
@@ -246,9 +248,10 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
             throw error(errc::baseline_unusable,
                         fmt::format("the database is empty, so `up` would load the baseline in {}, but it was made on {} "
                                     "and this server is {}: its SHOW CREATE TABLE text may not mean the same here. "
-                                    "Recreate it on a server of this kind (`migrate baseline create --scratch-url ...`), "
-                                    "or pass --no-baseline to replay the migrations",
-                                    impl_->baseline->dir.string(), impl_->baseline->server, server));
+                                    "Recreate it with a scratch server of this kind, or replay the migrations without "
+                                    "the baseline",
+                                    impl_->baseline->dir.string(), impl_->baseline->server, server),
+                        {.fix = remedy::recreate_or_skip_baseline});
     }
     if (deployer) {
         if (!options.wait_for_deploy_requests && deployer->needs_deploy_requests())
@@ -270,6 +273,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
                         options.cancel, deployer ? &*deployer : nullptr};
     UpReport report = run::apply_plan(ctx, std::move(plan), options, load, last);
     report.duration = std::chrono::steady_clock::now() - work_started;  // a first deploy request included
+    if (upgrade.needed()) report.table_upgrade = upgrade.describe(impl_->table);
     return report;
 }
 
@@ -392,8 +396,8 @@ std::size_t Target::mark_baseline(const std::string& through, const EventCallbac
     const auto in_progress = impl_->progress.read(*conn);
     if (!rows.empty() || !in_progress.empty())
         throw error(errc::history_exists,
-                    fmt::format("{} already records {} migration{}{}: `baseline mark` adopts a database that records "
-                                "none. `migrate status` shows what is recorded",
+                    fmt::format("{} already records {} migration{}{}: marking a baseline adopts a database that "
+                                "records none. The target's status shows what is recorded",
                                 impl_->table.name(), rows.size(), rows.size() == 1 ? "" : "s",
                                 in_progress.empty() ? "" : " and a half-applied run"));
     if (!shape.exists) {
@@ -401,19 +405,11 @@ std::size_t Target::mark_baseline(const std::string& through, const EventCallbac
         shape = impl_->table.created_shape(impl_->source.layout);
     }
     lock->check();
-    conn->execute("begin");
-    try {
-        std::vector<const Migration*> covered;
-        for (std::size_t i = 0; i <= last; ++i) covered.push_back(&impl_->source.migrations[i]);
-        conn->execute(impl_->table.insert_statement(covered, shape));
-        conn->execute("commit");
-    } catch (const error&) {
-        try {
-            conn->execute("rollback");
-        } catch (const error&) {
-        }
-        throw;
-    }
+    connect::Transaction tx(*conn);
+    std::vector<const Migration*> covered;
+    for (std::size_t i = 0; i <= last; ++i) covered.push_back(&impl_->source.migrations[i]);
+    conn->execute(impl_->table.insert_statement(covered, shape));
+    tx.commit();
     return last + 1;
 }
 
@@ -426,8 +422,8 @@ void Target::resolve(const std::string& tag, bool applied, const EventCallback& 
         if (e.migration->tag != tag) continue;
         if (!e.progress || (!e.progress->in_flight && !e.progress->failed_statement))
             throw error(errc::nothing_to_resolve,
-                        fmt::format("{} has no statement waiting for a decision ({}); `migrate status` shows what is "
-                                    "half-applied",
+                        fmt::format("{} has no statement waiting for a decision ({}); the target's status shows what "
+                                    "is half-applied",
                                     tag, e.state == MigrationState::applied ? "it is applied" : "no run stopped in it"));
         conn->execute(impl_->progress.decide(e.migration->when, applied ? "applied" : "retry"));
         return;

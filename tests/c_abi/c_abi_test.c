@@ -137,6 +137,11 @@ int main(void) {
     CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_SNAPSHOT_INVALID), "snapshot_invalid") == 0);
     CHECK(strcmp(migrate_errc_name(MIGRATE_ERRC_INVALID_ARGUMENT), "invalid_argument") == 0);
     CHECK(strcmp(migrate_errc_name(-5), "unknown") == 0);
+    /* Remedies: the fix as data, named like the C++ enum. */
+    CHECK(migrate_error_remedy(NULL) == MIGRATE_REMEDY_NONE);
+    CHECK(strcmp(migrate_remedy_name(MIGRATE_REMEDY_DECIDE_IN_FLIGHT), "decide_in_flight") == 0);
+    CHECK(strcmp(migrate_remedy_name(MIGRATE_REMEDY_ADOPT_DATABASE), "adopt_database") == 0);
+    CHECK(strcmp(migrate_remedy_name(MIGRATE_REMEDY_CHOOSE_SCRATCH_SERVER + 1), "unknown") == 0);
     {
         /* Every MIGRATE_ERRC_* of the header has the name of the C++ errc with the same value. */
         static const struct { int code; const char* name; } codes[] = {

@@ -156,3 +156,18 @@ TEST_CASE("http: wrong credentials and an unreachable gateway fail at connect, w
     CHECK_THAT(r.err + r.out, !Catch::Contains("Wr0ng-S3cret"));
     CHECK(db.connect().tables().empty());
 }
+
+TEST_CASE("http: credentials that select no database are named by status and up alike, nothing created") {
+    ScratchDatabase db("http_nodb");
+    TempDir tmp;
+    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int PRIMARY KEY);"}});
+    Gateway gw;  // no --mysql-database: sessions start with none, whatever the URL's path says
+    for (const std::string command : {"status", "up"}) {
+        auto r = run_cli({command, "--url", gw.url(db.name()), "--dir", tmp.path().string()});
+        INFO(command << "\n" << r.out << r.err);
+        CHECK(r.exit_code == 1);
+        CHECK_THAT(r.err, Catch::Contains("no database selected") && Catch::Contains("errno 1046"));
+        CHECK_THAT(r.out, !Catch::Contains("pending"));
+    }
+    CHECK(db.connect().tables().empty());
+}

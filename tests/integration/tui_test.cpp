@@ -103,7 +103,7 @@ TEST_CASE("tui: a failing statement is shown in place, with the statement and th
     CHECK(p.db.at("broken")->connect().tracking_rows().size() == 1);
 }
 
-TEST_CASE("tui: help, resizing, NO_COLOR") {
+TEST_CASE("tui: help, resizing, Ctrl-C, NO_COLOR") {
     Project p({"oi_policies"});
     SECTION("help and resize") {
         auto tui = start_tui(p);
@@ -118,6 +118,12 @@ TEST_CASE("tui: help, resizing, NO_COLOR") {
         tui->resize(80, 24);
         REQUIRE(tui->wait_for("oi_policies     tcp         0      34"));
         tui->keys({"q"});
+        CHECK(tui->wait_for_exit());
+    }
+    SECTION("Ctrl-C quits like q") {
+        auto tui = start_tui(p);
+        REQUIRE(tui->wait_for("oi_policies     tcp         0      34"));
+        tui->keys({"C-c"});
         CHECK(tui->wait_for_exit());
     }
     SECTION("colour on a terminal, none with NO_COLOR") {

@@ -79,11 +79,20 @@ TEST_CASE("run_at_startup on a refused run: fail or start anyway") {
             break;
         }
 
+    std::vector<std::string> logged;
+    options.log = [&](migrate::StartupLogLevel, std::string_view line) { logged.emplace_back(line); };
     auto refused = migrate::run_at_startup(options);
     CHECK_FALSE(refused.ok);
     CHECK(refused.validation_refused);
     REQUIRE(refused.error_code);
     CHECK(*refused.error_code == migrate::errc::migration_changed);
+    // The fix, as data and in a service's own terms (no CLI command or flag).
+    CHECK(refused.context.fix == migrate::remedy::record_new_hash);
+    REQUIRE_FALSE(logged.empty());
+    CHECK_THAT(logged.back(), Catch::Contains("Fix: if the edit was deliberate, an operator records the new hash "
+                                              "(Target::repair)") &&
+                                  !Catch::Contains("migrate repair") && !Catch::Contains("--"));
+    options.log = {};
     CHECK(migrate::is_validation_error(*refused.error_code));
 
     options.on_validation_error = migrate::OnValidationError::start_anyway;

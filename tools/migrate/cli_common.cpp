@@ -112,6 +112,14 @@ std::string remedy_line(const migrate::error& e) {
                    "reflects), or pass --allow-dirty.";
         case migrate::remedy::recreate_or_skip_baseline:
             return "\nWith the CLI: `migrate baseline create`, or pass --no-baseline to replay the migrations.";
+        case migrate::remedy::decide_in_flight: {
+            const std::string tag = c.tag.empty() ? "TAG" : c.tag;
+            return fmt::format("\nWith the CLI: `migrate resolve {} --applied` (it took effect) or `migrate resolve {} "
+                               "--retry` (run it again).",
+                               tag, tag);
+        }
+        case migrate::remedy::choose_scratch_server:
+            return "\nWith the CLI: point --scratch-url at such a server (e.g. mysql://root@127.0.0.1:3306).";
         case migrate::remedy::none: break;
     }
     return "";

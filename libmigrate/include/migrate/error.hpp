@@ -82,6 +82,10 @@ enum class remedy {
                          // everything to it anyway (ValidationOptions::allow_dirty)
     recreate_or_skip_baseline,  // create the baseline again (create_baseline()), or replay the migrations
                                 // without it (TargetOptions::use_baseline = false)
+    decide_in_flight,     // a stopped run's statement (context: tag, statement) may or may not have taken effect:
+                          // check the database, then record the finding (Target::resolve(tag, applied or retry))
+    choose_scratch_server,  // scratch databases need a server where the user may CREATE and DROP databases
+                            // (BaselineOptions' scratch server URL)
 };
 MIGRATE_API std::string_view to_string(remedy r) noexcept;  // "none", "resolve_applied", "create_baseline", …
 

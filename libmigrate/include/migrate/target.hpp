@@ -130,6 +130,8 @@ struct UpReport {
     std::size_t baseline_covered = 0;            // migrations recorded by loading the baseline (0: not loaded)
     std::size_t statements_run = 0;
     std::chrono::nanoseconds duration{0};  // from taking the lock to the end (deploy requests included)
+    std::string table_upgrade;             // "" or what upgrading a drizzle 0.x tracking table for a 1.0
+                                           // folder did, as drizzle 1.0 does (docs/compatibility.md)
     Plan plan_before;                // what was pending when the run started
 };
 

@@ -26,6 +26,7 @@ struct migrate_error {
     long long line = -1;
     long long statement = -1;
     bool completion_unknown = false;
+    int remedy = MIGRATE_REMEDY_NONE;
 };
 
 struct migrate_target {
@@ -47,6 +48,11 @@ static_assert(MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER == static_cast<int>(migrate:
 static_assert(MIGRATE_ERRC_PLATFORM_API == static_cast<int>(migrate::errc::platform_api));
 static_assert(MIGRATE_ERRC_DEPLOY_REQUEST_FAILED == static_cast<int>(migrate::errc::deploy_request_failed));
 static_assert(MIGRATE_ERRC_DEPLOY_REQUEST_WAITING == static_cast<int>(migrate::errc::deploy_request_waiting));
+// MIGRATE_REMEDY_* mirror migrate::remedy.
+static_assert(MIGRATE_REMEDY_RESOLVE_APPLIED == static_cast<int>(migrate::remedy::resolve_applied));
+static_assert(MIGRATE_REMEDY_RECREATE_OR_SKIP_BASELINE == static_cast<int>(migrate::remedy::recreate_or_skip_baseline));
+static_assert(MIGRATE_REMEDY_DECIDE_IN_FLIGHT == static_cast<int>(migrate::remedy::decide_in_flight));
+static_assert(MIGRATE_REMEDY_CHOOSE_SCRATCH_SERVER == static_cast<int>(migrate::remedy::choose_scratch_server));
 
 // Versioned structs grow at their end. An init that wrote sizeof(struct) as this build knows it would write
 // past the end of a caller's older, smaller struct (ctypes and koffi declare the struct themselves): only the
@@ -76,6 +82,7 @@ int fail(migrate_error** err, int code, const char* message, const migrate::erro
                 e->line = ctx->line ? static_cast<long long>(*ctx->line) : -1;
                 e->statement = ctx->statement ? static_cast<long long>(*ctx->statement) : -1;
                 e->completion_unknown = ctx->completion_unknown;
+                e->remedy = static_cast<int>(ctx->fix);
             }
             *err = e;
         } catch (...) {
@@ -213,6 +220,11 @@ const char* migrate_error_tag(const migrate_error* err) { return err ? err->tag.
 long long migrate_error_line(const migrate_error* err) { return err ? err->line : -1; }
 long long migrate_error_statement(const migrate_error* err) { return err ? err->statement : -1; }
 void migrate_error_free(migrate_error* err) { delete err; }
+int migrate_error_remedy(const migrate_error* err) { return err ? err->remedy : MIGRATE_REMEDY_NONE; }
+const char* migrate_remedy_name(int remedy) {
+    if (remedy < 0 || remedy > MIGRATE_REMEDY_CHOOSE_SCRATCH_SERVER) return "unknown";
+    return migrate::to_string(static_cast<migrate::remedy>(remedy)).data();  // literals: NUL-terminated
+}
 
 // ---- versions and strings
 

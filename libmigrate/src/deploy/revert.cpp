@@ -3,6 +3,7 @@
 #include "carried_record.hpp"
 #include "poller.hpp"
 
+#include "../connect/transaction.hpp"
 #include "../run/apply.hpp"
 #include "../run/statement_probe.hpp"
 
@@ -132,18 +133,9 @@ void unrecord(const RevertContext& ctx, const Found& f, RevertReport& out) {
                 out.run_again.push_back(fmt::format("{}:{}", m.file.string(), m.statements[i].line));
     }
     ctx.lock.check();
-    ctx.conn.execute("begin");
-    try {
-        for (const auto& sql : statements) ctx.conn.execute(sql);
-        ctx.conn.execute("commit");
-    } catch (const error&) {
-        try {
-            ctx.conn.execute("rollback");
-        } catch (const error&) {
-            // The connection is gone: the server rolls the transaction back itself.
-        }
-        throw;
-    }
+    connect::Transaction tx(ctx.conn);
+    for (const auto& sql : statements) ctx.conn.execute(sql);
+    tx.commit();
 }
 
 // Whether a revert's bookkeeping is still to do (it is one transaction: all of it or none).

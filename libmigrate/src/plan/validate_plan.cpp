@@ -44,7 +44,7 @@ void validate_plan(const Plan& plan, const ValidationOptions& options) {
         for (const auto& e : plan.entries)
             if (e.state == MigrationState::out_of_order)
                 add(errc::out_of_order,
-                    fmt::format("{} (when {}) is not applied but is older than the newest applied migration (created_at "
+                    fmt::format("{} (when {}) is not applied but is not newer than the newest applied migration (created_at "
                                 "{}): drizzle would skip it silently, forever (typically a branch merged after a newer "
                                 "migration was deployed). Check it does not conflict with what ran since, then allow "
                                 "out-of-order entries to apply it; drizzle keeps ignoring it either way, since its "

@@ -1,6 +1,7 @@
 #include "apply.hpp"
 
 #include "failure_advice.hpp"
+#include "../connect/transaction.hpp"
 #include "fault_injection.hpp"
 #include "lock_waits.hpp"
 #include "probe/ddl_parser.hpp"
@@ -244,17 +245,18 @@ private:
                 // Ids a rolled-back copy of this INSERT took (a stopped run's, or an earlier attempt's) go back
                 // first; the statement's own first mark recorded the counter.
                 if (dml && (attempt > 1 || (resend_.first == &m && resend_.second == i))) give_back_ids(m, i);
-                if (dml) ctx_.conn.execute("begin");
+                // DML and its mark commit together; a failure rolls both back (the guard, before the catch).
+                std::optional<connect::Transaction> tx;
+                if (dml) tx.emplace(ctx_.conn);
                 ctx_.conn.execute(sql);
                 kill_point("after-statement");
                 if (dml) {
                     ctx_.conn.execute(ctx_.progress.mark(m, i + 1, std::nullopt, next_prefix));
-                    ctx_.conn.execute("commit");
+                    tx->commit();
                 }
                 return next_prefix;
             } catch (const error& e) {
                 if (e.completion_unknown()) rethrow_with_statement(e, m, i);
-                if (dml) quietly(ctx_.conn, "rollback");
                 if (lock_waits_limited_ && is_lock_wait_error(e)) {
                     auto blockers = find_blockers(ctx_.conn, dml ? LockKind::rows : LockKind::metadata,
                                                   written_table(sql), {connection_id_});
@@ -396,7 +398,7 @@ private:
     void record(const Migration& m, const std::vector<const Migration*>& records) {
         kill_point("before-record");
         try {
-            ctx_.conn.execute("begin");
+            connect::Transaction tx(ctx_.conn);
             // Through deploy requests, PlanetScale's "copy migration data" may have brought rows of a branch
             // where the migrations were applied: only missing rows are added.
             if (ctx_.carrier)
@@ -405,10 +407,9 @@ private:
                 ctx_.conn.execute(ctx_.table.insert_statement(records, ctx_.shape));
             ctx_.conn.execute(ctx_.progress.remove(m));
             if (next_) ctx_.conn.execute(ctx_.progress.start(*next_, connection_id_, statements_prefix_hash(*next_, 0)));
-            ctx_.conn.execute("commit");
+            tx.commit();
             started_ = next_;
         } catch (const error& e) {
-            if (!e.completion_unknown()) quietly(ctx_.conn, "rollback");
             error_context c = e.context();
             c.file = m.file.string();
             c.tag = m.tag;
@@ -493,7 +494,7 @@ private:
             if (carried(m, i)) {
                 why = fmt::format("statement {} is carried by a deploy request: following it", i + 1);
             } else if (p.decision == "applied") {
-                first = skip(i, "recorded as applied by `migrate resolve`");
+                first = skip(i, "the operator resolved it as applied");
                 why = fmt::format("statement {} was in flight; the operator resolved it as applied", i + 1);
             } else if (p.decision == "retry") {
                 why = fmt::format("statement {} was in flight; the operator resolved it as retry", i + 1);
@@ -521,18 +522,18 @@ private:
                             errc::needs_resolve,
                             fmt::format("{}: statement {} of migration {} was being executed when an earlier run "
                                         "stopped, and whether it took effect cannot be decided from the schema ({}). "
-                                        "Check the database, then record what you found: `migrate resolve {} "
-                                        "--applied` (it took effect) or `migrate resolve {} --retry` (run it again)",
-                                        location(m, i), i + 1, m.tag, probe.reason, m.tag, m.tag),
+                                        "Check the database, then record what you found: that it took effect (it "
+                                        "is skipped) or that it did not (it runs again)",
+                                        location(m, i), i + 1, m.tag, probe.reason),
                             {.file = m.file.string(), .line = m.statements[i].line, .statement = i,
-                             .statements = n, .tag = m.tag});
+                             .statements = n, .tag = m.tag, .fix = remedy::decide_in_flight});
                     }
                 }
             }
         } else if (p.failed_statement && *p.failed_statement < n) {
             const std::size_t i = *p.failed_statement;
             if (p.decision == "applied") {
-                first = skip(i, "recorded as applied by `migrate resolve`");
+                first = skip(i, "the operator resolved it as applied");
                 why = fmt::format("statement {} had failed; the operator resolved it as applied", i + 1);
             } else {
                 why = fmt::format("statement {} had failed (errno {}): retrying it{}", i + 1, p.error_errno,

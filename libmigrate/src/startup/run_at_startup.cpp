@@ -22,6 +22,33 @@ std::string millis(std::chrono::nanoseconds d) {
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
 }
 
+// The error's fix in a service's terms: what its operators do, and with which call (StartupOptions or a
+// Target), since a service has neither the CLI's commands nor its flags.
+std::string fix_for_service(const error_context& c) {
+    const std::string tag = c.tag.empty() ? "the migration" : c.tag;
+    switch (c.fix) {
+        case remedy::none: return "";
+        case remedy::resolve_applied:
+        case remedy::decide_in_flight:
+            return " Fix: an operator checks whether the statement of " + tag +
+                   " took effect and records it (Target::resolve), then the service starts again.";
+        case remedy::create_baseline:
+        case remedy::recreate_or_skip_baseline:
+            return " Fix: ship a baseline made again (create_baseline), or start with "
+                   "StartupOptions::target.use_baseline = false to replay the migrations.";
+        case remedy::record_new_hash:
+            return " Fix: if the edit was deliberate, an operator records the new hash (Target::repair).";
+        case remedy::allow_missing: return " Fix: if those rows are expected, start with StartupOptions::up.allow_missing.";
+        case remedy::allow_out_of_order:
+            return " Fix: if that order is intended, start with StartupOptions::up.allow_out_of_order.";
+        case remedy::adopt_database:
+            return " Fix: an operator marks what the database already reflects (Target::mark_baseline), or start with "
+                   "StartupOptions::up.allow_dirty.";
+        case remedy::choose_scratch_server: return " Fix: use a scratch server where the user may create databases.";
+    }
+    return "";
+}
+
 }  // namespace
 
 bool is_validation_error(errc code) noexcept {
@@ -53,12 +80,13 @@ StartupReport run_at_startup(const StartupOptions& options) {
             report.ok = true;
             log_line(options, StartupLogLevel::warning,
                      "migrations refused (" + std::string(to_string(code)) + "), starting anyway: " +
-                         report.error_message);
+                         report.error_message + fix_for_service(report.context));
         } else {
             report.validation_refused = is_validation_error(code);
             report.ok = false;
             log_line(options, StartupLogLevel::error,
-                     "migrations failed (" + std::string(to_string(code)) + "): " + report.error_message);
+                     "migrations failed (" + std::string(to_string(code)) + "): " + report.error_message +
+                         fix_for_service(report.context));
         }
     };
 

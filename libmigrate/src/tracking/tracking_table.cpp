@@ -115,6 +115,18 @@ TableShape TrackingTable::inspect(connect::Connection& conn) const {
         if (*r[0] == "name") shape.has_name = true;
         if (*r[0] == "applied_at") shape.has_applied_at = true;
     }
+    // No table, or no database at all: information_schema answers both with no rows, and `status` would then
+    // call every migration pending while `up` fails on its first statement (1046). Told apart here, once, on
+    // the path where the table is missing only (a second round trip a migrated database never pays).
+    if (!shape.exists) {
+        const auto db = conn.query("select database()");
+        if (db.empty() || db[0].empty() || !db[0][0])
+            throw error(errc::server_error,
+                        "the connection has no database selected (1046 No database selected), so there is no "
+                        "tracking table to read or create: over HTTP the credentials choose the database, not the "
+                        "URL's path; use credentials bound to the database (or a server that selects one)",
+                        {.server_errno = 1046, .sqlstate = "3D000"});
+    }
     return shape;
 }
 

@@ -33,7 +33,7 @@ std::string refusal(const TrackingTable& table, const Source& source, const std:
         "folder, naming each row after the folder of its created_at second or of its hash; {} of its {} rows {} no "
         "folder of {}, so nothing was changed:{}\nThose migrations were applied to this database but their folders "
         "are missing here: restore them (merge the branch that has them, or run `drizzle-kit up` on the 0.x folder "
-        "that applied them) and run again. --allow-missing does not apply: drizzle-orm 1.0 refuses this table too "
+        "that applied them) and run again. Allowing missing migrations does not help: drizzle-orm 1.0 refuses this table too "
         "(\"While upgrading your database migrations table we found {} migrations (ids: {}) in the database that do "
         "not match any local migration\").",
         table.name(), unmatched.size(), rows.size(), unmatched.size() == 1 ? "matches" : "match", source.dir.string(),

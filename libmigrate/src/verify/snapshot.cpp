@@ -61,7 +61,7 @@ Schema read_snapshot(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in)
         throw error(errc::snapshot_invalid,
-                    fmt::format("cannot read {}: verify --schema compares with the snapshot drizzle-kit wrote next to "
+                    fmt::format("cannot read {}: the schema check compares with the snapshot drizzle-kit wrote next to "
                                 "the newest migration",
                                 file.string()),
                     {.file = file.string()});

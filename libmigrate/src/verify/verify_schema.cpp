@@ -64,7 +64,7 @@ SchemaReport verify_schema(Target& target, const Status* status) {
     const std::size_t behind = status->plan.count(MigrationState::pending) + status->plan.count(MigrationState::out_of_order);
     if (behind)
         report.drift.push_back({SchemaDrift::Kind::migrations_pending, SchemaDrift::Severity::notice, "", "", "", "",
-                                fmt::format("{} migration{} of the folder {} not applied (see `migrate verify`): the "
+                                fmt::format("{} migration{} of the folder {} not applied (the tracking check lists them): the "
                                             "snapshot describes the schema after all of them",
                                             behind, behind == 1 ? "" : "s", behind == 1 ? "is" : "are")});
     auto drift = verify::compare_schemas(expected, live, verify::tables_created_by(target.source()));

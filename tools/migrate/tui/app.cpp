@@ -9,6 +9,8 @@
 #include <curses.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <climits>
 #include <clocale>
 #include <cstdint>
@@ -84,6 +86,9 @@ std::vector<std::string> deploy_request_lines(const TargetState& t, std::size_t 
     }
     return out;
 }
+
+std::atomic<bool> quit_requested{false};
+extern "C" void on_quit_signal(int) { quit_requested = true; }
 
 void draw_keys(const std::string& keys) { put(LINES - 1, 0, fit(keys, static_cast<std::size_t>(COLS)), A_REVERSE); }
 
@@ -376,8 +381,12 @@ int run_tui(const std::vector<migrate::TargetConfig>& targets) {
         init_pair(bad_pair, COLOR_RED, -1);
         init_pair(head_pair, COLOR_CYAN, -1);
     }
+    // Ctrl-C (and SIGTERM) quit like `q`: running applies stop between statements, progress recorded.
+    std::signal(SIGINT, on_quit_signal);
+    std::signal(SIGTERM, on_quit_signal);
     bool redraw = true;
     for (;;) {
+        if (quit_requested) break;
         auto targets_now = model.snapshot();
         if (ui.target >= targets_now.size()) ui.target = targets_now.empty() ? 0 : targets_now.size() - 1;
         if (ui.view != View::overview && (targets_now.empty() || targets_now[ui.target].migrations.empty())) ui.view = View::overview;
