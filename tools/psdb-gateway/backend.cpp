@@ -78,8 +78,6 @@ bool is_connection_lost(std::uint32_t mysql_errno) {
 
 std::unique_ptr<Backend> Backend::connect(const Config& config) { return connect(config, config.mysql_database); }
 
-int open_backend_connections() { return open_connections.load(); }
-
 std::unique_ptr<Backend> Backend::connect(const Config& config, const std::string& database_name) {
     if (!take_connection_slot(config.max_backend_connections)) throw BackendCapReached{config.max_backend_connections};
     MYSQL* m = mysql_init(nullptr);

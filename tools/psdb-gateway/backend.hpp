@@ -58,9 +58,6 @@ struct BackendCapReached {
     int cap;
 };
 
-// Backend connections open in this process (sessions, the management API's, ones being closed).
-int open_backend_connections();
-
 // Client error numbers (errmsg.h) that mean the connection is gone.
 bool is_connection_lost(std::uint32_t mysql_errno);
 

@@ -175,13 +175,16 @@ std::string Server::connect_failed(const BackendConnectError& e, httplib::Respon
 }
 
 // A new session would pass --max-sessions or --max-backend-connections: refused at once, before connecting,
-// as Connect resource_exhausted (HTTP 429, retryable; clients map it to 1203 ER_TOO_MANY_USER_CONNECTIONS).
+// as Connect resource_exhausted: HTTP 429 is retryable, and unlike a 5xx it tells clients nothing ran
+// (libmigrate's driver reports 1203, ER_TOO_MANY_USER_CONNECTIONS, as vitess maps RESOURCE_EXHAUSTED).
 // Existing sessions keep working.
 std::string Server::cap_reached(const SessionCapReached& e, httplib::Response& res) {
+    const std::string expire = config_.idle_timeout_seconds > 0
+                                   ? "let idle ones expire (--idle-timeout " + std::to_string(config_.idle_timeout_seconds) + " s), "
+                                   : std::string();
     connect_error(res, "resource_exhausted",
                   "psdb-gateway: " + std::to_string(e.cap) + " sessions are open, the limit --max-sessions sets: "
-                  "close sessions no longer used (CloseSession), let idle ones expire (--idle-timeout " +
-                  std::to_string(config_.idle_timeout_seconds) + " s), or raise --max-sessions");
+                  "close sessions no longer used (CloseSession), " + expire + "or raise --max-sessions");
     return {};
 }
 
