@@ -79,6 +79,18 @@ json execute(const Gateway& gw, const std::string& user, const std::string& pass
     return j;
 }
 
+// execute(), then CloseSession on the session it opened: for polling, where a session left open per attempt
+// would hold a server connection until --idle-timeout and soon reach --max-sessions.
+json execute_and_close(const Gateway& gw, const std::string& user, const std::string& password, const std::string& sql) {
+    json j = execute(gw, user, password, sql);
+    if (j.contains("session")) {
+        httplib::Client c("127.0.0.1", gw.port());
+        c.set_basic_auth(user, password);
+        c.Post("/psdb.v1alpha1.Database/CloseSession", json{{"session", j["session"]}}.dump(), "application/json");
+    }
+    return j;
+}
+
 // Polls until `done` holds (true) or the deadline passes (false).
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds within = std::chrono::seconds(10)) {
     const auto deadline = std::chrono::steady_clock::now() + within;
@@ -268,7 +280,7 @@ TEST_CASE("gateway api: a branch password runs SQL on the branch") {
     const Reply short_lived = api.post("/branches/dev/passwords", {{"name", "brief"}, {"ttl", 1}});
     REQUIRE(short_lived.status == 200);
     CHECK_FALSE(short_lived.j["expires_at"].is_null());
-    CHECK(eventually([&] { return execute(gw, short_lived.j["username"], short_lived.j["plain_text"], "SELECT 1").contains("http_status"); },
+    CHECK(eventually([&] { return execute_and_close(gw, short_lived.j["username"], short_lived.j["plain_text"], "SELECT 1").contains("http_status"); },
                      std::chrono::seconds(5)));
 
     // Deleting the branch ends its sessions.

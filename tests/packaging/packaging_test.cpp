@@ -1,12 +1,17 @@
-// `cmake --install` gives a complete, relocatable tree: installed into a temporary prefix and moved to
-// another directory, it still runs (the CLI finds libmigrate.so and the drivers relative to itself) and
-// serves consumers that find it with find_package and with pkg-config.
+// `cmake --install --strip` (the documented install for deployment, docs/embedding.md) gives a complete,
+// relocatable tree of stripped binaries: installed into a temporary prefix and moved to another directory, it
+// still runs (the CLI finds libmigrate.so and the drivers relative to itself) and serves consumers that find
+// it with find_package and with pkg-config.
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <elf.h>
+
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -49,6 +54,28 @@ fs::path build_consumer(const fs::path& source, const fs::path& build, const std
     return build;
 }
 
+// The names of an ELF64 file's sections ("" for a file that is not one): a stripped binary has no .debug_*.
+std::vector<std::string> elf_section_names(const fs::path& file) {
+    const std::string bytes = read_file(file);
+    Elf64_Ehdr eh;
+    if (bytes.size() < sizeof eh || bytes.compare(0, SELFMAG, ELFMAG) != 0 || bytes[EI_CLASS] != ELFCLASS64) return {};
+    std::memcpy(&eh, bytes.data(), sizeof eh);
+    auto section = [&](std::size_t i) {
+        Elf64_Shdr sh{};
+        const std::size_t at = eh.e_shoff + i * eh.e_shentsize;
+        if (at + sizeof sh <= bytes.size()) std::memcpy(&sh, bytes.data() + at, sizeof sh);
+        return sh;
+    };
+    if (eh.e_shstrndx >= eh.e_shnum) return {};
+    const Elf64_Shdr names = section(eh.e_shstrndx);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < eh.e_shnum; ++i) {
+        const std::size_t at = names.sh_offset + section(i).sh_name;
+        if (at < bytes.size()) out.emplace_back(bytes.c_str() + at);
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("an installed prefix moved elsewhere serves the CLI, find_package and pkg-config consumers") {
@@ -56,9 +83,27 @@ TEST_CASE("an installed prefix moved elsewhere serves the CLI, find_package and 
     const fs::path staged = tmp.path() / "staged";
     const fs::path prefix = tmp.path() / "moved" / "elsewhere";
     const fs::path lib = prefix / MIGRATE_INSTALL_LIBDIR;
-    run_ok({MIGRATE_CMAKE_COMMAND, "--install", MIGRATE_BUILD_DIR, "--prefix", staged.string()});
+    run_ok({MIGRATE_CMAKE_COMMAND, "--install", MIGRATE_BUILD_DIR, "--prefix", staged.string(), "--strip"});
     fs::create_directories(prefix.parent_path());
     fs::rename(staged, prefix);
+
+    // Stripped: no debug sections in any installed binary, and the library a fraction of the build tree's
+    // (about 60 MB with RelWithDebInfo's debug info, about 2 MB without).
+    int binaries = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(prefix)) {
+        if (!entry.is_regular_file() || entry.is_symlink()) continue;
+        const auto sections = elf_section_names(entry.path());
+        if (sections.empty()) continue;
+        ++binaries;
+        INFO(entry.path() << ": " << fs::file_size(entry.path()) << " bytes");
+        CHECK(std::none_of(sections.begin(), sections.end(), [](const std::string& s) { return s.rfind(".debug_", 0) == 0; }));
+    }
+    CHECK(binaries >= 4);  // libmigrate.so.0.x, two drivers, the CLI (and psdb-gateway)
+    const auto library = fs::canonical(lib / "libmigrate.so");
+#ifndef MIGRATE_SANITIZE_FLAGS  // instrumented code is several times larger; the debug sections are checked above
+    INFO(library << ": " << fs::file_size(library) << " bytes");
+    CHECK(fs::file_size(library) < 10u * 1024 * 1024);
+#endif
 
     // The pieces of the package.
     for (const auto& file : {prefix / "include/migrate/migrate.hpp", prefix / "include/migrate/startup.hpp",

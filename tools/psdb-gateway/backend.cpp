@@ -3,6 +3,7 @@
 #include <errmsg.h>
 #include <mysql.h>
 
+#include <atomic>
 #include <memory>
 
 namespace gateway {
@@ -10,6 +11,18 @@ namespace gateway {
 namespace {
 
 MYSQL* handle(void* p) { return static_cast<MYSQL*>(p); }
+
+// One count for the process: every connection goes to the one configured server. A slot is taken before
+// connecting and given back after mysql_close, so the server never sees more than the cap from us.
+std::atomic<int> open_connections{0};
+
+bool take_connection_slot(int cap) {
+    int open = open_connections.load();
+    do {
+        if (open >= cap) return false;
+    } while (!open_connections.compare_exchange_weak(open, open + 1));
+    return true;
+}
 
 SqlError error_of(MYSQL* m) { return {mysql_errno(m), mysql_sqlstate(m), mysql_error(m)}; }
 
@@ -66,9 +79,13 @@ bool is_connection_lost(std::uint32_t mysql_errno) {
 std::unique_ptr<Backend> Backend::connect(const Config& config) { return connect(config, config.mysql_database); }
 
 std::unique_ptr<Backend> Backend::connect(const Config& config, const std::string& database_name) {
+    if (!take_connection_slot(config.max_backend_connections)) throw BackendCapReached{config.max_backend_connections};
     MYSQL* m = mysql_init(nullptr);
-    if (!m) throw BackendConnectError{{CR_OUT_OF_MEMORY, "HY000", "mysql_init failed"}};
-    std::unique_ptr<Backend> b(new Backend(m));
+    if (!m) {
+        --open_connections;
+        throw BackendConnectError{{CR_OUT_OF_MEMORY, "HY000", "mysql_init failed"}};
+    }
+    std::unique_ptr<Backend> b(new Backend(m));  // from here ~Backend gives the slot back
 
     const bool socket = !config.mysql_socket.empty();
     const unsigned protocol = socket ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
@@ -92,7 +109,10 @@ std::unique_ptr<Backend> Backend::connect(const Config& config, const std::strin
     return b;
 }
 
-Backend::~Backend() { mysql_close(handle(mysql_)); }
+Backend::~Backend() {
+    mysql_close(handle(mysql_));
+    --open_connections;
+}
 
 Outcome Backend::execute(std::string_view sql, std::size_t max_rows) {
     MYSQL* m = handle(mysql_);

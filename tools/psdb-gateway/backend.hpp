@@ -32,7 +32,8 @@ struct Outcome {
 class Backend {
 public:
     // Connects as configured (utf8mb4, no reconnect, no multi-statements, CLIENT_FOUND_ROWS), using the
-    // configured database. Throws BackendConnectError.
+    // configured database. Throws BackendConnectError, or BackendCapReached when
+    // config.max_backend_connections are open already.
     static std::unique_ptr<Backend> connect(const Config& config);
     // The same, using `database` instead ("" for none): a branch's sessions and the management API.
     static std::unique_ptr<Backend> connect(const Config& config, const std::string& database);
@@ -50,6 +51,11 @@ private:
 
 struct BackendConnectError {
     SqlError error;
+};
+
+// Backend::connect found --max-backend-connections connections open (nothing was connected).
+struct BackendCapReached {
+    int cap;
 };
 
 // Client error numbers (errmsg.h) that mean the connection is gone.

@@ -24,6 +24,11 @@ struct Config {
     std::string user, password;
 
     int idle_timeout_seconds = 60;
+    // Caps, so a burst of clients cannot use up the server's max_connections (MariaDB's default: 151).
+    // Every session holds one backend connection; the backend cap also counts the management API's
+    // connection and connections still closing, so it sits a little above the session cap.
+    int max_sessions = 64;
+    int max_backend_connections = 72;
     std::string tls_cert, tls_key;
     bool safe_migrations = false;
     AuthErrorShape auth_error_shape = AuthErrorShape::bare;

@@ -32,6 +32,14 @@ int main(int argc, char** argv) {
                    "seconds after which an unused session is closed (later use: not_found); 0 = never")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
+    app.add_option("--max-sessions", c.max_sessions,
+                   "sessions open at once; a new one beyond answers 429 resource_exhausted")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    app.add_option("--max-backend-connections", c.max_backend_connections,
+                   "connections to the server at once (sessions, the management API's); keep below its max_connections")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
     auto* cert = app.add_option("--tls-cert", c.tls_cert, "PEM certificate: serve HTTPS")->check(CLI::ExistingFile);
     auto* key = app.add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
     cert->needs(key);

@@ -174,6 +174,28 @@ std::string Server::connect_failed(const BackendConnectError& e, httplib::Respon
     return {};
 }
 
+// A new session would pass --max-sessions or --max-backend-connections: refused at once, before connecting,
+// as Connect resource_exhausted: HTTP 429 is retryable, and unlike a 5xx it tells clients nothing ran
+// (libmigrate's driver reports 1203, ER_TOO_MANY_USER_CONNECTIONS, as vitess maps RESOURCE_EXHAUSTED).
+// Existing sessions keep working.
+std::string Server::cap_reached(const SessionCapReached& e, httplib::Response& res) {
+    const std::string expire = config_.idle_timeout_seconds > 0
+                                   ? "let idle ones expire (--idle-timeout " + std::to_string(config_.idle_timeout_seconds) + " s), "
+                                   : std::string();
+    connect_error(res, "resource_exhausted",
+                  "psdb-gateway: " + std::to_string(e.cap) + " sessions are open, the limit --max-sessions sets: "
+                  "close sessions no longer used (CloseSession), " + expire + "or raise --max-sessions");
+    return {};
+}
+
+std::string Server::cap_reached(const BackendCapReached& e, httplib::Response& res) {
+    connect_error(res, "resource_exhausted",
+                  "psdb-gateway: " + std::to_string(e.cap) + " backend connections are open, the limit "
+                  "--max-backend-connections sets: close sessions no longer used (CloseSession), or raise "
+                  "--max-backend-connections (keeping it below the server's max_connections)");
+    return {};
+}
+
 std::string Server::execute(const json& body, const management::SessionTarget& target, httplib::Response& res) {
     const auto t0 = std::chrono::steady_clock::now();
     const json* q = nullptr;
@@ -199,6 +221,10 @@ std::string Server::execute(const json& body, const management::SessionTarget& t
             lease.emplace(sessions_.create(target.branch, target.database));
         } catch (const BackendConnectError& e) {
             return connect_failed(e, res);
+        } catch (const SessionCapReached& e) {
+            return cap_reached(e, res);
+        } catch (const BackendCapReached& e) {
+            return cap_reached(e, res);
         }
     } else {
         auto got = sessions_.acquire(wire_session);
@@ -251,6 +277,10 @@ std::string Server::create_session(const management::SessionTarget& target, http
         lease.emplace(sessions_.create(target.branch, target.database));
     } catch (const BackendConnectError& e) {
         return connect_failed(e, res);
+    } catch (const SessionCapReached& e) {
+        return cap_reached(e, res);
+    } catch (const BackendCapReached& e) {
+        return cap_reached(e, res);
     }
     json response = {{"user", {{"username", target.username}, {"psid", "psdb-gateway"}, {"role", "admin"}}},
                      {"session", sessions_.to_wire(**lease)}};

@@ -32,6 +32,8 @@ private:
     std::string create_session(const management::SessionTarget& target, httplib::Response& res);
     std::string close_session(const json& body, httplib::Response& res);
     std::string connect_failed(const BackendConnectError& e, httplib::Response& res);
+    std::string cap_reached(const SessionCapReached& e, httplib::Response& res);
+    std::string cap_reached(const BackendCapReached& e, httplib::Response& res);
 
     const Config& config_;
     SessionTable sessions_;

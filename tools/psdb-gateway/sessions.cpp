@@ -101,12 +101,29 @@ std::variant<std::string, SessionRefusal> SessionTable::verified_uuid(const json
 }
 
 Lease SessionTable::create(const std::string& branch, const std::string& database) {
+    {
+        std::lock_guard lock(mutex_);
+        if (sessions_.size() + connecting_ >= static_cast<std::size_t>(config_.max_sessions))
+            throw SessionCapReached{config_.max_sessions};
+        ++connecting_;
+    }
+    struct Reservation {  // given back if connecting fails; on success, when the session is added (same lock)
+        SessionTable* table;
+        bool held = true;
+        ~Reservation() {
+            if (!held) return;
+            std::lock_guard lock(table->mutex_);
+            --table->connecting_;
+        }
+    } reservation{this};
     auto s = std::make_shared<Session>();
     s->branch = branch;
     s->database = database;
     s->backend = Backend::connect(config_, database);  // outside the lock: may take a while
     s->busy = true;
     std::lock_guard lock(mutex_);
+    --connecting_;
+    reservation.held = false;
     do s->uuid = new_uuid();
     while (sessions_.count(s->uuid));
     s->last_used = Clock::now();

@@ -60,6 +60,11 @@ private:
     std::string drop_;
 };
 
+// SessionTable::create found --max-sessions sessions open or being opened (nothing was connected).
+struct SessionCapReached {
+    int cap;
+};
+
 // Why a request's session cannot be used; maps to a Connect error.
 struct SessionRefusal {
     std::string code;  // Connect code: invalid_argument, permission_denied, not_found
@@ -74,7 +79,7 @@ public:
     SessionTable& operator=(const SessionTable&) = delete;
 
     // A new session on `branch` with its own backend connection using `database`, already leased.
-    // Throws BackendConnectError.
+    // Throws SessionCapReached, BackendCapReached or BackendConnectError.
     Lease create(const std::string& branch, const std::string& database);
     // Ends every session of a deleted branch (busy ones close when their request finishes).
     void end_branch(const std::string& branch);
@@ -98,6 +103,7 @@ private:
     unsigned char key_[32];
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+    std::size_t connecting_ = 0;  // sessions being created (connecting outside the lock): they count for the cap
     // Recently ended sessions and why (bounded), for the not_found message.
     std::map<std::string, std::string> ended_;
     std::deque<std::string> ended_order_;
