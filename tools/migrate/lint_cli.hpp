@@ -4,10 +4,6 @@
 #include <string>
 #include <vector>
 
-namespace CLI {
-class App;
-}
-
 namespace cli {
 
 struct LintArgs {
@@ -24,8 +20,7 @@ struct LintArgs {
     bool json = false;                  // --json: the same as --format json, like every other subcommand
 };
 
-// Adds the subcommand; main runs run_lint when it was parsed.
-CLI::App* add_lint_command(CLI::App& app, LintArgs& args);
+// The subcommand and its options: commands/lint.cpp.
 int run_lint(const LintArgs& args);
 
 }  // namespace cli

@@ -111,15 +111,6 @@ int run_json(const std::vector<migrate::TargetConfig>& targets, const VerifyArgs
 
 }  // namespace
 
-CLI::App* add_verify_command(CLI::App& app, VerifyArgs& args) {
-    auto* verify = app.add_subcommand(
-        "verify", "check the tracking table against the folder (--schema: and the live schema against the newest "
-                  "drizzle-kit snapshot); exits 1 on any problem; changes nothing");
-    verify->add_flag("--schema", args.schema, "also compare the live schema with the folder's newest snapshot");
-    verify->add_flag("--json", args.json, "print one JSON document (docs/verify.md) instead of text");
-    return verify;
-}
-
 int run_verify(const std::vector<migrate::TargetConfig>& targets, const VerifyArgs& args) {
     if (args.json) return run_json(targets, args);
     return for_each_target(targets, args.jobs, [&](const migrate::TargetConfig& t, auto say) {
