@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 using cli::select_targets;
 using cli::TargetPolicy;
 using cli::TargetRequest;
@@ -17,6 +19,14 @@ using testing::TempDir;
 using testing::write_file;
 
 namespace {
+
+// A request of `status` made in `dir`, nothing given.
+TargetRequest request_in(const std::filesystem::path& dir) {
+    TargetRequest r;
+    r.command = "status";
+    r.working_dir = dir;
+    return r;
+}
 
 // A project of two targets (a, b) in <tmp>/proj, and a request made from inside it.
 struct Project {
@@ -28,7 +38,9 @@ struct Project {
             "b": {"url": "mysql://u@h/b"}}})");
     }
     TargetRequest request(TargetPolicy policy = TargetPolicy::several) const {
-        return {.command = "status", .policy = policy, .working_dir = root};
+        auto r = request_in(root);
+        r.policy = policy;
+        return r;
     }
 };
 
@@ -52,8 +64,12 @@ std::vector<std::string> names(const cli::TargetSelection& s) {
 
 TEST_CASE("targets: --url builds one target from the connection options") {
     TempDir tmp;  // no migrate.json here or above
-    TargetRequest r{.command = "status", .url = "mysql://u:pw@h:3306/app", .dir = "migrations", .table = "t",
-                    .lock = migrate::LockMode::lease, .lock_timeout = std::chrono::seconds(9), .working_dir = tmp.path()};
+    auto r = request_in(tmp.path());
+    r.url = "mysql://u:pw@h:3306/app";
+    r.flags.dir = "migrations";
+    r.flags.table = "t";
+    r.flags.lock = migrate::LockMode::lease;
+    r.flags.lock_timeout = std::chrono::seconds(9);
     auto s = select_targets(r);
     REQUIRE(s.targets.size() == 1);
     CHECK(s.source == TargetSource::url);
@@ -62,11 +78,18 @@ TEST_CASE("targets: --url builds one target from the connection options") {
     CHECK(s.targets[0].table == "t");
     CHECK(s.targets[0].lock_mode == migrate::LockMode::lease);
     CHECK(s.targets[0].lock_timeout == std::chrono::seconds(9));
+
+    r.flags = {};
+    auto defaults = select_targets(r).targets.at(0);
+    CHECK(defaults.migrations_dir == "drizzle");
+    CHECK(defaults.table == "__drizzle_migrations");
+    CHECK(defaults.lock_timeout == std::chrono::seconds(300));
 }
 
 TEST_CASE("targets: $DATABASE_URL when --url is not given, and a usage error without either") {
     TempDir tmp;
-    TargetRequest r{.command = "up", .database_url = "mysql://u@h/from_env", .working_dir = tmp.path()};
+    auto r = request_in(tmp.path());
+    r.database_url = "mysql://u@h/from_env";
     CHECK(names(select_targets(r)) == std::vector<std::string>{"from_env"});
     r.database_url.reset();
     CHECK_THAT(usage_error(r), Catch::Contains("no database") && Catch::Contains("DATABASE_URL"));
@@ -117,13 +140,9 @@ TEST_CASE("targets: usage errors name the flag, the file and the fix") {
     url_and_keyspace.keyspaces = {"a"};
     CHECK_THAT(usage_error(url_and_keyspace), Catch::Contains("--url cannot be combined with --config, --keyspace or --all"));
 
-    auto dir_with_config = p.request();
-    dir_with_config.all = true;
-    dir_with_config.connection_flags_given = {"--dir"};
-    CHECK_THAT(usage_error(dir_with_config), Catch::Contains("--dir cannot be combined with a project config"));
-
     TempDir empty;
-    TargetRequest no_config{.command = "status", .keyspaces = {"a"}, .working_dir = empty.path()};
+    auto no_config = request_in(empty.path());
+    no_config.keyspaces = {"a"};
     CHECK_THAT(usage_error(no_config), Catch::Contains("need a project config") && Catch::Contains("--config FILE"));
 }
 
@@ -146,7 +165,7 @@ TEST_CASE("targets: one-target commands refuse several, the TUI takes every targ
 TEST_CASE("targets: a config with one target needs no choice, one that cannot be read is a config error") {
     TempDir tmp;
     write_file(tmp.path() / "migrate.json", R"({"targets": {"only": {"url": "mysql://u@h/only"}}})");
-    TargetRequest r{.command = "status", .working_dir = tmp.path()};
+    auto r = request_in(tmp.path());
     CHECK(names(select_targets(r)) == std::vector<std::string>{"only"});
 
     write_file(tmp.path() / "migrate.json", R"({"targets": {"only": {"url": "mysql://u@h/only", "typo": 1}}})");
@@ -155,5 +174,51 @@ TEST_CASE("targets: a config with one target needs no choice, one that cannot be
         FAIL("expected config_invalid");
     } catch (const migrate::error& e) {
         CHECK(e.code() == migrate::errc::config_invalid);
+    }
+}
+
+TEST_CASE("targets: flags win over the environment, which wins over migrate.json, for the selected targets only") {
+    Project p;
+    auto r = p.request();
+    r.keyspaces = {"a"};
+    r.environment.table = "env_table";
+    r.environment.lock_timeout = std::chrono::seconds(11);
+    auto a = select_targets(r).targets.at(0);
+    CHECK(a.table == "env_table");                         // env over the file's t_a
+    CHECK(a.lock_timeout == std::chrono::seconds(11));
+    CHECK(a.migrations_dir == p.root / "db" / "a");         // not overridden: the file's
+
+    r.flags.dir = "elsewhere";
+    r.flags.table = "flag_table";
+    r.flags.lock = migrate::LockMode::lease;
+    a = select_targets(r).targets.at(0);
+    CHECK(a.table == "flag_table");                        // flag over env
+    CHECK(a.migrations_dir == "elsewhere");
+    CHECK(a.lock_mode == migrate::LockMode::lease);
+    CHECK(a.lock_timeout == std::chrono::seconds(11));
+
+    TempDir tmp;
+    auto url = request_in(tmp.path());
+    url.url = "mysql://u@h/app";
+    url.environment.table = "env_table";
+    CHECK(select_targets(url).targets.at(0).table == "env_table");  // env over the default
+}
+
+TEST_CASE("targets: only the selected targets' env: secrets are read") {
+    TempDir tmp;
+    ::unsetenv("MIGRATE_TEST_UNSET_SECRET");
+    write_file(tmp.path() / "migrate.json", R"({"targets": {
+        "a": {"url": "mysql://u@h/a"},
+        "b": {"host": "h", "user": "u", "password": "env:MIGRATE_TEST_UNSET_SECRET", "database": "b"}}})");
+    auto r = request_in(tmp.path());
+    r.keyspaces = {"a"};
+    CHECK(names(select_targets(r)) == std::vector<std::string>{"a"});
+    r.keyspaces = {"b"};
+    try {
+        select_targets(r);
+        FAIL("expected config_invalid for b's unset secret");
+    } catch (const migrate::error& e) {
+        CHECK(e.code() == migrate::errc::config_invalid);
+        CHECK_THAT(e.what(), Catch::Contains("MIGRATE_TEST_UNSET_SECRET"));
     }
 }

@@ -76,10 +76,10 @@ std::optional<int> choose_folders(const LintArgs& a, std::vector<LintedFolder>& 
 }
 
 // applied-migration-edited: the database's recorded hashes against the folder's files.
-void check_applied(const std::string& url, LintedFolder& folder) {
+void check_applied(const std::string& url, const std::string& table, LintedFolder& folder) {
     std::optional<migrate::Target> target;
     try {
-        target.emplace(migrate::Target::open({.url = url, .migrations_dir = folder.dir}));
+        target.emplace(migrate::Target::open({.url = url, .migrations_dir = folder.dir, .table = table}));
     } catch (const migrate::error& e) {
         if (exit_code_for(e.code()) == exit_invalid_input && e.code() != migrate::errc::url_invalid)
             return;  // the folder cannot be read: its findings already say why
@@ -91,7 +91,12 @@ void check_applied(const std::string& url, LintedFolder& folder) {
 
 }  // namespace
 
-int run_lint(const LintArgs& a) {
+int run_lint(const LintArgs& given) {
+    LintArgs a = given;
+    // --url defaults to $DATABASE_URL like every other command's, unless a project config is asked for.
+    const bool config_asked = !a.config.empty() || !a.keyspaces.empty() || a.all;
+    if (a.url.empty() && !config_asked)
+        if (const char* env = std::getenv("DATABASE_URL")) a.url = env;
     std::vector<LintedFolder> folders;
     try {
         if (auto code = choose_folders(a, folders)) return *code;
@@ -101,7 +106,7 @@ int run_lint(const LintArgs& a) {
         }
         for (auto& f : folders) {
             f.findings = migrate::lint_folder(f.dir, f.options);
-            if (!a.url.empty()) check_applied(a.url, f);
+            if (!a.url.empty()) check_applied(a.url, a.table, f);
         }
     } catch (const migrate::error& e) {
         fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), error_text(e));

@@ -11,7 +11,8 @@ struct LintArgs {
     std::string dir;
     std::string format = "human";       // human | json | sarif
     std::string flavor;                 // empty: the target's "flavor", else mysql
-    std::string url;                    // enables applied-migration-edited (one folder only)
+    std::string url;                    // enables applied-migration-edited (one folder only); default $DATABASE_URL
+    std::string table = "__drizzle_migrations";  // the tracking table --url reads
     std::string config;
     std::vector<std::string> keyspaces;
     bool all = false;

@@ -4,6 +4,7 @@
 #include "commands/commands.hpp"
 #include "commands/run_choices.hpp"
 #include "json_output.hpp"
+#include "stdout_guard.hpp"
 #include "target_selection.hpp"
 
 #include <migrate/migrate.hpp>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
@@ -20,8 +22,24 @@ namespace {
 
 using namespace cli;
 
+// MIGRATE_TABLE, MIGRATE_LOCK_TIMEOUT (docs/config.md): between the flags and migrate.json.
+ConnectionOverrides environment_overrides() {
+    ConnectionOverrides o;
+    if (const char* table = std::getenv("MIGRATE_TABLE"); table && *table) o.table = table;
+    if (const char* timeout = std::getenv("MIGRATE_LOCK_TIMEOUT"); timeout && *timeout) {
+        char* end = nullptr;
+        const long seconds = std::strtol(timeout, &end, 10);
+        if (*end != '\0' || seconds < 0 || seconds > 86400)
+            throw UsageError(fmt::format("migrate: MIGRATE_LOCK_TIMEOUT=\"{}\" is not whole seconds from 0 to 86400: "
+                                         "fix or unset it", timeout));
+        o.lock_timeout = std::chrono::seconds(seconds);
+    }
+    return o;
+}
+
 // What select_targets needs from the command line and the environment.
 TargetRequest target_request(const Command& command, const GlobalOptions& g) {
+    auto given = [&](const char* flag) { return command.app->get_option(flag)->count() > 0; };
     TargetRequest r{.command = command.name,
                     .policy = command.targets,
                     .url = g.url,
@@ -29,21 +47,39 @@ TargetRequest target_request(const Command& command, const GlobalOptions& g) {
                     .config = g.config,
                     .keyspaces = g.keyspaces,
                     .all = g.all,
-                    .dir = g.dir,
-                    .table = g.table,
-                    .lock = g.lock == "lease" ? migrate::LockMode::lease : migrate::LockMode::session,
-                    .lock_timeout = std::chrono::seconds(g.lock_timeout_s),
-                    .connection_flags_given = {},
+                    .flags = {},
+                    .environment = environment_overrides(),
                     .working_dir = std::filesystem::current_path()};
     if (const char* env = std::getenv("DATABASE_URL")) r.database_url = env;
-    for (const char* flag : {"--dir", "--table", "--lock", "--lock-timeout"})
-        if (command.app->get_option(flag)->count() > 0) r.connection_flags_given.emplace_back(flag);
+    if (given("--dir")) r.flags.dir = g.dir;
+    if (given("--table")) r.flags.table = g.table;
+    if (given("--lock")) r.flags.lock = g.lock == "lease" ? migrate::LockMode::lease : migrate::LockMode::session;
+    if (given("--lock-timeout")) r.flags.lock_timeout = std::chrono::seconds(g.lock_timeout_s);
     return r;
+}
+
+// A usage error: the message on stderr and, under --json, a document saying so (scripts always get one).
+int usage_error(const std::string& message, const Command* command, bool as_json) {
+    fmt::print(stderr, "{}\n", message);
+    if (as_json) {
+        Json doc = document(command ? command->name : "", Json::array(), exit_usage);
+        if (!command) doc["command"] = nullptr;
+        doc["error"] = {{"code", "usage"}, {"message", message}};
+        std::fflush(stdout);
+        fmt::print("{}\n", doc.dump(2));
+    }
+    return exit_usage;
+}
+
+bool json_asked(int argc, char** argv) {
+    return std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--json"; });
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A closed pipe is a failed write, handled per command (stdout_guard.hpp), not a silent death.
+    std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"migrate: apply drizzle-kit MySQL migrations (MySQL, MariaDB, Vitess, PlanetScale)"};
     app.require_subcommand(0, 1);
     bool version_flag = false;
@@ -63,18 +99,20 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? exit_ok : exit_usage;
+        if (e.get_exit_code() == 0 || !json_asked(argc, argv)) return app.exit(e) == 0 ? exit_ok : exit_usage;
+        const auto parsed = std::find_if(commands.begin(), commands.end(), [](const Command& c) { return c.app->parsed(); });
+        return usage_error(fmt::format("migrate: {}", e.what()), parsed == commands.end() ? nullptr : &*parsed, true);
     }
     if (version_flag) return run_version(g);
     const auto command = std::find_if(commands.begin(), commands.end(), [](const Command& c) { return c.app->parsed(); });
     if (command == commands.end()) {
-        fmt::print(stderr, "{}\nmigrate: a command is required\n", app.help());
-        return exit_usage;
+        fmt::print(stderr, "{}\n", app.help());
+        return usage_error("migrate: a command is required", nullptr, json_asked(argc, argv));
     }
     const char* no_color_env = std::getenv("NO_COLOR");
     const bool colour = !g.no_color && !(no_color_env && *no_color_env);
     enable_colour(colour && !g.json && ::isatty(STDOUT_FILENO), colour && ::isatty(STDERR_FILENO));
+    guard_stdout(command->on_closed_stdout);
 
     try {
         Invocation invocation{.global = g, .targets = {}, .source = TargetSource::url};
@@ -86,8 +124,7 @@ int main(int argc, char** argv) {
         stop_on_interrupt_signals();
         return command->run(invocation);
     } catch (const UsageError& e) {
-        fmt::print(stderr, "{}\n", e.what());
-        return exit_usage;
+        return usage_error(e.what(), &*command, g.json);
     } catch (const migrate::error& e) {
         std::fflush(stdout);
         fmt::print(stderr, "{}\n", paint_error(fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()),

@@ -3,8 +3,11 @@
 #include <migrate/connection_url.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace cli {
 namespace {
@@ -30,6 +33,28 @@ std::vector<migrate::TargetConfig> choose(const migrate::ProjectConfig& config, 
                                  config.targets.size(), names));
 }
 
+// The chosen targets with their env: values read, and no other target's: the file is parsed again with
+// only their entries (every key of every target was validated already by load_project_folders).
+std::vector<migrate::TargetConfig> with_secrets(const std::string& file, const std::vector<migrate::TargetConfig>& chosen) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto doc = nlohmann::ordered_json::parse(text.str());
+    nlohmann::ordered_json only{{"targets", nlohmann::ordered_json::object()}};
+    for (const auto& t : chosen) only["targets"][t.name] = doc.at("targets").at(t.name);
+    const auto read = migrate::parse_project_config(only.dump(), file);
+    std::vector<migrate::TargetConfig> out;
+    for (const auto& t : chosen) out.push_back(*read.find(t.name));
+    return out;
+}
+
+void apply(const ConnectionOverrides& o, migrate::TargetConfig& t) {
+    if (o.dir) t.migrations_dir = *o.dir;
+    if (o.table) t.table = *o.table;
+    if (o.lock) t.lock_mode = *o.lock;
+    if (o.lock_timeout) t.lock_timeout = *o.lock_timeout;
+}
+
 }  // namespace
 
 TargetSelection select_targets(const TargetRequest& r) {
@@ -45,9 +70,6 @@ TargetSelection select_targets(const TargetRequest& r) {
             use_config = true;
         }
     if (use_config) {
-        for (const auto& flag : r.connection_flags_given)
-            throw UsageError(fmt::format("migrate: {} cannot be combined with a project config ({}): set it there",
-                                         flag, config.empty() ? "--keyspace/--all" : config));
         if (config.empty()) {
             auto found = migrate::find_project_config(r.working_dir);
             if (!found)
@@ -55,10 +77,14 @@ TargetSelection select_targets(const TargetRequest& r) {
                                  "migrate.json (docs/config.md)");
             config = found->string();
         }
-        TargetSelection out{.targets = choose(migrate::load_project_config(config), r, config),
-                            .source = TargetSource::project};
-        if (out.targets.size() > 1 && r.policy == TargetPolicy::exactly_one)
+        const auto chosen = choose(migrate::load_project_folders(config), r, config);
+        if (chosen.size() > 1 && r.policy == TargetPolicy::exactly_one)
             throw UsageError(fmt::format("migrate {}: works on one target: choose it with --keyspace NAME", r.command));
+        TargetSelection out{.targets = with_secrets(config, chosen), .source = TargetSource::project};
+        for (auto& t : out.targets) {
+            apply(r.environment, t);
+            apply(r.flags, t);
+        }
         return out;
     }
     const std::string url = !r.url.empty() ? r.url : r.database_url.value_or("");
@@ -67,10 +93,9 @@ TargetSelection select_targets(const TargetRequest& r) {
     migrate::TargetConfig t;
     t.url = url;
     t.name = migrate::parse_connection_url(url).database;
-    t.migrations_dir = r.dir;
-    t.table = r.table;
-    t.lock_mode = r.lock;
-    t.lock_timeout = r.lock_timeout;
+    t.migrations_dir = "drizzle";  // drizzle-kit's default `out`
+    apply(r.environment, t);
+    apply(r.flags, t);
     return {.targets = {std::move(t)}, .source = TargetSource::url};
 }
 

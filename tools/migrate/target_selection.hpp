@@ -29,6 +29,15 @@ enum class TargetPolicy {
 // Where the selected targets came from.
 enum class TargetSource { url, project };
 
+// Connection settings from one source (the command line, or the environment's MIGRATE_TABLE and
+// MIGRATE_LOCK_TIMEOUT); each given one wins over migrate.json's value for the selected targets.
+struct ConnectionOverrides {
+    std::optional<std::filesystem::path> dir;
+    std::optional<std::string> table;
+    std::optional<migrate::LockMode> lock;
+    std::optional<std::chrono::seconds> lock_timeout;
+};
+
 struct TargetRequest {
     std::string command;                       // for messages: "repair", "baseline mark"
     TargetPolicy policy = TargetPolicy::several;
@@ -37,12 +46,10 @@ struct TargetRequest {
     std::string config;                        // --config as given
     std::vector<std::string> keyspaces;        // --keyspace
     bool all = false;
-    // The connection options as given; a flag given on the command line must not be ignored for a config.
-    std::string dir = "drizzle", table = "__drizzle_migrations";
-    migrate::LockMode lock = migrate::LockMode::session;
-    std::chrono::seconds lock_timeout{300};
-    std::vector<std::string> connection_flags_given;  // of --dir, --table, --lock, --lock-timeout
-    std::filesystem::path working_dir;                // where migrate.json is looked for, upward
+    // Precedence: flag > environment > migrate.json (or, for a --url target, the defaults).
+    ConnectionOverrides flags;
+    ConnectionOverrides environment;
+    std::filesystem::path working_dir;  // where migrate.json is looked for, upward
 };
 
 struct TargetSelection {
@@ -50,6 +57,7 @@ struct TargetSelection {
     TargetSource source = TargetSource::url;
 };
 
+// Only the selected targets' env: values are read: `--keyspace a` needs none of b's secrets.
 // Throws UsageError (exit 2) for a choice that cannot be made, migrate::error for a config that cannot
 // be loaded or a URL that cannot be parsed.
 TargetSelection select_targets(const TargetRequest& request);

@@ -1,6 +1,7 @@
 #include "verify_cli.hpp"
 
 #include "cli_common.hpp"
+#include "json_output.hpp"
 
 #include <migrate/migrate.hpp>
 
@@ -104,7 +105,7 @@ int run_json(const std::vector<migrate::TargetConfig>& targets, const VerifyArgs
         entries[i] = {{"name", t.name}, {"ok", false}, {"exit", codes[i]}, {"error", error}};
     });
     const int worst = *std::max_element(codes.begin(), codes.end());
-    Json doc = {{"version", 1}, {"ok", worst == exit_ok}, {"targets", entries}};
+    Json doc = document("verify", Json(entries), worst);
     fmt::print("{}\n", doc.dump(2));
     return worst;
 }

@@ -18,7 +18,8 @@ Command add_baseline_create_command(CLI::App& app, GlobalOptions& g) {
     sub->add_option("--scratch-url", args->scratch_url,
                     "server for the scratch databases (created and dropped; default: the target's own server)");
     sub->add_option("--through", args->through, "last migration the snapshot covers (default: the newest)");
-    return {.app = sub, .name = "baseline create", .targets = TargetPolicy::several, .run = [args](const Invocation& in) {
+    return {.app = sub, .name = "baseline create", .targets = TargetPolicy::several,
+            .on_closed_stdout = ClosedStdout::finish_silently, .run = [args](const Invocation& in) {
                 BaselineArgs run = *args;
                 run.json = in.global.json;
                 run.jobs = in.global.jobs;

@@ -3,6 +3,7 @@
 // adding a command is adding a file and a line in commands.hpp.
 #pragma once
 
+#include "../stdout_guard.hpp"
 #include "../target_selection.hpp"
 
 #include <migrate/project.hpp>
@@ -48,6 +49,7 @@ struct Command {
     CLI::App* app = nullptr;           // the subcommand; main runs the one that was parsed
     std::string name;                  // for --json's "command": "status", "baseline create", …
     TargetPolicy targets = TargetPolicy::none;
+    ClosedStdout on_closed_stdout = ClosedStdout::stop_quietly;  // when stdout's reader goes away
     std::function<int(const Invocation&)> run;
 };
 

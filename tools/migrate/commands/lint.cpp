@@ -23,7 +23,9 @@ Command add_lint_command(CLI::App& app, GlobalOptions& g) {
     lint->add_option("--flavor", a->flavor, "the server: mysql, mariadb, vitess or planetscale (default: the target's "
                                             "\"flavor\" in migrate.json, else mysql)")
         ->check(CLI::IsMember({"mysql", "mariadb", "vitess", "planetscale"}));
-    lint->add_option("--url", a->url, "also flag applied migrations edited since (reads the tracking table)");
+    lint->add_option("--url", a->url, "also flag applied migrations edited since (reads the tracking table; "
+                                      "default: $DATABASE_URL)");
+    lint->add_option("--table", a->table, "the tracking table --url reads")->capture_default_str();
     lint->add_option("--config", a->config, "project config (default: migrate.json here or in a parent folder)");
     lint->add_option("--keyspace", a->keyspaces, "a target of the project config (repeatable; default: all)")
         ->allow_extra_args(false);

@@ -54,6 +54,7 @@ Command add_repair_command(CLI::App& app, GlobalOptions& g) {
     add_global_options(sub, g, TargetPolicy::exactly_one, JsonOutput::document);
     sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
     return {.app = sub, .name = "repair", .targets = TargetPolicy::exactly_one,
+            .on_closed_stdout = ClosedStdout::finish_silently,
             .run = [args](const Invocation& in) { return repair(in.targets.front(), *args, in.global); }};
 }
 

@@ -22,10 +22,7 @@ struct ResolveArgs {
 };
 
 int resolve(const migrate::TargetConfig& t, const ResolveArgs& args, const GlobalOptions& g) {
-    if (args.applied == args.retry) {
-        fmt::print(stderr, "migrate resolve: say what the statement did: --applied or --retry\n");
-        return exit_usage;
-    }
+    if (args.applied == args.retry) throw UsageError("migrate resolve: say what the statement did: --applied or --retry");
     auto target = migrate::Target::open(t.options());
     target.resolve(args.tag, args.applied, print_common_event);
     if (g.json)
@@ -48,6 +45,7 @@ Command add_resolve_command(CLI::App& app, GlobalOptions& g) {
     auto* retry = sub->add_flag("--retry", args->retry, "the statement did not take effect: run it again");
     applied->excludes(retry);
     return {.app = sub, .name = "resolve", .targets = TargetPolicy::exactly_one,
+            .on_closed_stdout = ClosedStdout::finish_silently,
             .run = [args](const Invocation& in) { return resolve(in.targets.front(), *args, in.global); }};
 }
 

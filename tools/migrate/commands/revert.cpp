@@ -63,7 +63,8 @@ Command add_revert_command(CLI::App& app, GlobalOptions& g) {
     add_planetscale_options(sub, args->planetscale, true);
     sub->add_option("number", args->deploy_request, "the deploy request (default: the newest libmigrate opened for the keyspace)");
     sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
-    return {.app = sub, .name = "revert", .targets = TargetPolicy::exactly_one, .run = [args](const Invocation& in) {
+    return {.app = sub, .name = "revert", .targets = TargetPolicy::exactly_one,
+            .on_closed_stdout = ClosedStdout::finish_silently, .run = [args](const Invocation& in) {
                 auto targets = in.targets;
                 apply_planetscale_choices(args->planetscale, in.source, targets);
                 return revert(targets.front(), *args, in.global);

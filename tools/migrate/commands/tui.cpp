@@ -10,6 +10,7 @@ namespace cli {
 namespace {
 
 struct TuiArgs {
+    UpChoices up;  // its applies: --to, --allow-*, --no-baseline, --max-table-copy
     StatementLockChoices statement_locks;
     PlanetScaleArgs planetscale;
 };
@@ -24,11 +25,15 @@ Command add_tui_command(CLI::App& app, GlobalOptions& g) {
     add_global_options(sub, g, TargetPolicy::every_by_default, JsonOutput::none);
     add_statement_lock_options(sub, args->statement_locks);
     add_planetscale_options(sub, args->planetscale, true);
-    return {.app = sub, .name = "tui", .targets = TargetPolicy::every_by_default, .run = [args](const Invocation& in) {
+    add_validation_overrides(sub, args->up);
+    add_no_baseline(sub, args->up.no_baseline);
+    return {.app = sub, .name = "tui", .targets = TargetPolicy::every_by_default,
+            .on_closed_stdout = ClosedStdout::untouched, .run = [args](const Invocation& in) {
                 auto targets = in.targets;
                 apply_statement_lock_choices(args->statement_locks, targets);
                 apply_planetscale_choices(args->planetscale, in.source, targets);
-                return tui::run_tui(targets);
+                apply_no_baseline(args->up.no_baseline, targets);
+                return tui::run_tui(targets, up_options(args->up, {}));
             }};
 }
 

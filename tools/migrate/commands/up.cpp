@@ -133,7 +133,8 @@ Command add_up_command(CLI::App& app, GlobalOptions& g) {
     add_planetscale_options(sub, args->planetscale, true);
     add_validation_overrides(sub, args->up);
     add_no_baseline(sub, args->up.no_baseline);
-    return {.app = sub, .name = "up", .targets = TargetPolicy::several, .run = [args](const Invocation& in) {
+    return {.app = sub, .name = "up", .targets = TargetPolicy::several,
+            .on_closed_stdout = ClosedStdout::finish_silently, .run = [args](const Invocation& in) {
                 auto targets = in.targets;
                 apply_statement_lock_choices(args->statement_locks, targets);
                 apply_planetscale_choices(args->planetscale, in.source, targets);
