@@ -149,3 +149,31 @@ TEST_CASE("cli: every subcommand's help has examples, bad arguments are usage er
     CHECK(no_url.exit_code == 2);
     CHECK_THAT(no_url.err, Catch::Contains("DATABASE_URL"));
 }
+
+TEST_CASE("cli json: a usage error under --json is a document with ok false, exit 2 and the error") {
+    const auto dir = corpus_folder("oi_global").string();
+    struct Case {
+        std::vector<std::string> args;
+        nlohmann::json command;
+        std::string message;
+    };
+    for (const auto& c : std::vector<Case>{
+             {{"status", "--json", "--dir", dir}, "status", "DATABASE_URL"},                        // no database
+             {{"up", "--json", "--url", "mysql://u@h/x", "--keyspace", "a"}, "up", "--url cannot be combined"},
+             {{"plan", "--json", "--no-such-flag"}, "plan", "--no-such-flag"},                      // CLI11's own
+             {{"verify", "--json", "--jobs", "0", "--url", "mysql://u@h/x"}, "verify", "--jobs"},
+             {{"--json"}, nullptr, "--json"}}) {                                            // no command
+        auto r = run_cli(c.args);
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains(c.message));
+        auto j = json::parse(r.out);
+        CHECK(j["version"] == 1);
+        CHECK(j["command"] == c.command);
+        CHECK(j["ok"] == false);
+        CHECK(j["exit"] == 2);
+        CHECK(j["targets"] == json::array());
+        CHECK(j["error"]["code"] == "usage");
+        CHECK_THAT(j["error"]["message"].get<std::string>(), Catch::Contains(c.message));
+    }
+}

@@ -226,6 +226,14 @@ TEST_CASE("lint cli: --url flags an applied migration edited since") {
     CHECK(edited.exit_code == 1);
     CHECK_THAT(edited.out, Catch::Contains("0001_b.sql: error[applied-migration-edited]: 0001_b was applied with hash"));
     CHECK_THAT(edited.out, !Catch::Contains("0000_a.sql: error"));
+    // Like every command, --url defaults to $DATABASE_URL; --table names the tracking table it reads.
+    auto from_env = run_cli({"lint", dir.path().string()}, {{"DATABASE_URL", db.url()}});
+    CHECK(from_env.exit_code == 1);
+    CHECK_THAT(from_env.out, Catch::Contains("error[applied-migration-edited]"));
+    auto other_table = run_cli({"lint", "--url", db.url(), "--table", "no_such_table", dir.path().string()});
+    CHECK(other_table.exit_code == 0);  // nothing recorded there: nothing applied was edited
+    auto quiet = run_cli({"lint", "-q", "--no-color", "--url", db.url(), dir.path().string()});
+    CHECK(quiet.exit_code == 1);
     auto down = run_cli({"lint", "--url", "mysql://migrate:x@127.0.0.1:1/nope", dir.path().string()});
     CHECK(down.exit_code == 4);
 }

@@ -26,6 +26,9 @@ json plan_json(const ScratchDatabase& db, const std::filesystem::path& dir) {
     INFO(r.err);
     auto j = json::parse(r.out);
     REQUIRE(j["version"] == 1);
+    CHECK(j["command"] == "plan");  // the envelope every command's --json has
+    CHECK(j["exit"] == r.exit_code);
+    CHECK(j["ok"] == (r.exit_code == 0));
     REQUIRE(j["targets"].size() == 1);
     return j["targets"][0];
 }

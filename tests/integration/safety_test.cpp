@@ -52,6 +52,10 @@ TEST_CASE("an applied migration edited afterwards is refused, and repair records
     CHECK(repaired.exit_code == 0);
     CHECK_THAT(repaired.out, Catch::Contains("repaired 1 tracking row"));
     CHECK(*db.connect().tracking_rows()[0][0] != old_hash);
+    // Idempotent: a second run has nothing to do, says so and succeeds (docs/cli.md).
+    auto again = run_cli({"repair", "--url", db.url(), "--dir", tmp.path().string()});
+    CHECK(again.exit_code == 0);
+    CHECK_THAT(again.out, Catch::Contains("nothing to repair"));
     CHECK(up(db, tmp.path()).exit_code == 0);
     CHECK(db.connect().tracking_rows().size() == 3);
 }

@@ -121,7 +121,9 @@ TEST_CASE("verify: --schema --json is one versioned document naming each drift")
     CHECK(r.exit_code == 1);
     auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["version"] == 1);
+    CHECK(doc["command"] == "verify");
     CHECK(doc["ok"] == false);
+    CHECK(doc["exit"] == 1);
     REQUIRE(doc["targets"].size() == 1);
     const auto& t = doc["targets"][0];
     CHECK(t["exit"] == 1);

@@ -2,6 +2,8 @@
 
 #include <migrate/result_json.hpp>
 
+#include <cstdio>
+
 namespace cli {
 
 Json error_json(const migrate::error& e) {
@@ -29,6 +31,10 @@ Json failure_document(const std::string& command, const migrate::error& e, int e
     Json d = document(command, Json::array(), exit_code);
     d["error"] = error_json(e);
     return d;
+}
+
+void print_single_document(const std::string& command, Json entry) {
+    std::printf("%s\n", document(command, Json::array({std::move(entry)}), 0).dump(2).c_str());
 }
 
 Json status_json(const std::string& name, const migrate::Target& target, const migrate::Status& s) {

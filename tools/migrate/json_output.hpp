@@ -19,6 +19,9 @@ Json failure_document(const std::string& command, const migrate::error& e, int e
 // The document around per-target entries; ok/exit from the worst exit code.
 Json document(const std::string& command, Json targets, int exit_code);
 
+// Prints {"version":1,"command":…,"ok":true,"exit":0,"targets":[entry]} for one-target commands.
+void print_single_document(const std::string& command, Json entry);
+
 // One target of `status`.
 Json status_json(const std::string& name, const migrate::Target& target, const migrate::Status& s);
 // One target of `up`; steps are filled in by the caller from migration_finished events.

@@ -5,7 +5,6 @@
 
 #include <migrate/migrate.hpp>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -77,10 +76,10 @@ std::optional<int> choose_folders(const LintArgs& a, std::vector<LintedFolder>& 
 }
 
 // applied-migration-edited: the database's recorded hashes against the folder's files.
-void check_applied(const std::string& url, LintedFolder& folder) {
+void check_applied(const std::string& url, const std::string& table, LintedFolder& folder) {
     std::optional<migrate::Target> target;
     try {
-        target.emplace(migrate::Target::open({.url = url, .migrations_dir = folder.dir}));
+        target.emplace(migrate::Target::open({.url = url, .migrations_dir = folder.dir, .table = table}));
     } catch (const migrate::error& e) {
         if (exit_code_for(e.code()) == exit_invalid_input && e.code() != migrate::errc::url_invalid)
             return;  // the folder cannot be read: its findings already say why
@@ -92,30 +91,12 @@ void check_applied(const std::string& url, LintedFolder& folder) {
 
 }  // namespace
 
-CLI::App* add_lint_command(CLI::App& app, LintArgs& a) {
-    auto* lint = app.add_subcommand("lint", "check migrations for what the server will reject or what loses data "
-                                            "(docs/lint.md); connects only with --url");
-    lint->add_option("folders", a.folders, "migrations folders (default: --dir, every target of the project config, "
-                                           "or drizzle)");
-    lint->add_option("--dir", a.dir, "a drizzle-kit migrations folder");
-    lint->add_option("--format", a.format, "human, json or sarif (SARIF 2.1.0 for code scanning)")
-        ->check(CLI::IsMember({"human", "json", "sarif"}))
-        ->capture_default_str();
-    lint->add_flag("--json", a.json, "the same as --format json");
-    lint->add_option("--flavor", a.flavor, "the server: mysql, mariadb, vitess or planetscale (default: the target's "
-                                           "\"flavor\" in migrate.json, else mysql)")
-        ->check(CLI::IsMember({"mysql", "mariadb", "vitess", "planetscale"}));
-    lint->add_option("--url", a.url, "also flag applied migrations edited since (reads the tracking table)");
-    lint->add_option("--config", a.config, "project config (default: migrate.json here or in a parent folder)");
-    lint->add_option("--keyspace", a.keyspaces, "a target of the project config (repeatable; default: all)")
-        ->allow_extra_args(false);
-    lint->add_flag("--all", a.all, "every target of the project config (the default)");
-    lint->add_flag("--sharded", a.sharded, "the keyspace is sharded: foreign keys are errors");
-    lint->add_flag("--no-foreign-keys", a.no_foreign_keys, "the server refuses foreign keys: they are errors");
-    return lint;
-}
-
-int run_lint(const LintArgs& a) {
+int run_lint(const LintArgs& given) {
+    LintArgs a = given;
+    // --url defaults to $DATABASE_URL like every other command's, unless a project config is asked for.
+    const bool config_asked = !a.config.empty() || !a.keyspaces.empty() || a.all;
+    if (a.url.empty() && !config_asked)
+        if (const char* env = std::getenv("DATABASE_URL")) a.url = env;
     std::vector<LintedFolder> folders;
     try {
         if (auto code = choose_folders(a, folders)) return *code;
@@ -125,7 +106,7 @@ int run_lint(const LintArgs& a) {
         }
         for (auto& f : folders) {
             f.findings = migrate::lint_folder(f.dir, f.options);
-            if (!a.url.empty()) check_applied(a.url, f);
+            if (!a.url.empty()) check_applied(a.url, a.table, f);
         }
     } catch (const migrate::error& e) {
         fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), error_text(e));

@@ -4,10 +4,6 @@
 #include <string>
 #include <vector>
 
-namespace CLI {
-class App;
-}
-
 namespace cli {
 
 struct LintArgs {
@@ -15,7 +11,8 @@ struct LintArgs {
     std::string dir;
     std::string format = "human";       // human | json | sarif
     std::string flavor;                 // empty: the target's "flavor", else mysql
-    std::string url;                    // enables applied-migration-edited (one folder only)
+    std::string url;                    // enables applied-migration-edited (one folder only); default $DATABASE_URL
+    std::string table = "__drizzle_migrations";  // the tracking table --url reads
     std::string config;
     std::vector<std::string> keyspaces;
     bool all = false;
@@ -24,8 +21,7 @@ struct LintArgs {
     bool json = false;                  // --json: the same as --format json, like every other subcommand
 };
 
-// Adds the subcommand; main runs run_lint when it was parsed.
-CLI::App* add_lint_command(CLI::App& app, LintArgs& args);
+// The subcommand and its options: commands/lint.cpp.
 int run_lint(const LintArgs& args);
 
 }  // namespace cli

@@ -1,6 +1,7 @@
 #include "plan_cli.hpp"
 
 #include "cli_common.hpp"
+#include "json_output.hpp"
 
 #include <migrate/result_json.hpp>
 #include <migrate/migrate.hpp>
@@ -229,8 +230,10 @@ int run_plan(const std::vector<migrate::TargetConfig>& targets, const migrate::U
                                    error_text(e));
         }
     });
+    int code = exit_ok;
+    for (const auto& p : plans) code = std::max(code, p.code);
     if (as_json) {
-        json out{{"version", 1}, {"targets", json::array()}};
+        json out = document("plan", json::array(), code);
         std::vector<std::string_view> sql_texts;
         for (std::size_t i = 0; i < targets.size(); ++i)
             out["targets"].push_back(json_of(targets[i], plans[i], sql_texts));
@@ -238,8 +241,6 @@ int run_plan(const std::vector<migrate::TargetConfig>& targets, const migrate::U
     } else {
         for (std::size_t i = 0; i < plans.size(); ++i) fmt::print("{}{}", i ? "\n" : "", plans[i].human);
     }
-    int code = exit_ok;
-    for (const auto& p : plans) code = std::max(code, p.code);
     return code;
 }
 

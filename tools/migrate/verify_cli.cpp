@@ -1,6 +1,7 @@
 #include "verify_cli.hpp"
 
 #include "cli_common.hpp"
+#include "json_output.hpp"
 
 #include <migrate/migrate.hpp>
 
@@ -104,21 +105,12 @@ int run_json(const std::vector<migrate::TargetConfig>& targets, const VerifyArgs
         entries[i] = {{"name", t.name}, {"ok", false}, {"exit", codes[i]}, {"error", error}};
     });
     const int worst = *std::max_element(codes.begin(), codes.end());
-    Json doc = {{"version", 1}, {"ok", worst == exit_ok}, {"targets", entries}};
+    Json doc = document("verify", Json(entries), worst);
     fmt::print("{}\n", doc.dump(2));
     return worst;
 }
 
 }  // namespace
-
-CLI::App* add_verify_command(CLI::App& app, VerifyArgs& args) {
-    auto* verify = app.add_subcommand(
-        "verify", "check the tracking table against the folder (--schema: and the live schema against the newest "
-                  "drizzle-kit snapshot); exits 1 on any problem; changes nothing");
-    verify->add_flag("--schema", args.schema, "also compare the live schema with the folder's newest snapshot");
-    verify->add_flag("--json", args.json, "print one JSON document (docs/verify.md) instead of text");
-    return verify;
-}
 
 int run_verify(const std::vector<migrate::TargetConfig>& targets, const VerifyArgs& args) {
     if (args.json) return run_json(targets, args);

@@ -4,8 +4,6 @@
 
 #include <migrate/project.hpp>
 
-#include <CLI/CLI.hpp>
-
 #include <vector>
 
 namespace cli {
@@ -15,9 +13,6 @@ struct VerifyArgs {
     bool json = false;    // one JSON document on stdout ({"version": 1, ...})
     int jobs = 0;
 };
-
-// Adds the `verify` subcommand and its own flags; the common options are added by main.
-CLI::App* add_verify_command(CLI::App& app, VerifyArgs& args);
 
 // Exit 0 when every target is clean, 1 when any problem or drift was found, else the worst error's code.
 int run_verify(const std::vector<migrate::TargetConfig>& targets, const VerifyArgs& args);

@@ -355,13 +355,13 @@ bool handle(int ch, Ui& ui, Model& model, const std::vector<TargetState>& target
 
 }  // namespace
 
-int run_tui(const std::vector<migrate::TargetConfig>& targets) {
+int run_tui(const std::vector<migrate::TargetConfig>& targets, const migrate::UpOptions& run) {
     if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) {
         fmt::print(stderr, "migrate tui: needs a terminal; use `migrate status --all` or `migrate plan` in scripts\n");
         return 2;
     }
     std::setlocale(LC_ALL, "");
-    auto model_owner = std::make_unique<Model>(targets);
+    auto model_owner = std::make_unique<Model>(targets, run);
     Model& model = *model_owner;
     initscr();
     cbreak();

@@ -46,7 +46,14 @@ std::string summary_of(const migrate::UpPreview& p) {
 
 }  // namespace
 
-Model::Model(const std::vector<migrate::TargetConfig>& targets) {
+migrate::UpOptions Model::up_options(const Entry& e) {
+    auto options = run_;
+    options.cancel = &cancel_;
+    if (!options.max_table_copy_bytes) options.max_table_copy_bytes = e.config.max_table_copy_bytes;
+    return options;
+}
+
+Model::Model(const std::vector<migrate::TargetConfig>& targets, const migrate::UpOptions& run) : run_(run) {
     for (const auto& t : targets) {
         Entry e{t, nullptr, {}, {}};
         e.state.name = t.name;
@@ -157,7 +164,7 @@ void Model::request_preview(std::vector<std::size_t> which) {
             std::string summary;
             if (!e.target) summary = "cannot be opened";
             else try {
-                summary = summary_of(e.target->preview({.max_table_copy_bytes = e.config.max_table_copy_bytes}));
+                summary = summary_of(e.target->preview(up_options(e)));
             } catch (const migrate::error& err) {
                 summary = fmt::format("error[{}]: {}", migrate::to_string(err.code()),
                                       first_line(migrate::redact_url_text(err.what())));
@@ -228,7 +235,7 @@ void Model::apply_one(std::size_t i) {
     std::string result;
     std::optional<Failure> failure;
     try {
-        auto report = e.target->up(on_event, {.cancel = &cancel_, .max_table_copy_bytes = e.config.max_table_copy_bytes});
+        auto report = e.target->up(on_event, up_options(e));
         result = report.migrations_applied == 0 && report.baseline_covered == 0
                      ? "nothing to do"
                      : fmt::format("applied {} migration{}{} ({} statements) in {:.1f} s", report.migrations_applied,

@@ -55,8 +55,9 @@ struct TargetState {
 
 class Model {
 public:
-    // Opens every target (reads its folder); a target that cannot be opened shows its error.
-    explicit Model(const std::vector<migrate::TargetConfig>& targets);
+    // Opens every target (reads its folder); a target that cannot be opened shows its error. `run` holds
+    // the command line's choices for every apply and preview (--to, --allow-*, --no-baseline).
+    Model(const std::vector<migrate::TargetConfig>& targets, const migrate::UpOptions& run);
     ~Model();  // asks running applies to stop between statements, waits for the workers
 
     std::vector<TargetState> snapshot() const;
@@ -85,8 +86,11 @@ private:
     void apply_one(std::size_t i);
     void refresher();
     void mark_dirty() { dirty_ = true; }
+    // The command line's choices, with the target's "maxTableCopy" unless the command line set a limit.
+    migrate::UpOptions up_options(const Entry& e);
 
     std::vector<Entry> entries_;
+    migrate::UpOptions run_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::atomic<bool> dirty_{true};

@@ -1,0 +1,61 @@
+// `migrate repair`: record the current file hash of applied migrations edited after being applied.
+#include "commands.hpp"
+#include "run_events.hpp"
+
+#include "../baseline_cli.hpp"
+#include "../cli_common.hpp"
+#include "../json_output.hpp"
+
+#include <migrate/migrate.hpp>
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace cli {
+namespace {
+
+struct RepairArgs {
+    bool yes = false;
+};
+
+int repair(const migrate::TargetConfig& t, const RepairArgs& args, const GlobalOptions& g) {
+    auto target = migrate::Target::open(t.options());
+    std::size_t changed = 0;
+    Json rows = Json::array();
+    for (const auto& e : target.status().plan.entries)
+        if (e.hash_differs) {
+            if (!g.json)
+                fmt::print("  {}: recorded hash {} -> file hash {}\n", e.migration->tag, e.row->hash, e.migration->hash);
+            rows.push_back({{"tag", e.migration->tag}, {"row_id", e.row->id}, {"recorded_hash", e.row->hash},
+                            {"file_hash", e.migration->hash}});
+            ++changed;
+        }
+    if (changed == 0) {
+        if (g.json) print_single_document("repair", {{"name", t.name}, {"repaired", rows}});
+        else fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
+        return exit_ok;
+    }
+    if (!confirmed(args.yes, fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s")))
+        return exit_usage;
+    auto repaired = target.repair(print_common_event);
+    if (g.json) print_single_document("repair", {{"name", t.name}, {"repaired", rows}});
+    else fmt::print("repaired {} tracking row{}\n", repaired.size(), repaired.size() == 1 ? "" : "s");
+    return exit_ok;
+}
+
+}  // namespace
+
+Command add_repair_command(CLI::App& app, GlobalOptions& g) {
+    auto args = std::make_shared<RepairArgs>();
+    auto* sub = app.add_subcommand("repair", "record the current hash of applied migrations whose files were edited");
+    sub->footer("Examples:\n  migrate repair --dir drizzle             # lists the edited migrations, asks\n"
+                "  migrate repair --yes --json");
+    add_global_options(sub, g, TargetPolicy::exactly_one, JsonOutput::document);
+    sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
+    return {.app = sub, .name = "repair", .targets = TargetPolicy::exactly_one,
+            .on_closed_stdout = ClosedStdout::finish_silently,
+            .run = [args](const Invocation& in) { return repair(in.targets.front(), *args, in.global); }};
+}
+
+}  // namespace cli
