@@ -1,4 +1,4 @@
-// ExecuteRequest / ExecuteResponse / QueryResult as protojson (reference planetscale-http.md §4, §6, §7.1).
+// ExecuteRequest / ExecuteResponse / QueryResult as protojson (psdb.v1alpha1, as @planetscale/database sends and reads them).
 // Output follows protojson's default options: defaults omitted, 64-bit integers as strings, uint32 as
 // numbers, enums as names, bytes as padded standard base64. Input is accepted the way protojson accepts it:
 // lowerCamel or proto field names, null = default, 64-bit integers as strings or numbers, enums as names

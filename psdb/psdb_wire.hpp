@@ -1,6 +1,7 @@
 // The PlanetScale HTTP API's wire format (Connect unary + protojson of psdb.v1alpha1 / vitess query
 // messages), shared by the http-planetscale driver (decoding) and tools/psdb-gateway (encoding).
-// Reference: shared reference planetscale-http.md §4-§8. No I/O here: JSON in, JSON out.
+// The wire format @planetscale/database speaks (psdb.v1alpha1 over Connect, protojson). No I/O here: JSON in,
+// JSON out.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -70,7 +71,7 @@ ExecuteResponse parse_execute_response(std::string_view body);
 QueryResult decode_result(const json& result);
 // A non-2xx body: wrapped {"error":{…}} or bare {"code","message"}; nullopt if neither (not JSON, or other).
 std::optional<RpcError> parse_error_body(std::string_view body);
-// errno/SQLSTATE from a message with Vitess's rule, falling back on the code (reference §8.1).
+// errno/SQLSTATE from a message with Vitess's rule, falling back on the code.
 void fill_mysql_error(RpcError& e);
 
 // ---- Execute response, server side (gateway) ----

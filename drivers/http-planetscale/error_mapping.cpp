@@ -168,7 +168,7 @@ DriverError error_from_http_status(int status, std::string_view reason, std::str
     const std::string status_text =
         "HTTP " + std::to_string(status) + (reason.empty() ? std::string() : " " + printable_excerpt(reason, 100));
     if (auto rpc = psdb::parse_error_body(body)) {
-        // A JSON error: wrapped {"error":{…}} or bare Connect {"code","message"} (reference §8.2, §8.3).
+        // A JSON error: wrapped {"error":{…}} or bare Connect {"code","message"}.
         e.server_errno = rpc->mysql_errno;
         e.sqlstate = rpc->sqlstate;
         std::string text = printable_excerpt(rpc->message, kBodyExcerptBytes);

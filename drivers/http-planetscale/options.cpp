@@ -74,7 +74,7 @@ bool parse_options(const migrate_driver_option *options, std::size_t option_coun
     out.read_timeout = common.read_timeout;
     out.write_timeout = common.write_timeout;
 
-    // Scheme (reference §3): only "http" means plaintext; anything else (https, mysql, mariadb, …) is https.
+    // Scheme: only "http" means plaintext; anything else (https, mysql, mariadb, …) is https.
     out.scheme = scheme.value_or("https");
     for (char &c : out.scheme) c = ascii_lower(c);
     out.tls = out.scheme != "http";
@@ -108,7 +108,7 @@ bool parse_options(const migrate_driver_option *options, std::size_t option_coun
     }
     out.password = *password;
 
-    // TLS (reference §3). The core already refuses http + TLS and https + DISABLED; checked again here so
+    // TLS. The core already refuses http + TLS and https + DISABLED; checked again here so
     // that no combination of options can quietly weaken what the URL asked for.
     out.ssl_mode = common.ssl_mode.value_or(out.tls ? SslMode::verify_identity : SslMode::disabled);
     if (!out.tls && out.ssl_mode != SslMode::disabled) {

@@ -231,7 +231,7 @@ bool SessionClient::fail(DriverError e, DriverError &err) {
 }
 
 void SessionClient::remember_session_from_error_body(const std::string &body) {
-    // "Store the last non-null session from any response" (reference §9.2), also from a non-2xx body.
+    // "Store the last non-null session from any response" (database-js's rule), also from a non-2xx body.
     psdb::json j = psdb::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) return;
     auto it = j.find("session");

@@ -273,7 +273,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
                         options.cancel, deployer ? &*deployer : nullptr};
     UpReport report = run::apply_plan(ctx, std::move(plan), options, load, last);
     report.duration = std::chrono::steady_clock::now() - work_started;  // a first deploy request included
-    if (upgrade.needed()) report.table_upgrade = upgrade.describe(impl_->table);
+    report.table_upgrade = upgrade.done(impl_->table);
     return report;
 }
 

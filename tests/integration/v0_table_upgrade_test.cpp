@@ -111,7 +111,11 @@ TEST_CASE("target: up with nothing pending still upgrades a 0.x table (no lock-f
     make_v0_table(sql, {{sha_of("20260101000000_a"), T0}, {sha_of("20260101000001_b"), T0 + 1000},
                         {sha_of("20260101000002_c"), T0 + 2000}});
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
-    CHECK(target.up().migrations_applied == 0);
+    const auto report = target.up();
+    CHECK(report.migrations_applied == 0);
+    // Said, not hidden behind "nothing to do".
+    CHECK(report.table_upgrade == "upgraded __drizzle_migrations as drizzle 1.0 does (added `name` and `applied_at`, "
+                                  "named 3 rows after their folders)");
     CHECK(named_rows(sql) == Rows{{Value("1"), Value("20260101000000_a"), Value("1")},
                                   {Value("2"), Value("20260101000001_b"), Value("1")},
                                   {Value("3"), Value("20260101000002_c"), Value("1")}});

@@ -1,5 +1,5 @@
 // The PlanetScale HTTP wire format (psdb/psdb_wire.hpp): the golden responses captured from a real
-// PlanetScale branch (tests/data/planetscale-golden), the examples of the reference (§13), protojson
+// PlanetScale branch (tests/data/planetscale-golden), the protocol's documented examples, protojson
 // encoding rules, base64 flavours, Vitess's errno/SQLSTATE extraction and the non-2xx error shapes.
 #include "psdb_wire.hpp"
 
@@ -382,7 +382,7 @@ TEST_CASE("psdb: Vitess errno regex", "[psdb]") {
     CHECK(error_with("UNKNOWN", "Duplicate (errno 1062) (sqlstate 23000) during query: " + longq).mysql_errno == 1062);
 }
 
-TEST_CASE("psdb: fallback errno/SQLSTATE by code (reference §8.1)", "[psdb]") {
+TEST_CASE("psdb: fallback errno/SQLSTATE by code", "[psdb]") {
     struct Case {
         const char* code;
         const char* message;

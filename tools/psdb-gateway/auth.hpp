@@ -1,4 +1,4 @@
-// HTTP Basic credentials, parsed as psdb's ParseWithSecret does (reference planetscale-http.md §2.2).
+// HTTP Basic credentials, parsed as psdb's ParseWithSecret does.
 #pragma once
 
 #include <optional>

@@ -118,6 +118,17 @@ std::vector<std::string> V0TableUpgrade::statements(const TrackingTable& table) 
     return out;
 }
 
+std::string V0TableUpgrade::done(const TrackingTable& table) const {
+    if (!needed() || refused()) return "";
+    std::vector<std::string> work;
+    if (add_name) work.push_back("added `name` and `applied_at`");
+    else if (add_applied_at) work.push_back("added `applied_at`");
+    if (const auto n = matching.matched.size(); n > 0)
+        work.push_back(fmt::format("named {} after {}", plural(n, "row"), n == 1 ? "its folder" : "their folders"));
+    return fmt::format("upgraded {} as drizzle 1.0 does ({})", table.name(),
+                       work.size() == 2 ? work[0] + ", " + work[1] : work[0]);
+}
+
 std::string V0TableUpgrade::describe(const TrackingTable& table) const {
     if (!needed()) return "";
     const auto& unmatched = matching.unmatched;

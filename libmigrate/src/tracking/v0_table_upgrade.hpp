@@ -54,6 +54,8 @@ struct V0TableUpgrade {
     std::vector<std::string> statements(const TrackingTable& table) const;
     // One line for `migrate status`; "" when not needed.
     std::string describe(const TrackingTable& table) const;
+    // What was done, once it ran (UpReport::table_upgrade); "" when not needed.
+    std::string done(const TrackingTable& table) const;
 };
 
 // Pure: the upgrade for `source` (1.0 layout only; nothing otherwise) and the table as read.

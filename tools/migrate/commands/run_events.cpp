@@ -54,7 +54,9 @@ void print_common_event(const migrate::Event& e) {
 
 std::string up_summary(const migrate::UpReport& report, std::size_t migrations) {
     if (report.migrations_applied == 0 && report.baseline_covered == 0)
-        return fmt::format("nothing to do: {} of {} migrations applied, none pending",
+        return fmt::format("{}nothing {}to do: {} of {} migrations applied, none pending",
+                           report.table_upgrade.empty() ? "" : report.table_upgrade + "; ",
+                           report.table_upgrade.empty() ? "" : "else ",
                            report.plan_before.count(migrate::MigrationState::applied), migrations);
     std::string s = fmt::format("applied {} migration{} ({} statements) in {}", report.migrations_applied,
                                 report.migrations_applied == 1 ? "" : "s", report.statements_run,
