@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 # Prerequisites (bootstrap, build, db-up) must run in order, even under `make -jN`.
 .NOTPARALLEL:
 
-.PHONY: all bootstrap build build-sanitize db-up db-status db-reset db-down test test-sanitize demo bench fuzz clean
+.PHONY: all bootstrap build build-sanitize db-up db-status db-reset db-down test test-sanitize demo bench fuzz format format-check tidy clean
 
 all: build
 
@@ -85,6 +85,17 @@ fuzz: bootstrap
 
 bench: build db-up
 	bench/run
+
+# One C/C++ style (.clang-format); ctest's style:format fails on any file that differs.
+format:
+	scripts/format
+
+format-check:
+	scripts/format --check
+
+# clang-tidy's checks (.clang-tidy) over the library, the drivers and the tools, from the build's compile commands.
+tidy: build
+	scripts/tidy "$(BUILD_DIR)"
 
 clean:
 	rm -rf "$(BUILD_DIR)" "$(SANITIZE_BUILD_DIR)"

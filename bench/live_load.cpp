@@ -38,7 +38,8 @@ long long epoch_ms() {
         .count();
 }
 
-void worker(const Settings& s, const char* password, unsigned seed, std::vector<Sample>& out, std::atomic<int>& failed_connects) {
+void worker(const Settings& s, const char* password, unsigned seed, std::vector<Sample>& out,
+            std::atomic<int>& failed_connects) {
     MYSQL* m = mysql_init(nullptr);
     unsigned protocol = MYSQL_PROTOCOL_TCP;
     mysql_options(m, MYSQL_OPT_PROTOCOL, &protocol);
@@ -55,7 +56,8 @@ void worker(const Settings& s, const char* password, unsigned seed, std::vector<
     char sql[256];
     while (std::chrono::steady_clock::now() < deadline) {
         const bool read = pct(random) < 70;
-        std::snprintf(sql, sizeof sql, read ? "select s, w from `%s` where id = %lld" : "update `%s` set v = v + 1 where id = %lld",
+        std::snprintf(sql, sizeof sql,
+                      read ? "select s, w from `%s` where id = %lld" : "update `%s` set v = v + 1 where id = %lld",
                       s.table.c_str(), id(random));
         const long long start_ms = epoch_ms();
         const auto start = std::chrono::steady_clock::now();
@@ -65,9 +67,10 @@ void worker(const Settings& s, const char* password, unsigned seed, std::vector<
             ok = res != nullptr;
             if (res) mysql_free_result(res);
         }
-        out.push_back({start_ms,
-                       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count(),
-                       ok});
+        out.push_back(
+            {start_ms,
+             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count(),
+             ok});
         if (!ok && mysql_errno(m) >= 2000) break;  // the connection is gone: stop this thread, the rest go on
     }
     mysql_close(m);
@@ -79,22 +82,31 @@ int main(int argc, char** argv) {
     Settings s;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
-        if (k == "--host") s.host = v;
-        else if (k == "--port") s.port = static_cast<unsigned>(std::stoul(v));
-        else if (k == "--user") s.user = v;
-        else if (k == "--database") s.database = v;
-        else if (k == "--table") s.table = v;
-        else if (k == "--rows") s.rows = std::stoll(v);
-        else if (k == "--threads") s.threads = std::stoi(v);
-        else if (k == "--seconds") s.seconds = std::stoi(v);
+        if (k == "--host")
+            s.host = v;
+        else if (k == "--port")
+            s.port = static_cast<unsigned>(std::stoul(v));
+        else if (k == "--user")
+            s.user = v;
+        else if (k == "--database")
+            s.database = v;
+        else if (k == "--table")
+            s.table = v;
+        else if (k == "--rows")
+            s.rows = std::stoll(v);
+        else if (k == "--threads")
+            s.threads = std::stoi(v);
+        else if (k == "--seconds")
+            s.seconds = std::stoi(v);
         else {
             std::fprintf(stderr, "bench-live-load: unknown option %s\n", k.c_str());
             return 2;
         }
     }
     if (s.user.empty() || s.database.empty() || s.threads < 1 || s.seconds < 1 || s.seconds > 600) {
-        std::fprintf(stderr, "usage: bench-live-load --user U --database D [--host H --port P --table T --rows N "
-                             "--threads K --seconds S (1..600)]; password in MYSQL_PWD\n");
+        std::fprintf(stderr,
+                     "usage: bench-live-load --user U --database D [--host H --port P --table T --rows N "
+                     "--threads K --seconds S (1..600)]; password in MYSQL_PWD\n");
         return 2;
     }
     const char* password = std::getenv("MYSQL_PWD");

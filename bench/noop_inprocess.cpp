@@ -18,9 +18,12 @@ int main(int argc, char** argv) {
     int runs = 100;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i];
-        if (flag == "--url") url = argv[i + 1];
-        else if (flag == "--dir") dir = argv[i + 1];
-        else if (flag == "--runs") runs = std::atoi(argv[i + 1]);
+        if (flag == "--url")
+            url = argv[i + 1];
+        else if (flag == "--dir")
+            dir = argv[i + 1];
+        else if (flag == "--runs")
+            runs = std::atoi(argv[i + 1]);
     }
     if (url.empty() || dir.empty() || runs < 1) {
         std::cerr << "usage: bench-noop-inprocess --url URL --dir DIR [--runs N]\n";

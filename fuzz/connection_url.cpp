@@ -59,11 +59,16 @@ std::string rotated_password(std::string_view url, Span s) {
     auto rot = [](char c, char first, char last) { return c == last ? first : static_cast<char>(c + 1); };
     for (std::size_t i = s.begin; i < s.end; ++i) {
         char& c = out[i];
-        if (c >= '0' && c <= '9') c = rot(c, '0', '9');
-        else if (c >= 'a' && c <= 'f') c = rot(c, 'a', 'f');
-        else if (c >= 'A' && c <= 'F') c = rot(c, 'A', 'F');
-        else if (c >= 'g' && c <= 'z') c = rot(c, 'g', 'z');
-        else if (c >= 'G' && c <= 'Z') c = rot(c, 'G', 'Z');
+        if (c >= '0' && c <= '9')
+            c = rot(c, '0', '9');
+        else if (c >= 'a' && c <= 'f')
+            c = rot(c, 'a', 'f');
+        else if (c >= 'A' && c <= 'F')
+            c = rot(c, 'A', 'F');
+        else if (c >= 'g' && c <= 'z')
+            c = rot(c, 'g', 'z');
+        else if (c >= 'G' && c <= 'Z')
+            c = rot(c, 'G', 'Z');
     }
     return out;
 }

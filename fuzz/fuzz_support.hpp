@@ -11,13 +11,13 @@
 #include <vector>
 
 // Not assert(): it must hold in the release builds the replay tests use too.
-#define FUZZ_CHECK(cond, what)                                                                   \
-    do {                                                                                         \
-        if (!(cond)) {                                                                           \
-            std::fprintf(stderr, "fuzz invariant violated at %s:%d: %s\n  (%s)\n", __FILE__,      \
-                         __LINE__, std::string(what).c_str(), #cond);                             \
-            std::abort();                                                                        \
-        }                                                                                        \
+#define FUZZ_CHECK(cond, what)                                                                         \
+    do {                                                                                               \
+        if (!(cond)) {                                                                                 \
+            std::fprintf(stderr, "fuzz invariant violated at %s:%d: %s\n  (%s)\n", __FILE__, __LINE__, \
+                         std::string(what).c_str(), #cond);                                            \
+            std::abort();                                                                              \
+        }                                                                                              \
     } while (0)
 
 namespace fuzz {

@@ -18,7 +18,7 @@
 
 namespace {
 
-namespace hp = migrate_http_planetscale;
+namespace hp = migrate::drivers::http_planetscale;
 
 void check_message(const std::string& m, const char* what) {
     FUZZ_CHECK(hp::is_valid_utf8(m), std::string(what) + ": message is not UTF-8");
@@ -71,7 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (r.error) check_rpc(*r.error);
         if (r.result) check_result(*r.result);
     } catch (const std::invalid_argument& e) {
-        FUZZ_CHECK(std::string_view(e.what()).starts_with("malformed ExecuteResponse"), "error names what is malformed");
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("malformed ExecuteResponse"),
+                   "error names what is malformed");
     } catch (const std::exception& e) {
         fuzz::unexpected(e, "parse_execute_response");
     }

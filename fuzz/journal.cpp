@@ -45,9 +45,10 @@ void check_source(const migrate::Source& s, const fs::path& dir, std::string_vie
                    "tag is a plain file stem: " + m.tag);
         // `when` is the journal's number exactly: no silent wrap of an unsigned value past int64.
         const auto& when = e.at("when");
-        FUZZ_CHECK(!when.is_number_unsigned() ||
-                       when.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()),
-                   "an out-of-range when was accepted");
+        FUZZ_CHECK(
+            !when.is_number_unsigned() ||
+                when.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()),
+            "an out-of-range when was accepted");
         FUZZ_CHECK(when.get<std::int64_t>() == m.when, "when as in the journal");
         FUZZ_CHECK(m.file == dir / (m.tag + ".sql"), "file is <dir>/<tag>.sql");
         auto f = files.find(m.tag + ".sql");
@@ -88,14 +89,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                        c == errc::migration_missing || c == errc::not_utf8,
                    "unexpected error code " + std::string(migrate::to_string(c)));
         FUZZ_CHECK(*e.what() != '\0', "empty error message");
-        // The reader (simdjson, then nlohmann's SAX parser) and json::parse agree on what is JSON: a text json::parse accepts is never
-        // called "not valid JSON" (a number overflowing a double aside, which json::parse refuses too), and
-        // one it refuses is always journal_invalid.
-        // (The syntax error's shape, "<journal>:<line>:<column>: not valid JSON (parse error…": a tag may
-        // quote those words too.)
+        // The reader (simdjson, then nlohmann's SAX parser) and json::parse agree on what is JSON: a text json::parse
+        // accepts is never called "not valid JSON" (a number overflowing a double aside, which json::parse refuses
+        // too), and one it refuses is always journal_invalid. (The syntax error's shape, "<journal>:<line>:<column>:
+        // not valid JSON (parse error…": a tag may quote those words too.)
         const bool accepted = json::accept(sections.head);
         const std::string what = e.what();
-        static const std::regex syntax_error(R"(^fuzz-journal/meta/_journal\.json:[0-9]+:[0-9]+: not valid JSON \(parse error)");
+        static const std::regex syntax_error(
+            R"(^fuzz-journal/meta/_journal\.json:[0-9]+:[0-9]+: not valid JSON \(parse error)");
         FUZZ_CHECK(!accepted || !std::regex_search(what, syntax_error),
                    "the reader refused JSON that json::parse accepts: " + what);
         FUZZ_CHECK(accepted || c == errc::journal_invalid, "invalid JSON refused with another code: " + what);

@@ -35,7 +35,8 @@ void check_split(std::string_view text) {
     std::vector<std::pair<std::size_t, std::string_view>> chunks;  // begin offset, text
     for (std::size_t begin = 0;;) {
         const auto end = text.find(breakpoint, begin);
-        chunks.emplace_back(begin, text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
+        chunks.emplace_back(begin,
+                            text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
         if (end == std::string_view::npos) break;
         begin = end + breakpoint.size();
     }
@@ -105,12 +106,12 @@ void check_tokens(std::string_view sql, const migrate::sql::Options& options) {
         end_of_last = t.offset + t.text.size();
         switch (t.kind) {
             case TokenKind::word:
-            case TokenKind::punct:
-                FUZZ_CHECK(t.value == t.text, "word/punct value is its text");
-                break;
+            case TokenKind::punct: FUZZ_CHECK(t.value == t.text, "word/punct value is its text"); break;
             case TokenKind::comment:
-                FUZZ_CHECK(t.text.starts_with("#") || t.text.starts_with("--") || t.text.starts_with("/*"), "comment form");
-                FUZZ_CHECK(t.text.find('\n') == std::string_view::npos || t.text.starts_with("/*"), "line comment without newline");
+                FUZZ_CHECK(t.text.starts_with("#") || t.text.starts_with("--") || t.text.starts_with("/*"),
+                           "comment form");
+                FUZZ_CHECK(t.text.find('\n') == std::string_view::npos || t.text.starts_with("/*"),
+                           "line comment without newline");
                 break;
             case TokenKind::executable_comment:
                 FUZZ_CHECK((t.text.starts_with("/*!") || t.text.starts_with("/*M!")) && t.text.ends_with("*/") &&
@@ -120,12 +121,12 @@ void check_tokens(std::string_view sql, const migrate::sql::Options& options) {
                 check_tokens(t.value, options);  // callers look inside
                 break;
             case TokenKind::error:
-                FUZZ_CHECK(i + 1 == tokens.size() && end_of_last == sql.size(), "an error token is last and runs to the end");
+                FUZZ_CHECK(i + 1 == tokens.size() && end_of_last == sql.size(),
+                           "an error token is last and runs to the end");
                 break;
             case TokenKind::number:
             case TokenKind::string:
-            case TokenKind::quoted_identifier:
-                break;
+            case TokenKind::quoted_identifier: break;
         }
         if (t.kind == TokenKind::number && (t.text.size() < 2 || t.text[1] != '\''))
             FUZZ_CHECK(t.value == t.text, "number value is its text");

@@ -67,9 +67,12 @@ std::map<std::string, std::string> write_input(const fs::path& dir, const fuzz::
     std::size_t count = 0;
     for (const auto& f : sections.files) {
         if (++count > 32 || !usable(f.name)) continue;
-        if (f.name.back() == '/') fs::create_directories(dir / f.name, ec);
-        else if (f.name.find('/') == std::string::npos) write_file(dir / f.name / "migration.sql", f.body);
-        else write_file(dir / f.name, f.body);
+        if (f.name.back() == '/')
+            fs::create_directories(dir / f.name, ec);
+        else if (f.name.find('/') == std::string::npos)
+            write_file(dir / f.name / "migration.sql", f.body);
+        else
+            write_file(dir / f.name, f.body);
     }
     std::map<std::string, std::string> sql;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -142,11 +145,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             FUZZ_CHECK(any.layout == migrate::FolderLayout::drizzle_v1_folders, "read_migrations_folder picked 0.x");
             FUZZ_CHECK(any.migrations.size() == v1->migrations.size(), "both readers agree");
             for (std::size_t i = 0; i < any.migrations.size(); ++i)
-                FUZZ_CHECK(any.migrations[i].tag == v1->migrations[i].tag && any.migrations[i].hash == v1->migrations[i].hash,
-                           "both readers agree");
+                FUZZ_CHECK(
+                    any.migrations[i].tag == v1->migrations[i].tag && any.migrations[i].hash == v1->migrations[i].hash,
+                    "both readers agree");
         }
     } catch (const migrate::error& e) {
-        FUZZ_CHECK(!v1, std::string("read_migrations_folder refused a folder read_drizzle_v1_folder accepts: ") + e.what());
+        FUZZ_CHECK(!v1,
+                   std::string("read_migrations_folder refused a folder read_drizzle_v1_folder accepts: ") + e.what());
     } catch (const std::exception& e) {
         fuzz::unexpected(e, "read_migrations_folder");
     }

@@ -35,9 +35,12 @@ std::optional<std::string> base64_decode(std::string_view text) {
         const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
         if (alnum) continue;
         if (url_safe) {
-            if (c == '-') c = '+';
-            else if (c == '_') c = '/';
-            else return std::nullopt;  // '+', '/', '=' inside, or anything else
+            if (c == '-')
+                c = '+';
+            else if (c == '_')
+                c = '/';
+            else
+                return std::nullopt;  // '+', '/', '=' inside, or anything else
         } else if (c != '+' && c != '/') {
             return std::nullopt;
         }

@@ -58,11 +58,14 @@ std::optional<ErrnoMatch> vitess_errno_match(std::string_view message) {
 
 // vitess isGRPCOverflowRE: `.*?grpc: (received|trying to send) message larger than max \(\d+ vs. \d+\)`
 bool is_grpc_overflow(std::string_view msg) {
-    for (std::string_view head : {"grpc: received message larger than max (", "grpc: trying to send message larger than max ("}) {
+    for (std::string_view head :
+         {"grpc: received message larger than max (", "grpc: trying to send message larger than max ("}) {
         for (std::size_t p = msg.find(head); p != std::string_view::npos; p = msg.find(head, p + 1)) {
             std::size_t q = p + head.size(), start = q;
             while (q < msg.size() && is_digit(msg[q])) ++q;
-            if (q == start || msg.substr(q, 3) != " vs" || q + 5 > msg.size() || msg[q + 3] == '\n' || msg[q + 4] != ' ') continue;
+            if (q == start || msg.substr(q, 3) != " vs" || q + 5 > msg.size() || msg[q + 3] == '\n' ||
+                msg[q + 4] != ' ')
+                continue;
             q += 5;
             start = q;
             while (q < msg.size() && is_digit(msg[q])) ++q;
@@ -74,7 +77,8 @@ bool is_grpc_overflow(std::string_view msg) {
 
 std::string upper(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return out;
 }
 
@@ -92,9 +96,12 @@ std::optional<RpcError> error_from_object(const json& e, bool code_required) {
     if (!e.is_object()) return std::nullopt;
     RpcError r;
     auto code = e.find("code");
-    if (code != e.end() && !code->is_null()) r.code = code_of(*code);
-    else if (code_required) return std::nullopt;
-    else r.code = "OK";  // protojson omits enum value 0
+    if (code != e.end() && !code->is_null())
+        r.code = code_of(*code);
+    else if (code_required)
+        return std::nullopt;
+    else
+        r.code = "OK";  // protojson omits enum value 0
     auto msg = e.find("message");
     if (msg != e.end() && msg->is_string()) r.message = msg->get<std::string>();
     if (code_required && r.code.empty()) return std::nullopt;

@@ -1,8 +1,8 @@
-// ExecuteRequest / ExecuteResponse / QueryResult as protojson (psdb.v1alpha1, as @planetscale/database sends and reads them).
-// Output follows protojson's default options: defaults omitted, 64-bit integers as strings, uint32 as
-// numbers, enums as names, bytes as padded standard base64. Input is accepted the way protojson accepts it:
-// lowerCamel or proto field names, null = default, 64-bit integers as strings or numbers, enums as names
-// or numbers, bytes in any base64 flavour, unknown keys ignored.
+// ExecuteRequest / ExecuteResponse / QueryResult as protojson (psdb.v1alpha1, as @planetscale/database sends and reads
+// them). Output follows protojson's default options: defaults omitted, 64-bit integers as strings, uint32 as numbers,
+// enums as names, bytes as padded standard base64. Input is accepted the way protojson accepts it: lowerCamel or proto
+// field names, null = default, 64-bit integers as strings or numbers, enums as names or numbers, bytes in any base64
+// flavour, unknown keys ignored.
 #include "psdb_wire.hpp"
 #include "wire_internal.hpp"
 
@@ -52,7 +52,8 @@ Int integer(const json& v, const std::string& where) {
         const auto& s = v.get_ref<const std::string&>();
         Int out{};
         auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-        if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) bad(where, "expected an integer, got \"" + s + "\"");
+        if (s.empty() || ec != std::errc() || ptr != s.data() + s.size())
+            bad(where, "expected an integer, got \"" + s + "\"");
         return out;
     }
     bad(where, "expected an integer");
@@ -76,12 +77,14 @@ Field decode_field(const json& f, const std::string& where) {
     Field out;
     out.name = text(f, "name", nullptr, where);
     if (const json* t = member(f, "type")) {
-        if (t->is_string()) out.type = t->get<std::string>();
+        if (t->is_string())
+            out.type = t->get<std::string>();
         else if (t->is_number_integer()) {
             auto name = detail::type_name_from_number(t->get<long long>());
             if (!name) bad(where + ".type", "unknown type number " + t->dump());
             out.type = *name;
-        } else bad(where + ".type", "expected a type name");
+        } else
+            bad(where + ".type", "expected a type name");
         if (out.type == "NULL_TYPE") out.type.clear();
     }
     out.table = text(f, "table", nullptr, where);
@@ -117,13 +120,15 @@ Row decode_row(const json& r, const std::string& where) {
                 continue;
             }
             if (static_cast<std::uint64_t>(n) > bytes.size() - offset)
-                bad(at, "length " + std::to_string(n) + " runs past the " + std::to_string(bytes.size()) + " bytes of values");
+                bad(at, "length " + std::to_string(n) + " runs past the " + std::to_string(bytes.size()) +
+                            " bytes of values");
             row.emplace_back(bytes.substr(offset, static_cast<std::size_t>(n)));
             offset += static_cast<std::size_t>(n);
         }
     }
     if (offset != bytes.size())
-        bad(where, "lengths cover " + std::to_string(offset) + " of the " + std::to_string(bytes.size()) + " bytes of values");
+        bad(where,
+            "lengths cover " + std::to_string(offset) + " of the " + std::to_string(bytes.size()) + " bytes of values");
     return row;
 }
 
@@ -143,7 +148,8 @@ QueryResult decode_result_at(const json& r, const std::string& where) {
             const std::string at = where + ".rows[" + std::to_string(i) + "]";
             out.rows.push_back(decode_row((*rows)[i], at));
             if (!out.fields.empty() && out.rows.back().size() != out.fields.size())
-                bad(at, std::to_string(out.rows.back().size()) + " cells for " + std::to_string(out.fields.size()) + " fields");
+                bad(at, std::to_string(out.rows.back().size()) + " cells for " + std::to_string(out.fields.size()) +
+                            " fields");
         }
     }
     return out;
@@ -170,12 +176,14 @@ ExecuteResponse parse_execute_response(std::string_view body) {
         if (!e->is_object()) bad("error", "expected an object");
         RpcError err;
         if (const json* c = member(*e, "code")) {
-            if (c->is_string()) err.code = c->get<std::string>();
+            if (c->is_string())
+                err.code = c->get<std::string>();
             else if (c->is_number_integer()) {
                 auto name = detail::code_name_from_number(c->get<long long>());
                 if (!name) bad("error.code", "unknown code " + c->dump());
                 err.code = *name;
-            } else bad("error.code", "expected a code name");
+            } else
+                bad("error.code", "expected a code name");
         } else {
             err.code = "OK";  // enum value 0, omitted by protojson
         }
@@ -185,7 +193,8 @@ ExecuteResponse parse_execute_response(std::string_view body) {
     }
     if (const json* r = member(j, "result")) out.result = decode_result_at(*r, "result");
     if (const json* t = member(j, "timing")) {
-        if (t->is_number()) out.timing = t->get<double>();
+        if (t->is_number())
+            out.timing = t->get<double>();
         else if (t->is_string()) {
             try {
                 std::size_t used = 0;
@@ -194,7 +203,8 @@ ExecuteResponse parse_execute_response(std::string_view body) {
             } catch (const std::exception&) {
                 bad("timing", "expected a number");
             }
-        } else bad("timing", "expected a number");
+        } else
+            bad("timing", "expected a number");
     }
     return out;
 }

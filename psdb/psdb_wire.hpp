@@ -22,12 +22,12 @@ using Row = std::vector<Cell>;
 // Field as in vitess.query.Field; zero/empty members are omitted on output (protojson defaults).
 struct Field {
     std::string name;
-    std::string type;            // "" = NULL_TYPE
+    std::string type;  // "" = NULL_TYPE
     std::string table, org_table, database, org_name;
     std::uint32_t column_length = 0;
-    std::uint32_t charset = 0;   // 63 = binary: a cell is bytes, not text
+    std::uint32_t charset = 0;  // 63 = binary: a cell is bytes, not text
     std::uint32_t decimals = 0;
-    std::uint32_t flags = 0;     // MySQL column flags
+    std::uint32_t flags = 0;  // MySQL column flags
 };
 
 struct QueryResult {
@@ -40,9 +40,9 @@ struct QueryResult {
 // An error the server sent: the RPCError in an ExecuteResponse, or a non-2xx body (wrapped {"error":…}
 // or bare Connect {"code","message"}).
 struct RpcError {
-    std::string code;      // vtrpc code name (UNKNOWN, NOT_FOUND, …) or Connect code (unauthenticated, …)
+    std::string code;  // vtrpc code name (UNKNOWN, NOT_FOUND, …) or Connect code (unauthenticated, …)
     std::string message;
-    std::uint32_t mysql_errno = 0;   // from "(errno N) (sqlstate S)" in the message, else Vitess's fallback
+    std::uint32_t mysql_errno = 0;  // from "(errno N) (sqlstate S)" in the message, else Vitess's fallback
     std::string sqlstate;
 };
 
@@ -62,7 +62,7 @@ struct ExecuteResponse {
     json session;                       // null when absent
     std::optional<QueryResult> result;  // absent on error
     std::optional<RpcError> error;
-    double timing = 0;                  // seconds
+    double timing = 0;  // seconds
 };
 ExecuteResponse parse_execute_response(std::string_view body);
 // A protojson QueryResult (the "result" member): rows split into cells with `lengths`. Throws
@@ -75,9 +75,9 @@ std::optional<RpcError> parse_error_body(std::string_view body);
 void fill_mysql_error(RpcError& e);
 
 // ---- Execute response, server side (gateway) ----
-json encode_result(const QueryResult& r);                 // protojson QueryResult (defaults omitted)
+json encode_result(const QueryResult& r);  // protojson QueryResult (defaults omitted)
 json encode_field(const Field& f);
-json encode_error(const RpcError& e);                     // {"code","message"} for an ExecuteResponse
+json encode_error(const RpcError& e);  // {"code","message"} for an ExecuteResponse
 // Vitess's message form: "<text> (errno N) (sqlstate S) during query: <sql>"
 std::string vitess_error_message(std::string_view text, std::uint32_t mysql_errno, std::string_view sqlstate,
                                  std::string_view query);

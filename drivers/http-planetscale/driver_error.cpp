@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace migrate_http_planetscale {
+namespace migrate::drivers::http_planetscale {
 namespace {
 
 namespace kit = migrate::driver_kit;
@@ -16,7 +16,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     std::size_t n = 0;
     unsigned char lo = 0x80, hi = 0xBF;
     if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
     else if (c >= 0xE0 && c <= 0xEF) {
         n = 3;
         if (c == 0xE0) lo = 0xA0;
@@ -38,17 +39,17 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 }  // namespace
 
 Redactor::Redactor(std::vector<std::string> secrets) : secrets_(std::move(secrets)) {
-    secrets_.erase(std::remove_if(secrets_.begin(), secrets_.end(), [](const std::string &s) { return s.empty(); }),
+    secrets_.erase(std::remove_if(secrets_.begin(), secrets_.end(), [](const std::string& s) { return s.empty(); }),
                    secrets_.end());
     std::sort(secrets_.begin(), secrets_.end(),
-              [](const std::string &a, const std::string &b) { return a.size() > b.size(); });
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
 std::string Redactor::apply(std::string text) const {
     const auto alnum = [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     };
-    for (const auto &secret : secrets_) {
+    for (const auto& secret : secrets_) {
         // A secret of 6 bytes or more is replaced wherever it occurs. A shorter one only where it stands
         // alone (no letter or digit right before or after it): a 1-byte password must not turn "https"
         // into "htt***s", while "password: ab1" still loses "ab1".
@@ -103,7 +104,7 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
-int report(migrate_driver_error *err, const DriverError &e, const Redactor *redactor) noexcept {
+int report(migrate_driver_error* err, const DriverError& e, const Redactor* redactor) noexcept {
     if (!kit::error_writable(err)) return e.status;
     try {
         const std::string text = redactor != nullptr ? redactor->apply(e.message) : e.message;
@@ -115,8 +116,8 @@ int report(migrate_driver_error *err, const DriverError &e, const Redactor *reda
     }
 }
 
-int report(migrate_driver_error *err, int status, std::string_view message, bool completion_unknown) noexcept {
+int report(migrate_driver_error* err, int status, std::string_view message, bool completion_unknown) noexcept {
     return kit::report_error(err, status, message, 0, {}, completion_unknown);
 }
 
-}  // namespace migrate_http_planetscale
+}  // namespace migrate::drivers::http_planetscale

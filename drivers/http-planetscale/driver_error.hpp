@@ -1,7 +1,6 @@
 // The driver's error value, and its translation into the C ABI's migrate_driver_error.
 // Internal to the http-planetscale driver.
-#ifndef MIGRATE_DRIVER_HTTP_PLANETSCALE_DRIVER_ERROR_HPP
-#define MIGRATE_DRIVER_HTTP_PLANETSCALE_DRIVER_ERROR_HPP
+#pragma once
 
 #include <migrate/driver.h>
 
@@ -10,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace migrate_http_planetscale {
+namespace migrate::drivers::http_planetscale {
 
 struct DriverError {
     int status = MIGRATE_DRIVER_OK;
@@ -32,13 +31,13 @@ inline DriverError make_error(int status, std::string message, bool completion_u
 // "***": anywhere when at least kAnywhereLength bytes long, else where they stand alone (see .cpp).
 // Empty strings are ignored.
 class Redactor {
-public:
+  public:
     static constexpr std::size_t kAnywhereLength = 6;
     Redactor() = default;
     explicit Redactor(std::vector<std::string> secrets);
     std::string apply(std::string text) const;
 
-private:
+  private:
     std::vector<std::string> secrets_;  // longest first, so a longer secret is replaced whole
 };
 
@@ -51,11 +50,9 @@ bool is_valid_utf8(std::string_view text);
 
 // Writes `e` (message redacted) into `err` when the caller's struct is at least as large as ours (through
 // the driver kit's report_error, which cuts at UTF-8 boundaries). Returns e.status.
-int report(migrate_driver_error *err, const DriverError &e, const Redactor *redactor) noexcept;
+int report(migrate_driver_error* err, const DriverError& e, const Redactor* redactor) noexcept;
 
 // Writes a plain error without server errno. Returns status.
-int report(migrate_driver_error *err, int status, std::string_view message, bool completion_unknown = false) noexcept;
+int report(migrate_driver_error* err, int status, std::string_view message, bool completion_unknown = false) noexcept;
 
-}  // namespace migrate_http_planetscale
-
-#endif
+}  // namespace migrate::drivers::http_planetscale

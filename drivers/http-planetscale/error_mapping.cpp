@@ -7,28 +7,28 @@
 #include <cerrno>
 #include <cstring>
 
-namespace migrate_http_planetscale {
+namespace migrate::drivers::http_planetscale {
 namespace {
 
 // The first 4 KiB of a body go into a message (the message buffer then keeps what fits).
 constexpr std::size_t kBodyExcerptBytes = 4096;
 
-const char *error_name(httplib::Error e) {
+const char* error_name(httplib::Error e) {
     switch (e) {
-    case httplib::Error::Success: return "Success";
-    case httplib::Error::Unknown: return "Unknown";
-    case httplib::Error::Connection: return "Connection";
-    case httplib::Error::BindIPAddress: return "BindIPAddress";
-    case httplib::Error::Read: return "Read";
-    case httplib::Error::Write: return "Write";
-    case httplib::Error::ExceedRedirectCount: return "ExceedRedirectCount";
-    case httplib::Error::Canceled: return "Canceled";
-    case httplib::Error::SSLConnection: return "SSLConnection";
-    case httplib::Error::SSLLoadingCerts: return "SSLLoadingCerts";
-    case httplib::Error::SSLServerVerification: return "SSLServerVerification";
-    case httplib::Error::UnsupportedMultipartBoundaryChars: return "UnsupportedMultipartBoundaryChars";
-    case httplib::Error::Compression: return "Compression";
-    case httplib::Error::ConnectionTimeout: return "ConnectionTimeout";
+        case httplib::Error::Success: return "Success";
+        case httplib::Error::Unknown: return "Unknown";
+        case httplib::Error::Connection: return "Connection";
+        case httplib::Error::BindIPAddress: return "BindIPAddress";
+        case httplib::Error::Read: return "Read";
+        case httplib::Error::Write: return "Write";
+        case httplib::Error::ExceedRedirectCount: return "ExceedRedirectCount";
+        case httplib::Error::Canceled: return "Canceled";
+        case httplib::Error::SSLConnection: return "SSLConnection";
+        case httplib::Error::SSLLoadingCerts: return "SSLLoadingCerts";
+        case httplib::Error::SSLServerVerification: return "SSLServerVerification";
+        case httplib::Error::UnsupportedMultipartBoundaryChars: return "UnsupportedMultipartBoundaryChars";
+        case httplib::Error::Compression: return "Compression";
+        case httplib::Error::ConnectionTimeout: return "ConnectionTimeout";
     }
     return "?";
 }
@@ -37,14 +37,22 @@ const char *error_name(httplib::Error e) {
 // after an httplib call is likely unrelated (e.g. from name resolution) and is not quoted.
 std::string socket_errno_text(int e) {
     switch (e) {
-    case ECONNREFUSED: case EHOSTUNREACH: case ENETUNREACH: case ETIMEDOUT: case ECONNRESET: case EADDRNOTAVAIL:
-    case ENETDOWN: case EHOSTDOWN: case EPIPE: case ECONNABORTED: {
-        char buffer[128];
-        // GNU strerror_r returns the text (possibly a static string, not the buffer).
-        const char *text = strerror_r(e, buffer, sizeof buffer);
-        return text != nullptr ? std::string(text) : std::string();
-    }
-    default: return {};
+        case ECONNREFUSED:
+        case EHOSTUNREACH:
+        case ENETUNREACH:
+        case ETIMEDOUT:
+        case ECONNRESET:
+        case EADDRNOTAVAIL:
+        case ENETDOWN:
+        case EHOSTDOWN:
+        case EPIPE:
+        case ECONNABORTED: {
+            char buffer[128];
+            // GNU strerror_r returns the text (possibly a static string, not the buffer).
+            const char* text = strerror_r(e, buffer, sizeof buffer);
+            return text != nullptr ? std::string(text) : std::string();
+        }
+        default: return {};
     }
 }
 
@@ -98,72 +106,72 @@ std::size_t skip_prefix(std::string_view s) {
 
 }  // namespace
 
-TransportFailure classify_transport_error(httplib::Error error, const TransportContext &ctx) {
+TransportFailure classify_transport_error(httplib::Error error, const TransportContext& ctx) {
     TransportFailure f;
     using E = httplib::Error;
     switch (error) {
-    case E::Connection: {
-        f.not_sent = f.connect_failure = true;
-        const std::string why = socket_errno_text(ctx.saved_errno);
-        f.detail = "could not connect" + (why.empty() ? std::string(" (connection refused, host unreachable, or name not resolved)")
-                                                      : ": " + why);
-        break;
-    }
-    case E::ConnectionTimeout:
-        f.not_sent = f.connect_failure = true;
-        f.detail = "could not connect within connect-timeout (" + std::to_string(ctx.connect_timeout) + " s)";
-        break;
-    case E::BindIPAddress:
-        f.not_sent = f.connect_failure = true;
-        f.detail = "could not bind the local address";
-        break;
-    case E::SSLConnection: {
-        f.not_sent = f.connect_failure = true;
-        const std::string why = openssl_error_text(ctx.ssl_error);
-        if (ctx.connect_timeout > 0 && ctx.elapsed_seconds + 0.5 >= static_cast<double>(ctx.connect_timeout))
-            f.detail = "the TLS handshake did not complete within connect-timeout (" +
-                       std::to_string(ctx.connect_timeout) + " s)";
-        else
-            f.detail = "TLS handshake failed" + (why.empty() ? std::string(" (is the server speaking TLS on this port?)")
-                                                             : ": " + why);
-        break;
-    }
-    case E::SSLLoadingCerts:
-        f.not_sent = f.connect_failure = f.deterministic = true;
-        f.detail = "could not load the CA certificates (ssl-ca / ssl-capath, or the system store)";
-        break;
-    case E::SSLServerVerification:
-        f.not_sent = f.connect_failure = f.deterministic = true;
-        if (ctx.verify_result != X509_V_OK)
-            f.detail = std::string("server certificate verification failed: ") +
-                       X509_verify_cert_error_string(ctx.verify_result) +
-                       " (give the CA with ssl-ca / ssl-capath, or see ssl-mode in the driver's README)";
-        else
-            f.detail = "server certificate verification failed: the certificate does not name host '" + ctx.host + "'";
-        break;
-    case E::Write: {
-        // httplib reports Write only when a send() of the request line, headers or body failed; the server
-        // cannot have received the whole request, so it cannot have run it.
-        f.not_sent = true;
-        const std::string why = socket_errno_text(ctx.saved_errno);
-        f.detail = "sending the request failed" + (why.empty() ? std::string() : ": " + why);
-        break;
-    }
-    case E::Read:
-        if (ctx.read_timeout > 0 && ctx.elapsed_seconds + 0.5 >= static_cast<double>(ctx.read_timeout))
-            f.detail = "no response within read-timeout (" + std::to_string(ctx.read_timeout) + " s)";
-        else
-            f.detail = "the connection was closed or reset before the response arrived";
-        break;
-    default:
-        f.detail = std::string("the HTTP request failed (httplib error ") + error_name(error) + ")";
-        break;
+        case E::Connection: {
+            f.not_sent = f.connect_failure = true;
+            const std::string why = socket_errno_text(ctx.saved_errno);
+            f.detail = "could not connect" +
+                       (why.empty() ? std::string(" (connection refused, host unreachable, or name not resolved)")
+                                    : ": " + why);
+            break;
+        }
+        case E::ConnectionTimeout:
+            f.not_sent = f.connect_failure = true;
+            f.detail = "could not connect within connect-timeout (" + std::to_string(ctx.connect_timeout) + " s)";
+            break;
+        case E::BindIPAddress:
+            f.not_sent = f.connect_failure = true;
+            f.detail = "could not bind the local address";
+            break;
+        case E::SSLConnection: {
+            f.not_sent = f.connect_failure = true;
+            const std::string why = openssl_error_text(ctx.ssl_error);
+            if (ctx.connect_timeout > 0 && ctx.elapsed_seconds + 0.5 >= static_cast<double>(ctx.connect_timeout))
+                f.detail = "the TLS handshake did not complete within connect-timeout (" +
+                           std::to_string(ctx.connect_timeout) + " s)";
+            else
+                f.detail = "TLS handshake failed" +
+                           (why.empty() ? std::string(" (is the server speaking TLS on this port?)") : ": " + why);
+            break;
+        }
+        case E::SSLLoadingCerts:
+            f.not_sent = f.connect_failure = f.deterministic = true;
+            f.detail = "could not load the CA certificates (ssl-ca / ssl-capath, or the system store)";
+            break;
+        case E::SSLServerVerification:
+            f.not_sent = f.connect_failure = f.deterministic = true;
+            if (ctx.verify_result != X509_V_OK)
+                f.detail = std::string("server certificate verification failed: ") +
+                           X509_verify_cert_error_string(ctx.verify_result) +
+                           " (give the CA with ssl-ca / ssl-capath, or see ssl-mode in the driver's README)";
+            else
+                f.detail =
+                    "server certificate verification failed: the certificate does not name host '" + ctx.host + "'";
+            break;
+        case E::Write: {
+            // httplib reports Write only when a send() of the request line, headers or body failed; the server
+            // cannot have received the whole request, so it cannot have run it.
+            f.not_sent = true;
+            const std::string why = socket_errno_text(ctx.saved_errno);
+            f.detail = "sending the request failed" + (why.empty() ? std::string() : ": " + why);
+            break;
+        }
+        case E::Read:
+            if (ctx.read_timeout > 0 && ctx.elapsed_seconds + 0.5 >= static_cast<double>(ctx.read_timeout))
+                f.detail = "no response within read-timeout (" + std::to_string(ctx.read_timeout) + " s)";
+            else
+                f.detail = "the connection was closed or reset before the response arrived";
+            break;
+        default: f.detail = std::string("the HTTP request failed (httplib error ") + error_name(error) + ")"; break;
     }
     return f;
 }
 
-DriverError error_from_http_status(int status, std::string_view reason, std::string_view body,
-                                   const std::string &where, Phase phase) {
+DriverError error_from_http_status(int status, std::string_view reason, std::string_view body, const std::string& where,
+                                   Phase phase) {
     DriverError e;
     const std::string status_text =
         "HTTP " + std::to_string(status) + (reason.empty() ? std::string() : " " + printable_excerpt(reason, 100));
@@ -177,7 +185,7 @@ DriverError error_from_http_status(int status, std::string_view reason, std::str
         if (status == 401 || status == 403) {
             e.status = MIGRATE_DRIVER_ERR_SERVER;  // refused before anything ran
         } else if (status >= 500 || status == 408 || status == 499) {
-            e.status = MIGRATE_DRIVER_ERR_IO;      // failed or timed out somewhere after the request arrived
+            e.status = MIGRATE_DRIVER_ERR_IO;  // failed or timed out somewhere after the request arrived
             e.completion_unknown = true;
         } else {
             e.status = MIGRATE_DRIVER_ERR_SERVER;  // a definite refusal of the request
@@ -200,7 +208,7 @@ DriverError error_from_http_status(int status, std::string_view reason, std::str
     return e;
 }
 
-DriverError error_from_rpc(const psdb::RpcError &rpc, Phase phase) {
+DriverError error_from_rpc(const psdb::RpcError& rpc, Phase phase) {
     DriverError e;
     e.server_errno = rpc.mysql_errno;
     e.sqlstate = rpc.sqlstate;
@@ -233,10 +241,10 @@ bool is_retryable_read(std::string_view sql) {
     // Any of these words anywhere (even inside a string literal: erring towards "no" is harmless).
     static constexpr std::array<std::string_view, 10> kSideEffects = {
         "get_lock", "release_lock", "release_all_locks",  // lock state; RELEASE_LOCK twice returns 0
-        "update", "share",                               // FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE
-        "into",                                          // INTO @var / OUTFILE / DUMPFILE
-        "nextval", "setval", "lastval",                  // sequences
-        "sleep"};                                        // slow by design: do not wait for it twice
+        "update",   "share",                              // FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE
+        "into",                                           // INTO @var / OUTFILE / DUMPFILE
+        "nextval",  "setval",       "lastval",            // sequences
+        "sleep"};                                         // slow by design: do not wait for it twice
     for (std::size_t i = end; i < sql.size();) {
         if (!is_word_char(sql[i])) {
             ++i;
@@ -255,4 +263,4 @@ bool is_retryable_read(std::string_view sql) {
     return true;
 }
 
-}  // namespace migrate_http_planetscale
+}  // namespace migrate::drivers::http_planetscale

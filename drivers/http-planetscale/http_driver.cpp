@@ -22,27 +22,27 @@
 
 // The opaque handle of the C interface.
 struct migrate_driver_conn {
-    std::unique_ptr<migrate_http_planetscale::SessionClient> client;
+    std::unique_ptr<migrate::drivers::http_planetscale::SessionClient> client;
 };
 
-namespace migrate_http_planetscale {
+namespace migrate::drivers::http_planetscale {
 namespace {
 
-constexpr const char *kDriverName = "http-planetscale";
-constexpr const char *kDriverVersion = "0.1.0";
+constexpr const char* kDriverName = "http-planetscale";
+constexpr const char* kDriverVersion = "0.1.0";
 
 // Turns the exception currently being handled into an ERR_INTERNAL report. Must be called from inside
 // a catch block; never throws. The text of a std::exception is redacted when a redactor is known.
-int report_current_exception(migrate_driver_error *err, bool completion_unknown, const Redactor *redactor) noexcept {
+int report_current_exception(migrate_driver_error* err, bool completion_unknown, const Redactor* redactor) noexcept {
     try {
         throw;
-    } catch (const std::bad_alloc &) {
+    } catch (const std::bad_alloc&) {
         return report(err, MIGRATE_DRIVER_ERR_INTERNAL, "out of memory", completion_unknown);
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
         try {
-            DriverError d = make_error(MIGRATE_DRIVER_ERR_INTERNAL,
-                                       std::string("internal error: ") + (e.what() != nullptr ? e.what() : ""),
-                                       completion_unknown);
+            DriverError d =
+                make_error(MIGRATE_DRIVER_ERR_INTERNAL,
+                           std::string("internal error: ") + (e.what() != nullptr ? e.what() : ""), completion_unknown);
             return report(err, d, redactor);
         } catch (...) {
             return report(err, MIGRATE_DRIVER_ERR_INTERNAL, "internal error", completion_unknown);
@@ -52,8 +52,8 @@ int report_current_exception(migrate_driver_error *err, bool completion_unknown,
     }
 }
 
-int open_impl(const migrate_driver_option *options, size_t option_count, migrate_driver_conn **out,
-              migrate_driver_error *err) {
+int open_impl(const migrate_driver_option* options, size_t option_count, migrate_driver_conn** out,
+              migrate_driver_error* err) {
     if (out == nullptr) return report(err, MIGRATE_DRIVER_ERR_INTERNAL, "open: out is NULL");
     *out = nullptr;
 
@@ -78,8 +78,8 @@ int open_impl(const migrate_driver_option *options, size_t option_count, migrate
     return MIGRATE_DRIVER_OK;
 }
 
-int drv_open(const migrate_driver_option *options, size_t option_count, migrate_driver_conn **out,
-             migrate_driver_error *err) noexcept {
+int drv_open(const migrate_driver_option* options, size_t option_count, migrate_driver_conn** out,
+             migrate_driver_error* err) noexcept {
     try {
         return open_impl(options, option_count, out, err);
     } catch (...) {
@@ -89,9 +89,10 @@ int drv_open(const migrate_driver_option *options, size_t option_count, migrate_
     }
 }
 
-int drv_execute(migrate_driver_conn *conn, const char *sql, size_t sql_length, const migrate_driver_row_sink *sink,
-                migrate_driver_result *result, migrate_driver_error *err) noexcept {
-    if (conn == nullptr || !conn->client) return report(err, MIGRATE_DRIVER_ERR_INTERNAL, "execute: connection is NULL");
+int drv_execute(migrate_driver_conn* conn, const char* sql, size_t sql_length, const migrate_driver_row_sink* sink,
+                migrate_driver_result* result, migrate_driver_error* err) noexcept {
+    if (conn == nullptr || !conn->client)
+        return report(err, MIGRATE_DRIVER_ERR_INTERNAL, "execute: connection is NULL");
     if (sql == nullptr && sql_length != 0) return report(err, MIGRATE_DRIVER_ERR_INTERNAL, "execute: sql is NULL");
     bool sent = false;
     try {
@@ -105,18 +106,18 @@ int drv_execute(migrate_driver_conn *conn, const char *sql, size_t sql_length, c
     }
 }
 
-const char *drv_server_version(migrate_driver_conn *conn) noexcept {
+const char* drv_server_version(migrate_driver_conn* conn) noexcept {
     if (conn == nullptr || !conn->client) return "";
     return conn->client->server_version();
 }
 
-void drv_close(migrate_driver_conn *conn) noexcept {
+void drv_close(migrate_driver_conn* conn) noexcept {
     // A healthy session simply stops being echoed (database-js never calls CloseSession either); one
     // abandoned after a lost response is closed by the SessionClient's destructor (see there).
     delete conn;
 }
 
-const char *const kSchemes[] = {"http", "https", "mysql", "mariadb", nullptr};
+const char* const kSchemes[] = {"http", "https", "mysql", "mariadb", nullptr};
 
 const migrate_driver_v1 kDriver = {
     MIGRATE_DRIVER_ABI_VERSION,
@@ -132,8 +133,8 @@ const migrate_driver_v1 kDriver = {
 };
 
 }  // namespace
-}  // namespace migrate_http_planetscale
+}  // namespace migrate::drivers::http_planetscale
 
-extern "C" MIGRATE_DRIVER_EXPORT const migrate_driver_v1 *migrate_driver_entry(void) {
-    return &migrate_http_planetscale::kDriver;
+extern "C" MIGRATE_DRIVER_EXPORT const migrate_driver_v1* migrate_driver_entry(void) {
+    return &migrate::drivers::http_planetscale::kDriver;
 }

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-namespace migrate_http_planetscale {
+namespace migrate::drivers::http_planetscale {
 namespace {
 
 namespace kit = migrate::driver_kit;
@@ -38,12 +38,12 @@ std::string HttpConfig::origin() const {
     return std::string(tls ? "https" : "http") + "://" + h + ":" + std::to_string(port);
 }
 
-bool parse_options(const migrate_driver_option *options, std::size_t option_count, HttpConfig &out,
-                   std::string &error) {
+bool parse_options(const migrate_driver_option* options, std::size_t option_count, HttpConfig& out,
+                   std::string& error) {
     out = HttpConfig{};
     std::optional<std::string> scheme;
     kit::CommonOptions common;
-    const auto driver_option = [&](std::string_view key, const char *value, std::string &message) {
+    const auto driver_option = [&](std::string_view key, const char* value, std::string& message) {
         if (key == "scheme") {
             scheme = kit::non_empty(value);
             if (scheme && !valid_scheme(*scheme)) {
@@ -54,8 +54,9 @@ bool parse_options(const migrate_driver_option *options, std::size_t option_coun
         }
         if (key == "socket") {
             if (value != nullptr && *value != '\0') {
-                message = "option 'socket' cannot be used with the http transport (the PlanetScale HTTP API is "
-                          "reached over TCP)";
+                message =
+                    "option 'socket' cannot be used with the http transport (the PlanetScale HTTP API is "
+                    "reached over TCP)";
                 return kit::OptionResult::rejected;
             }
             return kit::OptionResult::accepted;
@@ -63,7 +64,7 @@ bool parse_options(const migrate_driver_option *options, std::size_t option_coun
         return kit::OptionResult::unknown;
     };
     if (!kit::parse_options(options, option_count, common, error, driver_option)) return false;
-    const std::optional<std::string> &host = common.host, &user = common.user, &password = common.password;
+    const std::optional<std::string>&host = common.host, &user = common.user, &password = common.password;
     const unsigned int port = common.port.value_or(0u);  // 0 = not given
     out.database = common.database;
     out.ssl_ca = common.ssl_ca;
@@ -76,7 +77,7 @@ bool parse_options(const migrate_driver_option *options, std::size_t option_coun
 
     // Scheme: only "http" means plaintext; anything else (https, mysql, mariadb, …) is https.
     out.scheme = scheme.value_or("https");
-    for (char &c : out.scheme) c = ascii_lower(c);
+    for (char& c : out.scheme) c = ascii_lower(c);
     out.tls = out.scheme != "http";
 
     if (!host) {
@@ -102,8 +103,9 @@ bool parse_options(const migrate_driver_option *options, std::size_t option_coun
     }
     out.user = *user;
     if (!password || password->empty()) {
-        error = "missing required option 'password': the PlanetScale HTTP API refuses an empty password "
-                "(https://USER:PASSWORD@host)";
+        error =
+            "missing required option 'password': the PlanetScale HTTP API refuses an empty password "
+            "(https://USER:PASSWORD@host)";
         return false;
     }
     out.password = *password;
@@ -141,4 +143,4 @@ bool parse_options(const migrate_driver_option *options, std::size_t option_coun
     return true;
 }
 
-}  // namespace migrate_http_planetscale
+}  // namespace migrate::drivers::http_planetscale

@@ -9,22 +9,22 @@
 #include <signal.h>
 #include <sys/stat.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <ctime>
 #include <optional>
 #include <utility>
 #include <vector>
 
-namespace migrate_http_planetscale {
+namespace migrate::drivers::http_planetscale {
 namespace {
 
-constexpr const char *kExecutePath = "/psdb.v1alpha1.Database/Execute";
-constexpr const char *kCloseSessionPath = "/psdb.v1alpha1.Database/CloseSession";
+constexpr const char* kExecutePath = "/psdb.v1alpha1.Database/Execute";
+constexpr const char* kCloseSessionPath = "/psdb.v1alpha1.Database/CloseSession";
 // CloseSession of an abandoned session is best effort: it waits at most this long.
 constexpr unsigned int kAbandonTimeoutSeconds = 5;
-constexpr const char *kUserAgent = "libmigrate-http-planetscale/0.1.0";
-constexpr const char *kContentType = "application/json";
+constexpr const char* kUserAgent = "libmigrate-http-planetscale/0.1.0";
+constexpr const char* kContentType = "application/json";
 
 // A timeout of 0 ("none") becomes this many seconds.
 constexpr unsigned int kNoTimeoutSeconds = 24 * 60 * 60;
@@ -40,7 +40,7 @@ constexpr std::chrono::seconds kIdleReconnect{2};
 // process. A SIGPIPE raised meanwhile is consumed before the old mask is restored. Process-wide signal
 // dispositions are left alone.
 class SigpipeGuard {
-public:
+  public:
     SigpipeGuard() noexcept {
         sigemptyset(&pipe_);
         sigaddset(&pipe_, SIGPIPE);
@@ -59,31 +59,30 @@ public:
             if (sigismember(&pending, SIGPIPE) == 1) {
                 const timespec zero{0, 0};
                 const int saved = errno;
-                while (sigtimedwait(&pipe_, nullptr, &zero) < 0 && errno == EINTR) {
-                }
+                while (sigtimedwait(&pipe_, nullptr, &zero) < 0 && errno == EINTR) {}
                 errno = saved;
             }
         }
         pthread_sigmask(SIG_SETMASK, &old_, nullptr);
     }
-    SigpipeGuard(const SigpipeGuard &) = delete;
-    SigpipeGuard &operator=(const SigpipeGuard &) = delete;
+    SigpipeGuard(const SigpipeGuard&) = delete;
+    SigpipeGuard& operator=(const SigpipeGuard&) = delete;
 
-private:
+  private:
     sigset_t pipe_{}, old_{};
     bool was_pending_ = false;
     bool blocked_ = false;
 };
 
-bool is_directory(const std::string &path) {
+bool is_directory(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 // Loads a CA file into a scratch store, to refuse an unusable ssl-ca at open with a clear message
 // instead of failing every request later.
-bool ca_file_loads(const std::string &path) {
-    X509_STORE *store = X509_STORE_new();
+bool ca_file_loads(const std::string& path) {
+    X509_STORE* store = X509_STORE_new();
     if (store == nullptr) return false;
     const bool ok = X509_STORE_load_file(store, path.c_str()) == 1;
     X509_STORE_free(store);
@@ -91,7 +90,7 @@ bool ca_file_loads(const std::string &path) {
     return ok;
 }
 
-std::string base64_credentials(const std::string &user, const std::string &password) {
+std::string base64_credentials(const std::string& user, const std::string& password) {
     return psdb::base64_encode(user + ":" + password);
 }
 
@@ -101,8 +100,8 @@ struct FirstCell {
     bool seen = false;
 };
 
-int first_cell_row(void *user, uint32_t count, const char *const *values, const size_t *lengths) {
-    auto *out = static_cast<FirstCell *>(user);
+int first_cell_row(void* user, uint32_t count, const char* const* values, const size_t* lengths) {
+    auto* out = static_cast<FirstCell*>(user);
     if (!out->seen && count > 0 && values[0] != nullptr) out->value = std::string(values[0], lengths[0]);
     out->seen = true;
     return 1;  // nothing more wanted
@@ -110,10 +109,10 @@ int first_cell_row(void *user, uint32_t count, const char *const *values, const 
 
 }  // namespace
 
-SessionClient::SessionClient(const HttpConfig &config)
+SessionClient::SessionClient(const HttpConfig& config)
     : config_(config),
-      redactor_({config.password, config.user + ":" + config.password,
-                 base64_credentials(config.user, config.password)}),
+      redactor_(
+          {config.password, config.user + ":" + config.password, base64_credentials(config.user, config.password)}),
       origin_(config.origin()),
       session_(nullptr) {}
 
@@ -146,17 +145,17 @@ void SessionClient::close_abandoned_session() {
     (void)http_->Post(kCloseSessionPath, body.dump(), kContentType);
 }
 
-std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig &config, DriverError &err) {
+std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig& config, DriverError& err) {
     std::unique_ptr<SessionClient> self(new SessionClient(config));
-    const HttpConfig &c = self->config_;
+    const HttpConfig& c = self->config_;
     const int port = static_cast<int>(c.port);
 
     if (c.tls) {
         if (c.verify_certificate) {
             if (c.ssl_ca && !ca_file_loads(*c.ssl_ca)) {
-                err = make_error(MIGRATE_DRIVER_ERR_OPTION,
-                                 "invalid value for option 'ssl-ca': cannot load CA certificates (PEM) from '" +
-                                     *c.ssl_ca + "'");
+                err = make_error(
+                    MIGRATE_DRIVER_ERR_OPTION,
+                    "invalid value for option 'ssl-ca': cannot load CA certificates (PEM) from '" + *c.ssl_ca + "'");
                 return nullptr;
             }
             if (c.ssl_capath && !is_directory(*c.ssl_capath)) {
@@ -171,13 +170,14 @@ std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig &config, D
             ERR_clear_error();
             if (c.ssl_cert)
                 err = make_error(MIGRATE_DRIVER_ERR_OPTION,
-                                 "cannot load the client certificate '" + *c.ssl_cert + "' (option 'ssl-cert') or its key '" +
-                                     *c.ssl_key + "' (option 'ssl-key'); both must be PEM files that match");
+                                 "cannot load the client certificate '" + *c.ssl_cert +
+                                     "' (option 'ssl-cert') or its key '" + *c.ssl_key +
+                                     "' (option 'ssl-key'); both must be PEM files that match");
             else
                 err = make_error(MIGRATE_DRIVER_ERR_INTERNAL, "cannot create a TLS context (OpenSSL)");
             return nullptr;
         }
-        SSL_CTX *ctx = ssl->ssl_context();
+        SSL_CTX* ctx = ssl->ssl_context();
         SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);  // as PlanetScale's Go client
         if (c.verify_certificate) {
             // httplib checks the chain and then the host name (SAN, else CN) after the handshake. With
@@ -188,9 +188,8 @@ std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig &config, D
                 // httplib takes the file and ignores a directory given with it: add the directory here.
                 if (c.ssl_capath && X509_STORE_load_path(SSL_CTX_get_cert_store(ctx), c.ssl_capath->c_str()) != 1) {
                     ERR_clear_error();
-                    err = make_error(MIGRATE_DRIVER_ERR_OPTION,
-                                     "invalid value for option 'ssl-capath': cannot use '" + *c.ssl_capath +
-                                         "' as a CA directory");
+                    err = make_error(MIGRATE_DRIVER_ERR_OPTION, "invalid value for option 'ssl-capath': cannot use '" +
+                                                                    *c.ssl_capath + "' as a CA directory");
                     return nullptr;
                 }
             } else if (c.ssl_capath) {
@@ -209,7 +208,7 @@ std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig &config, D
     self->read_timeout_ = c.read_timeout != 0 ? c.read_timeout : kNoTimeoutSeconds;
     self->write_timeout_ = c.write_timeout != 0 ? c.write_timeout : kNoTimeoutSeconds;
 
-    httplib::ClientImpl &http = *self->http_;
+    httplib::ClientImpl& http = *self->http_;
     http.set_connection_timeout(static_cast<time_t>(self->connect_timeout_), 0);
     http.set_read_timeout(static_cast<time_t>(self->read_timeout_), 0);
     http.set_write_timeout(static_cast<time_t>(self->write_timeout_), 0);
@@ -221,7 +220,7 @@ std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig &config, D
     return self;
 }
 
-bool SessionClient::fail(DriverError e, DriverError &err) {
+bool SessionClient::fail(DriverError e, DriverError& err) {
     if (e.completion_unknown && !broken_) {
         broken_ = true;
         broken_reason_ = printable_excerpt(e.message, 300);
@@ -230,7 +229,7 @@ bool SessionClient::fail(DriverError e, DriverError &err) {
     return false;
 }
 
-void SessionClient::remember_session_from_error_body(const std::string &body) {
+void SessionClient::remember_session_from_error_body(const std::string& body) {
     // "Store the last non-null session from any response" (database-js's rule), also from a non-2xx body.
     psdb::json j = psdb::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) return;
@@ -245,8 +244,8 @@ void SessionClient::close_if_idle() {
     }
 }
 
-bool SessionClient::execute(std::string_view sql, const migrate_driver_row_sink *sink, migrate_driver_result *result,
-                            Phase phase, DriverError &err, bool &sent) {
+bool SessionClient::execute(std::string_view sql, const migrate_driver_row_sink* sink, migrate_driver_result* result,
+                            Phase phase, DriverError& err, bool& sent) {
     std::lock_guard<std::mutex> lock(mutex_);
     try {
         return execute_locked(sql, sink, result, phase, err, sent);
@@ -261,8 +260,8 @@ bool SessionClient::execute(std::string_view sql, const migrate_driver_row_sink 
     }
 }
 
-bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_row_sink *sink,
-                                   migrate_driver_result *result, Phase phase, DriverError &err, bool &sent) {
+bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_row_sink* sink,
+                                   migrate_driver_result* result, Phase phase, DriverError& err, bool& sent) {
     if (broken_) {
         DriverError e = make_error(MIGRATE_DRIVER_ERR_IO,
                                    "the connection is unusable after an earlier request whose outcome is unknown (" +
@@ -306,7 +305,7 @@ bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_ro
             ctx.saved_errno = saved_errno;
             ctx.ssl_error = ERR_get_error();
             ERR_clear_error();
-            if (config_.tls) ctx.verify_result = static_cast<httplib::SSLClient &>(*http_).get_openssl_verify_result();
+            if (config_.tls) ctx.verify_result = static_cast<httplib::SSLClient&>(*http_).get_openssl_verify_result();
             ctx.elapsed_seconds = std::chrono::duration<double>(last_used_ - start).count();
             ctx.read_timeout = read_timeout_;
             ctx.connect_timeout = connect_timeout_;
@@ -316,9 +315,9 @@ bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_ro
             // One more try: when nothing reached the server over a reused keep-alive connection (the server
             // closed it while idle: reconnect and resend is safe), or for a read, after anything short of a
             // failed fresh connect or a certificate problem.
-            const bool retry = attempt == 0 && !f.deterministic &&
-                               ((f.not_sent && reused_socket) ||
-                                (retryable_read && !(f.connect_failure && !reused_socket)));
+            const bool retry =
+                attempt == 0 && !f.deterministic &&
+                ((f.not_sent && reused_socket) || (retryable_read && !(f.connect_failure && !reused_socket)));
             if (retry) {
                 first_failure = f.detail;
                 first_may_have_run = !f.not_sent;
@@ -334,13 +333,12 @@ bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_ro
                                        "cannot reach the PlanetScale HTTP API at " + origin_ + ": " + detail),
                             err);
             if (f.not_sent && !first_may_have_run)
-                return fail(make_error(MIGRATE_DRIVER_ERR_IO,
-                                       "request to " + origin_ + " failed before it was sent: " + detail +
-                                           "; the statement did not run"),
+                return fail(make_error(MIGRATE_DRIVER_ERR_IO, "request to " + origin_ + " failed before it was sent: " +
+                                                                  detail + "; the statement did not run"),
                             err);
             return fail(make_error(MIGRATE_DRIVER_ERR_IO,
-                                   "request to " + origin_ + " was sent but no complete response came back: " +
-                                       detail + "; the statement may or may not have run",
+                                   "request to " + origin_ + " was sent but no complete response came back: " + detail +
+                                       "; the statement may or may not have run",
                                    /*completion_unknown=*/true),
                         err);
         }
@@ -361,13 +359,13 @@ bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_ro
         psdb::ExecuteResponse parsed;
         try {
             parsed = psdb::parse_execute_response(res->body);
-        } catch (const std::invalid_argument &ex) {
-            DriverError e = make_error(MIGRATE_DRIVER_ERR_IO,
-                                       "the response from " + where + " (HTTP " + std::to_string(status) +
-                                           ") is not a PlanetScale ExecuteResponse: " +
-                                           printable_excerpt(ex.what(), 512) +
-                                           "; the statement may or may not have run",
-                                       /*completion_unknown=*/true);
+        } catch (const std::invalid_argument& ex) {
+            DriverError e =
+                make_error(MIGRATE_DRIVER_ERR_IO,
+                           "the response from " + where + " (HTTP " + std::to_string(status) +
+                               ") is not a PlanetScale ExecuteResponse: " + printable_excerpt(ex.what(), 512) +
+                               "; the statement may or may not have run",
+                           /*completion_unknown=*/true);
             if (phase == Phase::open) {
                 e.status = MIGRATE_DRIVER_ERR_CONNECT;
                 e.completion_unknown = false;
@@ -380,13 +378,13 @@ bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_ro
 
         migrate_driver_result local{};
         if (parsed.result) {
-            const psdb::QueryResult &r = *parsed.result;
+            const psdb::QueryResult& r = *parsed.result;
             const bool result_set = !r.fields.empty() || !r.rows.empty();
             local.affected_rows = result_set ? 0 : r.rows_affected;  // as mysql2-like: 0 for result sets
             local.insert_id = r.insert_id;
             if (sink != nullptr && result_set) {
                 const std::size_t count = !r.fields.empty() ? r.fields.size() : r.rows.front().size();
-                std::vector<const char *> values(count, nullptr);
+                std::vector<const char*> values(count, nullptr);
                 std::vector<size_t> lengths(count, 0);
                 if (sink->columns != nullptr) {
                     for (std::size_t i = 0; i < count; ++i)
@@ -394,10 +392,10 @@ bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_ro
                     sink->columns(sink->user, static_cast<uint32_t>(count), values.data());
                 }
                 if (sink->row != nullptr) {
-                    for (const psdb::Row &row : r.rows) {
+                    for (const psdb::Row& row : r.rows) {
                         const std::size_t n = std::min(row.size(), count);
                         for (std::size_t i = 0; i < count; ++i) {
-                            const psdb::Cell *cell = i < n ? &row[i] : nullptr;
+                            const psdb::Cell* cell = i < n ? &row[i] : nullptr;
                             values[i] = cell != nullptr && cell->has_value() ? (*cell)->data() : nullptr;
                             lengths[i] = cell != nullptr && cell->has_value() ? (*cell)->size() : 0;
                         }
@@ -412,7 +410,7 @@ bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_ro
     }
 }
 
-const char *SessionClient::server_version() noexcept {
+const char* SessionClient::server_version() noexcept {
     try {
         std::lock_guard<std::mutex> lock(mutex_);
         if (have_version_) return version_.c_str();
@@ -440,4 +438,4 @@ const char *SessionClient::server_version() noexcept {
     }
 }
 
-}  // namespace migrate_http_planetscale
+}  // namespace migrate::drivers::http_planetscale

@@ -3,17 +3,17 @@
 #include <string_view>
 #include <utility>
 
-namespace migrate_mysql2like {
+namespace migrate::drivers::mysql2_like {
 
 namespace kit = migrate::driver_kit;
 
-bool parse_connect_options(const migrate_driver_option *options, std::size_t option_count,
-                           ConnectConfig &out, std::string &error) {
+bool parse_connect_options(const migrate_driver_option* options, std::size_t option_count, ConnectConfig& out,
+                           std::string& error) {
     out = ConnectConfig{};
     std::optional<std::string> socket;
     kit::CommonOptions common;
     const bool ok = kit::parse_options(options, option_count, common, error,
-                                       [&](std::string_view key, const char *value, std::string &) {
+                                       [&](std::string_view key, const char* value, std::string&) {
                                            if (key != "socket") return kit::OptionResult::unknown;
                                            socket = kit::non_empty(value);
                                            return kit::OptionResult::accepted;
@@ -45,4 +45,4 @@ bool parse_connect_options(const migrate_driver_option *options, std::size_t opt
     return true;
 }
 
-}  // namespace migrate_mysql2like
+}  // namespace migrate::drivers::mysql2_like

@@ -28,18 +28,18 @@
 
 // The opaque handle of the C interface.
 struct migrate_driver_conn {
-    MYSQL *mysql = nullptr;
+    MYSQL* mysql = nullptr;
     // Set after an I/O-level failure: the protocol state is unknown, so the connection is not reused.
     bool broken = false;
 };
 
-namespace migrate_mysql2like {
+namespace migrate::drivers::mysql2_like {
 namespace {
 
 namespace kit = migrate::driver_kit;
 
-constexpr const char *kDriverName = "mysql2-like";
-constexpr const char *kDriverVersion = "0.1.0";
+constexpr const char* kDriverName = "mysql2-like";
+constexpr const char* kDriverVersion = "0.1.0";
 
 // ---------------------------------------------------------------------------------------------
 // Library initialisation, once per process. Connector/C 3.x needs no per-thread initialisation
@@ -62,22 +62,22 @@ bool ensure_library_initialised() noexcept {
 
 // Through the driver kit: fields are written only into a struct at least as large as ours, and the
 // message is cut at a UTF-8 character boundary.
-int report(migrate_driver_error *err, int status, std::string_view message, unsigned int server_errno = 0,
-           const char *sqlstate = nullptr, bool completion_unknown = false) noexcept {
+int report(migrate_driver_error* err, int status, std::string_view message, unsigned int server_errno = 0,
+           const char* sqlstate = nullptr, bool completion_unknown = false) noexcept {
     return kit::report_error(err, status, message, server_errno, sqlstate != nullptr ? sqlstate : "",
                              completion_unknown);
 }
 
-int report_internal(migrate_driver_error *err, std::string_view what, bool completion_unknown = false) noexcept {
+int report_internal(migrate_driver_error* err, std::string_view what, bool completion_unknown = false) noexcept {
     return report(err, MIGRATE_DRIVER_ERR_INTERNAL, what, 0, nullptr, completion_unknown);
 }
 
 // Reports the connector's current error with the given status.
-int report_mysql(migrate_driver_error *err, MYSQL *m, int status, bool completion_unknown) noexcept {
+int report_mysql(migrate_driver_error* err, MYSQL* m, int status, bool completion_unknown) noexcept {
     const unsigned int code = mysql_errno(m);
-    const char *message = mysql_error(m);
-    return report(err, status, (message != nullptr && *message != '\0') ? message : "unknown MySQL client error",
-                  code, code != 0 ? mysql_sqlstate(m) : nullptr, completion_unknown);
+    const char* message = mysql_error(m);
+    return report(err, status, (message != nullptr && *message != '\0') ? message : "unknown MySQL client error", code,
+                  code != 0 ? mysql_sqlstate(m) : nullptr, completion_unknown);
 }
 
 // Server errors after which the server closes the session (the statement may have been cut off).
@@ -86,8 +86,8 @@ bool is_connection_terminating_server_error(unsigned int code) noexcept {
 }
 
 // Maps a failure that happened after the statement was handed to the connector.
-int report_execute_failure(migrate_driver_conn *conn, migrate_driver_error *err) noexcept {
-    MYSQL *m = conn->mysql;
+int report_execute_failure(migrate_driver_conn* conn, migrate_driver_error* err) noexcept {
+    MYSQL* m = conn->mysql;
     const unsigned int code = mysql_errno(m);
     if (code == 0) {
         conn->broken = true;
@@ -109,28 +109,28 @@ int report_execute_failure(migrate_driver_conn *conn, migrate_driver_error *err)
 // RAII helpers.
 
 struct MysqlCloser {
-    void operator()(MYSQL *m) const noexcept { mysql_close(m); }
+    void operator()(MYSQL* m) const noexcept { mysql_close(m); }
 };
 using MysqlPtr = std::unique_ptr<MYSQL, MysqlCloser>;
 
 struct ResultFreer {
     // For mysql_use_result this also reads and discards the unread rows.
-    void operator()(MYSQL_RES *r) const noexcept { mysql_free_result(r); }
+    void operator()(MYSQL_RES* r) const noexcept { mysql_free_result(r); }
 };
 using ResultPtr = std::unique_ptr<MYSQL_RES, ResultFreer>;
 
 // ---------------------------------------------------------------------------------------------
 // open
 
-bool set_option(MYSQL *m, enum mysql_option option, const void *value, const char *option_name,
-                migrate_driver_error *err, int &status) {
+bool set_option(MYSQL* m, enum mysql_option option, const void* value, const char* option_name,
+                migrate_driver_error* err, int& status) {
     if (mysql_options(m, option, value) == 0) return true;
     status = report_internal(err, std::string("the MySQL client library rejected option ") + option_name);
     return false;
 }
 
-int open_impl(const migrate_driver_option *options, size_t option_count, migrate_driver_conn **out,
-              migrate_driver_error *err) {
+int open_impl(const migrate_driver_option* options, size_t option_count, migrate_driver_conn** out,
+              migrate_driver_error* err) {
     if (out == nullptr) return report_internal(err, "open: out is NULL");
     *out = nullptr;
     if (!ensure_library_initialised()) return report_internal(err, "mysql_library_init failed");
@@ -142,7 +142,7 @@ int open_impl(const migrate_driver_option *options, size_t option_count, migrate
 
     MysqlPtr mysql(mysql_init(nullptr));
     if (!mysql) return report_internal(err, "mysql_init failed (out of memory)");
-    MYSQL *m = mysql.get();
+    MYSQL* m = mysql.get();
     int status = MIGRATE_DRIVER_OK;
 
     // Transport: always explicit, so "localhost" means TCP unless a socket was asked for.
@@ -161,8 +161,7 @@ int open_impl(const migrate_driver_option *options, size_t option_count, migrate
 
     if (!set_option(m, MYSQL_SET_CHARSET_NAME, "utf8mb4", "MYSQL_SET_CHARSET_NAME", err, status)) return status;
     const unsigned int local_infile = 0;
-    if (!set_option(m, MYSQL_OPT_LOCAL_INFILE, &local_infile, "MYSQL_OPT_LOCAL_INFILE", err, status))
-        return status;
+    if (!set_option(m, MYSQL_OPT_LOCAL_INFILE, &local_infile, "MYSQL_OPT_LOCAL_INFILE", err, status)) return status;
     const my_bool reconnect = 0;
     if (!set_option(m, MYSQL_OPT_RECONNECT, &reconnect, "MYSQL_OPT_RECONNECT", err, status)) return status;
 
@@ -189,12 +188,12 @@ int open_impl(const migrate_driver_option *options, size_t option_count, migrate
     }
 
     // With a socket, Connector/C only uses it for host NULL/"localhost"; host and port are ignored.
-    const char *host = cfg.socket ? "localhost" : cfg.host->c_str();
+    const char* host = cfg.socket ? "localhost" : cfg.host->c_str();
     const unsigned int port = cfg.socket ? 0 : cfg.port;
-    const char *socket_path = cfg.socket ? cfg.socket->c_str() : nullptr;
+    const char* socket_path = cfg.socket ? cfg.socket->c_str() : nullptr;
     // "" rather than NULL: with NULL the connector would fall back to $MYSQL_PWD.
-    const char *password = cfg.password ? cfg.password->c_str() : "";
-    const char *database = cfg.database ? cfg.database->c_str() : nullptr;
+    const char* password = cfg.password ? cfg.password->c_str() : "";
+    const char* database = cfg.database ? cfg.database->c_str() : nullptr;
 
     // client_flag 0: in particular no CLIENT_MULTI_STATEMENTS.
     if (mysql_real_connect(m, host, cfg.user.c_str(), password, database, port, socket_path, 0) == nullptr)
@@ -220,8 +219,8 @@ int open_impl(const migrate_driver_option *options, size_t option_count, migrate
 // Reads the current result set (streamed with mysql_use_result); rows go to the sink (may be NULL)
 // until it asks to stop, the rest is read and discarded.
 // Returns MIGRATE_DRIVER_OK or a reported error status.
-int read_result_set(migrate_driver_conn *conn, const migrate_driver_row_sink *sink, migrate_driver_error *err) {
-    MYSQL *m = conn->mysql;
+int read_result_set(migrate_driver_conn* conn, const migrate_driver_row_sink* sink, migrate_driver_error* err) {
+    MYSQL* m = conn->mysql;
     ResultPtr res(mysql_use_result(m));
     if (!res) return report_execute_failure(conn, err);
 
@@ -229,10 +228,10 @@ int read_result_set(migrate_driver_conn *conn, const migrate_driver_row_sink *si
     const bool want_columns = sink != nullptr && sink->columns != nullptr;
     bool want_rows = sink != nullptr && sink->row != nullptr;
 
-    std::vector<const char *> values;
+    std::vector<const char*> values;
     std::vector<size_t> lengths;
     if (want_columns) {
-        const MYSQL_FIELD *fields = mysql_fetch_fields(res.get());
+        const MYSQL_FIELD* fields = mysql_fetch_fields(res.get());
         values.resize(count);
         for (unsigned int i = 0; i < count; ++i) values[i] = fields[i].name;
         sink->columns(sink->user, count, values.data());
@@ -245,7 +244,7 @@ int read_result_set(migrate_driver_conn *conn, const migrate_driver_row_sink *si
     // Keep fetching after the sink stops so that errors in the remaining stream are still seen.
     while (MYSQL_ROW row = mysql_fetch_row(res.get())) {
         if (!want_rows) continue;
-        const unsigned long *lens = mysql_fetch_lengths(res.get());
+        const unsigned long* lens = mysql_fetch_lengths(res.get());
         for (unsigned int i = 0; i < count; ++i) {
             values[i] = row[i];
             lengths[i] = lens != nullptr ? static_cast<size_t>(lens[i]) : (row[i] != nullptr ? std::strlen(row[i]) : 0);
@@ -256,11 +255,11 @@ int read_result_set(migrate_driver_conn *conn, const migrate_driver_row_sink *si
     return MIGRATE_DRIVER_OK;
 }
 
-int execute_impl(migrate_driver_conn *conn, const char *sql, size_t sql_length, const migrate_driver_row_sink *sink,
-                 migrate_driver_result *result, migrate_driver_error *err, bool &sent) {
+int execute_impl(migrate_driver_conn* conn, const char* sql, size_t sql_length, const migrate_driver_row_sink* sink,
+                 migrate_driver_result* result, migrate_driver_error* err, bool& sent) {
     if (conn == nullptr || conn->mysql == nullptr) return report_internal(err, "execute: connection is NULL");
     if (sql == nullptr && sql_length != 0) return report_internal(err, "execute: sql is NULL");
-    MYSQL *m = conn->mysql;
+    MYSQL* m = conn->mysql;
 
     if (conn->broken || mysql_get_socket(m) == static_cast<my_socket>(MARIADB_INVALID_SOCKET)) {
         // Nothing is sent, so the statement certainly did not run.
@@ -305,17 +304,18 @@ int execute_impl(migrate_driver_conn *conn, const char *sql, size_t sql_length, 
 
 // Turns the exception currently being handled into an ERR_INTERNAL report. Must be called from
 // inside a catch block; never throws.
-int report_current_exception(migrate_driver_error *err, bool completion_unknown) noexcept {
+int report_current_exception(migrate_driver_error* err, bool completion_unknown) noexcept {
     try {
         throw;
-    } catch (const std::bad_alloc &) {
+    } catch (const std::bad_alloc&) {
         return report_internal(err, "out of memory", completion_unknown);
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
         if (kit::error_writable(err)) {
             constexpr std::string_view prefix = "internal error: ";
             char buffer[sizeof err->message];
             std::memcpy(buffer, prefix.data(), prefix.size());
-            kit::copy_utf8_truncated(buffer + prefix.size(), sizeof buffer - prefix.size(), e.what() != nullptr ? e.what() : "");
+            kit::copy_utf8_truncated(buffer + prefix.size(), sizeof buffer - prefix.size(),
+                                     e.what() != nullptr ? e.what() : "");
             return report_internal(err, buffer, completion_unknown);
         }
         return MIGRATE_DRIVER_ERR_INTERNAL;
@@ -324,8 +324,8 @@ int report_current_exception(migrate_driver_error *err, bool completion_unknown)
     }
 }
 
-int drv_open(const migrate_driver_option *options, size_t option_count, migrate_driver_conn **out,
-             migrate_driver_error *err) noexcept {
+int drv_open(const migrate_driver_option* options, size_t option_count, migrate_driver_conn** out,
+             migrate_driver_error* err) noexcept {
     try {
         return open_impl(options, option_count, out, err);
     } catch (...) {
@@ -333,8 +333,8 @@ int drv_open(const migrate_driver_option *options, size_t option_count, migrate_
     }
 }
 
-int drv_execute(migrate_driver_conn *conn, const char *sql, size_t sql_length, const migrate_driver_row_sink *sink,
-                migrate_driver_result *result, migrate_driver_error *err) noexcept {
+int drv_execute(migrate_driver_conn* conn, const char* sql, size_t sql_length, const migrate_driver_row_sink* sink,
+                migrate_driver_result* result, migrate_driver_error* err) noexcept {
     bool sent = false;
     try {
         return execute_impl(conn, sql, sql_length, sink, result, err, sent);
@@ -346,19 +346,19 @@ int drv_execute(migrate_driver_conn *conn, const char *sql, size_t sql_length, c
     }
 }
 
-const char *drv_server_version(migrate_driver_conn *conn) noexcept {
+const char* drv_server_version(migrate_driver_conn* conn) noexcept {
     if (conn == nullptr || conn->mysql == nullptr) return "";
-    const char *v = mysql_get_server_info(conn->mysql);
+    const char* v = mysql_get_server_info(conn->mysql);
     return v != nullptr ? v : "";
 }
 
-void drv_close(migrate_driver_conn *conn) noexcept {
+void drv_close(migrate_driver_conn* conn) noexcept {
     if (conn == nullptr) return;
     if (conn->mysql != nullptr) MysqlCloser{}(conn->mysql);
     delete conn;
 }
 
-const char *const kSchemes[] = {"mysql", "mariadb", nullptr};
+const char* const kSchemes[] = {"mysql", "mariadb", nullptr};
 
 const migrate_driver_v1 kDriver = {
     MIGRATE_DRIVER_ABI_VERSION,
@@ -374,8 +374,8 @@ const migrate_driver_v1 kDriver = {
 };
 
 }  // namespace
-}  // namespace migrate_mysql2like
+}  // namespace migrate::drivers::mysql2_like
 
-extern "C" MIGRATE_DRIVER_EXPORT const migrate_driver_v1 *migrate_driver_entry(void) {
-    return &migrate_mysql2like::kDriver;
+extern "C" MIGRATE_DRIVER_EXPORT const migrate_driver_v1* migrate_driver_entry(void) {
+    return &migrate::drivers::mysql2_like::kDriver;
 }

@@ -84,31 +84,31 @@ typedef enum migrate_errc {
     MIGRATE_ERRC_TABLE_COPY_TOO_LARGE = 33,
     MIGRATE_ERRC_STATEMENT_TOO_LARGE = 34,
     MIGRATE_ERRC_MIGRATION_OUTSIDE_FOLDER = 35,
-    MIGRATE_ERRC_PLATFORM_API = 36,            /* PlanetScale's management API refused or failed */
-    MIGRATE_ERRC_DEPLOY_REQUEST_FAILED = 37,   /* a deploy request cannot end deployed (lint, closed, error) */
-    MIGRATE_ERRC_DEPLOY_REQUEST_WAITING = 38,  /* a deploy request is still on its way: run again later */
+    MIGRATE_ERRC_PLATFORM_API = 36,           /* PlanetScale's management API refused or failed */
+    MIGRATE_ERRC_DEPLOY_REQUEST_FAILED = 37,  /* a deploy request cannot end deployed (lint, closed, error) */
+    MIGRATE_ERRC_DEPLOY_REQUEST_WAITING = 38, /* a deploy request is still on its way: run again later */
     /* C API only: a NULL or malformed argument (NULL pointer, struct_size too small, negative timeout). */
     MIGRATE_ERRC_INVALID_ARGUMENT = 1000
 } migrate_errc;
 
 #define MIGRATE_OK 0
 /* The status a function returns for an error code; MIGRATE_STATUS_CODE undoes it. */
-#define MIGRATE_STATUS(code) ((int)(code) + 1)
-#define MIGRATE_STATUS_CODE(status) ((status) - 1)
+#define MIGRATE_STATUS(code)        ((int)(code) + 1)
+#define MIGRATE_STATUS_CODE(status) ((status)-1)
 
 typedef struct migrate_error migrate_error; /* opaque */
 
 /* All accessors accept NULL (returning 0, -1 or "" as documented) and are thread-safe. */
-MIGRATE_C_API int migrate_error_code(const migrate_error* err);            /* a migrate_errc; -1 for NULL */
-MIGRATE_C_API const char* migrate_error_code_name(const migrate_error* err); /* e.g. "server_error" */
-MIGRATE_C_API const char* migrate_error_message(const migrate_error* err);   /* human text, password redacted */
-MIGRATE_C_API const char* migrate_error_sqlstate(const migrate_error* err);  /* e.g. "42S01", "" if none */
-MIGRATE_C_API uint32_t migrate_error_server_errno(const migrate_error* err); /* e.g. 1050, 0 if none */
+MIGRATE_C_API int migrate_error_code(const migrate_error* err);               /* a migrate_errc; -1 for NULL */
+MIGRATE_C_API const char* migrate_error_code_name(const migrate_error* err);  /* e.g. "server_error" */
+MIGRATE_C_API const char* migrate_error_message(const migrate_error* err);    /* human text, password redacted */
+MIGRATE_C_API const char* migrate_error_sqlstate(const migrate_error* err);   /* e.g. "42S01", "" if none */
+MIGRATE_C_API uint32_t migrate_error_server_errno(const migrate_error* err);  /* e.g. 1050, 0 if none */
 MIGRATE_C_API int migrate_error_completion_unknown(const migrate_error* err); /* 1: statement may have run */
-MIGRATE_C_API const char* migrate_error_file(const migrate_error* err);     /* file it is about, "" if none */
-MIGRATE_C_API const char* migrate_error_tag(const migrate_error* err);      /* migration tag, "" if none */
-MIGRATE_C_API long long migrate_error_line(const migrate_error* err);       /* 1-based line, -1 if none */
-MIGRATE_C_API long long migrate_error_statement(const migrate_error* err);  /* 0-based statement, -1 if none */
+MIGRATE_C_API const char* migrate_error_file(const migrate_error* err);       /* file it is about, "" if none */
+MIGRATE_C_API const char* migrate_error_tag(const migrate_error* err);        /* migration tag, "" if none */
+MIGRATE_C_API long long migrate_error_line(const migrate_error* err);         /* 1-based line, -1 if none */
+MIGRATE_C_API long long migrate_error_statement(const migrate_error* err);    /* 0-based statement, -1 if none */
 /* Stable name of a code, e.g. "journal_missing"; "unknown" for a value that is no code. Thread-safe. */
 MIGRATE_C_API const char* migrate_errc_name(int code);
 MIGRATE_C_API void migrate_error_free(migrate_error* err);
@@ -149,17 +149,17 @@ typedef struct migrate_target migrate_target; /* opaque; one database and its mi
 enum { MIGRATE_LOCK_SESSION = 0, MIGRATE_LOCK_LEASE = 1 };
 
 typedef struct migrate_target_options {
-    size_t struct_size;          /* sizeof(migrate_target_options) */
-    const char* url;             /* required: mysql://user:pass@host:port/db (docs/connection-strings.md) */
-    const char* migrations_dir;  /* required: drizzle-kit's `out` folder */
-    const char* table;           /* NULL or "": "__drizzle_migrations" */
+    size_t struct_size;             /* sizeof(migrate_target_options) */
+    const char* url;                /* required: mysql://user:pass@host:port/db (docs/connection-strings.md) */
+    const char* migrations_dir;     /* required: drizzle-kit's `out` folder */
+    const char* table;              /* NULL or "": "__drizzle_migrations" */
     long long lock_timeout_seconds; /* how long `up` waits for another run; 0: default (300); < 0: invalid */
-    int use_baseline;            /* 1: use <migrations_dir>/baseline when present; 0: never */
-    int lock_mode;               /* MIGRATE_LOCK_SESSION (default) or MIGRATE_LOCK_LEASE */
-    long long lease_ttl_seconds; /* lease mode: 0: default (30) */
-    const char* baseline_dir;    /* NULL or "": <migrations_dir>/baseline */
+    int use_baseline;               /* 1: use <migrations_dir>/baseline when present; 0: never */
+    int lock_mode;                  /* MIGRATE_LOCK_SESSION (default) or MIGRATE_LOCK_LEASE */
+    long long lease_ttl_seconds;    /* lease mode: 0: default (30) */
+    const char* baseline_dir;       /* NULL or "": <migrations_dir>/baseline */
     /* Appended later (check struct_size, MIGRATE_HAS_FIELD): each statement's wait for locks other sessions hold. */
-    long long statement_lock_wait_seconds;  /* per attempt; 0: default (3); -1: off (the server's own timeouts) */
+    long long statement_lock_wait_seconds;   /* per attempt; 0: default (3); -1: off (the server's own timeouts) */
     long long statement_lock_budget_seconds; /* retries until this much time has passed; 0: default (120) */
     /* Appended later: PlanetScale deploy requests (docs/planetscale.md). With planetscale_organization set and
        the production branch under safe migrations, `up` carries DDL through deploy requests. */
@@ -175,8 +175,8 @@ typedef struct migrate_target_options {
     int deploy_instant;                       /* 1: deploy instantly when PlanetScale says it can */
     long long deploy_timeout_seconds;         /* one deploy request is followed this long; 0: default (6 h) */
     /* Appended later (check struct_size, MIGRATE_HAS_FIELD). */
-    const char* planetscale_from_branch;      /* NULL/"": a new branch per batch; else the existing branch that
-                                                 holds the pending migrations (docs/planetscale.md) */
+    const char* planetscale_from_branch; /* NULL/"": a new branch per batch; else the existing branch that
+                                            holds the pending migrations (docs/planetscale.md) */
 } migrate_target_options;
 
 /* migrate_target_options.deploy_cutover and deploy_revert_window */
@@ -214,16 +214,16 @@ MIGRATE_C_API void migrate_target_free(migrate_target* target);
 MIGRATE_C_API int migrate_target_status_json(migrate_target* target, char** json_out, migrate_error** err);
 
 typedef struct migrate_up_options {
-    size_t struct_size;          /* sizeof(migrate_up_options) */
-    int allow_out_of_order;      /* apply entries older than the newest applied row */
-    int allow_missing;           /* proceed although rows exist that no journal entry matches */
-    int allow_dirty;             /* apply to a database that has tables but records nothing */
-    int use_baseline;            /* 1: an empty database starts from the baseline, if there is one */
-    const char* to;              /* NULL: apply everything; else stop after this tag */
+    size_t struct_size;            /* sizeof(migrate_up_options) */
+    int allow_out_of_order;        /* apply entries older than the newest applied row */
+    int allow_missing;             /* proceed although rows exist that no journal entry matches */
+    int allow_dirty;               /* apply to a database that has tables but records nothing */
+    int use_baseline;              /* 1: an empty database starts from the baseline, if there is one */
+    const char* to;                /* NULL: apply everything; else stop after this tag */
     uint64_t max_table_copy_bytes; /* 0: no limit; else refuse (MIGRATE_ERRC_TABLE_COPY_TOO_LARGE) before running
                                     anything when a statement rebuilds or copies a bigger table (docs/online-ddl.md) */
-    int refuse_deploy_requests;  /* appended later; 1: when DDL would need a deploy request, refuse before running
-                                    anything (MIGRATE_ERRC_DEPLOY_REQUEST_WAITING) instead of waiting for one */
+    int refuse_deploy_requests;    /* appended later; 1: when DDL would need a deploy request, refuse before running
+                                      anything (MIGRATE_ERRC_DEPLOY_REQUEST_WAITING) instead of waiting for one */
 } migrate_up_options;
 
 /* As migrate_target_options_init_sized: the first `size` bytes only. Thread-safe. */
@@ -244,7 +244,7 @@ MIGRATE_C_API int migrate_target_plan_json(migrate_target* target, const migrate
 /* ---- up and its events ---------------------------------------------------------------------------- */
 
 typedef enum migrate_event_kind {
-    MIGRATE_EVENT_LOCK_WAITING = 0,      /* another run holds the lock; detail names it (repeats) */
+    MIGRATE_EVENT_LOCK_WAITING = 0, /* another run holds the lock; detail names it (repeats) */
     MIGRATE_EVENT_LOCK_ACQUIRED = 1,
     MIGRATE_EVENT_RUN_STARTED = 2,
     MIGRATE_EVENT_MIGRATION_STARTED = 3,
@@ -263,17 +263,17 @@ typedef enum migrate_event_kind {
 
 /* Progress of migrate_target_up. The struct and its strings are valid only during the callback. */
 typedef struct migrate_event {
-    size_t struct_size;          /* sizeof(migrate_event) as the library knows it; check before reading
-                                    fields appended later */
-    int kind;                    /* a migrate_event_kind */
-    const char* tag;             /* the migration's tag ("baseline" for a baseline load); NULL for run and
-                                    lock events */
-    uint64_t migration_number;   /* 1-based within this run */
-    uint64_t migrations_total;   /* migrations this run applies */
-    uint64_t statement_index;    /* 0-based within the migration */
-    uint64_t statements_total;   /* statements of the migration */
-    int64_t duration_ns;         /* *_finished events; time waited so far for the *_waiting ones */
-    const char* detail;          /* human text for lock, resume and skip events; "" otherwise */
+    size_t struct_size;        /* sizeof(migrate_event) as the library knows it; check before reading
+                                  fields appended later */
+    int kind;                  /* a migrate_event_kind */
+    const char* tag;           /* the migration's tag ("baseline" for a baseline load); NULL for run and
+                                  lock events */
+    uint64_t migration_number; /* 1-based within this run */
+    uint64_t migrations_total; /* migrations this run applies */
+    uint64_t statement_index;  /* 0-based within the migration */
+    uint64_t statements_total; /* statements of the migration */
+    int64_t duration_ns;       /* *_finished events; time waited so far for the *_waiting ones */
+    const char* detail;        /* human text for lock, resume and skip events; "" otherwise */
 } migrate_event;
 
 /* Called synchronously on the thread that called migrate_target_up. It must not call migrate_target_*

@@ -9,8 +9,8 @@
 #include "run/apply.hpp"
 #include "run/lock.hpp"
 #include "run/previous_run.hpp"
-#include "run/statement_probe.hpp"
 #include "run/safe_migrations.hpp"
+#include "run/statement_probe.hpp"
 #include "run/statement_size.hpp"
 #include "tracking/progress_table.hpp"
 #include "tracking/tracking_table.hpp"
@@ -37,9 +37,7 @@ struct Target::Impl {
     std::optional<Baseline> baseline;
 
     // Our own tables, never part of the user's schema.
-    std::set<std::string> own_tables() const {
-        return {table.name(), progress.name(), table.side_table("lock")};
-    }
+    std::set<std::string> own_tables() const { return {table.name(), progress.name(), table.side_table("lock")}; }
 
     // Position of `tag` in the folder; target_not_found when it has none.
     std::size_t position_of(const std::string& tag) const {
@@ -81,7 +79,8 @@ struct Target::Impl {
         Status s;
         s.url = url.redacted();
         s.transport = url.transport;
-        s.driver = fmt::format("{} {}", conn->driver().api->name, conn->driver().api->version ? conn->driver().api->version : "");
+        s.driver = fmt::format("{} {}", conn->driver().api->name,
+                               conn->driver().api->version ? conn->driver().api->version : "");
         s.server_version = conn->server_version();
         s.table = table.name();
         tracking::TableShape shape;
@@ -96,9 +95,13 @@ struct Target::Impl {
                     // This keyspace's: its record says so (also from an existing branch), or its branch's name.
                     const auto record = deploy::read_carried_record(d.notes);
                     if (record ? record->keyspace != keyspace : d.branch.rfind(mine, 0) != 0) continue;
-                    s.deploy_requests.push_back({.branch = d.branch, .number = d.number,
-                                                 .phase = d.deployment_state == "complete_pending_revert" ? "revert window open" : "open",
-                                                 .deployment_state = d.deployment_state, .html_url = d.html_url, .operations = {}});
+                    s.deploy_requests.push_back(
+                        {.branch = d.branch,
+                         .number = d.number,
+                         .phase = d.deployment_state == "complete_pending_revert" ? "revert window open" : "open",
+                         .deployment_state = d.deployment_state,
+                         .html_url = d.html_url,
+                         .operations = {}});
                 }
             } catch (const error& e) {
                 s.deploy_requests_error = e.what();
@@ -116,10 +119,11 @@ struct Target::Impl {
         const auto& api = client.api();
         auto branch = client.find_branch(api.production_branch);
         if (!branch)
-            throw error(errc::config_invalid,
-                        fmt::format("PlanetScale database {} of organization {} has no branch {} (the production branch "
-                                    "deploy requests go into): check the configured database and branch",
-                                    api.database, api.organization, api.production_branch));
+            throw error(
+                errc::config_invalid,
+                fmt::format("PlanetScale database {} of organization {} has no branch {} (the production branch "
+                            "deploy requests go into): check the configured database and branch",
+                            api.database, api.organization, api.production_branch));
         return branch->safe_migrations;
     }
 
@@ -152,25 +156,23 @@ Target Target::open(TargetOptions options) {
     tracking::TrackingTable table(options.table);
     ConnectionUrl url = parse_connection_url(options.url);
     if (url.database.empty())
-        throw error(errc::url_invalid,
-                    fmt::format("connection URL {} names no database: add it as the path, "
-                                "mysql://user:password@host:port/DATABASE",
-                                url.redacted()));
+        throw error(errc::url_invalid, fmt::format("connection URL {} names no database: add it as the path, "
+                                                   "mysql://user:password@host:port/DATABASE",
+                                                   url.redacted()));
     if (options.lock_timeout.count() < 0) throw error(errc::url_invalid, "the lock timeout cannot be negative");
     if (options.lease_ttl.count() < 3) throw error(errc::url_invalid, "the lease ttl must be at least 3 seconds");
     if (options.lock_waits.per_attempt.count() < 0 || options.lock_waits.total.count() < 1)
-        throw error(errc::config_invalid, fmt::format("the statement lock waits must be 0 (off) or more seconds per "
-                                                      "attempt within a budget of at least 1 second; got {} s and {} s",
-                                                      options.lock_waits.per_attempt.count(),
-                                                      options.lock_waits.total.count()));
+        throw error(errc::config_invalid,
+                    fmt::format("the statement lock waits must be 0 (off) or more seconds per "
+                                "attempt within a budget of at least 1 second; got {} s and {} s",
+                                options.lock_waits.per_attempt.count(), options.lock_waits.total.count()));
     Source source = read_migrations_folder(options.migrations_dir);
     std::optional<Baseline> baseline;
     if (options.use_baseline)
-        baseline = read_baseline(options.baseline_dir.empty() ? default_baseline_dir(options.migrations_dir)
-                                                              : options.baseline_dir,
-                                 source);
-    auto impl = std::make_unique<Impl>(
-        Impl{std::move(options), std::move(source), std::move(url), table, tracking::ProgressTable(table), std::move(baseline)});
+        baseline = read_baseline(
+            options.baseline_dir.empty() ? default_baseline_dir(options.migrations_dir) : options.baseline_dir, source);
+    auto impl = std::make_unique<Impl>(Impl{std::move(options), std::move(source), std::move(url), table,
+                                            tracking::ProgressTable(table), std::move(baseline)});
     return Target(std::move(impl));
 }
 
@@ -228,14 +230,16 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
                                         dr->api.production_branch, dr->from_branch));
             deploy::PendingMigrations pending{&impl_->table, {}};
             for (const auto* e : entries) pending.migrations.push_back(e->migration);
-            deployer.emplace(*planetscale, *dr, impl_->url, run::statements_to_send(plan, load, entries), std::move(setup),
-                             std::move(pending), on_event, options.cancel, [&conn] { conn->execute("select 1"); });
+            deployer.emplace(*planetscale, *dr, impl_->url, run::statements_to_send(plan, load, entries),
+                             std::move(setup), std::move(pending), on_event, options.cancel,
+                             [&conn] { conn->execute("select 1"); });
         }
     }
     // Tables but no history, on a fresh production branch whose first deploy request (an earlier run's,
     // stopped before it recorded anything) already put them there: they are this run's, not someone else's.
     ValidationOptions checks = validation;
-    if (deployer && !plan.unrecorded_tables.empty() && deployer->first_deploy_request_opened()) checks.allow_dirty = true;
+    if (deployer && !plan.unrecorded_tables.empty() && deployer->first_deploy_request_opened())
+        checks.allow_dirty = true;
     validate_plan(plan, checks);
     if (options.max_table_copy_bytes) {  // before anything runs, like validation
         const auto refs = impl_->statements_to_run(plan, options.allow_out_of_order, last);
@@ -245,13 +249,14 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     if (plan.from_baseline) {
         const std::string server = conn->server_version();
         if (connect::is_mariadb(server) != connect::is_mariadb(impl_->baseline->server))
-            throw error(errc::baseline_unusable,
-                        fmt::format("the database is empty, so `up` would load the baseline in {}, but it was made on {} "
-                                    "and this server is {}: its SHOW CREATE TABLE text may not mean the same here. "
-                                    "Recreate it with a scratch server of this kind, or replay the migrations without "
-                                    "the baseline",
-                                    impl_->baseline->dir.string(), impl_->baseline->server, server),
-                        {.fix = remedy::recreate_or_skip_baseline});
+            throw error(
+                errc::baseline_unusable,
+                fmt::format("the database is empty, so `up` would load the baseline in {}, but it was made on {} "
+                            "and this server is {}: its SHOW CREATE TABLE text may not mean the same here. "
+                            "Recreate it with a scratch server of this kind, or replay the migrations without "
+                            "the baseline",
+                            impl_->baseline->dir.string(), impl_->baseline->server, server),
+                {.fix = remedy::recreate_or_skip_baseline});
     }
     if (deployer) {
         if (!options.wait_for_deploy_requests && deployer->needs_deploy_requests())
@@ -269,8 +274,9 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
         conn->execute(impl_->table.create_statement(impl_->source.layout));
         shape = impl_->table.created_shape(impl_->source.layout);
     }
-    run::RunContext ctx{*conn, impl_->table, impl_->progress, shape, *lock, impl_->options.lock_waits, on_event,
-                        options.cancel, deployer ? &*deployer : nullptr};
+    run::RunContext ctx{*conn,    impl_->table,   impl_->progress,
+                        shape,    *lock,          impl_->options.lock_waits,
+                        on_event, options.cancel, deployer ? &*deployer : nullptr};
     UpReport report = run::apply_plan(ctx, std::move(plan), options, load, last);
     report.duration = std::chrono::steady_clock::now() - work_started;  // a first deploy request included
     report.table_upgrade = upgrade.done(impl_->table);
@@ -283,7 +289,8 @@ UpPreview Target::preview(const UpOptions& options) {
     p.status = impl_->read_status(options.use_baseline, last, options.allow_out_of_order);
     const Plan& plan = p.status.plan;
     try {
-        validate_plan(plan, {.allow_out_of_order = options.allow_out_of_order, .allow_missing = options.allow_missing,
+        validate_plan(plan, {.allow_out_of_order = options.allow_out_of_order,
+                             .allow_missing = options.allow_missing,
                              .allow_dirty = options.allow_dirty});
         if (options.max_table_copy_bytes) {
             std::vector<plan::StatementRef> refs;
@@ -309,7 +316,8 @@ UpPreview Target::preview(const UpOptions& options) {
             const bool setup = !plan.table_exists || !impl_->progress.exists(*conn);
             std::vector<plan::StatementRef> refs;
             for (const auto& ps : p.status.pending_statements) refs.push_back({ps.migration, ps.index});
-            const auto batches = deploy::split_into_batches(refs, setup, dr->branch_prefix, deploy::keyspace_name(*dr, impl_->url));
+            const auto batches =
+                deploy::split_into_batches(refs, setup, dr->branch_prefix, deploy::keyspace_name(*dr, impl_->url));
             if (!dr->from_branch.empty() && p.refusal.empty()) {
                 try {
                     deploy::refuse_several_batches(batches, dr->from_branch);
@@ -325,7 +333,8 @@ UpPreview Target::preview(const UpOptions& options) {
                         carried_by[{r.migration, r.index}] = p.deploy_requests.size() + 1;
                         ++carried;
                     }
-                p.deploy_requests.push_back({dr->from_branch.empty() ? b.branch : dr->from_branch, carried, b.with_setup});
+                p.deploy_requests.push_back(
+                    {dr->from_branch.empty() ? b.branch : dr->from_branch, carried, b.with_setup});
             }
         }
     }
@@ -336,12 +345,15 @@ UpPreview Target::preview(const UpOptions& options) {
             const auto c = run::classify_statement(m.statements[i].sql);
             p.has_ddl = p.has_ddl || c == run::StatementClass::ddl || c == run::StatementClass::unknown;
             pm.statements.push_back({i, m.statements[i].line,
-                                     c == run::StatementClass::ddl ? "ddl" : c == run::StatementClass::dml ? "dml"
-                                     : c == run::StatementClass::harmless ? "harmless" : "unknown"});
+                                     c == run::StatementClass::ddl        ? "ddl"
+                                     : c == run::StatementClass::dml      ? "dml"
+                                     : c == run::StatementClass::harmless ? "harmless"
+                                                                          : "unknown"});
             const auto& pending = p.status.pending_statements;
             if (next_cost < pending.size() && pending[next_cost].migration == &m && pending[next_cost].index == i)
                 pm.statements.back().cost = pending[next_cost++].cost;
-            if (auto it = carried_by.find({&m, i}); it != carried_by.end()) pm.statements.back().deploy_request = it->second;
+            if (auto it = carried_by.find({&m, i}); it != carried_by.end())
+                pm.statements.back().deploy_request = it->second;
         }
         p.migrations.push_back(std::move(pm));
     };
@@ -382,9 +394,8 @@ RevertReport Target::revert_deploy_request(std::optional<std::uint64_t> number, 
     auto conn = connect::Connection::open(impl_->url);
     auto lock = impl_->lock_settled(conn, on_event, cancel);
     const std::string keyspace = deploy::keyspace_name(*dr, impl_->url);
-    return deploy::revert_deploy_request({client, *dr, keyspace, *conn, *lock, impl_->source, impl_->table,
-                                          impl_->progress, on_event, cancel},
-                                         number);
+    return deploy::revert_deploy_request(
+        {client, *dr, keyspace, *conn, *lock, impl_->source, impl_->table, impl_->progress, on_event, cancel}, number);
 }
 
 std::size_t Target::mark_baseline(const std::string& through, const EventCallback& on_event) {
@@ -421,14 +432,16 @@ void Target::resolve(const std::string& tag, bool applied, const EventCallback& 
     for (const auto& e : plan.entries) {
         if (e.migration->tag != tag) continue;
         if (!e.progress || (!e.progress->in_flight && !e.progress->failed_statement))
-            throw error(errc::nothing_to_resolve,
-                        fmt::format("{} has no statement waiting for a decision ({}); the target's status shows what "
-                                    "is half-applied",
-                                    tag, e.state == MigrationState::applied ? "it is applied" : "no run stopped in it"));
+            throw error(
+                errc::nothing_to_resolve,
+                fmt::format("{} has no statement waiting for a decision ({}); the target's status shows what "
+                            "is half-applied",
+                            tag, e.state == MigrationState::applied ? "it is applied" : "no run stopped in it"));
         conn->execute(impl_->progress.decide(e.migration->when, applied ? "applied" : "retry"));
         return;
     }
-    throw error(errc::nothing_to_resolve, fmt::format("no migration with tag {} in {}", tag, impl_->source.dir.string()));
+    throw error(errc::nothing_to_resolve,
+                fmt::format("no migration with tag {} in {}", tag, impl_->source.dir.string()));
 }
 
 }  // namespace migrate

@@ -22,7 +22,8 @@ std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "
 void check_api(const migrate_driver_v1* api, const std::filesystem::path& file, std::string_view expected_name) {
     using R = DriverLoadError::Reason;
     if (api == nullptr)
-        throw DriverLoadError(R::broken, "driver " + quoted(file) + ": " MIGRATE_DRIVER_ENTRY_SYMBOL "() returned NULL");
+        throw DriverLoadError(R::broken,
+                              "driver " + quoted(file) + ": " MIGRATE_DRIVER_ENTRY_SYMBOL "() returned NULL");
     if (api->abi_version != MIGRATE_DRIVER_ABI_VERSION) {
         std::ostringstream msg;
         msg << "driver " << quoted(file) << " was built for driver ABI version " << api->abi_version
@@ -32,12 +33,13 @@ void check_api(const migrate_driver_v1* api, const std::filesystem::path& file, 
     }
     if (api->struct_size < min_v1_size) {
         std::ostringstream msg;
-        msg << "driver " << quoted(file) << " declares struct_size " << api->struct_size
-            << ", smaller than the " << min_v1_size << " bytes of driver ABI version 1: rebuild the driver";
+        msg << "driver " << quoted(file) << " declares struct_size " << api->struct_size << ", smaller than the "
+            << min_v1_size << " bytes of driver ABI version 1: rebuild the driver";
         throw DriverLoadError(R::incompatible, msg.str());
     }
     if (!api->open || !api->execute || !api->close || !api->server_version || !api->name || !api->transport)
-        throw DriverLoadError(R::broken, "driver " + quoted(file) + " leaves required entries of migrate_driver_v1 empty");
+        throw DriverLoadError(R::broken,
+                              "driver " + quoted(file) + " leaves required entries of migrate_driver_v1 empty");
     if (!expected_name.empty() && expected_name != api->name)
         throw DriverLoadError(R::incompatible, "driver " + quoted(file) + " calls itself '" + api->name +
                                                    "', expected '" + std::string(expected_name) + "'");
@@ -73,7 +75,8 @@ std::vector<std::filesystem::path> driver_search_path() {
     return dirs;
 }
 
-std::shared_ptr<const LoadedDriver> load_driver_file(const std::filesystem::path& file, std::string_view expected_name) {
+std::shared_ptr<const LoadedDriver> load_driver_file(const std::filesystem::path& file,
+                                                     std::string_view expected_name) {
     using R = DriverLoadError::Reason;
     auto library = std::make_shared<boost::dll::shared_library>();
     boost::system::error_code ec;
@@ -90,12 +93,13 @@ std::shared_ptr<const LoadedDriver> load_driver_file(const std::filesystem::path
     library->load(boost::dll::fs::path(file.string()), mode, ec);
     if (ec) {
         const char* why = ::dlerror();
-        throw DriverLoadError(R::broken, "driver " + quoted(file) + " could not be loaded: " +
-                                             (why ? std::string(why) : ec.message()));
+        throw DriverLoadError(
+            R::broken, "driver " + quoted(file) + " could not be loaded: " + (why ? std::string(why) : ec.message()));
     }
     if (!library->has(MIGRATE_DRIVER_ENTRY_SYMBOL))
-        throw DriverLoadError(R::incompatible, "driver " + quoted(file) + " does not export " MIGRATE_DRIVER_ENTRY_SYMBOL
-                                               "(): it is not a libmigrate driver");
+        throw DriverLoadError(R::incompatible, "driver " + quoted(file) +
+                                                   " does not export " MIGRATE_DRIVER_ENTRY_SYMBOL
+                                                   "(): it is not a libmigrate driver");
     auto entry = library->get<const migrate_driver_v1*()>(MIGRATE_DRIVER_ENTRY_SYMBOL);
     const migrate_driver_v1* api = entry();
     check_api(api, file, expected_name);

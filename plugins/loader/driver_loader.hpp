@@ -22,12 +22,12 @@ struct LoadedDriver {
 
 // Why a driver could not be used. The message names the file (or every path searched) and the reason.
 class DriverLoadError : public std::runtime_error {
-public:
+  public:
     enum class Reason { not_found, incompatible, broken };
     DriverLoadError(Reason reason, std::string message) : std::runtime_error(std::move(message)), reason_(reason) {}
     Reason reason() const noexcept { return reason_; }
 
-private:
+  private:
     Reason reason_;
 };
 

@@ -12,15 +12,15 @@
 
 static int checks = 0;
 
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        ++checks;                                                                \
-        if (!(cond)) {                                                           \
-            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-            cleanup();                                                           \
-            exit(1);                                                             \
-        }                                                                        \
-        printf("ok %d - %s\n", checks, #cond);                                   \
+#define CHECK(cond)                                                           \
+    do {                                                                      \
+        ++checks;                                                             \
+        if (!(cond)) {                                                        \
+            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+            cleanup();                                                        \
+            exit(1);                                                          \
+        }                                                                     \
+        printf("ok %d - %s\n", checks, #cond);                                \
     } while (0)
 
 static char server_url[512];
@@ -53,11 +53,17 @@ static void cleanup(void) {
 /* mysql://user:pass@host:port */
 static void parse_url(const char* url) {
     const char* p = strstr(url, "://");
-    if (!p) { fprintf(stderr, "bad MIGRATE_TEST_URL\n"); exit(1); }
+    if (!p) {
+        fprintf(stderr, "bad MIGRATE_TEST_URL\n");
+        exit(1);
+    }
     p += 3;
     const char* at = strrchr(p, '@');
     const char* colon = strchr(p, ':');
-    if (!at || !colon || colon > at) { fprintf(stderr, "MIGRATE_TEST_URL needs user:password@\n"); exit(1); }
+    if (!at || !colon || colon > at) {
+        fprintf(stderr, "MIGRATE_TEST_URL needs user:password@\n");
+        exit(1);
+    }
     snprintf(user, sizeof user, "%.*s", (int)(colon - p), p);
     snprintf(password, sizeof password, "%.*s", (int)(at - colon - 1), colon + 1);
     const char* h = at + 1;
@@ -74,7 +80,10 @@ static void parse_url(const char* url) {
 
 static void write_file(const char* path, const char* text) {
     FILE* f = fopen(path, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0) { fprintf(stderr, "cannot write %s\n", path); exit(1); }
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(1);
+    }
 }
 
 /* The journal of 0000_users, 0001_posts and a third migration `tag` holding `sql`; `path` gets its file. */
@@ -193,7 +202,7 @@ int main(void) {
     migrate_target_options o;
     migrate_target_options_init(&o);
     CHECK(o.struct_size == sizeof o && o.use_baseline == 1 && o.url == NULL);
-    (migrate_target_options_init)(NULL);  /* the exported function: no crash */
+    (migrate_target_options_init)(NULL); /* the exported function: no crash */
     migrate_target_options_init_sized(NULL, sizeof o);
     {
         /* The plain-named symbols (what ctypes, koffi and older binaries call) write the first release's
@@ -224,7 +233,7 @@ int main(void) {
     CHECK(migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
     CHECK(strcmp(migrate_error_code_name(err), "invalid_argument") == 0);
     migrate_error_free(err);
-    CHECK(migrate_target_open(NULL, NULL) == NULL);  /* err may be NULL */
+    CHECK(migrate_target_open(NULL, NULL) == NULL); /* err may be NULL */
     o.url = url;
     o.migrations_dir = NULL;
     CHECK(migrate_target_open(&o, &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
@@ -279,7 +288,8 @@ int main(void) {
     migrate_error_free(err);
     o.statement_lock_wait_seconds = 0;
     o.statement_lock_budget_seconds = -5;
-    CHECK(migrate_target_open(&o, &err) == NULL && strstr(migrate_error_message(err), "statement_lock_budget_seconds") != NULL);
+    CHECK(migrate_target_open(&o, &err) == NULL &&
+          strstr(migrate_error_message(err), "statement_lock_budget_seconds") != NULL);
     migrate_error_free(err);
     {
         migrate_target_options older = o;
@@ -293,11 +303,14 @@ int main(void) {
     /* Options as JSON: bad JSON, an unknown key, a wrong type, then a real one. */
     CHECK(migrate_target_open_json(NULL, &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
     migrate_error_free(err);
-    CHECK(migrate_target_open_json("{\"url\": ", &err) == NULL && migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
+    CHECK(migrate_target_open_json("{\"url\": ", &err) == NULL &&
+          migrate_error_code(err) == MIGRATE_ERRC_INVALID_ARGUMENT);
     migrate_error_free(err);
-    CHECK(migrate_target_open_json("{\"colour\": 1}", &err) == NULL && strstr(migrate_error_message(err), "colour") != NULL);
+    CHECK(migrate_target_open_json("{\"colour\": 1}", &err) == NULL &&
+          strstr(migrate_error_message(err), "colour") != NULL);
     migrate_error_free(err);
-    CHECK(migrate_target_open_json("{\"use_baseline\": 3}", &err) == NULL && strstr(migrate_error_message(err), "use_baseline") != NULL);
+    CHECK(migrate_target_open_json("{\"use_baseline\": 3}", &err) == NULL &&
+          strstr(migrate_error_message(err), "use_baseline") != NULL);
     migrate_error_free(err);
     {
         char options[2048];
@@ -307,7 +320,8 @@ int main(void) {
                  o.url, o.migrations_dir);
         migrate_target* tj = migrate_target_open_json(options, &err);
         CHECK(tj != NULL && err == NULL);
-        CHECK(migrate_target_up_json(tj, "{\"to\": 7}", NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+        CHECK(migrate_target_up_json(tj, "{\"to\": 7}", NULL, NULL, NULL, &err) ==
+              MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
         migrate_error_free(err);
         CHECK(migrate_target_up_json(tj, "{\"to\": \"9999_nope\"}", NULL, NULL, NULL, &err) != MIGRATE_OK);
         CHECK(strcmp(migrate_error_code_name(err), "target_not_found") == 0);
@@ -385,7 +399,8 @@ int main(void) {
         CHECK(strstr(json, "\"algorithm\":\"copy\"") != NULL && strstr(json, "\"table\":\"posts\"") != NULL);
         CHECK(strstr(json, "\"code\":\"table_copy_too_large\"") != NULL);
         migrate_free_string(json);
-        CHECK(migrate_target_up(tc, &limited, NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE));
+        CHECK(migrate_target_up(tc, &limited, NULL, NULL, NULL, &err) ==
+              MIGRATE_STATUS(MIGRATE_ERRC_TABLE_COPY_TOO_LARGE));
         CHECK(strstr(migrate_error_message(err), "`posts`") != NULL && migrate_error_line(err) == 1);
         migrate_error_free(err);
         CHECK(migrate_target_up_json(tc, "{\"max_table_copy\": \"1B\"}", NULL, NULL, NULL, &err) ==

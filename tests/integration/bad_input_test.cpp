@@ -34,7 +34,6 @@ void expect_refused(ScratchDatabase& db, const std::filesystem::path& dir, int e
     CHECK(db.connect().tables().empty());
 }
 
-
 }  // namespace
 
 TEST_CASE("bad folders are refused before connecting") {

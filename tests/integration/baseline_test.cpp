@@ -54,14 +54,16 @@ const std::string m2_kinds =
     "CREATE TABLE `kinds` (`id` int NOT NULL PRIMARY KEY, `doc` json, `bytes` varbinary(8), `flag` bit(1), "
     "`amount` decimal(10,2), `at` datetime, `note` text);\n"
     "--> statement-breakpoint\n"
-    "INSERT INTO `kinds` VALUES (1, '{\"path\": \"C:\\\\\\\\x\"}', X'00FF10', b'1', 12.50, '2026-01-02 03:04:05', NULL), "
+    "INSERT INTO `kinds` VALUES (1, '{\"path\": \"C:\\\\\\\\x\"}', X'00FF10', b'1', 12.50, '2026-01-02 03:04:05', "
+    "NULL), "
     "(2, NULL, X'', b'0', -0.01, NULL, 'ünïcödé ✓');\n"
     "--> statement-breakpoint\n"
     "CREATE VIEW `parent_names` AS SELECT `name` FROM `parent`;";
 const std::string m3_later = "ALTER TABLE `parent` ADD `extra` int;";
 
 void write_hard_folder(const fs::path& dir) {
-    write_folder(dir, {{"0000_schema", m0_schema}, {"0001_data", m1_data}, {"0002_kinds", m2_kinds}, {"0003_later", m3_later}});
+    write_folder(
+        dir, {{"0000_schema", m0_schema}, {"0001_data", m1_data}, {"0002_kinds", m2_kinds}, {"0003_later", m3_later}});
 }
 
 std::vector<std::string> args_for(const ScratchDatabase& db, const fs::path& dir, std::vector<std::string> head,
@@ -149,7 +151,8 @@ TEST_CASE("a baseline through an earlier migration: up loads it, then applies th
     ScratchDatabase db("bl_through");
     require_ok(cli(db, tmp.path(), {"baseline", "create", "--through", "0001_data"}), "create --through");
     auto status = cli(db, tmp.path(), {"status"});
-    CHECK_THAT(status.out, Catch::Contains("2 migrations through 0001_data; the database is empty, so `up` loads it first"));
+    CHECK_THAT(status.out,
+               Catch::Contains("2 migrations through 0001_data; the database is empty, so `up` loads it first"));
     auto up = cli(db, tmp.path(), {"up"});
     require_ok(up, "up");
     CHECK_THAT(up.out, Catch::Contains("loaded the baseline (2 migrations recorded), then applied 2 migrations"));
@@ -280,7 +283,8 @@ TEST_CASE("baseline create refuses what a snapshot cannot carry, and bad input")
     TempDir tmp;
     ScratchDatabase db("bl_refuse");
     write_folder(tmp.path(), {{"0000_t", "CREATE TABLE `t` (`id` int);"},
-                              {"0001_trigger", "CREATE TRIGGER `t_bi` BEFORE INSERT ON `t` FOR EACH ROW SET NEW.id = NEW.id + 1;"}});
+                              {"0001_trigger",
+                               "CREATE TRIGGER `t_bi` BEFORE INSERT ON `t` FOR EACH ROW SET NEW.id = NEW.id + 1;"}});
     auto trig = cli(db, tmp.path(), {"baseline", "create"});
     CHECK(trig.exit_code == 5);
     CHECK_THAT(trig.err, Catch::Contains("error[baseline_unusable]") && Catch::Contains("trigger t_bi"));

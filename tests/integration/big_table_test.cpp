@@ -36,8 +36,10 @@ const std::string base_sql =
     "CREATE TABLE `copy` (`id` int AUTO_INCREMENT PRIMARY KEY, `s` varchar(32) NOT NULL, `w` int NOT NULL);";
 
 // The data a production table would have, in seconds (MariaDB's sequence engine).
-const std::string fill_sql = std::string("insert into big select seq, concat('s', seq * 7919 % 1000003), seq % 1000, seq "
-                                         "from seq_1_to_") + rows;
+const std::string fill_sql = std::string(
+                                 "insert into big select seq, concat('s', seq * 7919 % 1000003), seq % 1000, seq "
+                                 "from seq_1_to_") +
+                             rows;
 
 // One long-running statement kind each (several statements: the kill lands in one chosen at random).
 // Each statement's text is distinctive enough to find it in the processlist.
@@ -57,7 +59,8 @@ const std::vector<Kind> kinds = {
     {"add_column", {"ALTER TABLE `big` ADD `code` int DEFAULT (`w` * 2) NOT NULL;"}, 4},
     // A backfill into an AUTO_INCREMENT table: a rolled-back attempt consumes ids InnoDB does not give back.
     {"insert_select",
-     {"INSERT INTO `copy` (`s`, `w`) SELECT `s`, `w` FROM `big` ORDER BY `id`;", "CREATE INDEX `copy_w_idx` ON `copy` (`w`);"},
+     {"INSERT INTO `copy` (`s`, `w`) SELECT `s`, `w` FROM `big` ORDER BY `id`;",
+      "CREATE INDEX `copy_w_idx` ON `copy` (`w`);"},
      6},
     // Applied twice it would show: every w one higher.
     {"update_backfill", {"UPDATE `big` SET `w` = `w` + 1 WHERE `v` > 0;"}, 4},
@@ -81,20 +84,22 @@ EndState end_state(Sql& s) {
     EndState e;
     e.schema_and_tracking.schema = s.schema();
     e.schema_and_tracking.tracking = s.tracking_rows();
-    e.contents = s.rows("select (select count(*) from big), (select sum(crc32(concat_ws(',', id, s, w, v))) from big), "
-                        "(select count(*) from copy), (select min(id) from copy), (select max(id) from copy), "
-                        "(select sum(crc32(concat_ws(',', id, s, w))) from copy)");
+    e.contents = s.rows(
+        "select (select count(*) from big), (select sum(crc32(concat_ws(',', id, s, w, v))) from big), "
+        "(select count(*) from copy), (select min(id) from copy), (select max(id) from copy), "
+        "(select sum(crc32(concat_ws(',', id, s, w))) from copy)");
     if (s.schema()["big"].find("`code`") != std::string::npos)
         e.contents.push_back(s.rows("select sum(code) from big")[0]);
     return e;
 }
 
 class KindFixture {
-public:
+  public:
     explicit KindFixture(const Kind& kind) : kind_(kind) {
         write_folder(folder.path() / "first", {{"0000_base", base_sql}});
         write_folder(folder.path() / "all", {{"0000_base", base_sql}, {"0001_" + kind.name, joined(kind.statements)}});
-        write_folder(elsewhere.path() / "moved", {{"0000_base", base_sql}, {"0001_" + kind.name, joined(kind.statements)}});
+        write_folder(elsewhere.path() / "moved",
+                     {{"0000_base", base_sql}, {"0001_" + kind.name, joined(kind.statements)}});
     }
 
     // A database holding 0000 and a million rows in `big`, with 0001 pending, at `url` (server/database).
@@ -162,7 +167,8 @@ TEST_CASE("SIGKILL inside long statements on a million rows: the immediate rerun
         KindFixture f(kind);
         f.reference();
         for (int k = 0; k < kind.kills; ++k) {
-            const std::size_t target = std::uniform_int_distribution<std::size_t>(0, kind.statements.size() - 1)(random);
+            const std::size_t target =
+                std::uniform_int_distribution<std::size_t>(0, kind.statements.size() - 1)(random);
             const auto statement = kind.statements[target].substr(0, kind.statements[target].size() - 1);
             ScratchDatabase db("big_kill");
             f.prepare(db);
@@ -173,7 +179,8 @@ TEST_CASE("SIGKILL inside long statements on a million rows: the immediate rerun
             if (!id) {
                 run.kill(SIGKILL);
                 auto r = run.wait();
-                FAIL("the run never executed " << statement << ":" << describe_sessions(observer) << "\n" << r.out << r.err);
+                FAIL("the run never executed " << statement << ":" << describe_sessions(observer) << "\n"
+                                               << r.out << r.err);
             }
             // A random moment of the statement's clean duration.
             const auto d = std::chrono::duration_cast<std::chrono::milliseconds>(f.durations[target]);
@@ -184,7 +191,8 @@ TEST_CASE("SIGKILL inside long statements on a million rows: the immediate rerun
             ++kills;
             const bool landed = session_executing_text(observer, *id, statement);
             inside += landed;
-            INFO(kind.name << " kill " << k + 1 << " in statement " << target + 1 << (landed ? " (still executing)" : ""));
+            INFO(kind.name << " kill " << k + 1 << " in statement " << target + 1
+                           << (landed ? " (still executing)" : ""));
 
             const bool from_elsewhere = k % 3 == 2;
             ProcessResult r;
@@ -194,7 +202,8 @@ TEST_CASE("SIGKILL inside long statements on a million rows: the immediate rerun
                            (f.elsewhere.path() / "moved").string()},
                           {{"DATABASE_URL", ""}});
             } else {
-                r = rerun({"up", "--url", db.url(), "--dir", (f.folder.path() / "all").string()}, {{"DATABASE_URL", ""}});
+                r = rerun({"up", "--url", db.url(), "--dir", (f.folder.path() / "all").string()},
+                          {{"DATABASE_URL", ""}});
                 waited_for_orphan += r.err.find("waiting for a stopped run's statement") != std::string::npos;
             }
             INFO(r.out << r.err);
@@ -203,8 +212,9 @@ TEST_CASE("SIGKILL inside long statements on a million rows: the immediate rerun
         }
     }
     admin.exec("drop user if exists " + other);
-    WARN(kills << " kills, " << inside << " while the statement was still executing on the server; " << waited_for_orphan
-               << " reruns waited for it; " << other_machine << " reruns from another account and folder");
+    WARN(kills << " kills, " << inside << " while the statement was still executing on the server; "
+               << waited_for_orphan << " reruns waited for it; " << other_machine
+               << " reruns from another account and folder");
     CHECK(kills >= 20);
     CHECK(inside >= 20);
 }
@@ -244,7 +254,8 @@ TEST_CASE("a server crash in the middle of a long statement: the rerun after rec
         server.crash();  // the statement dies with the server; InnoDB and the DDL log undo it on recovery
         ++crashes;
         server.start();
-        auto r = rerun({"up", "--url", server.url(db), "--dir", (f.folder.path() / "all").string()}, {{"DATABASE_URL", ""}});
+        auto r =
+            rerun({"up", "--url", server.url(db), "--dir", (f.folder.path() / "all").string()}, {{"DATABASE_URL", ""}});
         INFO(r.out << r.err);
         Sql after(db, server.url());
         CHECK(end_state(after) == f.expected);

@@ -27,7 +27,8 @@ json document_of(const std::vector<std::string>& args, int expected_exit) {
     return j;
 }
 
-std::vector<std::string> with(const ScratchDatabase& db, const std::filesystem::path& dir, std::vector<std::string> head) {
+std::vector<std::string> with(const ScratchDatabase& db, const std::filesystem::path& dir,
+                              std::vector<std::string> head) {
     head.insert(head.end(), {"--url", db.url(), "--dir", dir.string(), "--json"});
     return head;
 }
@@ -130,21 +131,30 @@ TEST_CASE("cli: --quiet keeps only the summary, output without a terminal has no
 }
 
 TEST_CASE("cli: every subcommand's help has examples, bad arguments are usage errors") {
-    for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-             {"status"}, {"up"}, {"plan"}, {"verify"}, {"lint"}, {"repair"}, {"resolve"}, {"tui"}, {"version"},
-             {"baseline", "create"}, {"baseline", "verify"}, {"baseline", "mark"}}) {
+    for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{{"status"},
+                                                                              {"up"},
+                                                                              {"plan"},
+                                                                              {"verify"},
+                                                                              {"lint"},
+                                                                              {"repair"},
+                                                                              {"resolve"},
+                                                                              {"tui"},
+                                                                              {"version"},
+                                                                              {"baseline", "create"},
+                                                                              {"baseline", "verify"},
+                                                                              {"baseline", "mark"}}) {
         cmd.push_back("--help");
         auto r = run_cli(cmd);
         INFO(cmd[0]);
         CHECK(r.exit_code == 0);
         CHECK_THAT(r.out, Catch::Contains("Examples:"));
     }
-    CHECK(run_cli({}).exit_code == 2);                                   // no command
-    CHECK(run_cli({"frobnicate"}).exit_code == 2);                       // unknown command
-    CHECK(run_cli({"up", "--no-such-flag"}).exit_code == 2);             // unknown option
-    CHECK(run_cli({"resolve", "--applied"}).exit_code == 2);             // missing TAG
-    CHECK(run_cli({"up", "--lock", "sometimes"}).exit_code == 2);        // bad value
-    CHECK(run_cli({"baseline"}).exit_code == 2);                         // baseline needs a subcommand
+    CHECK(run_cli({}).exit_code == 2);                             // no command
+    CHECK(run_cli({"frobnicate"}).exit_code == 2);                 // unknown command
+    CHECK(run_cli({"up", "--no-such-flag"}).exit_code == 2);       // unknown option
+    CHECK(run_cli({"resolve", "--applied"}).exit_code == 2);       // missing TAG
+    CHECK(run_cli({"up", "--lock", "sometimes"}).exit_code == 2);  // bad value
+    CHECK(run_cli({"baseline"}).exit_code == 2);                   // baseline needs a subcommand
     auto no_url = run_cli({"status", "--dir", corpus_folder("oi_global").string()}, {{"DATABASE_URL", ""}});
     CHECK(no_url.exit_code == 2);
     CHECK_THAT(no_url.err, Catch::Contains("DATABASE_URL"));
@@ -158,11 +168,11 @@ TEST_CASE("cli json: a usage error under --json is a document with ok false, exi
         std::string message;
     };
     for (const auto& c : std::vector<Case>{
-             {{"status", "--json", "--dir", dir}, "status", "DATABASE_URL"},                        // no database
+             {{"status", "--json", "--dir", dir}, "status", "DATABASE_URL"},  // no database
              {{"up", "--json", "--url", "mysql://u@h/x", "--keyspace", "a"}, "up", "--url cannot be combined"},
-             {{"plan", "--json", "--no-such-flag"}, "plan", "--no-such-flag"},                      // CLI11's own
+             {{"plan", "--json", "--no-such-flag"}, "plan", "--no-such-flag"},  // CLI11's own
              {{"verify", "--json", "--jobs", "0", "--url", "mysql://u@h/x"}, "verify", "--jobs"},
-             {{"--json"}, nullptr, "--json"}}) {                                            // no command
+             {{"--json"}, nullptr, "--json"}}) {  // no command
         auto r = run_cli(c.args);
         INFO(r.out << r.err);
         CHECK(r.exit_code == 2);

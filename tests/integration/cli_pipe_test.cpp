@@ -66,12 +66,12 @@ PipeResult run_into_closing_pipe(const std::vector<std::string>& args, Reader re
 TEST_CASE("cli pipe: read-only commands end quietly with exit 0 when the reader closes") {
     ScratchDatabase db("pipe_ro");
     const auto dir = corpus_folder("oi_policies").string();
-    for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-             {"plan", "--url", db.url(), "--dir", dir},
-             {"plan", "--json", "--url", db.url(), "--dir", dir},
-             {"status", "-v", "--url", db.url(), "--dir", dir},
-             {"lint", dir},
-             {"lint", "--format", "sarif", dir}}) {
+    for (std::vector<std::string> args :
+         std::vector<std::vector<std::string>>{{"plan", "--url", db.url(), "--dir", dir},
+                                               {"plan", "--json", "--url", db.url(), "--dir", dir},
+                                               {"status", "-v", "--url", db.url(), "--dir", dir},
+                                               {"lint", dir},
+                                               {"lint", "--format", "sarif", dir}}) {
         INFO(args[0] << " " << args[1]);
         auto r = run_into_closing_pipe(args, Reader::closes_at_once);
         CHECK(r.exit_code == 0);  // not 141 (SIGPIPE), not 70 ("cannot write to file: Broken pipe")

@@ -18,7 +18,9 @@ TEST_CASE("cli: status, up, up again, on a keyspace folder") {
     CHECK_THAT(status.out, Catch::Contains("transport  tcp, driver mysql2-like"));
     CHECK_THAT(status.out, Catch::Contains("mysql://migrate:***@"));
     CHECK_THAT(status.out, !Catch::Contains("migrate-local-pw"));
-    CHECK_THAT(status.out, Catch::Contains("53 migrations through 0052_spicy_nicolaos; the database is empty, so `up` loads it first"));
+    CHECK_THAT(
+        status.out,
+        Catch::Contains("53 migrations through 0052_spicy_nicolaos; the database is empty, so `up` loads it first"));
 
     SECTION("an empty database starts from the folder's baseline") {
         auto up = run_cli({"up", "--dir", dir}, {{"DATABASE_URL", db.url()}});
@@ -47,7 +49,8 @@ TEST_CASE("cli: status, up, up again, on a keyspace folder") {
 TEST_CASE("cli: a failed statement exits 1 and names file, line, statement and the server's error") {
     ScratchDatabase db("cli_fail");
     TempDir tmp;
-    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `a` (`id` int);"}});
+    write_folder(tmp.path(),
+                 {{"0000_a", "CREATE TABLE `a` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `a` (`id` int);"}});
     auto r = run_cli({"up", "--url", db.url(), "--dir", tmp.path().string()});
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("error[server_error]"));

@@ -15,7 +15,8 @@ std::vector<ProcessResult> start_together(const ScratchDatabase& db, const std::
     std::vector<std::unique_ptr<RunningProcess>> running;
     for (int i = 0; i < n; ++i)
         running.push_back(std::make_unique<RunningProcess>(
-            cli_argv({"up", "--no-baseline", "--url", db.url(), "--dir", dir.string()}), std::map<std::string, std::string>{{"DATABASE_URL", ""}}));
+            cli_argv({"up", "--no-baseline", "--url", db.url(), "--dir", dir.string()}),
+            std::map<std::string, std::string>{{"DATABASE_URL", ""}}));
     std::vector<ProcessResult> results;
     for (auto& p : running) results.push_back(p->wait());
     return results;

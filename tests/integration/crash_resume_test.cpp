@@ -29,7 +29,8 @@ TEST_CASE("crash anywhere during a monolith apply, resume, and end exactly where
         if (round % 5 == 4) {
             // A real SIGKILL from outside, at a moment the process chooses: right after it reports the
             // k-th migration of this run as done (it is already working on the next one).
-            RunningProcess p(cli_argv({"up", "--no-baseline", "--url", db.url(), "--dir", dir}), {{"DATABASE_URL", ""}});
+            RunningProcess p(cli_argv({"up", "--no-baseline", "--url", db.url(), "--dir", dir}),
+                             {{"DATABASE_URL", ""}});
             const int k = std::uniform_int_distribution<int>(1, 6)(rng);
             if (p.wait_for_output("[" + std::to_string(k) + "/")) p.kill(SIGKILL);
             auto r = p.wait();
@@ -70,7 +71,8 @@ TEST_CASE("crash anywhere during a monolith apply, resume, and end exactly where
     CHECK(db.connect().scalar("select count(*) from __drizzle_migrations_progress") == "0");
 
     // drizzle continues from here without running or skipping anything.
-    auto kit = run_process({"node", std::string(MIGRATE_INTEROP_DIR) + "/kit-migrate.mjs", "--url", db.url(), "--dir", dir});
+    auto kit =
+        run_process({"node", std::string(MIGRATE_INTEROP_DIR) + "/kit-migrate.mjs", "--url", db.url(), "--dir", dir});
     INFO(kit.out << kit.err);
     CHECK(kit.exit_code == 0);
     CHECK(end_state(db) == after_crashes);

@@ -33,7 +33,8 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
 }
 
 // `migrate revert` for the target, polling fast.
-std::vector<std::string> revert(const PlanetScale& ps, const std::filesystem::path& dir, std::vector<std::string> extra) {
+std::vector<std::string> revert(const PlanetScale& ps, const std::filesystem::path& dir,
+                                std::vector<std::string> extra) {
     return with(with({"revert", "--yes", "--deploy-poll-ms", "50", "--deploy-timeout", "120"}, ps.target(dir)), extra);
 }
 
@@ -93,7 +94,8 @@ const std::pair<std::string, std::string> add_status_with_backfills = {
     "UPDATE `policy` SET `status` = 'closed' WHERE `premium` > 200;"};
 
 std::size_t count_from(const std::vector<json>& drs, const std::string& branch) {
-    return static_cast<std::size_t>(std::count_if(drs.begin(), drs.end(), [&](const json& d) { return d["branch"] == branch; }));
+    return static_cast<std::size_t>(
+        std::count_if(drs.begin(), drs.end(), [&](const json& d) { return d["branch"] == branch; }));
 }
 
 }  // namespace
@@ -111,7 +113,8 @@ TEST_CASE("deploy requests from an existing branch: checked, opened, the branch 
         auto r = cli(with(ps.up(folder), {"--from-branch", "ci-test"}));
         INFO(r.out << r.err);
         REQUIRE(r.exit_code == 0);
-        CHECK_THAT(r.out, Catch::Contains("checking that branch ci-test holds main plus exactly the pending migrations"));
+        CHECK_THAT(r.out,
+                   Catch::Contains("checking that branch ci-test holds main plus exactly the pending migrations"));
         CHECK(ps.production.connect().snapshot() == expected);
         CHECK(count_from(ps.deploy_requests(), "ci-test") == 1);
         CHECK(ps.api("GET", "/branches/ci-test")["name"] == "ci-test");  // kept: it is not the run's to delete
@@ -183,7 +186,8 @@ TEST_CASE("deploy requests from an existing branch: checked, opened, the branch 
         auto r = cli(with(ps.up(folder), {"--from-branch", "ci-test"}));
         INFO(r.out << r.err);
         CHECK(r.exit_code == 7);
-        CHECK_THAT(r.err, Catch::Contains("need 2 deploy requests") && Catch::Contains("0000_tables.sql:3 comes DML, then"));
+        CHECK_THAT(r.err,
+                   Catch::Contains("need 2 deploy requests") && Catch::Contains("0000_tables.sql:3 comes DML, then"));
         CHECK(ps.deploy_requests().empty());
         CHECK(ps.production.connect().tables().empty());
     }
@@ -270,8 +274,9 @@ TEST_CASE("tui: a keyspace's deploy requests with their per-table progress, live
     write_folder(folder, {tables});
     PlanetScale ps("psb_tui", {"--deploy-step-ms", "300", "--revert-window-seconds", "600"});
     auto env = planetscale_token_env;
-    Tmux tui(cli_argv(with(with({"tui"}, ps.target(folder)), {"--revert-window", "leave-open", "--deploy-poll-ms", "50"})),
-             env, 100, 30);
+    Tmux tui(
+        cli_argv(with(with({"tui"}, ps.target(folder)), {"--revert-window", "leave-open", "--deploy-poll-ms", "50"})),
+        env, 100, 30);
     REQUIRE(tui.wait_for("pending"));
     tui.keys({"a"});
     REQUIRE(tui.wait_for("Apply pending migrations?"));

@@ -43,20 +43,21 @@ Snapshot direct_apply(const std::filesystem::path& dir) {
 // DDL, then DML that needs it (reference rows and a backfill), then DDL again: two deploy requests with the
 // DML run directly between them.
 void write_mixed_folder(const std::filesystem::path& dir) {
-    write_folder(dir, {{"0000_tables",
-                        "CREATE TABLE `policy` (`id` int PRIMARY KEY, `holder` varchar(64) NOT NULL, `premium` int NOT NULL);\n"
-                        "--> statement-breakpoint\n"
-                        "CREATE TABLE `status` (`code` varchar(16) PRIMARY KEY, `label` varchar(64) NOT NULL);"},
-                       {"0001_reference_rows",
-                        "INSERT INTO `status` VALUES ('open', 'Open'), ('closed', 'Closed');\n"
-                        "--> statement-breakpoint\n"
-                        "INSERT INTO `policy` VALUES (1, 'ada', 100), (2, 'bob', 250);"},
-                       {"0002_add_status",
-                        "ALTER TABLE `policy` ADD `status` varchar(16) DEFAULT 'open' NOT NULL;\n"
-                        "--> statement-breakpoint\n"
-                        "CREATE INDEX `policy_status_idx` ON `policy` (`status`);\n"
-                        "--> statement-breakpoint\n"
-                        "UPDATE `policy` SET `status` = 'closed' WHERE `premium` > 200;"}});
+    write_folder(
+        dir, {{"0000_tables",
+               "CREATE TABLE `policy` (`id` int PRIMARY KEY, `holder` varchar(64) NOT NULL, `premium` int NOT NULL);\n"
+               "--> statement-breakpoint\n"
+               "CREATE TABLE `status` (`code` varchar(16) PRIMARY KEY, `label` varchar(64) NOT NULL);"},
+              {"0001_reference_rows",
+               "INSERT INTO `status` VALUES ('open', 'Open'), ('closed', 'Closed');\n"
+               "--> statement-breakpoint\n"
+               "INSERT INTO `policy` VALUES (1, 'ada', 100), (2, 'bob', 250);"},
+              {"0002_add_status",
+               "ALTER TABLE `policy` ADD `status` varchar(16) DEFAULT 'open' NOT NULL;\n"
+               "--> statement-breakpoint\n"
+               "CREATE INDEX `policy_status_idx` ON `policy` (`status`);\n"
+               "--> statement-breakpoint\n"
+               "UPDATE `policy` SET `status` = 'closed' WHERE `premium` > 200;"}});
 }
 
 }  // namespace
@@ -102,8 +103,13 @@ TEST_CASE("deploy requests: SIGKILL at every phase, the rerun opens no second de
     write_mixed_folder(dir.path() / "drizzle");
     const auto expected = direct_apply(dir.path() / "drizzle");
     // Lines the run prints as it goes; the kill lands right after each.
-    const std::vector<std::string> phases = {"creating development branch", "creating a password", "applying 2 statements",
-                                             "opening a deploy request", ": ready", ": in_progress", "is complete"};
+    const std::vector<std::string> phases = {"creating development branch",
+                                             "creating a password",
+                                             "applying 2 statements",
+                                             "opening a deploy request",
+                                             ": ready",
+                                             ": in_progress",
+                                             "is complete"};
     for (const auto& phase : phases) {
         // PlanetScale reaps an abandoned session (and the lock it holds) after some 20 s; the gateway here
         // after 8 s, so that each rerun's wait for the killed run's lock stays short.
@@ -131,7 +137,8 @@ TEST_CASE("deploy requests: 8 replicas at once open one deploy request per batch
     PlanetScale ps("ps_replicas");
     std::vector<std::unique_ptr<RunningProcess>> replicas;
     for (int i = 0; i < 8; ++i)
-        replicas.push_back(std::make_unique<RunningProcess>(cli_argv(ps.up(dir.path() / "drizzle")), planetscale_token_env));
+        replicas.push_back(
+            std::make_unique<RunningProcess>(cli_argv(ps.up(dir.path() / "drizzle")), planetscale_token_env));
     for (auto& p : replicas) {
         auto r = p->wait();
         INFO(r.out << r.err);
@@ -191,18 +198,29 @@ TEST_CASE("deploy requests: a failed deployment and API outages are reported, th
     PlanetScale ps("ps_faults");
     // Transient answers are retried: reads through 503 "retry".
     ps.api("POST", "/_gateway/faults",
-           {{"kind", "http"}, {"path_contains", "/deploy-requests"}, {"method", "GET"}, {"status", 503},
-            {"code", "retry"}, {"message", "try again"}, {"times", 2}});
+           {{"kind", "http"},
+            {"path_contains", "/deploy-requests"},
+            {"method", "GET"},
+            {"status", 503},
+            {"code", "retry"},
+            {"message", "try again"},
+            {"times", 2}});
     // A proxy's HTML page where JSON was expected is reported, not parsed.
     ps.api("POST", "/_gateway/faults",
-           {{"kind", "http"}, {"path_contains", "/branches"}, {"method", "POST"}, {"status", 502},
-            {"raw_body", "<html><body>Bad Gateway</body></html>"}, {"times", 1}});
+           {{"kind", "http"},
+            {"path_contains", "/branches"},
+            {"method", "POST"},
+            {"status", 502},
+            {"raw_body", "<html><body>Bad Gateway</body></html>"},
+            {"times", 1}});
     auto outage = up(ps, dir.path() / "drizzle");
     INFO(outage.out << outage.err);
     CHECK(outage.exit_code == 4);
-    CHECK_THAT(outage.err, Catch::Contains("platform_api") && Catch::Contains("HTTP 502") && Catch::Contains("Bad Gateway"));
+    CHECK_THAT(outage.err,
+               Catch::Contains("platform_api") && Catch::Contains("HTTP 502") && Catch::Contains("Bad Gateway"));
     // The first deployment fails on PlanetScale's side.
-    ps.api("POST", "/_gateway/faults", {{"kind", "deployment"}, {"number", 1}, {"at", "in_progress"}, {"state", "error"}});
+    ps.api("POST", "/_gateway/faults",
+           {{"kind", "deployment"}, {"number", 1}, {"at", "in_progress"}, {"state", "error"}});
     auto failed = up(ps, dir.path() / "drizzle");
     INFO(failed.out << failed.err);
     CHECK(failed.exit_code == 7);
@@ -222,12 +240,17 @@ TEST_CASE("deploy requests: a service that may not wait is refused before anythi
     const auto expected = direct_apply(dir.path() / "drizzle");
     PlanetScale ps("ps_embedded", {"--revert-window-seconds", "600"});
     migrate::DeployRequestOptions deploy;
-    deploy.api = {.url = ps.gateway.base_url() + "/v1", .organization = "acme", .database = "app",
-                  .production_branch = "main", .service_token_id = token_id, .service_token = token};
+    deploy.api = {.url = ps.gateway.base_url() + "/v1",
+                  .organization = "acme",
+                  .database = "app",
+                  .production_branch = "main",
+                  .service_token_id = token_id,
+                  .service_token = token};
     deploy.poll_every = std::chrono::milliseconds(50);
     {
         migrate::StartupOptions options;
-        options.target = {.url = ps.gateway.url(ps.production.name()), .migrations_dir = dir.path() / "drizzle",
+        options.target = {.url = ps.gateway.url(ps.production.name()),
+                          .migrations_dir = dir.path() / "drizzle",
                           .deploy_requests = deploy};
         options.up.wait_for_deploy_requests = false;
         const auto report = migrate::run_at_startup(options);
@@ -238,13 +261,17 @@ TEST_CASE("deploy requests: a service that may not wait is refused before anythi
         CHECK(ps.deploy_requests().empty());
     }
     // The C API, options as JSON (what FFI callers use), with every deploy-request event delivered.
-    const std::string options = json{{"url", ps.gateway.url(ps.production.name())},
-                                     {"migrations_dir", (dir.path() / "drizzle").string()},
-                                     {"planetscale", {{"organization", "acme"}, {"database", "app"},
-                                                      {"api_url", ps.gateway.base_url() + "/v1"},
-                                                      {"service_token_id", token_id}, {"service_token", token},
-                                                      {"revert_window", "leave-open"}}}}
-                                    .dump();
+    const std::string options = json{
+        {"url", ps.gateway.url(ps.production.name())},
+        {"migrations_dir", (dir.path() / "drizzle").string()},
+        {"planetscale",
+         {{"organization", "acme"},
+          {"database", "app"},
+          {"api_url", ps.gateway.base_url() + "/v1"},
+          {"service_token_id", token_id},
+          {"service_token", token},
+          {"revert_window",
+           "leave-open"}}}}.dump();
     migrate_error* err = nullptr;
     migrate_target* target = migrate_target_open_json(options.c_str(), &err);
     INFO((err ? migrate_error_message(err) : ""));

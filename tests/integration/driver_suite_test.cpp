@@ -15,7 +15,6 @@ using migrate::connect::Connection;
 
 namespace {
 
-
 migrate::error error_of(const std::function<void()>& f) {
     try {
         f();

@@ -55,7 +55,8 @@ std::string first_keyword(const std::string& sql) {
         if (i == std::string::npos) return "";
     }
     std::string word;
-    while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]))) word += static_cast<char>(std::toupper(sql[i++]));
+    while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
+        word += static_cast<char>(std::toupper(sql[i++]));
     return word;
 }
 bool is_dml(const std::string& sql) {
@@ -135,7 +136,9 @@ Snapshot end_state(const ScratchDatabase& db) { return db.connect().snapshot(/*e
 
 }  // namespace
 
-TEST_CASE("http faults at chosen requests of a monolith apply: every run stops resumable or completes, and the end state is a clean run's") {
+TEST_CASE(
+    "http faults at chosen requests of a monolith apply: every run stops resumable or completes, and the end state is "
+    "a clean run's") {
     const auto dir = corpus_folder("monolith");
     const auto journal = read_journal(dir);
     REQUIRE(journal.size() == 220);
@@ -149,7 +152,7 @@ TEST_CASE("http faults at chosen requests of a monolith apply: every run stops r
     const std::vector<Where> progress_places = {Where::in_flight_mark, Where::done_mark, Where::commit,
                                                 Where::done_mark, Where::commit};
     std::vector<std::pair<std::size_t, std::size_t>> dml_statements;  // (migration, statement)
-    std::vector<std::size_t> ddl_only;                                 // migrations without DML
+    std::vector<std::size_t> ddl_only;                                // migrations without DML
     for (std::size_t i = 0; i < journal.size(); ++i) {
         bool any = false;
         for (std::size_t k = 0; k < journal[i].statements.size(); ++k)
@@ -213,16 +216,17 @@ TEST_CASE("http faults at chosen requests of a monolith apply: every run stops r
         const auto inj = proxy.injections();
         REQUIRE(inj.size() == before + 1);  // the fault happened, at the intended request
         CHECK(inj.back().fault == s.fault);
-        if (s.where == Where::commit) CHECK(inj.back().sql == "commit");
-        else CHECK(matcher(s, journal)(inj.back().sql));
+        if (s.where == Where::commit)
+            CHECK(inj.back().sql == "commit");
+        else
+            CHECK(matcher(s, journal)(inj.back().sql));
         // A lost answer is completion_unknown: the run stops (connection_lost, exit 1), recording nothing
         // it does not know; a statement run twice would have failed with "already exists" or a duplicate.
         CHECK(r.exit_code == 1);
         CHECK_THAT(r.err, Catch::Contains("error[connection_lost]"));
         CHECK_THAT(r.err, !Catch::Contains("already exists") && !Catch::Contains("Duplicate") &&
                               !Catch::Contains("needs_resolve"));
-        if (s.where != Where::tracking_insert)
-            CHECK_THAT(r.err, Catch::Contains(journal[s.migration].tag + ".sql:"));
+        if (s.where != Where::tracking_insert) CHECK_THAT(r.err, Catch::Contains(journal[s.migration].tag + ".sql:"));
     }
     const auto faults = proxy.injections().size();
     CHECK(faults == 20);

@@ -6,8 +6,8 @@
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 
-#include <catch2/catch.hpp>
 #include <httplib.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -31,9 +31,10 @@ struct Reply {
 
 // The management API of one gateway, as a client with the service token.
 class Api {
-public:
+  public:
     explicit Api(const Gateway& gw, std::string token = kToken)
-        : client_("127.0.0.1", gw.port()), base_path_(std::regex_replace(gw.api_base(), std::regex("^http://[^/]+"), "")),
+        : client_("127.0.0.1", gw.port()),
+          base_path_(std::regex_replace(gw.api_base(), std::regex("^http://[^/]+"), "")),
           token_(std::move(token)) {
         client_.set_read_timeout(30, 0);
     }
@@ -52,7 +53,7 @@ public:
         return wrap(client_.Post(path.c_str(), headers(), body.dump(), "application/json"));
     }
 
-private:
+  private:
     httplib::Headers headers() const {
         httplib::Headers h;
         if (!token_.empty()) h.emplace("Authorization", token_);
@@ -81,7 +82,8 @@ json execute(const Gateway& gw, const std::string& user, const std::string& pass
 
 // execute(), then CloseSession on the session it opened: for polling, where a session left open per attempt
 // would hold a server connection until --idle-timeout and soon reach --max-sessions.
-json execute_and_close(const Gateway& gw, const std::string& user, const std::string& password, const std::string& sql) {
+json execute_and_close(const Gateway& gw, const std::string& user, const std::string& password,
+                       const std::string& sql) {
     json j = execute(gw, user, password, sql);
     if (j.contains("session")) {
         httplib::Client c("127.0.0.1", gw.port());
@@ -105,7 +107,8 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds wit
 std::vector<std::string> watch_states(Api& api, int number, const std::vector<std::string>& until) {
     std::vector<std::string> seen;
     eventually([&] {
-        const std::string s = api.get("/deploy-requests/" + std::to_string(number)).j["deployment_state"].get<std::string>();
+        const std::string s =
+            api.get("/deploy-requests/" + std::to_string(number)).j["deployment_state"].get<std::string>();
         if (seen.empty() || seen.back() != s) seen.push_back(s);
         return std::find(until.begin(), until.end(), s) != until.end();
     });
@@ -123,7 +126,9 @@ bool in_order(const std::vector<std::string>& seen, const std::vector<std::strin
     return true;
 }
 
-std::string state_of(Api& api, int number) { return api.get("/deploy-requests/" + std::to_string(number)).j["deployment_state"]; }
+std::string state_of(Api& api, int number) {
+    return api.get("/deploy-requests/" + std::to_string(number)).j["deployment_state"];
+}
 
 bool reaches(Api& api, int number, const std::string& state) {
     return eventually([&] { return state_of(api, number) == state; });
@@ -135,16 +140,25 @@ struct BranchDatabases {
     ~BranchDatabases() {
         try {
             Sql sql;
-            for (const auto& r : sql.rows("SHOW DATABASES LIKE '" + production + "\\_\\_%'")) sql.exec("DROP DATABASE `" + *r[0] + "`");
-        } catch (...) {
-        }
+            for (const auto& r : sql.rows("SHOW DATABASES LIKE '" + production + "\\_\\_%'"))
+                sql.exec("DROP DATABASE `" + *r[0] + "`");
+        } catch (...) {}
     }
 };
 
 // A gateway whose production branch (the scratch database) has safe migrations, and a client for it.
 std::vector<std::string> gateway_args(const ScratchDatabase& db, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"--mysql-database", db.name(), "--safe-migrations", "--service-token", kToken, "--deploy-step-ms", "50",
-                                  "--branch-ready-ms", "100", "--copy-migration-data", "__drizzle_migrations"};
+    std::vector<std::string> args{"--mysql-database",
+                                  db.name(),
+                                  "--safe-migrations",
+                                  "--service-token",
+                                  kToken,
+                                  "--deploy-step-ms",
+                                  "50",
+                                  "--branch-ready-ms",
+                                  "100",
+                                  "--copy-migration-data",
+                                  "__drizzle_migrations"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
@@ -222,7 +236,8 @@ TEST_CASE("gateway api: a branch copies the schema and the migration rows") {
     CHECK(branch.schema() == prod.schema());
     CHECK(branch.scalar("SELECT COUNT(*) FROM users") == "0");
     CHECK(branch.rows("SELECT id, hash FROM __drizzle_migrations") == Rows{{Value("1"), Value("h1")}});
-    CHECK(branch.scalar("SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '" + branch_db + "'") == "1");
+    CHECK(branch.scalar("SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '" + branch_db + "'") ==
+          "1");
 
     const Reply again = api.post("/branches", {{"name", "feature-x"}, {"parent_branch", "main"}});
     CHECK(again.status == 422);
@@ -253,7 +268,7 @@ TEST_CASE("gateway api: a branch password runs SQL on the branch") {
     CHECK_FALSE(on_branch.contains("error"));
     CHECK(on_branch["session"]["vitessSession"]["targetString"] == branch_db);
     CHECK(Sql(branch_db).scalar("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + branch_db +
-                               "' AND TABLE_NAME = 'users' AND COLUMN_NAME = 'email'") == "1");
+                                "' AND TABLE_NAME = 'users' AND COLUMN_NAME = 'email'") == "1");
 
     const json on_prod = execute(gw, gw.user(), gw.password(), "ALTER TABLE users ADD COLUMN email VARCHAR(80)");
     CHECK(on_prod["error"]["message"].get<std::string>().find("direct DDL is disabled") != std::string::npos);
@@ -280,8 +295,12 @@ TEST_CASE("gateway api: a branch password runs SQL on the branch") {
     const Reply short_lived = api.post("/branches/dev/passwords", {{"name", "brief"}, {"ttl", 1}});
     REQUIRE(short_lived.status == 200);
     CHECK_FALSE(short_lived.j["expires_at"].is_null());
-    CHECK(eventually([&] { return execute_and_close(gw, short_lived.j["username"], short_lived.j["plain_text"], "SELECT 1").contains("http_status"); },
-                     std::chrono::seconds(5)));
+    CHECK(eventually(
+        [&] {
+            return execute_and_close(gw, short_lived.j["username"], short_lived.j["plain_text"], "SELECT 1")
+                .contains("http_status");
+        },
+        std::chrono::seconds(5)));
 
     // Deleting the branch ends its sessions.
     const json opened = execute(gw, user, password, "SELECT 1");
@@ -289,11 +308,13 @@ TEST_CASE("gateway api: a branch password runs SQL on the branch") {
     CHECK(api.del("/branches/dev").status == 204);
     httplib::Client c("127.0.0.1", gw.port());
     c.set_basic_auth(user, password);
-    auto again = c.Post("/psdb.v1alpha1.Database/Execute", json{{"query", "SELECT 1"}, {"session", opened["session"]}}.dump(), "application/json");
+    auto again = c.Post("/psdb.v1alpha1.Database/Execute",
+                        json{{"query", "SELECT 1"}, {"session", opened["session"]}}.dump(), "application/json");
     REQUIRE(again);
     CHECK(again->status == 401);  // its password went with it
     c.set_basic_auth(gw.user(), gw.password());
-    again = c.Post("/psdb.v1alpha1.Database/Execute", json{{"query", "SELECT 1"}, {"session", opened["session"]}}.dump(), "application/json");
+    again = c.Post("/psdb.v1alpha1.Database/Execute",
+                   json{{"query", "SELECT 1"}, {"session", opened["session"]}}.dump(), "application/json");
     REQUIRE(again);
     CHECK(again->status == 404);
     CHECK(again->body.find("deleted") != std::string::npos);
@@ -339,7 +360,8 @@ TEST_CASE("gateway api: deploy through the revert window") {
     Sql prod(db.name());
     CHECK(prod.scalar("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + db.name() +
                       "' AND TABLE_NAME = 'users' AND COLUMN_NAME = 'email'") == "1");
-    CHECK(prod.rows("SELECT id, hash FROM __drizzle_migrations ORDER BY id") == Rows{{Value("1"), Value("h1")}, {Value("2"), Value("h2")}});
+    CHECK(prod.rows("SELECT id, hash FROM __drizzle_migrations ORDER BY id") ==
+          Rows{{Value("1"), Value("h1")}, {Value("2"), Value("h2")}});
     const Reply ops = api.get("/deploy-requests/1/operations");
     REQUIRE(ops.j["data"].size() == 1);
     CHECK(ops.j["data"][0]["table_name"] == "users");
@@ -411,8 +433,8 @@ TEST_CASE("gateway api: gated cut-over and revert") {
     const auto users_before = prod.rows("SELECT * FROM users ORDER BY id");
 
     const auto [user, password] = ready_branch(api, "reshape");
-    for (const char* sql : {"ALTER TABLE users ADD COLUMN email VARCHAR(80), ADD INDEX by_name (name)", "CREATE TABLE tags (id INT PRIMARY KEY)",
-                            "DROP TABLE old_things"})
+    for (const char* sql : {"ALTER TABLE users ADD COLUMN email VARCHAR(80), ADD INDEX by_name (name)",
+                            "CREATE TABLE tags (id INT PRIMARY KEY)", "DROP TABLE old_things"})
         REQUIRE_FALSE(execute(gw, user, password, sql).contains("error"));
 
     const int n = open_request(api, {{"branch", "reshape"}, {"auto_cutover", false}});
@@ -477,21 +499,33 @@ TEST_CASE("gateway api: injected faults") {
     REQUIRE(reaches(api, n, "ready"));
 
     REQUIRE(api.raw("POST", "/_gateway/faults",
-                    {{"kind", "http"}, {"path_contains", "/deploy"}, {"method", "POST"}, {"status", 503}, {"code", "retry"}, {"message", "try later"}, {"times", 1}})
+                    {{"kind", "http"},
+                     {"path_contains", "/deploy"},
+                     {"method", "POST"},
+                     {"status", 503},
+                     {"code", "retry"},
+                     {"message", "try later"},
+                     {"times", 1}})
                 .status == 200);
     const Reply busy = api.post("/deploy-requests/1/deploy");
     CHECK(busy.status == 503);
     CHECK(busy.j == json{{"code", "retry"}, {"message", "try later"}});
     CHECK(state_of(api, n) == "ready");
 
-    REQUIRE(api.raw("POST", "/_gateway/faults", {{"kind", "http"}, {"path_contains", "/branches"}, {"status", 502}, {"raw_body", "<html>bad gateway</html>"}})
+    REQUIRE(api.raw("POST", "/_gateway/faults",
+                    {{"kind", "http"},
+                     {"path_contains", "/branches"},
+                     {"status", 502},
+                     {"raw_body", "<html>bad gateway</html>"}})
                 .status == 200);
     const Reply html = api.get("/branches");
     CHECK(html.status == 502);
     CHECK(html.body == "<html>bad gateway</html>");
     CHECK(api.get("/branches").status == 200);
 
-    REQUIRE(api.raw("POST", "/_gateway/faults", {{"kind", "deployment"}, {"number", n}, {"at", "in_progress"}, {"state", "error"}}).status == 200);
+    REQUIRE(api.raw("POST", "/_gateway/faults",
+                    {{"kind", "deployment"}, {"number", n}, {"at", "in_progress"}, {"state", "error"}})
+                .status == 200);
     REQUIRE(api.post("/deploy-requests/1/deploy").status == 200);
     CHECK(reaches(api, n, "error"));
     CHECK(api.get("/deploy-requests/1/deployment").j.contains("error_message"));
@@ -551,7 +585,8 @@ TEST_CASE("gateway api: an injected error after the cut-over") {
     REQUIRE_FALSE(execute(gw, user, password, "CREATE TABLE late_t (id INT PRIMARY KEY)").contains("error"));
     const int n = open_request(api, {{"branch", "late"}});
     REQUIRE(reaches(api, n, "ready"));
-    REQUIRE(api.raw("POST", "/_gateway/faults", {{"kind", "deployment"}, {"number", n}, {"at", "in_progress_cutover"}, {"state", "complete_error"}})
+    REQUIRE(api.raw("POST", "/_gateway/faults",
+                    {{"kind", "deployment"}, {"number", n}, {"at", "in_progress_cutover"}, {"state", "complete_error"}})
                 .status == 200);
     REQUIRE(api.post("/deploy-requests/" + std::to_string(n) + "/deploy").status == 200);
     CHECK(reaches(api, n, "complete_error"));
@@ -566,7 +601,8 @@ TEST_CASE("gateway api: a libmigrate run on a branch deploys to production") {
     const auto [user, password] = ready_branch(api, "migrate");
     const std::string dir = corpus_folder("oi_claims").string();
     // The driver ignores the URL's database: the branch password picks it.
-    const std::string branch_url = "http://" + user + ":" + password + "@127.0.0.1:" + std::to_string(gw.port()) + "/" + db.name();
+    const std::string branch_url =
+        "http://" + user + ":" + password + "@127.0.0.1:" + std::to_string(gw.port()) + "/" + db.name();
     const auto run = run_cli({"up", "--no-baseline", "--url", branch_url, "--dir", dir});
     INFO(run.err);
     REQUIRE(run.exit_code == 0);

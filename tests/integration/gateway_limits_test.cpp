@@ -5,8 +5,8 @@
 #include "gateway.hpp"
 #include "test_server.hpp"
 
-#include <catch2/catch.hpp>
 #include <httplib.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -98,7 +98,9 @@ bool settles_at_most(const std::string& database, int n) {
 
 }  // namespace
 
-TEST_CASE("psdb-gateway: more new sessions at once than --max-sessions: 429 for the rest, never more connections, service resumes") {
+TEST_CASE(
+    "psdb-gateway: more new sessions at once than --max-sessions: 429 for the rest, never more connections, service "
+    "resumes") {
     ScratchDatabase db("gwcap");
     constexpr int cap = 4, clients = 24;
     Gateway gw({"--mysql-database", db.name(), "--max-sessions", std::to_string(cap), "--threads", "32"});
@@ -143,11 +145,13 @@ TEST_CASE("psdb-gateway: more new sessions at once than --max-sessions: 429 for 
     CHECK(fresh.body.contains("result"));
 }
 
-TEST_CASE("psdb-gateway: more sessions at once than --max-backend-connections: 429 for the rest, never more connections, service resumes") {
+TEST_CASE(
+    "psdb-gateway: more sessions at once than --max-backend-connections: 429 for the rest, never more connections, "
+    "service resumes") {
     ScratchDatabase db("gwconn");
     constexpr int cap = 3, clients = 16;
-    Gateway gw({"--mysql-database", db.name(), "--max-sessions", "100", "--max-backend-connections", std::to_string(cap),
-                "--threads", "32"});
+    Gateway gw({"--mysql-database", db.name(), "--max-sessions", "100", "--max-backend-connections",
+                std::to_string(cap), "--threads", "32"});
 
     const Burst b = burst(gw, db.name(), clients, "CreateSession", json::object());
     std::vector<json> sessions;

@@ -68,7 +68,8 @@ TEST_CASE("http: drizzle's planetscale-serverless migrator and libmigrate take t
     SECTION("libmigrate first half, drizzle the rest") {
         ScratchDatabase db("http_turn_c");
         Gateway gw({"--mysql-database", db.name()});
-        REQUIRE(run_cli({"up", "--url", gw.url(db.name()), "--dir", (tmp.path() / "first-half").string()}).exit_code == 0);
+        REQUIRE(run_cli({"up", "--url", gw.url(db.name()), "--dir", (tmp.path() / "first-half").string()}).exit_code ==
+                0);
         drizzle_http(gw.url(""), folder);
         CHECK(applied(db) == applied(reference));
     }
@@ -96,8 +97,9 @@ TEST_CASE("http: 8 simultaneous starts over HTTP apply a keyspace exactly once")
     Gateway gw({"--mysql-database", db.name()});
     std::vector<std::unique_ptr<RunningProcess>> running;
     for (int i = 0; i < 8; ++i)
-        running.push_back(std::make_unique<RunningProcess>(cli_argv({"up", "--no-baseline", "--url", gw.url(db.name()), "--dir", dir}),
-                                                           std::map<std::string, std::string>{{"DATABASE_URL", ""}}));
+        running.push_back(std::make_unique<RunningProcess>(
+            cli_argv({"up", "--no-baseline", "--url", gw.url(db.name()), "--dir", dir}),
+            std::map<std::string, std::string>{{"DATABASE_URL", ""}}));
     int applied_all = 0;
     for (auto& p : running) {
         auto r = p->wait();
@@ -117,7 +119,8 @@ TEST_CASE("http: a safe-migrations branch stops up before anything runs, with it
     REQUIRE(run_cli({"up", "--url", db.url(), "--dir", tmp.path().string()}).exit_code == 0);  // via a deploy, say
     // DML first, then DDL: the DML must not run either, or the branch would be left half-migrated.
     write_folder(tmp.path(), {{"0000_a", a},
-                              {"0001_seed", "INSERT INTO `a` VALUES (1);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);"}});
+                              {"0001_seed",
+                               "INSERT INTO `a` VALUES (1);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);"}});
     const auto before = db.connect().snapshot();
     Gateway gw({"--mysql-database", db.name(), "--safe-migrations"});
     auto r = run_cli({"up", "--url", gw.url(db.name()), "--dir", tmp.path().string()});

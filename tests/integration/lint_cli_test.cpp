@@ -19,8 +19,9 @@ struct LintFolder {
     std::string path() const { return dir.path().string(); }
 };
 
-const std::string if_not_exists = "CREATE TABLE `claims` (`id` int);--> statement-breakpoint\n"
-                                  "ALTER TABLE `claims` ADD COLUMN IF NOT EXISTS `vin` varchar(17);";
+const std::string if_not_exists =
+    "CREATE TABLE `claims` (`id` int);--> statement-breakpoint\n"
+    "ALTER TABLE `claims` ADD COLUMN IF NOT EXISTS `vin` varchar(17);";
 
 }  // namespace
 
@@ -32,8 +33,9 @@ TEST_CASE("lint cli: exit 0 when clean or only warnings, with file:line:col line
 
     auto corpus = run_cli({"lint", corpus_folder("oi_claims").string()});
     CHECK(corpus.exit_code == 0);
-    CHECK_THAT(corpus.out, Catch::Contains("0015_peaceful_boomer.sql:1:31: warning[destructive-drop-column]: DROP COLUMN "
-                                           "`salvage_history`.`code` deletes the column's data\n  fix: "));
+    CHECK_THAT(corpus.out,
+               Catch::Contains("0015_peaceful_boomer.sql:1:31: warning[destructive-drop-column]: DROP COLUMN "
+                               "`salvage_history`.`code` deletes the column's data\n  fix: "));
     CHECK_THAT(corpus.out, Catch::EndsWith("lint: 1 folder (mysql): 0 errors, 7 warnings, 0 suppressed\n"));
 }
 
@@ -63,8 +65,9 @@ TEST_CASE("lint cli: exit 2 on usage errors") {
 }
 
 TEST_CASE("lint cli: --format json has the documented fields") {
-    LintFolder f("-- migrate:lint-ignore destructive-drop-table replaced by claims_v2 in 0040\nDROP TABLE `claims`;"
-                 "--> statement-breakpoint\nALTER TABLE `claims_v2` ADD COLUMN IF NOT EXISTS `vin` varchar(17);");
+    LintFolder f(
+        "-- migrate:lint-ignore destructive-drop-table replaced by claims_v2 in 0040\nDROP TABLE `claims`;"
+        "--> statement-breakpoint\nALTER TABLE `claims_v2` ADD COLUMN IF NOT EXISTS `vin` varchar(17);");
     write_file(f.dir.path() / "0001_stray.sql", "SELECT 1;");
     auto r = run_cli({"lint", "--format", "json", f.path()});
     CHECK(r.exit_code == 1);
@@ -119,11 +122,12 @@ TEST_CASE("lint cli: suppression in human output, and a suppression without a re
 TEST_CASE("lint cli: the project config gives folders, flavour and sharding, and needs no secrets") {
     TempDir project;
     write_folder(project.path() / "ks_sharded",
-                 {{"0000_a", "CREATE TABLE `a` (`id` int, `b_id` int);--> statement-breakpoint\n"
-                             "ALTER TABLE `a` ADD CONSTRAINT `a_b_fk` FOREIGN KEY (`b_id`) REFERENCES `b`(`id`);"}});
-    write_folder(project.path() / "ks_maria",
-                 {{"0000_a", "CREATE TABLE `a` (`id` int);--> statement-breakpoint\n"
-                             "ALTER TABLE `a` ADD COLUMN IF NOT EXISTS `c` int;"}});
+                 {{"0000_a",
+                   "CREATE TABLE `a` (`id` int, `b_id` int);--> statement-breakpoint\n"
+                   "ALTER TABLE `a` ADD CONSTRAINT `a_b_fk` FOREIGN KEY (`b_id`) REFERENCES `b`(`id`);"}});
+    write_folder(project.path() / "ks_maria", {{"0000_a",
+                                                "CREATE TABLE `a` (`id` int);--> statement-breakpoint\n"
+                                                "ALTER TABLE `a` ADD COLUMN IF NOT EXISTS `c` int;"}});
     write_file(project.path() / "migrate.json", R"({"targets": {
       "ks_sharded": {"host": "db", "user": "u", "password": "env:LINT_CLI_TEST_NEVER_SET", "flavor": "vitess", "sharded": true},
       "ks_maria": {"url": "env:LINT_CLI_TEST_NEVER_SET_URL", "flavor": "mariadb"}}})");
@@ -164,8 +168,9 @@ TEST_CASE("lint cli: a broken folder lists its problems instead of failing on th
 }
 
 TEST_CASE("lint cli: --format sarif has SARIF 2.1.0's required structure") {
-    LintFolder f("-- migrate:lint-ignore destructive-drop-table replaced\nDROP TABLE `claims`;--> statement-breakpoint\n"
-                 "ALTER TABLE `claims_v2` ADD COLUMN IF NOT EXISTS `vin` varchar(17);");
+    LintFolder f(
+        "-- migrate:lint-ignore destructive-drop-table replaced\nDROP TABLE `claims`;--> statement-breakpoint\n"
+        "ALTER TABLE `claims_v2` ADD COLUMN IF NOT EXISTS `vin` varchar(17);");
     auto r = run_cli({"lint", "--format", "sarif", f.path()});
     CHECK(r.exit_code == 1);
     auto doc = json::parse(r.out);
@@ -224,7 +229,8 @@ TEST_CASE("lint cli: --url flags an applied migration edited since") {
     write_file(dir.path() / "0001_b.sql", "CREATE TABLE `b` (`id` bigint);");
     auto edited = run_cli({"lint", "--url", db.url(), dir.path().string()});
     CHECK(edited.exit_code == 1);
-    CHECK_THAT(edited.out, Catch::Contains("0001_b.sql: error[applied-migration-edited]: 0001_b was applied with hash"));
+    CHECK_THAT(edited.out,
+               Catch::Contains("0001_b.sql: error[applied-migration-edited]: 0001_b was applied with hash"));
     CHECK_THAT(edited.out, !Catch::Contains("0000_a.sql: error"));
     // Like every command, --url defaults to $DATABASE_URL; --table names the tracking table it reads.
     auto from_env = run_cli({"lint", dir.path().string()}, {{"DATABASE_URL", db.url()}});

@@ -20,9 +20,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string base_sql = "CREATE TABLE `accounts` (`id` int PRIMARY KEY, `balance` int NOT NULL);\n"
-                             "--> statement-breakpoint\nINSERT INTO `accounts` VALUES (1, 10), (2, 20);\n"
-                             "--> statement-breakpoint\nCREATE TABLE `other` (`id` int PRIMARY KEY);";
+const std::string base_sql =
+    "CREATE TABLE `accounts` (`id` int PRIMARY KEY, `balance` int NOT NULL);\n"
+    "--> statement-breakpoint\nINSERT INTO `accounts` VALUES (1, 10), (2, 20);\n"
+    "--> statement-breakpoint\nCREATE TABLE `other` (`id` int PRIMARY KEY);";
 const std::string alter_sql = "ALTER TABLE `accounts` ADD `note` varchar(32);";
 const std::string update_sql = "UPDATE `accounts` SET `balance` = `balance` + 1 WHERE `id` = 1;";
 
@@ -49,8 +50,10 @@ std::vector<std::string> up(const Folders& f, const std::string& url, const std:
 }
 
 bool has_column(Sql& s, const std::string& column) {
-    return s.scalar("select count(*) from information_schema.columns where table_schema = database() and table_name = "
-                    "'accounts' and column_name = '" + column + "'") == "1";
+    return s.scalar(
+               "select count(*) from information_schema.columns where table_schema = database() and table_name = "
+               "'accounts' and column_name = '" +
+               column + "'") == "1";
 }
 
 }  // namespace
@@ -158,7 +161,8 @@ TEST_CASE("a DML blocked by a row lock is retried, naming the holder, and comple
     auto r = run.wait();
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.err, Catch::Contains("blocked by other sessions' locks") && Catch::Contains("connection " + holder_id));
+    CHECK_THAT(r.err,
+               Catch::Contains("blocked by other sessions' locks") && Catch::Contains("connection " + holder_id));
     CHECK(observer.scalar("select balance from accounts where id = 1") == "11");  // once, not twice
 }
 

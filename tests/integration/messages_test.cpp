@@ -27,7 +27,7 @@ const std::string create_b = "CREATE TABLE `b` (`id` int);";
 
 // A user of the test server that exists for one test: created with `grants`, dropped afterwards.
 class ServerUser {
-public:
+  public:
     ServerUser(const std::string& label, const std::vector<std::string>& grants)
         : name_("t_" + label + "_" + std::to_string(::getpid())) {
         Sql root;
@@ -38,8 +38,7 @@ public:
     ~ServerUser() {
         try {
             Sql().exec("drop user if exists '" + name_ + "'@'%'");
-        } catch (...) {
-        }
+        } catch (...) {}
     }
     ServerUser(const ServerUser&) = delete;
     ServerUser& operator=(const ServerUser&) = delete;
@@ -52,7 +51,7 @@ public:
     }
     const std::string& name() const { return name_; }
 
-private:
+  private:
     std::string name_;
 };
 
@@ -64,16 +63,18 @@ TEST_CASE("a duplicated tracking row is named as a duplicate with its fix, and d
     write_folder(tmp.path(), {{"0000_a", create_a}, {"0001_b", create_b}});
     REQUIRE(run_cli(with(db, tmp.path(), {"up"})).exit_code == 0);
     // What two drizzle migrators started at once leave: 0000_a recorded twice.
-    db.connect().exec("insert into __drizzle_migrations (hash, created_at) select hash, created_at from "
-                      "__drizzle_migrations where id = 1");
+    db.connect().exec(
+        "insert into __drizzle_migrations (hash, created_at) select hash, created_at from "
+        "__drizzle_migrations where id = 1");
     REQUIRE(db.connect().tracking_rows().size() == 3);
     write_folder(tmp.path(), {{"0000_a", create_a}, {"0001_b", create_b}, {"0002_c", "CREATE TABLE `c` (`id` int);"}});
 
     const std::string fix = "delete from `__drizzle_migrations` where id = 3";
     auto status = run_cli(with(db, tmp.path(), {"status"}));
     CHECK(status.exit_code == 0);
-    CHECK_THAT(status.out, Catch::Contains("duplicate rows 1") && Catch::Contains("row id 3 duplicates row id 1 of 0000_a") &&
-                               Catch::Contains(fix) && !Catch::Contains("no journal entry"));
+    CHECK_THAT(status.out, Catch::Contains("duplicate rows 1") &&
+                               Catch::Contains("row id 3 duplicates row id 1 of 0000_a") && Catch::Contains(fix) &&
+                               !Catch::Contains("no journal entry"));
     auto status_json = json::parse(run_cli(with(db, tmp.path(), {"status", "--json"})).out)["targets"][0];
     CHECK(status_json["rows_without_file"].empty());
     REQUIRE(status_json["duplicate_rows"].size() == 1);
@@ -84,7 +85,8 @@ TEST_CASE("a duplicated tracking row is named as a duplicate with its fix, and d
     auto up = run_cli(with(db, tmp.path(), {"up"}));
     CHECK(up.exit_code == 0);
     CHECK_THAT(up.out, Catch::Contains("warning: row id 3 duplicates row id 1 of 0000_a") && Catch::Contains(fix));
-    CHECK(db.connect().tables() == std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b", "c"});
+    CHECK(db.connect().tables() ==
+          std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b", "c"});
 
     auto verify = run_cli(with(db, tmp.path(), {"verify"}));
     CHECK(verify.exit_code == 1);
@@ -105,10 +107,11 @@ TEST_CASE("a migration file linked from outside the folder is refused before con
     std::filesystem::create_symlink(tmp.path() / "other" / "0001_b.sql", dir / "0001_b.sql");
     auto refused = run_cli(with(db, dir, {"up"}));
     CHECK(refused.exit_code == 3);
-    CHECK_THAT(refused.err, Catch::Contains("error[migration_outside_folder]") &&
-                                Catch::Contains((dir / "0001_b.sql").string() + " is a symbolic link to " +
-                                                std::filesystem::canonical(tmp.path() / "other" / "0001_b.sql").string()) &&
-                                Catch::Contains("Replace the link with a copy of the file"));
+    CHECK_THAT(refused.err,
+               Catch::Contains("error[migration_outside_folder]") &&
+                   Catch::Contains((dir / "0001_b.sql").string() + " is a symbolic link to " +
+                                   std::filesystem::canonical(tmp.path() / "other" / "0001_b.sql").string()) &&
+                   Catch::Contains("Replace the link with a copy of the file"));
     CHECK(db.connect().tables().empty());
 
     std::filesystem::remove(dir / "0001_b.sql");
@@ -156,8 +159,8 @@ TEST_CASE("a user without the privileges up needs: the server's errno and SQLSTA
     CHECK(e2["tag"] == "0001_b");
     CHECK(e2["line"] == 1);
     CHECK_THAT(e2["message"].get<std::string>(), Catch::Contains("INSERT command denied") &&
-                                                      Catch::Contains("lacks a privilege") &&
-                                                      Catch::Contains("it resumes at this statement"));
+                                                     Catch::Contains("lacks a privilege") &&
+                                                     Catch::Contains("it resumes at this statement"));
     CHECK(db.connect().tracking_rows().size() == 1);
 }
 
@@ -167,7 +170,8 @@ TEST_CASE("a statement larger than max_allowed_packet is refused before anything
     REQUIRE(limit < 64 * 1024 * 1024);  // the statement below is built in memory
     TempDir tmp;
     const std::string big = "INSERT INTO `a` VALUES ('" + std::string(limit, 'x') + "');";
-    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`v` longtext);"}, {"0001_big", "SELECT 1;\n--> statement-breakpoint\n" + big}});
+    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`v` longtext);"},
+                              {"0001_big", "SELECT 1;\n--> statement-breakpoint\n" + big}});
     auto r = run_cli(with(db, tmp.path(), {"up"}));
     CHECK(r.exit_code == 5);
     CHECK_THAT(r.err, Catch::Contains("error[statement_too_large]") &&
@@ -179,7 +183,8 @@ TEST_CASE("a statement larger than max_allowed_packet is refused before anything
     CHECK(db.connect().tables().empty());  // not even 0000_a nor the tracking table
 }
 
-TEST_CASE("a migration already in the schema (its tracking row deleted by hand): the advice names resolve, which works") {
+TEST_CASE(
+    "a migration already in the schema (its tracking row deleted by hand): the advice names resolve, which works") {
     ScratchDatabase db("applied_outside");
     TempDir tmp;
     const std::string b = create_b + "\n--> statement-breakpoint\nALTER TABLE `b` ADD `c` int;";

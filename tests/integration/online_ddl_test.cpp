@@ -13,8 +13,8 @@
 
 #include <migrate/connection_url.hpp>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 using namespace testing;
@@ -37,7 +37,7 @@ const std::vector<std::string> base_tables = {
 struct Rule {
     std::string sql;
     DdlAlgorithm expected;
-    bool fulltext = false;  // the table already has a FULLTEXT index
+    bool fulltext = false;      // the table already has a FULLTEXT index
     std::string server_form{};  // the same change as ALTER TABLE, where the form takes no ALGORITHM=
 };
 
@@ -132,9 +132,18 @@ TEST_CASE("online ddl: every MariaDB rule is what the server accepts") {
         CHECK(to_string(cost.algorithm) == to_string(r.expected));
         switch (r.expected) {
             case DdlAlgorithm::instant: CHECK(accepts(r, "INSTANT")); break;
-            case DdlAlgorithm::in_place: CHECK_FALSE(accepts(r, "INSTANT")); CHECK(accepts(r, "NOCOPY")); break;
-            case DdlAlgorithm::rebuild: CHECK_FALSE(accepts(r, "NOCOPY")); CHECK(accepts(r, "INPLACE")); break;
-            case DdlAlgorithm::copy: CHECK_FALSE(accepts(r, "INPLACE")); CHECK(accepts(r, "COPY")); break;
+            case DdlAlgorithm::in_place:
+                CHECK_FALSE(accepts(r, "INSTANT"));
+                CHECK(accepts(r, "NOCOPY"));
+                break;
+            case DdlAlgorithm::rebuild:
+                CHECK_FALSE(accepts(r, "NOCOPY"));
+                CHECK(accepts(r, "INPLACE"));
+                break;
+            case DdlAlgorithm::copy:
+                CHECK_FALSE(accepts(r, "INPLACE"));
+                CHECK(accepts(r, "COPY"));
+                break;
             default: FAIL("not a server algorithm");
         }
     }
@@ -188,8 +197,9 @@ TEST_CASE("online ddl: a million rows: plan shows the costs, up refuses a big co
     };
     REQUIRE(cli({"up", "--to", "0000_claims"}).exit_code == 0);
     auto sql = db.connect();
-    sql.exec("insert into `claims` (`id`, `vin`, `amount`, `note`) "
-             "select seq, concat('VIN', seq), seq, 'a note of some thirty characters' from seq_1_to_1000000");
+    sql.exec(
+        "insert into `claims` (`id`, `vin`, `amount`, `note`) "
+        "select seq, concat('VIN', seq), seq, 'a note of some thirty characters' from seq_1_to_1000000");
     sql.exec("analyze table `claims`");
 
     // plan --json: per statement the table, the estimate and the algorithm.
@@ -241,8 +251,10 @@ TEST_CASE("online ddl: a million rows: plan shows the costs, up refuses a big co
     CHECK(sql.tracking_rows() == tracking_before);
     CHECK(sql.tables() == tables_before);
     // The same from migrate.json.
-    write_file(tmp.path() / "migrate.json",
-               fmt::format(R"({{"targets": {{"big": {{"url": "{}", "migrations": "drizzle", "maxTableCopy": "1MiB"}}}}}})", db.url()));
+    write_file(
+        tmp.path() / "migrate.json",
+        fmt::format(R"({{"targets": {{"big": {{"url": "{}", "migrations": "drizzle", "maxTableCopy": "1MiB"}}}}}})",
+                    db.url()));
     auto from_config = run_cli({"up", "--config", (tmp.path() / "migrate.json").string()});
     CHECK(from_config.exit_code == 5);
     CHECK_THAT(from_config.err, Catch::Contains("error[table_copy_too_large]"));
@@ -253,6 +265,7 @@ TEST_CASE("online ddl: a million rows: plan shows the costs, up refuses a big co
     INFO(applied.out << applied.err);
     CHECK(applied.exit_code == 0);
     CHECK(sql.tracking_rows().size() == 2);
-    CHECK_THAT(sql.schema().at("claims"), Catch::Contains("`amount` bigint") && Catch::Contains("`region` varchar(8)") &&
+    CHECK_THAT(sql.schema().at("claims"), Catch::Contains("`amount` bigint") &&
+                                              Catch::Contains("`region` varchar(8)") &&
                                               Catch::Contains("claims_vin_idx"));
 }

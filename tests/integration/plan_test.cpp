@@ -64,15 +64,18 @@ TEST_CASE("plan: pending migrations with their statements, a resume point, the l
     TempDir tmp;
     write_folder(tmp.path(), {{"0000_a", create_a}});
     REQUIRE(run_cli({"up", "--url", db.url(), "--dir", tmp.path().string()}).exit_code == 0);
-    write_folder(tmp.path(), {{"0000_a", create_a},
-                              {"0001_seed", seed_a},
-                              {"0002_fail", "ALTER TABLE `a` ADD `c` int;\n--> statement-breakpoint\nALTER TABLE `a` ADD `c` int;"}});
+    write_folder(
+        tmp.path(),
+        {{"0000_a", create_a},
+         {"0001_seed", seed_a},
+         {"0002_fail", "ALTER TABLE `a` ADD `c` int;\n--> statement-breakpoint\nALTER TABLE `a` ADD `c` int;"}});
     // 0002 fails at its second statement: the next run resumes there.
     REQUIRE(run_cli({"up", "--url", db.url(), "--dir", tmp.path().string()}).exit_code == 1);
-    write_folder(tmp.path(), {{"0000_a", create_a},
-                              {"0001_seed", seed_a},
-                              {"0002_fail", "ALTER TABLE `a` ADD `c` int;\n--> statement-breakpoint\nALTER TABLE `a` ADD `d` int;"},
-                              {"0003_dml", "UPDATE `a` SET `b` = 2;"}});
+    write_folder(tmp.path(),
+                 {{"0000_a", create_a},
+                  {"0001_seed", seed_a},
+                  {"0002_fail", "ALTER TABLE `a` ADD `c` int;\n--> statement-breakpoint\nALTER TABLE `a` ADD `d` int;"},
+                  {"0003_dml", "UPDATE `a` SET `b` = 2;"}});
     const auto before = db.connect().snapshot();
 
     auto r = plan(db, tmp.path());

@@ -1,8 +1,8 @@
 // Project configs through the CLI: `up --all` over several databases in parallel, status as one table,
 // one failing target stopping only itself, exit code = the worst target's.
 #include "fixtures.hpp"
-#include "project_fixture.hpp"
 #include "process.hpp"
+#include "project_fixture.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 
@@ -29,7 +29,9 @@ TEST_CASE("project: up --all on five keyspaces and the monolith, then up to date
     INFO(up.out << up.err);
     CHECK(up.exit_code == 0);
     // Fresh databases: every target loads its baseline.
-    CHECK_THAT(up.out, Catch::Contains("oi_global      | applying the baseline through 0050_clear_swarm (51 migrations) to mysql://"));
+    CHECK_THAT(
+        up.out,
+        Catch::Contains("oi_global      | applying the baseline through 0050_clear_swarm (51 migrations) to mysql://"));
     CHECK_THAT(up.out, Catch::Contains("monolith       | loaded the baseline (220 migrations recorded)"));
     CHECK_THAT(up.out, Catch::Contains("target          result  detail"));
     CHECK_THAT(up.out, Catch::Contains("oi_claims       ok      loaded the baseline (53 migrations recorded)"));
@@ -47,8 +49,11 @@ TEST_CASE("project: up --all on five keyspaces and the monolith, then up to date
     auto status = run_cli({"status", "--all", "--config", p.file.string()}, p.env());
     INFO(status.out << status.err);
     CHECK(status.exit_code == 0);
-    CHECK_THAT(status.out, Catch::Contains("target          transport  applied  pending  changed  partial  baseline  "));
-    CHECK_THAT(status.out, Catch::Contains("oi_global       tcp        51       0        0        0        through 0050_clear_swarm "));
+    CHECK_THAT(status.out,
+               Catch::Contains("target          transport  applied  pending  changed  partial  baseline  "));
+    CHECK_THAT(
+        status.out,
+        Catch::Contains("oi_global       tcp        51       0        0        0        through 0050_clear_swarm "));
     CHECK_THAT(status.out, Catch::Contains("monolith        tcp        220      0"));
 
     // One target: the single-target output, selected by --keyspace; the config found upward from the cwd
@@ -69,8 +74,10 @@ TEST_CASE("project: up --all on five keyspaces and the monolith, then up to date
 
 TEST_CASE("project: one keyspace with a broken migration fails, the other four complete and are reported") {
     TempDir broken;
-    write_folder(broken.path(), {{"0000_ok", "CREATE TABLE `a` (`id` int);"},
-                                 {"0001_bad", "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);"}});
+    write_folder(
+        broken.path(),
+        {{"0000_ok", "CREATE TABLE `a` (`id` int);"},
+         {"0001_bad", "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);"}});
     Project p(keyspaces, {{"oi_claims", broken.path()}});
 
     auto up = run_cli({"up", "--all", "--jobs", "3", "--config", p.file.string()}, p.env());
@@ -78,8 +85,10 @@ TEST_CASE("project: one keyspace with a broken migration fails, the other four c
     CHECK(up.exit_code == 1);
     CHECK_THAT(up.err, Catch::Contains("oi_claims      | migrate: error[server_error]"));
     CHECK_THAT(up.out, Catch::Contains("oi_claims       failed (exit 1)  error[server_error]: "));
-    CHECK_THAT(up.out, Catch::Contains("oi_global       ok               loaded the baseline (51 migrations recorded)"));
-    CHECK_THAT(up.out, Catch::Contains("oi_billing      ok               loaded the baseline (43 migrations recorded)"));
+    CHECK_THAT(up.out,
+               Catch::Contains("oi_global       ok               loaded the baseline (51 migrations recorded)"));
+    CHECK_THAT(up.out,
+               Catch::Contains("oi_billing      ok               loaded the baseline (43 migrations recorded)"));
     for (const auto& ks : keyspaces)
         if (ks != "oi_claims") CHECK(p.db[ks]->connect().tracking_rows().size() == journal_size(corpus_folder(ks)));
     CHECK(p.db["oi_claims"]->connect().tracking_rows().size() == 1);

@@ -38,7 +38,8 @@ TEST_CASE("an applied migration edited afterwards is refused, and repair records
     CHECK_THAT(r.err, Catch::Contains("error[migration_changed]"));
     CHECK_THAT(r.err, Catch::Contains("0000_a.sql was applied with hash " + old_hash));
     CHECK_THAT(r.err, Catch::Contains("migrate repair"));
-    CHECK(db.connect().tables() == std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b"});  // 0002 not run
+    CHECK(db.connect().tables() ==
+          std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b"});  // 0002 not run
 
     auto status = run_cli({"status", "--url", db.url(), "--dir", tmp.path().string()});
     CHECK_THAT(status.out, Catch::Contains("changed 1"));
@@ -95,13 +96,14 @@ TEST_CASE("an entry older than the newest applied one is refused unless --allow-
     CHECK(r.exit_code == 5);
     CHECK_THAT(r.err, Catch::Contains("error[out_of_order]"));
     CHECK_THAT(r.err, Catch::Contains("0002_c (when 1500)") && Catch::Contains("drizzle would skip it silently"));
-    CHECK(db.connect().tables() == std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b"});
+    CHECK(db.connect().tables() ==
+          std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b"});
 
     auto allowed = up(db, tmp.path(), {"--allow-out-of-order"});
     CHECK(allowed.exit_code == 0);
     auto rows = db.connect().tracking_rows();
     REQUIRE(rows.size() == 3);
-    CHECK(rows[2][1] == "1500");  // its own `when`: drizzle's high-water mark stays 2000
+    CHECK(rows[2][1] == "1500");               // its own `when`: drizzle's high-water mark stays 2000
     CHECK(up(db, tmp.path()).exit_code == 0);  // applied now: nothing left to refuse
 }
 
@@ -109,8 +111,10 @@ TEST_CASE("a failed statement is recorded, and the next run resumes at it withou
     ScratchDatabase db("resume");
     TempDir tmp;
     write_folder(tmp.path(), {{"0000_a", create_a},
-                              {"0001_b", create_b + "\n--> statement-breakpoint\nINSERT INTO `ref` VALUES (1);"
-                                         "\n--> statement-breakpoint\n" + create_c}});
+                              {"0001_b", create_b +
+                                             "\n--> statement-breakpoint\nINSERT INTO `ref` VALUES (1);"
+                                             "\n--> statement-breakpoint\n" +
+                                             create_c}});
     auto failed = up(db, tmp.path());
     CHECK(failed.exit_code == 1);
     CHECK_THAT(failed.err, Catch::Contains("0001_b.sql:3: statement 2 of 3"));
@@ -155,8 +159,10 @@ TEST_CASE("editing statements a half-applied migration already ran is refused, e
 TEST_CASE("a statement in flight whose effect cannot be decided waits for `migrate resolve`") {
     ScratchDatabase db("resolve");
     TempDir tmp;
-    write_folder(tmp.path(), {{"0000_a", create_a + "\n--> statement-breakpoint\nALTER TABLE `a` COMMENT = 'checked';"
-                                         "\n--> statement-breakpoint\n" + create_b}});
+    write_folder(tmp.path(), {{"0000_a", create_a +
+                                             "\n--> statement-breakpoint\nALTER TABLE `a` COMMENT = 'checked';"
+                                             "\n--> statement-breakpoint\n" +
+                                             create_b}});
     // Killed right after the ALTER (statement 2) took effect, before its progress was written.
     auto killed = up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:2"}});
     CHECK(killed.exit_code == 128 + SIGKILL);
@@ -170,13 +176,15 @@ TEST_CASE("a statement in flight whose effect cannot be decided waits for `migra
     CHECK_THAT(status.out, Catch::Contains("statement 2 (") && Catch::Contains("was in flight"));
 
     CHECK(run_cli({"resolve", "0000_a", "--url", db.url(), "--dir", tmp.path().string()}).exit_code == 2);
-    CHECK(run_cli({"resolve", "0009_nope", "--applied", "--url", db.url(), "--dir", tmp.path().string()}).exit_code == 5);
+    CHECK(run_cli({"resolve", "0009_nope", "--applied", "--url", db.url(), "--dir", tmp.path().string()}).exit_code ==
+          5);
     auto resolved = run_cli({"resolve", "0000_a", "--applied", "--url", db.url(), "--dir", tmp.path().string()});
     CHECK(resolved.exit_code == 0);
     auto resumed = up(db, tmp.path());
     CHECK(resumed.exit_code == 0);
     CHECK_THAT(resumed.out, Catch::Contains("statement 2 skipped: the operator resolved it as applied"));
-    CHECK(db.connect().tables() == std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b"});
+    CHECK(db.connect().tables() ==
+          std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a", "b"});
     CHECK(db.connect().tracking_rows().size() == 1);
 }
 
@@ -184,8 +192,10 @@ TEST_CASE("a DDL statement in flight is decided from the schema") {
     ScratchDatabase db("probe");
     TempDir tmp;
     // The DROP COLUMN (statement 2) removes a name, so it runs with an in-flight mark.
-    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int, `x` int);\n--> statement-breakpoint\n"
-                                         "ALTER TABLE `a` DROP COLUMN `x`;\n--> statement-breakpoint\n" + create_c}});
+    write_folder(tmp.path(), {{"0000_a",
+                               "CREATE TABLE `a` (`id` int, `x` int);\n--> statement-breakpoint\n"
+                               "ALTER TABLE `a` DROP COLUMN `x`;\n--> statement-breakpoint\n" +
+                                   create_c}});
     SECTION("it took effect: skipped") {
         CHECK(up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:2"}}).exit_code == 128 + SIGKILL);
         auto r = up(db, tmp.path());
@@ -220,7 +230,7 @@ TEST_CASE("statements that only add run unmarked, and a resumed run finds by the
     };
     SECTION("a run of CREATE TABLEs killed after the second") {
         write_folder(tmp.path(), {{"0000_a", create_a + "\n--> statement-breakpoint\n" + create_b +
-                                             "\n--> statement-breakpoint\n" + create_c}});
+                                                 "\n--> statement-breakpoint\n" + create_c}});
         CHECK(up(db, tmp.path(), {}, {{"MIGRATE_TEST_KILL_AT", "after-statement:2"}}).exit_code == 128 + SIGKILL);
         auto r = up(db, tmp.path());
         CHECK(r.exit_code == 0);
@@ -232,7 +242,8 @@ TEST_CASE("statements that only add run unmarked, and a resumed run finds by the
     }
     SECTION("a rejected unmarked statement is run again, not taken as done because its name exists") {
         // The CREATE TABLE fails because `a` exists already: that `a` is not its doing.
-        write_folder(tmp.path(), {{"0000_a", create_a}, {"0001_again", create_b + "\n--> statement-breakpoint\n" + create_a}});
+        write_folder(tmp.path(),
+                     {{"0000_a", create_a}, {"0001_again", create_b + "\n--> statement-breakpoint\n" + create_a}});
         auto first = up(db, tmp.path());
         CHECK(first.exit_code == 1);
         CHECK_THAT(first.err, Catch::Contains("already exists"));
@@ -242,24 +253,29 @@ TEST_CASE("statements that only add run unmarked, and a resumed run finds by the
         CHECK_THAT(second.err, Catch::Contains("statement 2 of 2 of migration 0001_again failed"));
         CHECK(db.connect().tracking_rows().size() == 1);
         // Fixed (statements after the ones done may change): now it completes.
-        write_folder(tmp.path(), {{"0000_a", create_a}, {"0001_again", create_b + "\n--> statement-breakpoint\n" + create_c}});
+        write_folder(tmp.path(),
+                     {{"0000_a", create_a}, {"0001_again", create_b + "\n--> statement-breakpoint\n" + create_c}});
         CHECK(up(db, tmp.path()).exit_code == 0);
         CHECK(db.connect().tracking_rows().size() == 2);
         return;
     }
     SECTION("an ADD right after a statement safe to repeat is marked, so the MODIFY is known done") {
-        write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int, `y` int);\n--> statement-breakpoint\n"
-                                             "ALTER TABLE `a` MODIFY COLUMN `y` bigint;\n--> statement-breakpoint\n"
-                                             "ALTER TABLE `a` ADD `z` int;\n--> statement-breakpoint\n" + create_c}});
+        write_folder(tmp.path(), {{"0000_a",
+                                   "CREATE TABLE `a` (`id` int, `y` int);\n--> statement-breakpoint\n"
+                                   "ALTER TABLE `a` MODIFY COLUMN `y` bigint;\n--> statement-breakpoint\n"
+                                   "ALTER TABLE `a` ADD `z` int;\n--> statement-breakpoint\n" +
+                                       create_c}});
         killed_after_the_add_then_resumed();
     }
     SECTION("a key dropped and added again under its name (drizzle-kit's way to change a key) runs once each") {
         // Were the ADD unmarked, the DROP would look in flight, and its probe would find `uq` (the new one)
         // and run the DROP and the ADD again.
-        write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int, `x` int, `y` int, UNIQUE KEY `uq` (`x`));\n"
-                                             "--> statement-breakpoint\nALTER TABLE `a` DROP INDEX `uq`;\n"
-                                             "--> statement-breakpoint\nALTER TABLE `a` ADD CONSTRAINT `uq` UNIQUE(`x`,`y`);\n"
-                                             "--> statement-breakpoint\n" + create_c}});
+        write_folder(tmp.path(), {{"0000_a",
+                                   "CREATE TABLE `a` (`id` int, `x` int, `y` int, UNIQUE KEY `uq` (`x`));\n"
+                                   "--> statement-breakpoint\nALTER TABLE `a` DROP INDEX `uq`;\n"
+                                   "--> statement-breakpoint\nALTER TABLE `a` ADD CONSTRAINT `uq` UNIQUE(`x`,`y`);\n"
+                                   "--> statement-breakpoint\n" +
+                                       create_c}});
         killed_after_the_add_then_resumed();
         CHECK_THAT(db.connect().schema().at("a"), Catch::Contains("UNIQUE KEY `uq` (`x`,`y`)"));
     }
@@ -285,11 +301,13 @@ TEST_CASE("the lock: a run waits for the holder, names it, and gives up after th
     }
     SECTION("lease lock: a live lease blocks, an expired one is taken over") {
         auto sql = db.connect();
-        sql.exec("create table __drizzle_migrations_lock (`name` varchar(64) not null primary key, `owner` char(32) not "
-                 "null, `holder` varchar(255) not null, `acquired_at` timestamp(6) not null default "
-                 "current_timestamp(6), `expires_at` timestamp(6) not null)");
-        sql.exec("insert into __drizzle_migrations_lock (name, owner, holder, expires_at) values ('migrate', 'x', "
-                 "'replica-7 pid 42', now(6) + interval 1 hour)");
+        sql.exec(
+            "create table __drizzle_migrations_lock (`name` varchar(64) not null primary key, `owner` char(32) not "
+            "null, `holder` varchar(255) not null, `acquired_at` timestamp(6) not null default "
+            "current_timestamp(6), `expires_at` timestamp(6) not null)");
+        sql.exec(
+            "insert into __drizzle_migrations_lock (name, owner, holder, expires_at) values ('migrate', 'x', "
+            "'replica-7 pid 42', now(6) + interval 1 hour)");
         auto r = up(db, tmp.path(), {"--lock", "lease", "--lock-timeout", "1"});
         CHECK(r.exit_code == 6);
         CHECK_THAT(r.err, Catch::Contains("held by replica-7 pid 42"));

@@ -18,7 +18,6 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
-
 using namespace testing;
 
 namespace {
@@ -30,8 +29,8 @@ const std::string kPasswordEncoded = "Kn0wn%2FCanary%3APw%407f3a9e";
 
 std::string base64(const std::string& s) {
     std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(s.data()),
-                            static_cast<int>(s.size()));
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
     out.resize(static_cast<std::size_t>(n));
     return out;
 }
@@ -49,18 +48,17 @@ struct CanaryUser {
     ~CanaryUser() {
         try {
             Sql root;
-            for (const char* host : {"127.0.0.1", "localhost", "%"}) root.exec("DROP USER IF EXISTS '" + name + "'@'" + host + "'");
-        } catch (...) {
-        }
+            for (const char* host : {"127.0.0.1", "localhost", "%"})
+                root.exec("DROP USER IF EXISTS '" + name + "'@'" + host + "'");
+        } catch (...) {}
     }
     // mysql://<name>:<canary>@host:port/<database>
     std::string url(const std::string& database, const std::string& password_encoded = kPasswordEncoded) const {
         auto server = migrate::parse_connection_url(server_url());
-        return "mysql://" + name + ":" + password_encoded + "@" + server.host + ":" + std::to_string(server.port) + "/" +
-               database;
+        return "mysql://" + name + ":" + password_encoded + "@" + server.host + ":" + std::to_string(server.port) +
+               "/" + database;
     }
 };
-
 
 // Every form of the secret that would count as a leak.
 std::vector<std::string> leak_forms(const std::string& user) {
@@ -119,38 +117,49 @@ TEST_CASE("secrets: no subcommand prints the password over TCP, successes and fa
     t.cli("status, fresh", {"status", "--url", url, "--dir", corpus}, 0);
     t.cli("status --json, fresh", {"status", "--json", "--url", url, "--dir", corpus}, 0);
     t.cli("plan --json, fresh", {"plan", "--json", "--url", url, "--dir", corpus}, 0);
-    t.cli("up -v (replay, lease lock)", {"up", "-v", "--no-baseline", "--lock", "lease", "--url", url, "--dir", corpus}, 0);
+    t.cli("up -v (replay, lease lock)", {"up", "-v", "--no-baseline", "--lock", "lease", "--url", url, "--dir", corpus},
+          0);
     t.cli("up --json (nothing to do)", {"up", "--json", "--url", url, "--dir", corpus}, 0);
     t.cli("up via DATABASE_URL", {"up", "--dir", corpus}, 0, {{"DATABASE_URL", url}});
     t.cli("status -v", {"status", "-v", "--url", url, "--dir", corpus}, 0);
     t.cli("verify --schema --json", {"verify", "--schema", "--json", "--url", url, "--dir", corpus}, 0);
     t.cli("lint --url", {"lint", "--url", url, corpus}, 0);
     t.cli("repair --yes (nothing edited)", {"repair", "--yes", "--url", url, "--dir", corpus}, 0);
-    t.cli("resolve (nothing to resolve)", {"resolve", "0000_red_supernaut", "--applied", "--url", url, "--dir", corpus}, 5);
-    t.cli("baseline create --scratch-url", {"baseline", "create", "--url", url, "--dir", (tmp.path() / "none").string(),
-                                            "--scratch-url", user.url("")}, 3);
-    t.cli("baseline verify --json", {"baseline", "verify", "--json", "--url", url, "--dir", corpus,
-                                     "--scratch-url", user.url("")}, 0);
+    t.cli("resolve (nothing to resolve)", {"resolve", "0000_red_supernaut", "--applied", "--url", url, "--dir", corpus},
+          5);
+    t.cli("baseline create --scratch-url",
+          {"baseline", "create", "--url", url, "--dir", (tmp.path() / "none").string(), "--scratch-url", user.url("")},
+          3);
+    t.cli("baseline verify --json",
+          {"baseline", "verify", "--json", "--url", url, "--dir", corpus, "--scratch-url", user.url("")}, 0);
     t.cli("up from the baseline", {"up", "--url", user.url(fresh.name()), "--dir", corpus}, 0);
     adopt.connect().exec("CREATE TABLE legacy (id int)");
-    t.cli("up on a non-empty database (refused)", {"up", "--json", "--url", user.url(adopt.name()), "--dir", corpus}, 5);
-    t.cli("baseline mark", {"baseline", "mark", "--yes", "--through", "0000_red_supernaut", "--url", user.url(adopt.name()),
-                            "--dir", corpus}, 0);
+    t.cli("up on a non-empty database (refused)", {"up", "--json", "--url", user.url(adopt.name()), "--dir", corpus},
+          5);
+    t.cli("baseline mark",
+          {"baseline", "mark", "--yes", "--through", "0000_red_supernaut", "--url", user.url(adopt.name()), "--dir",
+           corpus},
+          0);
 
     // Failures: each error path formats a URL or a server message.
     const auto server = migrate::parse_connection_url(server_url());
-    const std::string wrong = "mysql://migrate:" + kPasswordEncoded + "@" + server.host + ":" + std::to_string(server.port) +
-                              "/" + db.name();
+    const std::string wrong =
+        "mysql://migrate:" + kPasswordEncoded + "@" + server.host + ":" + std::to_string(server.port) + "/" + db.name();
     t.cli("wrong password", {"up", "--url", wrong, "--dir", corpus}, 4);
     t.cli("wrong password --json", {"status", "--json", "--url", wrong, "--dir", corpus}, 4);
-    t.cli("nothing listening", {"up", "--url", "mysql://" + user.name + ":" + kPasswordEncoded + "@127.0.0.1:" +
-                                std::to_string(free_port()) + "/x", "--dir", corpus}, 4);
+    t.cli("nothing listening",
+          {"up", "--url",
+           "mysql://" + user.name + ":" + kPasswordEncoded + "@127.0.0.1:" + std::to_string(free_port()) + "/x",
+           "--dir", corpus},
+          4);
     t.cli("unknown database", {"status", "--url", user.url(db.name() + "_missing"), "--dir", corpus}, 4);
-    t.cli("unparsable URL", {"up", "--url", "mysql://" + user.name + ":" + kPasswordEncoded + "@127.0.0.1:nope/x",
-                             "--dir", corpus}, 3);
+    t.cli("unparsable URL",
+          {"up", "--url", "mysql://" + user.name + ":" + kPasswordEncoded + "@127.0.0.1:nope/x", "--dir", corpus}, 3);
     // Not percent-encoded: the last '@' ends the user info, so this names the default port, where nothing listens.
-    t.cli("URL with an unencoded password", {"up", "--url", "mysql://" + user.name + ":" + kPassword + "@127.0.0.1:" +
-                                             std::to_string(free_port()) + "/x", "--dir", corpus}, 4);
+    t.cli("URL with an unencoded password",
+          {"up", "--url", "mysql://" + user.name + ":" + kPassword + "@127.0.0.1:" + std::to_string(free_port()) + "/x",
+           "--dir", corpus},
+          4);
     t.cli("unknown URL option", {"status", "--url", url + "?sslmode=sometimes", "--dir", corpus}, 3);
     ScratchDatabase failing("secret_fail");
     t.cli("failing statement", {"up", "--url", user.url(failing.name()), "--dir", broken}, 1);
@@ -180,12 +189,15 @@ TEST_CASE("secrets: a project config's passwords stay out of status, up --all, p
     auto server = migrate::parse_connection_url(server_url());
     // One target with the password inline in a URL, one with Hyperdrive-style fields and an env: reference.
     const auto config = tmp.path() / "migrate.json";
-    write_file(config, "{\"targets\": {\n"
-                       "  \"inline\": {\"url\": \"" + user.url(a.name()) + "\", \"migrations\": \"" +
-                       corpus_folder("oi_billing").string() + "\"},\n"
-                       "  \"fields\": {\"host\": \"" + server.host + "\", \"port\": " + std::to_string(server.port) +
-                       ", \"user\": \"" + user.name + "\", \"password\": \"env:SECRET_TEST_PW\", \"database\": \"" +
-                       b.name() + "\", \"migrations\": \"" + corpus_folder("oi_claims").string() + "\"}\n}}\n");
+    write_file(config,
+               "{\"targets\": {\n"
+               "  \"inline\": {\"url\": \"" +
+                   user.url(a.name()) + "\", \"migrations\": \"" + corpus_folder("oi_billing").string() +
+                   "\"},\n"
+                   "  \"fields\": {\"host\": \"" +
+                   server.host + "\", \"port\": " + std::to_string(server.port) + ", \"user\": \"" + user.name +
+                   "\", \"password\": \"env:SECRET_TEST_PW\", \"database\": \"" + b.name() + "\", \"migrations\": \"" +
+                   corpus_folder("oi_claims").string() + "\"}\n}}\n");
     const std::map<std::string, std::string> env = {{"SECRET_TEST_PW", kPassword}};
     Transcript t;
     t.cli("status --all", {"status", "--all", "--config", config.string()}, 0, env);
@@ -222,21 +234,25 @@ TEST_CASE("secrets: over HTTP the password is in neither the CLI's output nor th
     ScratchDatabase db("secret_http"), safe("secret_safe");
     const auto corpus = corpus_folder("oi_global").string();
     // Clients authenticate to the gateway with the canary; the gateway logs every request (--verbose).
-    Gateway gw({"--verbose", "--mysql-database", db.name(), "--user", user.name, "--password", kPassword, "--mysql-user", user.name,
-                "--mysql-password", kPassword});
-    Gateway gw_safe({"--verbose", "--safe-migrations", "--mysql-database", safe.name(), "--user", user.name, "--password", kPassword, "--mysql-user",
-                     user.name, "--mysql-password", kPassword});
+    Gateway gw({"--verbose", "--mysql-database", db.name(), "--user", user.name, "--password", kPassword,
+                "--mysql-user", user.name, "--mysql-password", kPassword});
+    Gateway gw_safe({"--verbose", "--safe-migrations", "--mysql-database", safe.name(), "--user", user.name,
+                     "--password", kPassword, "--mysql-user", user.name, "--mysql-password", kPassword});
     auto http_url = [&](const Gateway& g, const std::string& database, const std::string& password) {
         return "http://" + user.name + ":" + password + "@127.0.0.1:" + std::to_string(g.port()) + "/" + database;
     };
     Transcript t;
     t.cli("http status", {"status", "--url", http_url(gw, db.name(), kPasswordEncoded), "--dir", corpus}, 0);
-    t.cli("http up -v", {"up", "-v", "--no-baseline", "--url", http_url(gw, db.name(), kPasswordEncoded), "--dir", corpus}, 0);
-    t.cli("http status --json", {"status", "--json", "--url", http_url(gw, db.name(), kPasswordEncoded), "--dir", corpus}, 0);
-    t.cli("http wrong password", {"status", "--url", http_url(gw, db.name(), "Canary-wrong-7f3a9e"), "--dir", corpus}, 4);
-    t.cli("http wrong password --json", {"up", "--json", "--url", http_url(gw, db.name(), "Canary-wrong-7f3a9e"),
-                                         "--dir", corpus}, 4);
-    t.cli("http safe migrations refused", {"up", "--url", http_url(gw_safe, safe.name(), kPasswordEncoded), "--dir", corpus}, 7);
+    t.cli("http up -v",
+          {"up", "-v", "--no-baseline", "--url", http_url(gw, db.name(), kPasswordEncoded), "--dir", corpus}, 0);
+    t.cli("http status --json",
+          {"status", "--json", "--url", http_url(gw, db.name(), kPasswordEncoded), "--dir", corpus}, 0);
+    t.cli("http wrong password", {"status", "--url", http_url(gw, db.name(), "Canary-wrong-7f3a9e"), "--dir", corpus},
+          4);
+    t.cli("http wrong password --json",
+          {"up", "--json", "--url", http_url(gw, db.name(), "Canary-wrong-7f3a9e"), "--dir", corpus}, 4);
+    t.cli("http safe migrations refused",
+          {"up", "--url", http_url(gw_safe, safe.name(), kPasswordEncoded), "--dir", corpus}, 7);
     REQUIRE(db.connect().scalar("SELECT count(*) FROM __drizzle_migrations") == "51");
     t.add("gateway log", gw.log());
     t.add("safe gateway log", gw_safe.log());
@@ -246,8 +262,9 @@ TEST_CASE("secrets: over HTTP the password is in neither the CLI's output nor th
 
 TEST_CASE("secrets: the PlanetScale service token is in no output, error, JSON or gateway log") {
     TempDir dir;
-    write_folder(dir.path() / "drizzle", {{"0000_t", "CREATE TABLE `t` (`id` int PRIMARY KEY);\n--> statement-breakpoint\n"
-                                                     "INSERT INTO `t` VALUES (1);"}});
+    write_folder(dir.path() / "drizzle", {{"0000_t",
+                                           "CREATE TABLE `t` (`id` int PRIMARY KEY);\n--> statement-breakpoint\n"
+                                           "INSERT INTO `t` VALUES (1);"}});
     PlanetScale ps("secret_ps", {"--verbose"});
     Transcript t;
     const auto folder = dir.path() / "drizzle";
@@ -262,8 +279,9 @@ TEST_CASE("secrets: the PlanetScale service token is in no output, error, JSON o
     t.cli("status --json", args({"status", "--json"}), 0, planetscale_token_env);
     t.cli("up --json", args({"up", "--json"}), 0, planetscale_token_env);
     // A wrong token: refused by the API (exit 4), and neither token is shown.
-    write_folder(dir.path() / "more", {{"0000_t", "CREATE TABLE `t` (`id` int PRIMARY KEY);\n--> statement-breakpoint\n"
-                                                  "INSERT INTO `t` VALUES (1);"},
+    write_folder(dir.path() / "more", {{"0000_t",
+                                        "CREATE TABLE `t` (`id` int PRIMARY KEY);\n--> statement-breakpoint\n"
+                                        "INSERT INTO `t` VALUES (1);"},
                                        {"0001_u", "CREATE TABLE `u` (`id` int PRIMARY KEY);"}});
     auto wrong = planetscale_token_env;
     wrong["PLANETSCALE_SERVICE_TOKEN"] = "wrong-Canary-token-7f3a9e";

@@ -23,9 +23,10 @@ namespace {
 const std::string update_sql = "UPDATE `accounts` SET `balance` = `balance` + 1 WHERE `id` = 1;";
 const std::string alter_sql = "ALTER TABLE `accounts` ADD `note` varchar(32);";
 const std::vector<std::pair<std::string, std::string>> migrations = {
-    {"0000_base", "CREATE TABLE `accounts` (`id` int PRIMARY KEY, `balance` int NOT NULL);\n--> statement-breakpoint\n"
-                  "INSERT INTO `accounts` VALUES (1, 10), (2, 20);\n--> statement-breakpoint\n"
-                  "CREATE TABLE `audit` (`msg` varchar(64) NOT NULL);"},
+    {"0000_base",
+     "CREATE TABLE `accounts` (`id` int PRIMARY KEY, `balance` int NOT NULL);\n--> statement-breakpoint\n"
+     "INSERT INTO `accounts` VALUES (1, 10), (2, 20);\n--> statement-breakpoint\n"
+     "CREATE TABLE `audit` (`msg` varchar(64) NOT NULL);"},
     {"0001_more", "CREATE TABLE `t1` (`id` int);\n--> statement-breakpoint\nALTER TABLE `t1` ADD `c` int;"},
     {"0002_dml", update_sql + "\n--> statement-breakpoint\nINSERT INTO `audit` VALUES ('bump');"},
     {"0003_ddl", alter_sql},
@@ -33,7 +34,7 @@ const std::vector<std::pair<std::string, std::string>> migrations = {
 };
 
 class Fixture {
-public:
+  public:
     Fixture() {
         write_folder(folder.path() / "all", migrations);
         copy_folder_prefix(folder.path() / "all", folder.path() / "first", 1);
@@ -53,7 +54,9 @@ public:
         REQUIRE(r.exit_code == 0);
         return name;
     }
-    std::vector<std::string> up(const std::string& db) const { return cli_argv({"up", "--url", server.url(db), "--dir", dir()}); }
+    std::vector<std::string> up(const std::string& db) const {
+        return cli_argv({"up", "--url", server.url(db), "--dir", dir()});
+    }
     // Re-runs without faults until done (bounded), then compares with the clean run.
     void finishes_like_a_clean_run(const std::string& db) {
         ProcessResult r;
@@ -84,7 +87,8 @@ std::string session_running(Sql& observer, RunningProcess& run, std::string sql)
     const auto seen = describe_sessions(observer);
     run.kill(SIGKILL);
     const auto r = run.wait();
-    FAIL("the runner never started `" << sql << "`; the server's sessions:" << seen << "\nthe run's output:\n" << r.out << r.err);
+    FAIL("the runner never started `" << sql << "`; the server's sessions:" << seen << "\nthe run's output:\n"
+                                      << r.out << r.err);
     return "";
 }
 

@@ -1,7 +1,7 @@
 // Deciding whether an in-flight statement took effect: each DDL form probed before and after it runs on
 // the real server, the undecidable cases, and the whole OpenInsure monolith corpus.
-#include "connect/connection.hpp"
 #include "run/statement_probe.hpp"
+#include "connect/connection.hpp"
 #include "sql/tokenizer.hpp"
 
 #include "test_server.hpp"
@@ -18,8 +18,8 @@ using namespace testing;
 using migrate::connect::Connection;
 using migrate::run::classify_statement;
 using migrate::run::Effect;
-using migrate::run::probe_statement;
 using migrate::run::only_adds;
+using migrate::run::probe_statement;
 using migrate::run::safe_to_retry;
 using migrate::run::StatementClass;
 
@@ -166,16 +166,32 @@ TEST_CASE("only_adds") {
         CHECK(only_adds(sql));
     }
     // Everything that removes, renames or changes a name, may be repeated harmlessly, or cannot be probed.
-    for (const char* sql :
-         {"DROP TABLE t", "DROP INDEX i ON t", "ALTER TABLE t DROP COLUMN c", "alter table t modify a int",
-          "alter table t change a b int", "alter table t rename column a to b", "alter table t rename to u",
-          "RENAME TABLE a TO b", "alter table t add c int, drop d", "alter table t add c int, modify a int",
-          "alter table t drop foreign key f", "alter table t rename index a to b", "CREATE TABLE IF NOT EXISTS t (a int)",
-          "create index if not exists i on t (a)", "alter table t add column if not exists c int",
-          "create table t select 1 as a", "create temporary table t (a int)", "create or replace table t (a int)",
-          "alter table t add foreign key (a) references u (id)", "alter table t comment 'x'",
-          "alter table t add c int, algorithm=inplace", "INSERT INTO t VALUES (1)", "SELECT 1", "TRUNCATE t",
-          "CREATE VIEW v AS SELECT 1", "select 1; select 2"}) {
+    for (const char* sql : {"DROP TABLE t",
+                            "DROP INDEX i ON t",
+                            "ALTER TABLE t DROP COLUMN c",
+                            "alter table t modify a int",
+                            "alter table t change a b int",
+                            "alter table t rename column a to b",
+                            "alter table t rename to u",
+                            "RENAME TABLE a TO b",
+                            "alter table t add c int, drop d",
+                            "alter table t add c int, modify a int",
+                            "alter table t drop foreign key f",
+                            "alter table t rename index a to b",
+                            "CREATE TABLE IF NOT EXISTS t (a int)",
+                            "create index if not exists i on t (a)",
+                            "alter table t add column if not exists c int",
+                            "create table t select 1 as a",
+                            "create temporary table t (a int)",
+                            "create or replace table t (a int)",
+                            "alter table t add foreign key (a) references u (id)",
+                            "alter table t comment 'x'",
+                            "alter table t add c int, algorithm=inplace",
+                            "INSERT INTO t VALUES (1)",
+                            "SELECT 1",
+                            "TRUNCATE t",
+                            "CREATE VIEW v AS SELECT 1",
+                            "select 1; select 2"}) {
         INFO(sql);
         CHECK_FALSE(only_adds(sql));
     }

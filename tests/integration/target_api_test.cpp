@@ -39,9 +39,12 @@ TEST_CASE("up applies a keyspace folder, records drizzle's rows, and is a no-op 
     std::vector<Event::Kind> kinds;
     std::size_t statements_started = 0, statements_finished = 0;
     auto report = target.up([&](const Event& e) {
-        if (e.kind == Event::Kind::statement_started) ++statements_started;
-        else if (e.kind == Event::Kind::statement_finished) ++statements_finished;
-        else kinds.push_back(e.kind);
+        if (e.kind == Event::Kind::statement_started)
+            ++statements_started;
+        else if (e.kind == Event::Kind::statement_finished)
+            ++statements_finished;
+        else
+            kinds.push_back(e.kind);
     });
     CHECK(report.migrations_applied == 34);
     CHECK(report.statements_run == statements_finished);
@@ -91,7 +94,9 @@ TEST_CASE("up on an empty database loads the folder's baseline and records every
     CHECK(report.migrations_applied == 0);
     CHECK(report.statements_run == target.baseline()->snapshot.statements.size());
 
-    REQUIRE(migrate::Target::open({.url = replay.url(), .migrations_dir = folder, .use_baseline = false}).up().migrations_applied == 34);
+    REQUIRE(migrate::Target::open({.url = replay.url(), .migrations_dir = folder, .use_baseline = false})
+                .up()
+                .migrations_applied == 34);
     CHECK(db.connect().snapshot() == replay.connect().snapshot());
     CHECK_FALSE(target.status().plan.from_baseline);
 }
@@ -99,12 +104,14 @@ TEST_CASE("up on an empty database loads the folder's baseline and records every
 TEST_CASE("a failing statement stops the run and says where, leaving earlier migrations recorded") {
     ScratchDatabase db("api_fail");
     TempDir tmp;
-    write_folder(tmp.path(), {
-        {"0000_a", "CREATE TABLE `a` (`id` int);"},
-        {"0001_b", "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\n"
-                   "INSERT INTO `missing` VALUES (1);\n--> statement-breakpoint\nCREATE TABLE `c` (`id` int);"},
-        {"0002_c", "CREATE TABLE `d` (`id` int);"},
-    });
+    write_folder(tmp.path(),
+                 {
+                     {"0000_a", "CREATE TABLE `a` (`id` int);"},
+                     {"0001_b",
+                      "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\n"
+                      "INSERT INTO `missing` VALUES (1);\n--> statement-breakpoint\nCREATE TABLE `c` (`id` int);"},
+                     {"0002_c", "CREATE TABLE `d` (`id` int);"},
+                 });
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
     auto e = up_error(target);
     CHECK(e.code() == migrate::errc::server_error);
@@ -137,11 +144,14 @@ TEST_CASE("a DML statement and its progress commit together: a failure keeps ear
     ScratchDatabase db("api_dml");
     TempDir tmp;
     auto folder = [&](const std::string& third) {
-        write_folder(tmp.path(), {
-            {"0000_a", "CREATE TABLE `a` (`id` int primary key);"},
-            {"0001_seed", "INSERT INTO `a` VALUES (1);\n--> statement-breakpoint\nINSERT INTO `a` VALUES (2);\n"
-                          "--> statement-breakpoint\n" + third},
-        });
+        write_folder(tmp.path(),
+                     {
+                         {"0000_a", "CREATE TABLE `a` (`id` int primary key);"},
+                         {"0001_seed",
+                          "INSERT INTO `a` VALUES (1);\n--> statement-breakpoint\nINSERT INTO `a` VALUES (2);\n"
+                          "--> statement-breakpoint\n" +
+                              third},
+                     });
     };
     folder("INSERT INTO `a` VALUES (1);");
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
@@ -168,19 +178,24 @@ TEST_CASE("a DML statement and its progress commit together: a failure keeps ear
 TEST_CASE("cancelling stops between statements with progress recorded, and the next run resumes") {
     ScratchDatabase db("api_cancel");
     TempDir tmp;
-    write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);\n--> statement-breakpoint\n"
-                                         "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `c` (`id` int);"}});
+    write_folder(tmp.path(),
+                 {{"0000_a",
+                   "CREATE TABLE `a` (`id` int);\n--> statement-breakpoint\n"
+                   "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `c` (`id` int);"}});
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
     std::atomic<bool> cancel{false};
     try {
-        target.up([&](const Event& ev) {
-            if (ev.kind == Event::Kind::statement_finished && ev.statement_index == 0) cancel = true;
-        }, {.cancel = &cancel});
+        target.up(
+            [&](const Event& ev) {
+                if (ev.kind == Event::Kind::statement_finished && ev.statement_index == 0) cancel = true;
+            },
+            {.cancel = &cancel});
         FAIL("not interrupted");
     } catch (const migrate::error& e) {
         CHECK(e.code() == migrate::errc::interrupted);
     }
-    CHECK(db.connect().tables() == std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a"});
+    CHECK(db.connect().tables() ==
+          std::vector<std::string>{"__drizzle_migrations", "__drizzle_migrations_progress", "a"});
     auto report = target.up();
     CHECK(report.statements_run == 2);
     CHECK(db.connect().tracking_rows().size() == 1);
@@ -205,8 +220,9 @@ TEST_CASE("a drizzle 1.0 tracking table gets its name column filled") {
     ScratchDatabase db("api_v1");
     TempDir tmp;
     write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}});
-    db.connect().exec("CREATE TABLE __drizzle_migrations (id SERIAL PRIMARY KEY, hash TEXT NOT NULL, created_at BIGINT, "
-                      "name TEXT, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
+    db.connect().exec(
+        "CREATE TABLE __drizzle_migrations (id SERIAL PRIMARY KEY, hash TEXT NOT NULL, created_at BIGINT, "
+        "name TEXT, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
     migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()}).up();
     auto rows = db.connect().rows("select name, applied_at is not null from __drizzle_migrations");
     REQUIRE(rows.size() == 1);
@@ -219,7 +235,8 @@ TEST_CASE("validation refuses out-of-order entries and unknown rows together, to
     TempDir tmp;
     write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}, {"0001_b", "CREATE TABLE `b` (`id` int);"}});
     // Another branch's migration was applied with a newer `when`.
-    db.connect().exec("CREATE TABLE __drizzle_migrations (id SERIAL PRIMARY KEY, hash TEXT NOT NULL, created_at BIGINT)");
+    db.connect().exec(
+        "CREATE TABLE __drizzle_migrations (id SERIAL PRIMARY KEY, hash TEXT NOT NULL, created_at BIGINT)");
     db.connect().exec("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('x', 1500)");
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
     auto e = up_error(target);
@@ -239,9 +256,9 @@ TEST_CASE("a unix socket URL reaches the same server") {
     ScratchDatabase db("api_socket");
     TempDir tmp;
     write_folder(tmp.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}});
-    auto target = migrate::Target::open(
-        {.url = "mysql://migrate:migrate-local-pw@localhost/" + db.name() + "?socket=" + socket,
-         .migrations_dir = tmp.path()});
+    auto target =
+        migrate::Target::open({.url = "mysql://migrate:migrate-local-pw@localhost/" + db.name() + "?socket=" + socket,
+                               .migrations_dir = tmp.path()});
     CHECK(target.url().socket == socket);
     CHECK(target.up().migrations_applied == 1);
     CHECK(db.connect().tracking_rows().size() == 1);

@@ -32,11 +32,12 @@ std::string row_of(const std::string& screen, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("tui: the overview shows the five keyspaces with their counts, and applying one updates screen and database") {
+TEST_CASE(
+    "tui: the overview shows the five keyspaces with their counts, and applying one updates screen and database") {
     Project p(keyspaces);
     // oi_claims half applied (by replay), the others fresh.
-    REQUIRE(run_cli({"up", "--no-baseline", "--to", "0019_backfill_disbursements_history", "--keyspace", "oi_claims", "--config",
-                     p.file.string()},
+    REQUIRE(run_cli({"up", "--no-baseline", "--to", "0019_backfill_disbursements_history", "--keyspace", "oi_claims",
+                     "--config", p.file.string()},
                     p.env())
                 .exit_code == 0);
     auto tui = start_tui(p);
@@ -77,7 +78,8 @@ TEST_CASE("tui: the overview shows the five keyspaces with their counts, and app
     tui->keys({"y"});
     REQUIRE(tui->wait_for("oi_global       tcp        51       0"));
     REQUIRE(tui->wait_for("oi_billing      tcp        43       0"));
-    for (const auto& ks : keyspaces) CHECK(p.db.at(ks)->connect().tracking_rows().size() == journal_size(corpus_folder(ks)));
+    for (const auto& ks : keyspaces)
+        CHECK(p.db.at(ks)->connect().tracking_rows().size() == journal_size(corpus_folder(ks)));
 
     tui->keys({"q"});
     CHECK(tui->wait_for_exit());
@@ -85,8 +87,10 @@ TEST_CASE("tui: the overview shows the five keyspaces with their counts, and app
 
 TEST_CASE("tui: a failing statement is shown in place, with the statement and the server's message") {
     TempDir broken;
-    write_folder(broken.path(), {{"0000_ok", "CREATE TABLE `a` (`id` int);"},
-                                 {"0001_bad", "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);"}});
+    write_folder(
+        broken.path(),
+        {{"0000_ok", "CREATE TABLE `a` (`id` int);"},
+         {"0001_bad", "CREATE TABLE `b` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);"}});
     Project p({"broken"}, {{"broken", broken.path()}});
     auto tui = start_tui(p);
     REQUIRE(tui->wait_for("broken          tcp         0       2"));
@@ -146,9 +150,12 @@ TEST_CASE("tui: without a terminal it says so and exits 2") {
 
 TEST_CASE("tui: a pending statement shows its algorithm and the table's size") {
     TempDir folder;
-    write_folder(folder.path(), {{"0000_claims", "CREATE TABLE `claims` (`id` int NOT NULL PRIMARY KEY, `vin` varchar(20), `amount` int);"},
-                                 {"0001_sizes", "CREATE INDEX `claims_vin_idx` ON `claims` (`vin`);\n--> statement-breakpoint\n"
-                                                "ALTER TABLE `claims` MODIFY COLUMN `amount` bigint;"}});
+    write_folder(
+        folder.path(),
+        {{"0000_claims", "CREATE TABLE `claims` (`id` int NOT NULL PRIMARY KEY, `vin` varchar(20), `amount` int);"},
+         {"0001_sizes",
+          "CREATE INDEX `claims_vin_idx` ON `claims` (`vin`);\n--> statement-breakpoint\n"
+          "ALTER TABLE `claims` MODIFY COLUMN `amount` bigint;"}});
     Project p({"sizes"}, {{"sizes", folder.path()}});
     REQUIRE(run_cli({"up", "--to", "0000_claims", "--config", p.file.string()}, p.env()).exit_code == 0);
     p.db.at("sizes")->connect().exec("insert into `claims` values (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");

@@ -67,7 +67,8 @@ migrate::error up_error(migrate::Target& t, const migrate::UpOptions& options = 
 
 }  // namespace
 
-TEST_CASE("target: status previews drizzle 1.0's upgrade of a 0.x table without changing anything, and up performs it") {
+TEST_CASE(
+    "target: status previews drizzle 1.0's upgrade of a 0.x table without changing anything, and up performs it") {
     ScratchDatabase db("upg_status");
     TempDir tmp;
     write_v1(tmp.path());
@@ -108,14 +109,16 @@ TEST_CASE("target: up with nothing pending still upgrades a 0.x table (no lock-f
     TempDir tmp;
     write_v1(tmp.path());
     auto sql = db.connect();
-    make_v0_table(sql, {{sha_of("20260101000000_a"), T0}, {sha_of("20260101000001_b"), T0 + 1000},
+    make_v0_table(sql, {{sha_of("20260101000000_a"), T0},
+                        {sha_of("20260101000001_b"), T0 + 1000},
                         {sha_of("20260101000002_c"), T0 + 2000}});
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
     const auto report = target.up();
     CHECK(report.migrations_applied == 0);
     // Said, not hidden behind "nothing to do".
-    CHECK(report.table_upgrade == "upgraded __drizzle_migrations as drizzle 1.0 does (added `name` and `applied_at`, "
-                                  "named 3 rows after their folders)");
+    CHECK(report.table_upgrade ==
+          "upgraded __drizzle_migrations as drizzle 1.0 does (added `name` and `applied_at`, "
+          "named 3 rows after their folders)");
     CHECK(named_rows(sql) == Rows{{Value("1"), Value("20260101000000_a"), Value("1")},
                                   {Value("2"), Value("20260101000001_b"), Value("1")},
                                   {Value("3"), Value("20260101000002_c"), Value("1")}});
@@ -143,7 +146,8 @@ TEST_CASE("target: a 0.x row no folder matches: up refuses, even with allow_miss
         CHECK_THAT(text, Catch::Contains("__drizzle_migrations is a drizzle 0.x tracking table"));
         CHECK_THAT(text, Catch::Contains("1 of its 2 rows matches no folder of " + tmp.path().string()));
         CHECK_THAT(text, Catch::Contains("row id 2: created_at 1767225700000, hash ffff"));
-        CHECK_THAT(text, Catch::Contains("restore them") && Catch::Contains("Allowing missing migrations does not help"));
+        CHECK_THAT(text,
+                   Catch::Contains("restore them") && Catch::Contains("Allowing missing migrations does not help"));
         CHECK_THAT(text, Catch::Contains("(ids: 2)"));
     }
     CHECK(columns(sql) == std::vector<std::string>{"id", "hash", "created_at"});
@@ -160,9 +164,7 @@ TEST_CASE("target: up finishes a drizzle 1.0 upgrade that stopped half-way, as i
     // Rows at T0+123 and T0+1999: each in its folder's second, as 0.x journal `when`s are.
     make_v0_table(sql, {{sha_of("20260101000000_a"), T0 + 123}, {sha_of("20260101000001_b"), T0 + 1999}});
 
-    SECTION("after ALTER … ADD name") {
-        sql.exec("ALTER TABLE `__drizzle_migrations` ADD `name` text");
-    }
+    SECTION("after ALTER … ADD name") { sql.exec("ALTER TABLE `__drizzle_migrations` ADD `name` text"); }
     SECTION("after both ALTERs and the first UPDATE") {
         sql.exec("ALTER TABLE `__drizzle_migrations` ADD `name` text");
         sql.exec("ALTER TABLE `__drizzle_migrations` ADD `applied_at` TIMESTAMP DEFAULT CURRENT_TIMESTAMP");
@@ -175,9 +177,10 @@ TEST_CASE("target: up finishes a drizzle 1.0 upgrade that stopped half-way, as i
     CHECK(named_rows(sql) == Rows{{Value("1"), Value("20260101000000_a"), Value("1")},
                                   {Value("2"), Value("20260101000001_b"), Value("1")},
                                   {Value("3"), Value("20260101000002_c"), Value("0")}});
-    CHECK(sql.rows("select column_type, is_nullable, column_default from information_schema.columns where "
-                   "table_schema = database() and table_name = '__drizzle_migrations' and column_name = 'applied_at'") ==
-          Rows{{Value("timestamp"), Value("YES"), Value("current_timestamp()")}});
+    CHECK(
+        sql.rows("select column_type, is_nullable, column_default from information_schema.columns where "
+                 "table_schema = database() and table_name = '__drizzle_migrations' and column_name = 'applied_at'") ==
+        Rows{{Value("timestamp"), Value("YES"), Value("current_timestamp()")}});
 }
 
 TEST_CASE("target: a nameless row in a 1.0 table that no folder matches is left alone, as drizzle 1.0 leaves it") {
@@ -185,8 +188,9 @@ TEST_CASE("target: a nameless row in a 1.0 table that no folder matches is left 
     TempDir tmp;
     write_v1(tmp.path());
     auto sql = db.connect();
-    sql.exec("CREATE TABLE `__drizzle_migrations` (id SERIAL PRIMARY KEY, hash TEXT NOT NULL, created_at BIGINT, "
-             "name TEXT, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
+    sql.exec(
+        "CREATE TABLE `__drizzle_migrations` (id SERIAL PRIMARY KEY, hash TEXT NOT NULL, created_at BIGINT, "
+        "name TEXT, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
     sql.exec("INSERT INTO `__drizzle_migrations` (hash, created_at) VALUES ('ffff', 1767225700000)");
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
     CHECK(target.status().plan.table_upgrade.empty());

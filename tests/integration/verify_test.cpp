@@ -16,7 +16,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path v1_folder(const std::string& name) { return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / name; }
+fs::path v1_folder(const std::string& name) {
+    return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / name;
+}
 
 ProcessResult verify(const ScratchDatabase& db, const fs::path& dir, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"verify", "--url", db.url(), "--dir", dir.string()};
@@ -43,7 +45,8 @@ void check_clean(const fs::path& dir, const std::vector<std::string>& custom_tab
         CHECK(r.exit_code == 0);
         CHECK_THAT(r.out, Catch::Contains("rows: ok, every migration recorded with its file's hash, no unknown rows"));
         CHECK_THAT(r.out, Catch::Contains("ok, no drift"));
-        for (const auto& t : custom_tables) CHECK_THAT(r.out, Catch::Contains("notice: table " + t + " is not in the snapshot"));
+        for (const auto& t : custom_tables)
+            CHECK_THAT(r.out, Catch::Contains("notice: table " + t + " is not in the snapshot"));
         const auto notices = std::count(r.out.begin(), r.out.end(), '\n') - 2;
         CHECK(notices == static_cast<long>(custom_tables.size()));
     }
@@ -68,9 +71,9 @@ TEST_CASE("verify: --schema is clean on the five 0.x keyspaces after up, replaye
 }
 
 TEST_CASE("verify: --schema is clean on the 220-migration monolith after up, replayed and from the baseline") {
-    check_clean(corpus_folder("monolith"), {"ref_inspections_codes", "ref_installment_plans_history_codes",
-                                            "ref_litigation_history_codes", "ref_motor_carriers_codes",
-                                            "ref_policies_history_codes"});
+    check_clean(corpus_folder("monolith"),
+                {"ref_inspections_codes", "ref_installment_plans_history_codes", "ref_litigation_history_codes",
+                 "ref_motor_carriers_codes", "ref_policies_history_codes"});
 }
 
 TEST_CASE("verify: --schema is clean on the drizzle-kit 1.0 folders and names drift against their snapshot.json") {
@@ -82,36 +85,42 @@ TEST_CASE("verify: --schema is clean on the drizzle-kit 1.0 folders and names dr
     auto r = verify(db, v1_folder("oi_global"), {"--schema"});
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Catch::Contains("20261128054528_flaky_kate_bishop/snapshot.json"));
-    CHECK_THAT(r.out, Catch::Contains("table api_keys: column by_hand (varchar(8)) is in the database, not in the snapshot"));
+    CHECK_THAT(r.out,
+               Catch::Contains("table api_keys: column by_hand (varchar(8)) is in the database, not in the snapshot"));
 }
 
 TEST_CASE("verify: --schema names a column added by hand") {
     auto r = drifted("ALTER TABLE `claims` ADD `hand_added` int");
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Catch::Contains("DRIFT, 1 difference"));
-    CHECK_THAT(r.out, Catch::Contains("table claims: column hand_added (int(11)) is in the database, not in the snapshot"));
+    CHECK_THAT(r.out,
+               Catch::Contains("table claims: column hand_added (int(11)) is in the database, not in the snapshot"));
 }
 
 TEST_CASE("verify: --schema names a dropped index") {
     auto r = drifted("DROP INDEX `claims_org_idx` ON `claims`");
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Catch::Contains("DRIFT, 1 difference"));
-    CHECK_THAT(r.out, Catch::Contains("table claims: index claims_org_idx (org_id) is in the snapshot, not in the database"));
+    CHECK_THAT(r.out,
+               Catch::Contains("table claims: index claims_org_idx (org_id) is in the snapshot, not in the database"));
 }
 
 TEST_CASE("verify: --schema names a changed column type with both types") {
     auto r = drifted("ALTER TABLE `claims` MODIFY `amount` varchar(20)");
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Catch::Contains("DRIFT, 1 difference"));
-    CHECK_THAT(r.out, Catch::Contains("table claims: column amount: type is text in the snapshot, varchar(20) in the database"));
+    CHECK_THAT(r.out, Catch::Contains(
+                          "table claims: column amount: type is text in the snapshot, varchar(20) in the database"));
 }
 
-TEST_CASE("verify: --schema names a table created outside migrations, and its custom-migration tables only as notices") {
+TEST_CASE(
+    "verify: --schema names a table created outside migrations, and its custom-migration tables only as notices") {
     auto r = drifted("CREATE TABLE `made_by_hand` (`id` int PRIMARY KEY)");
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Catch::Contains("DRIFT, 1 difference"));
-    CHECK_THAT(r.out, Catch::Contains("table made_by_hand is in the database, not in the snapshot, and no migration of the "
-                                      "folder creates it: created outside migrations"));
+    CHECK_THAT(r.out,
+               Catch::Contains("table made_by_hand is in the database, not in the snapshot, and no migration of the "
+                               "folder creates it: created outside migrations"));
     CHECK_THAT(r.out, Catch::Contains("notice: table ref_litigation_history_codes is not in the snapshot: migration "
                                       "0034_backfill_litigation_history creates it"));
 }
@@ -133,8 +142,8 @@ TEST_CASE("verify: --schema --json is one versioned document naming each drift")
     std::vector<std::string> drift, notices;
     for (const auto& d : t["schema"]["drift"])
         (d["severity"] == "drift" ? drift : notices)
-            .push_back(d["kind"].get<std::string>() + " " + d["table"].get<std::string>() + " " + d["name"].get<std::string>() +
-                       " " + d["actual"].get<std::string>());
+            .push_back(d["kind"].get<std::string>() + " " + d["table"].get<std::string>() + " " +
+                       d["name"].get<std::string>() + " " + d["actual"].get<std::string>());
     CHECK(drift == std::vector<std::string>{"column_extra claims hand_added int(11)"});
     CHECK(notices == std::vector<std::string>{"table_extra ref_litigation_history_codes  table"});
 }
@@ -176,7 +185,8 @@ TEST_CASE("verify: the tracking table after up is clean, and each kind of damage
         sql.exec("INSERT INTO `__drizzle_migrations` (`hash`, `created_at`) VALUES ('c0ffee', 1234)");
         auto r = verify(db, dir);
         CHECK(r.exit_code == 1);
-        CHECK_THAT(r.out, Catch::Contains("row id 54 (created_at 1234, hash c0ffee) matches no migration of the folder"));
+        CHECK_THAT(r.out,
+                   Catch::Contains("row id 54 (created_at 1234, hash c0ffee) matches no migration of the folder"));
         auto json = nlohmann::json::parse(run_cli({"verify", "--json", "--url", db.url(), "--dir", dir.string()}).out);
         const auto& p = json["targets"][0]["tracking"]["problems"];
         REQUIRE(p.size() == 1);
@@ -206,8 +216,10 @@ TEST_CASE("verify: several targets of a project config, each line prefixed, exit
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Catch::Contains("billing | schema "));
     CHECK_THAT(r.out, Catch::Contains("ok, no drift"));
-    CHECK_THAT(r.out, Catch::Contains("claims  |   - table claims: column amount (text) is in the snapshot, not in the database"));
-    auto json = nlohmann::json::parse(run_cli({"verify", "--schema", "--json", "--all", "--config", file.string()}, {{"DATABASE_URL", ""}}).out);
+    CHECK_THAT(r.out, Catch::Contains(
+                          "claims  |   - table claims: column amount (text) is in the snapshot, not in the database"));
+    auto json = nlohmann::json::parse(
+        run_cli({"verify", "--schema", "--json", "--all", "--config", file.string()}, {{"DATABASE_URL", ""}}).out);
     REQUIRE(json["targets"].size() == 2);
     CHECK(json["targets"][0]["name"] == "billing");
     CHECK(json["targets"][0]["ok"] == true);

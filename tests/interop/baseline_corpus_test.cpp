@@ -53,8 +53,10 @@ State state_of(const ScratchDatabase& db, bool v1, const std::set<std::string>& 
     State s;
     s.snapshot = sql.snapshot(!v1);  // 1.0 tables: compared below with name and applied_at
     for (auto& [table, rows] : s.snapshot.data) {
-        auto columns = sql.rows("select column_name from information_schema.columns where table_schema = database() "
-                                "and table_name = '" + table + "' order by ordinal_position");
+        auto columns = sql.rows(
+            "select column_name from information_schema.columns where table_schema = database() "
+            "and table_name = '" +
+            table + "' order by ordinal_position");
         bool any = false;
         for (std::size_t c = 0; c < columns.size(); ++c)
             if (masked.contains(table + "." + *columns[c][0])) {
@@ -65,7 +67,8 @@ State state_of(const ScratchDatabase& db, bool v1, const std::set<std::string>& 
         if (any) std::sort(rows.begin(), rows.end());
     }
     if (v1)
-        s.snapshot.tracking = sql.rows("select id, hash, created_at, name, applied_at is null from __drizzle_migrations order by id");
+        s.snapshot.tracking =
+            sql.rows("select id, hash, created_at, name, applied_at is null from __drizzle_migrations order by id");
     for (const auto& t : sql.tables())
         if (t.rfind("__drizzle", 0) != 0) s.exact_create[t] = *sql.rows("show create table `" + t + "`")[0][1];
     return s;

@@ -15,8 +15,8 @@
 using namespace testing;
 
 TEST_CASE("deploy requests: every OpenInsure keyspace and the monolith, then drizzle has nothing to do") {
-    const std::vector<std::string> names = {"oi_global", "oi_policies", "oi_submissions", "oi_claims", "oi_billing",
-                                            "monolith"};
+    const std::vector<std::string> names = {"oi_global", "oi_policies", "oi_submissions",
+                                            "oi_claims", "oi_billing",  "monolith"};
     std::vector<std::unique_ptr<PlanetScale>> keyspaces;
     nlohmann::json targets = nlohmann::json::object();
     for (const auto& name : names) {
@@ -25,10 +25,14 @@ TEST_CASE("deploy requests: every OpenInsure keyspace and the monolith, then dri
         targets[name] = {{"url", ps.gateway.url(ps.production.name())},
                          {"migrations", corpus_folder(name).string()},
                          {"baseline", false},  // the migrations themselves: DDL and DML (backfills) in turn
-                         {"planetscale", {{"organization", "acme"}, {"database", "app"}, {"keyspace", name},
-                                          {"apiUrl", ps.gateway.base_url() + "/v1"}, {"pollIntervalMs", 50},
-                                          {"serviceTokenId", "env:PLANETSCALE_SERVICE_TOKEN_ID"},
-                                          {"serviceToken", "env:PLANETSCALE_SERVICE_TOKEN"}}}};
+                         {"planetscale",
+                          {{"organization", "acme"},
+                           {"database", "app"},
+                           {"keyspace", name},
+                           {"apiUrl", ps.gateway.base_url() + "/v1"},
+                           {"pollIntervalMs", 50},
+                           {"serviceTokenId", "env:PLANETSCALE_SERVICE_TOKEN_ID"},
+                           {"serviceToken", "env:PLANETSCALE_SERVICE_TOKEN"}}}};
     }
     TempDir dir;
     write_file(dir.path() / "migrate.json", nlohmann::json{{"targets", targets}}.dump(2));
@@ -36,7 +40,8 @@ TEST_CASE("deploy requests: every OpenInsure keyspace and the monolith, then dri
     auto plan = run_cli({"plan", "--all", "--config", (dir.path() / "migrate.json").string()}, planetscale_token_env);
     INFO(plan.out << plan.err);
     CHECK(plan.exit_code == 0);
-    CHECK_THAT(plan.out, Catch::Contains("deploy requests (DR n above)") && Catch::Contains("DR 1: branch migrate-monolith-"));
+    CHECK_THAT(plan.out,
+               Catch::Contains("deploy requests (DR n above)") && Catch::Contains("DR 1: branch migrate-monolith-"));
 
     auto r = run_cli({"up", "--all", "--config", (dir.path() / "migrate.json").string()}, planetscale_token_env);
     INFO(r.out << r.err);
@@ -55,7 +60,8 @@ TEST_CASE("deploy requests: every OpenInsure keyspace and the monolith, then dri
         CHECK(deployed == expected);
         for (const auto& dr : ps.deploy_requests()) CHECK(dr["deployment_state"] == "complete");
         // drizzle-orm's own migrator, on the production database: nothing to apply, nothing recorded.
-        auto drizzle = run_node("drizzle-migrate.mjs", {"--url", ps.production.url(), "--dir", corpus_folder(names[i]).string()});
+        auto drizzle =
+            run_node("drizzle-migrate.mjs", {"--url", ps.production.url(), "--dir", corpus_folder(names[i]).string()});
         INFO(drizzle.out << drizzle.err);
         CHECK(drizzle.exit_code == 0);
         CHECK(ps.production.connect().snapshot() == deployed);

@@ -14,8 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> all_folders = {"oi_global", "oi_policies", "oi_submissions", "oi_claims", "oi_billing",
-                                              "monolith"};
+const std::vector<std::string> all_folders = {"oi_global", "oi_policies", "oi_submissions",
+                                              "oi_claims", "oi_billing",  "monolith"};
 
 void require_ok(const ProcessResult& r, const std::string& what) {
     INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
@@ -44,8 +44,8 @@ void check_same(const Snapshot& ours, const Snapshot& theirs) {
     CHECK(ours.data == theirs.data);
 }
 
-// (a) each applies everything alone (libmigrate replaying: baseline_corpus_test covers the baseline); (b) drizzle first half, libmigrate the rest, then drizzle-kit
-// has nothing to do; (c) libmigrate first half, drizzle the rest.
+// (a) each applies everything alone (libmigrate replaying: baseline_corpus_test covers the baseline); (b) drizzle first
+// half, libmigrate the rest, then drizzle-kit has nothing to do; (c) libmigrate first half, drizzle the rest.
 void take_turns(const std::string& name) {
     const fs::path folder = corpus_folder(name);
     const std::size_t total = journal_size(folder), half = total / 2;
@@ -115,8 +115,15 @@ TEST_CASE("we read every corpus folder exactly as drizzle's readMigrationFiles d
 TEST_CASE("our hash of non-UTF-8 files equals the one drizzle records") {
     TempDir tmp;
     const std::vector<std::string> samples = {
-        "SELECT 'caf\xE9';",  "\xFF\xFE", "a\xE2\x82" "b", "\xE0\x80\x80 \xED\xA0\x80",
-        "\xF4\x90\x80\x80\xC0\xAF", "\xF0\x9F\x98", "ok \xF0\x9F\x98\x80 then \x80\x80", "\xEF\xBB\xBF\xC3",
+        "SELECT 'caf\xE9';",
+        "\xFF\xFE",
+        "a\xE2\x82"
+        "b",
+        "\xE0\x80\x80 \xED\xA0\x80",
+        "\xF4\x90\x80\x80\xC0\xAF",
+        "\xF0\x9F\x98",
+        "ok \xF0\x9F\x98\x80 then \x80\x80",
+        "\xEF\xBB\xBF\xC3",
     };
     for (std::size_t i = 0; i < samples.size(); ++i) {
         auto file = tmp.path() / ("s" + std::to_string(i) + ".sql");

@@ -17,9 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path v1_corpus(std::string_view name) {
-    return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / name;
-}
+fs::path v1_corpus(std::string_view name) { return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / name; }
 
 void require_ok(const ProcessResult& r, const std::string& what) {
     INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
@@ -27,7 +25,8 @@ void require_ok(const ProcessResult& r, const std::string& what) {
 }
 
 void drizzle_v1_migrate(const std::string& url, const fs::path& dir) {
-    require_ok(run_node("drizzle-migrate.mjs", {"--v1", "--url", url, "--dir", dir.string()}), "drizzle-orm 1.0 migrate()");
+    require_ok(run_node("drizzle-migrate.mjs", {"--v1", "--url", url, "--dir", dir.string()}),
+               "drizzle-orm 1.0 migrate()");
 }
 
 void libmigrate_up(const std::string& url, const fs::path& dir) {
@@ -50,8 +49,7 @@ struct V1State {
 
 V1State state_of(const ScratchDatabase& db) {
     auto sql = db.connect();
-    return {sql.snapshot(),
-            sql.rows("select id, name, applied_at is not null from __drizzle_migrations order by id")};
+    return {sql.snapshot(), sql.rows("select id, name, applied_at is not null from __drizzle_migrations order by id")};
 }
 
 // The corpus' backfills insert uuid() ids and its tables default created_at to now(): such values differ
@@ -115,7 +113,9 @@ void take_turns_v1(const std::string& name) {
                Catch::Contains("`name` text DEFAULT NULL") &&
                    Catch::Contains("`applied_at` timestamp NULL DEFAULT current_timestamp()"));
 
-    SECTION("(a) libmigrate alone ends exactly where drizzle 1.0 alone ends") { check_same(state_of(by_us), reference); }
+    SECTION("(a) libmigrate alone ends exactly where drizzle 1.0 alone ends") {
+        check_same(state_of(by_us), reference);
+    }
 
     SECTION("(b) drizzle 1.0 first half, libmigrate the rest, then drizzle 1.0 changes nothing") {
         ScratchDatabase db("b1");

@@ -72,8 +72,9 @@ void check_upgraded_rows(const Tracking& t, const Rows& v0_rows) {
         CHECK(t.rows[i] == std::vector<Value>{v0_rows[i][0], v0_rows[i][1], v0_rows[i][2],
                                               Value(folder.migrations[i].tag), Value("1")});
     }
-    CHECK_THAT(t.create, Catch::Contains("`name` text DEFAULT NULL,\n  `applied_at` timestamp NULL DEFAULT "
-                                         "current_timestamp(),\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=11"));
+    CHECK_THAT(t.create,
+               Catch::Contains("`name` text DEFAULT NULL,\n  `applied_at` timestamp NULL DEFAULT "
+                               "current_timestamp(),\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=11"));
 }
 
 // The next migration adds a column to claims: every other table's rows are as before.
@@ -81,8 +82,10 @@ void only_claims_changed(const Snapshot& before, const Snapshot& after) {
     REQUIRE(after.data.size() == before.data.size());
     for (const auto& [table, rows] : before.data) {
         INFO("table " << table);
-        if (table == "claims") CHECK(after.data.at(table).size() == rows.size());
-        else CHECK(after.data.at(table) == rows);
+        if (table == "claims")
+            CHECK(after.data.at(table).size() == rows.size());
+        else
+            CHECK(after.data.at(table) == rows);
     }
 }
 
@@ -92,8 +95,9 @@ Rows v0_rows_of(const ScratchDatabase& db) {
 
 }  // namespace
 
-TEST_CASE("drizzle 1.0 upgrade of a 0.x table: libmigrate upgrades it as drizzle 1.0 does, runs nothing, then "
-          "applies the next migration alike") {
+TEST_CASE(
+    "drizzle 1.0 upgrade of a 0.x table: libmigrate upgrades it as drizzle 1.0 does, runs nothing, then "
+    "applies the next migration alike") {
     ScratchDatabase theirs("upg_drz"), ours("upg_lib");
     drizzle_0x_migrate(theirs);
     drizzle_0x_migrate(ours);
@@ -127,10 +131,9 @@ TEST_CASE("drizzle 1.0 upgrade of a 0.x table: libmigrate upgrades it as drizzle
     const Tracking next = tracking_of(theirs);
     REQUIRE(next.rows.size() == 11);
     CHECK(std::vector<std::vector<Value>>(next.rows.begin(), next.rows.begin() + 10) == upgraded.rows);
-    CHECK(next.rows[10] == std::vector<Value>{Value("11"),
-                                              Value("7633109a2f160d6bf5fd767bfcca07cc1b4ab914bad3f4336ce4b21ffe036876"),
-                                              Value("1795844684000"), Value("20261128054444_claims_reopened_at"),
-                                              Value("0")});
+    CHECK(next.rows[10] ==
+          std::vector<Value>{Value("11"), Value("7633109a2f160d6bf5fd767bfcca07cc1b4ab914bad3f4336ce4b21ffe036876"),
+                             Value("1795844684000"), Value("20261128054444_claims_reopened_at"), Value("0")});
     CHECK(tracking_of(ours) == next);
     const auto ours_after = others_of(ours), theirs_after = others_of(theirs);
     CHECK(ours_after.schema == theirs_after.schema);
@@ -171,9 +174,9 @@ TEST_CASE("drizzle 1.0 upgrade of a 0.x table with a row no folder matches: both
         if (!allow.empty()) args.push_back(allow);
         auto up = run_cli(args);
         CHECK(up.exit_code != 0);
-        CHECK_THAT(up.err, Catch::Contains("row_without_file") && Catch::Contains("1 of its 10 rows matches no folder") &&
-                               Catch::Contains("row id 5: created_at 1795844675405") &&
-                               Catch::Contains("nothing was changed"));
+        CHECK_THAT(up.err,
+                   Catch::Contains("row_without_file") && Catch::Contains("1 of its 10 rows matches no folder") &&
+                       Catch::Contains("row id 5: created_at 1795844675405") && Catch::Contains("nothing was changed"));
     }
     CHECK(ours.connect().snapshot() == ours_before);
     CHECK_THAT(show_create(ours), !Catch::Contains("`name`"));

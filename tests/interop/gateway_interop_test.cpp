@@ -25,7 +25,8 @@ const std::string golden_dir = std::string(MIGRATE_SOURCE_DIR) + "/tests/data/pl
 
 // Runs a psdb-client.mjs program (see the script's header) and returns its output.
 json run_client(const json& program, const std::map<std::string, std::string>& env = {}) {
-    std::vector<std::string> argv{"node", std::string(MIGRATE_INTEROP_DIR) + "/psdb-client.mjs", "--program", program.dump()};
+    std::vector<std::string> argv{"node", std::string(MIGRATE_INTEROP_DIR) + "/psdb-client.mjs", "--program",
+                                  program.dump()};
     const auto r = env.empty() ? run_process(argv) : run_process(argv, env);
     INFO("psdb-client.mjs stderr: " << r.err << "\nstdout: " << r.out);
     REQUIRE(r.exit_code == 0);
@@ -73,10 +74,14 @@ std::vector<std::string> golden_statements() {
 // A decoded integer cell: a number (INTn) or a string (INT64/UINT64).
 std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
-std::string session_uuid(const json& session) { return session.at("vitessSession").at("SessionUUID").get<std::string>(); }
+std::string session_uuid(const json& session) {
+    return session.at("vitessSession").at("SessionUUID").get<std::string>();
+}
 
 // The session a response carried (responses of the program, in order).
-json response_session(const json& exchange) { return json::parse(exchange.at("response").get<std::string>()).value("session", json()); }
+json response_session(const json& exchange) {
+    return json::parse(exchange.at("response").get<std::string>()).value("session", json());
+}
 
 }  // namespace
 
@@ -89,7 +94,8 @@ TEST_CASE("gateway: the golden table decodes like PlanetScale's captured respons
     }
     Gateway gw({"--mysql-database", db.name()});
     const std::string query = "select *, NULL from `test`";
-    const json ours = run_client({{"url", gw.url()}, {"steps", {{{"execute", "SET time_zone = '+00:00'"}}, {{"execute", query}}}}});
+    const json ours =
+        run_client({{"url", gw.url()}, {"steps", {{{"execute", "SET time_zone = '+00:00'"}}, {{"execute", query}}}}});
     const json theirs = run_client({{"golden", golden_dir + "/database.json"}, {"steps", {{{"execute", query}}}}});
     const json& mine = ok(ours["steps"][1]);
     const json& gold = ok(theirs["steps"][0]);
@@ -137,17 +143,21 @@ TEST_CASE("gateway: the golden table decodes like PlanetScale's captured respons
             for (auto it = g.begin(); it != g.end(); ++it) keys.insert(it.key());
             for (auto it = f.begin(); it != f.end(); ++it) keys.insert(it.key());
             for (const auto& key : keys) {
-                INFO("column " << name << ", " << key << ": gateway " << f.value(key, json()) << ", golden " << g.value(key, json()));
+                INFO("column " << name << ", " << key << ": gateway " << f.value(key, json()) << ", golden "
+                               << g.value(key, json()));
                 json expected = g.value(key, json());
                 if (key == "database" && g.contains(key)) expected = db.name();  // the test's database, not "mattdb"
-                if (key == "charset" && text_columns.count(name)) expected = 45;  // utf8mb4_general_ci, not utf8mb4_0900_ai_ci (255)
-                if (key == "charset" && name == "ad") expected = 45;   // JSON is LONGTEXT utf8mb4_bin text, not binary (63)
-                if (key == "flags" && name == "m") expected = 160;     // TIMESTAMP also carries UNSIGNED_FLAG (128 + 32)
+                if (key == "charset" && text_columns.count(name))
+                    expected = 45;  // utf8mb4_general_ci, not utf8mb4_0900_ai_ci (255)
+                if (key == "charset" && name == "ad")
+                    expected = 45;  // JSON is LONGTEXT utf8mb4_bin text, not binary (63)
+                if (key == "flags" && name == "m") expected = 160;  // TIMESTAMP also carries UNSIGNED_FLAG (128 + 32)
                 if (expected != g.value(key, json())) ++differences;
                 CHECK(f.value(key, json()) == expected);
             }
         }
-        CHECK(differences == 1 + text_columns.size() + 1 + 43);  // m, the text columns, ad, and `database` of 43 columns
+        CHECK(differences ==
+              1 + text_columns.size() + 1 + 43);  // m, the text columns, ad, and `database` of 43 columns
 
         // Row lengths: equal but for the JSON document, which MariaDB keeps as inserted (22 bytes) where
         // MySQL stores its normalised form (25 bytes: spaces after ':' and ',').
@@ -185,9 +195,11 @@ TEST_CASE("gateway: transactions commit and roll back through conn.transaction",
     const json out = run_client(
         {{"url", gw.url()},
          {"steps",
-          {{{"transaction", {{{"execute", "insert into t (v) values ('a')"}}, {{"execute", "insert into t (v) values ('b')"}}}}},
+          {{{"transaction",
+             {{{"execute", "insert into t (v) values ('a')"}}, {{"execute", "insert into t (v) values ('b')"}}}}},
            {{"transaction", {{{"execute", "insert into t (v) values ('c')"}}}}, {"throw", "roll back please"}},
-           {{"transaction", {{{"execute", "insert into t (v) values ('d')"}}, {{"execute", "insert into nope values (1)"}}}}}}}});
+           {{"transaction",
+             {{{"execute", "insert into t (v) values ('d')"}}, {{"execute", "insert into nope values (1)"}}}}}}}});
     ok(out["steps"][0]);
     CHECK(error(out["steps"][1])["message"] == "roll back please");
     const json& failed = error(out["steps"][2]);
@@ -198,9 +210,16 @@ TEST_CASE("gateway: transactions commit and roll back through conn.transaction",
     // The wire: BEGIN + 2 + COMMIT, BEGIN + 1 + ROLLBACK, BEGIN + 2 + ROLLBACK (as database-js's own tests count).
     const json& http = out["http"];
     REQUIRE(http.size() == 11);
-    const std::vector<std::string> statements = {"BEGIN",    "insert into t (v) values ('a')", "insert into t (v) values ('b')",
-                                                 "COMMIT",   "BEGIN", "insert into t (v) values ('c')", "ROLLBACK",
-                                                 "BEGIN",    "insert into t (v) values ('d')", "insert into nope values (1)",
+    const std::vector<std::string> statements = {"BEGIN",
+                                                 "insert into t (v) values ('a')",
+                                                 "insert into t (v) values ('b')",
+                                                 "COMMIT",
+                                                 "BEGIN",
+                                                 "insert into t (v) values ('c')",
+                                                 "ROLLBACK",
+                                                 "BEGIN",
+                                                 "insert into t (v) values ('d')",
+                                                 "insert into nope values (1)",
                                                  "ROLLBACK"};
     for (std::size_t i = 0; i < http.size(); ++i) {
         INFO("request " << i);
@@ -238,7 +257,9 @@ TEST_CASE("gateway: in-band SQL errors, insertId and rowsAffected, session conti
 
     SECTION("SQL error: DatabaseError with the Vitess message, HTTP 200, code UNKNOWN") {
         const json& e = error(steps[0]);
-        const std::string message = "Table '" + db.name() + ".nope' doesn't exist (errno 1146) (sqlstate 42S02) during query: select * from nope";
+        const std::string message =
+            "Table '" + db.name() +
+            ".nope' doesn't exist (errno 1146) (sqlstate 42S02) during query: select * from nope";
         CHECK(e["name"] == "DatabaseError");
         CHECK(e["status"] == 400);  // database-js's constant for in-band errors
         CHECK(e["message"] == message);
@@ -249,7 +270,8 @@ TEST_CASE("gateway: in-band SQL errors, insertId and rowsAffected, session conti
         CHECK(raw.contains("session"));  // saved by database-js even on error
 
         const json& dup = error(steps[3]);
-        CHECK(dup["message"].get<std::string>().find("(errno 1062) (sqlstate 23000) during query: insert into t (id, v) values (1, 'dup')") !=
+        CHECK(dup["message"].get<std::string>().find(
+                  "(errno 1062) (sqlstate 23000) during query: insert into t (id, v) values (1, 'dup')") !=
               std::string::npos);
         // No multi-statements: the second statement is a syntax error.
         CHECK(error(steps[9])["message"].get<std::string>().find("(errno 1064) (sqlstate 42000)") != std::string::npos);
@@ -276,7 +298,8 @@ TEST_CASE("gateway: in-band SQL errors, insertId and rowsAffected, session conti
         CHECK(ok(steps[8])["rows"] == json::parse(R"([{"x":null}])"));
         // Every Connection request after the first carried the same session.
         const std::string uuid = session_uuid(response_session(out["http"][0]));
-        for (std::size_t i = 1; i < 8; ++i) CHECK(session_uuid(json::parse(out["http"][i]["request"].get<std::string>())["session"]) == uuid);
+        for (std::size_t i = 1; i < 8; ++i)
+            CHECK(session_uuid(json::parse(out["http"][i]["request"].get<std::string>())["session"]) == uuid);
         CHECK(json::parse(out["http"][8]["request"].get<std::string>())["session"].is_null());
     }
 }
@@ -320,8 +343,9 @@ TEST_CASE("gateway: sessions are exclusive, signed, closable and refreshable", "
     Gateway gw({"--mysql-database", db.name()});
 
     SECTION("concurrent requests on one session: 403 permission_denied") {
-        const json out = run_client({{"url", gw.url()},
-                                     {"steps", {{{"execute", "select 1"}}, {{"parallel", {"select sleep(0.5)", "select sleep(0.5)"}}}}}});
+        const json out = run_client(
+            {{"url", gw.url()},
+             {"steps", {{{"execute", "select 1"}}, {{"parallel", {"select sleep(0.5)", "select sleep(0.5)"}}}}}});
         const std::string uuid = session_uuid(out["session"]);
         const json& both = out["steps"][1]["parallel"];
         const int refused = (both[0].contains("error") ? 1 : 0) + (both[1].contains("error") ? 1 : 0);
@@ -339,7 +363,9 @@ TEST_CASE("gateway: sessions are exclusive, signed, closable and refreshable", "
     SECTION("a forged session is refused, never mapped to another") {
         for (const char* what : {"uuid", "signature"}) {
             INFO(what);
-            const json out = run_client({{"url", gw.url()}, {"steps", {{{"execute", "select 1"}}, {{"tamper", what}}, {{"execute", "select 1"}}}}});
+            const json out =
+                run_client({{"url", gw.url()},
+                            {"steps", {{{"execute", "select 1"}}, {{"tamper", what}}, {{"execute", "select 1"}}}}});
             CHECK(error(out["steps"][2])["status"] == 403);
             CHECK(json::parse(out["http"][1]["response"].get<std::string>()) ==
                   json{{"code", "permission_denied"}, {"message", "invalid session signature"}});
@@ -385,13 +411,17 @@ TEST_CASE("gateway: sessions are exclusive, signed, closable and refreshable", "
     }
 
     SECTION("other RPCs, content types and bodies") {
-        const json out = run_client({{"url", gw.url()},
-                                     {"steps",
-                                      {{{"post", "/psdb.v1alpha1.Database/Prepare"}, {"body", R"({"query":"select 1"})"}},
-                                       {{"post", "/psdb.v1alpha1.Database/Execute"}, {"body", R"({"query":"select 1"})"}, {"contentType", "text/plain"}},
-                                       {{"post", "/psdb.v1alpha1.Database/Execute"}, {"body", "not json"}},
-                                       {{"post", "/psdb.v1alpha1.Database/Execute"}, {"body", R"({"query":"select 1"})"}, {"auth", false}},
-                                       {{"post", "/psdb.v1alpha1.Database/Execute"}, {"body", R"({"query":"select 2 as two","session":null,"unknown":1})"}}}}});
+        const json out = run_client(
+            {{"url", gw.url()},
+             {"steps",
+              {{{"post", "/psdb.v1alpha1.Database/Prepare"}, {"body", R"({"query":"select 1"})"}},
+               {{"post", "/psdb.v1alpha1.Database/Execute"},
+                {"body", R"({"query":"select 1"})"},
+                {"contentType", "text/plain"}},
+               {{"post", "/psdb.v1alpha1.Database/Execute"}, {"body", "not json"}},
+               {{"post", "/psdb.v1alpha1.Database/Execute"}, {"body", R"({"query":"select 1"})"}, {"auth", false}},
+               {{"post", "/psdb.v1alpha1.Database/Execute"},
+                {"body", R"({"query":"select 2 as two","session":null,"unknown":1})"}}}}});
         CHECK(ok(out["steps"][0])["status"] == 501);
         CHECK(json::parse(ok(out["steps"][0])["body"].get<std::string>())["code"] == "unimplemented");
         CHECK(ok(out["steps"][1])["status"] == 415);
@@ -422,9 +452,14 @@ TEST_CASE("gateway: --safe-migrations refuses DDL with PlanetScale's error and r
         "drop view if exists v",
     };
     const std::vector<std::string> dml = {
-        "insert into t values (1)", "update t set id = 2 where id = 1", "select count(*) as n from t",
-        "/* create */ select 'drop table t' as s", "create temporary table tmp (id int)", "insert into tmp values (1)",
-        "drop temporary table tmp", "delete from t where id = 5",
+        "insert into t values (1)",
+        "update t set id = 2 where id = 1",
+        "select count(*) as n from t",
+        "/* create */ select 'drop table t' as s",
+        "create temporary table tmp (id int)",
+        "insert into tmp values (1)",
+        "drop temporary table tmp",
+        "delete from t where id = 5",
     };
     json steps = json::array();
     for (const auto& s : ddl) steps.push_back({{"execute", s}});
@@ -452,7 +487,8 @@ TEST_CASE("gateway: an idle session expires with an error, never a silent new co
     ScratchDatabase db("psidle");
     auto sql = db.connect();
     Gateway gw({"--mysql-database", db.name(), "--idle-timeout", "1"});
-    const json first = run_client({{"url", gw.url()}, {"steps", {{{"execute", "set @x = 1"}}, {{"execute", "select connection_id() as id"}}}}});
+    const json first = run_client(
+        {{"url", gw.url()}, {"steps", {{{"execute", "set @x = 1"}}, {{"execute", "select connection_id() as id"}}}}});
     const std::string backend_id = text_of(ok(first["steps"][1])["rows"][0]["id"]);
     const json session = first["session"];
 
@@ -465,7 +501,8 @@ TEST_CASE("gateway: an idle session expires with an error, never a silent new co
     }
     REQUIRE(closed);
 
-    const json later = run_client({{"url", gw.url()}, {"session", session}, {"steps", {{{"execute", "select @x as x"}}}}});
+    const json later =
+        run_client({{"url", gw.url()}, {"session", session}, {"steps", {{{"execute", "select @x as x"}}}}});
     const json& e = error(later["steps"][0]);
     CHECK(e["status"] == 404);
     CHECK(json::parse(later["http"][0]["response"].get<std::string>()) ==
@@ -479,7 +516,9 @@ TEST_CASE("gateway: a lost backend connection is an in-band error and ends the s
     const json first = run_client({{"url", gw.url()}, {"steps", {{{"execute", "select connection_id() as id"}}}}});
     const std::string backend_id = text_of(ok(first["steps"][0])["rows"][0]["id"]);
     sql.exec("kill " + backend_id);
-    const json later = run_client({{"url", gw.url()}, {"session", first["session"]}, {"steps", {{{"execute", "select 1"}}, {{"execute", "select 1"}}}}});
+    const json later = run_client({{"url", gw.url()},
+                                   {"session", first["session"]},
+                                   {"steps", {{{"execute", "select 1"}}, {{"execute", "select 1"}}}}});
     const json& lost = error(later["steps"][0]);
     CHECK(lost["name"] == "DatabaseError");
     CHECK(later["http"][0]["status"] == 200);
@@ -498,8 +537,9 @@ TEST_CASE("gateway: --max-rows", "[gateway][interop]") {
     sql.exec("create table t (id int primary key)");
     sql.exec("insert into t values (1), (2), (3)");
     Gateway gw({"--mysql-database", db.name(), "--max-rows", "2"});
-    const json out = run_client({{"url", gw.url()},
-                                 {"steps", {{{"execute", "select id from t"}}, {{"execute", "select id from t where id < 3 order by id"}}}}});
+    const json out = run_client(
+        {{"url", gw.url()},
+         {"steps", {{{"execute", "select id from t"}}, {{"execute", "select id from t where id < 3 order by id"}}}}});
     const json& e = error(out["steps"][0]);
     CHECK(e["message"] == "Row count exceeded 2");
     CHECK(e["body"]["code"] == "UNKNOWN");
@@ -509,21 +549,24 @@ TEST_CASE("gateway: --max-rows", "[gateway][interop]") {
 TEST_CASE("gateway: HTTPS with --tls-cert/--tls-key", "[gateway][interop]") {
     TempDir dir("libmigrate-gw-tls");
     const std::string cert = (dir.path() / "cert.pem").string(), key = (dir.path() / "key.pem").string();
-    const auto made = run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days",
-                                   "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+    const auto made =
+        run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days",
+                     "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
     INFO(made.err);
     REQUIRE(made.exit_code == 0);
     ScratchDatabase db("pstls");
     Gateway gw({"--mysql-database", db.name(), "--tls-cert", cert, "--tls-key", key});
     const std::string url = "https://" + gw.user() + ":" + gw.password() + "@127.0.0.1:" + std::to_string(gw.port());
-    const json out = run_client({{"url", url}, {"steps", {{{"execute", "select 'tls' as t"}}}}}, {{"NODE_EXTRA_CA_CERTS", cert}});
+    const json out =
+        run_client({{"url", url}, {"steps", {{{"execute", "select 'tls' as t"}}}}}, {{"NODE_EXTRA_CA_CERTS", cert}});
     CHECK(ok(out["steps"][0])["rows"] == json::parse(R"([{"t":"tls"}])"));
 }
 
 TEST_CASE("gateway: --verbose logs one line per request, without credentials or queries", "[gateway][interop]") {
     ScratchDatabase db("pslog");
     Gateway gw({"--mysql-database", db.name(), "--verbose"});
-    const json out = run_client({{"url", gw.url()}, {"steps", {{{"execute", "select 'secret-literal' as s"}}, {{"execute", "select 2"}}}}});
+    const json out = run_client(
+        {{"url", gw.url()}, {"steps", {{{"execute", "select 'secret-literal' as s"}}, {{"execute", "select 2"}}}}});
     ok(out["steps"][1]);
     const std::string uuid = session_uuid(out["session"]);
     REQUIRE(gw.stop() == 0);  // SIGTERM: a clean exit

@@ -35,8 +35,9 @@ TEST_CASE("lint sarif: the openinsure corpus validates against the SARIF 2.1.0 s
 TEST_CASE("lint sarif: errors, suppressed results and whole-file results validate") {
     TempDir tmp;
     TempDir dir;
-    write_folder(dir.path(), {{"0000_a", "-- migrate:lint-ignore destructive-drop-table gone since v2\nDROP TABLE `x`;"
-                                         "--> statement-breakpoint\nALTER TABLE `y` ADD COLUMN IF NOT EXISTS `z` int;"}});
+    write_folder(dir.path(), {{"0000_a",
+                               "-- migrate:lint-ignore destructive-drop-table gone since v2\nDROP TABLE `x`;"
+                               "--> statement-breakpoint\nALTER TABLE `y` ADD COLUMN IF NOT EXISTS `z` int;"}});
     write_file(dir.path() / "0001 unlisted file.sql", "SELECT 1;");  // a whole-file result, a URI with a space
     auto r = validate({"lint", "--format", "sarif", dir.path().string()}, tmp, 1);
     CHECK(r.exit_code == 0);

@@ -22,9 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::map<std::string, std::string> clean_env{
-    {"LD_LIBRARY_PATH", ""}, {"MIGRATE_DRIVER_PATH", ""}, {"DATABASE_URL", ""}, {"MIGRATIONS_DIR", ""},
-    {"CMAKE_PREFIX_PATH", ""}, {"PKG_CONFIG_PATH", ""}};
+const std::map<std::string, std::string> clean_env{{"LD_LIBRARY_PATH", ""},   {"MIGRATE_DRIVER_PATH", ""},
+                                                   {"DATABASE_URL", ""},      {"MIGRATIONS_DIR", ""},
+                                                   {"CMAKE_PREFIX_PATH", ""}, {"PKG_CONFIG_PATH", ""}};
 
 std::map<std::string, std::string> with(std::map<std::string, std::string> extra) {
     auto env = clean_env;
@@ -41,8 +41,13 @@ void run_ok(const std::vector<std::string>& argv, const std::map<std::string, st
 // Configures and builds a consumer project; returns its build directory.
 fs::path build_consumer(const fs::path& source, const fs::path& build, const std::map<std::string, std::string>& env,
                         const std::vector<std::string>& extra_args = {}) {
-    std::vector<std::string> configure{MIGRATE_CMAKE_COMMAND, "-S", source.string(), "-B", build.string(),
-                                       "-DCMAKE_CXX_COMPILER=" MIGRATE_CXX_COMPILER, "-DCMAKE_BUILD_TYPE=Release"};
+    std::vector<std::string> configure{MIGRATE_CMAKE_COMMAND,
+                                       "-S",
+                                       source.string(),
+                                       "-B",
+                                       build.string(),
+                                       "-DCMAKE_CXX_COMPILER=" MIGRATE_CXX_COMPILER,
+                                       "-DCMAKE_BUILD_TYPE=Release"};
 #ifdef MIGRATE_SANITIZE_FLAGS
     // A sanitized libmigrate.so needs its runtime loaded first: the consumer is built the way the library was.
     configure.push_back("-DCMAKE_CXX_FLAGS=" MIGRATE_SANITIZE_FLAGS);
@@ -96,7 +101,8 @@ TEST_CASE("an installed prefix moved elsewhere serves the CLI, find_package and 
         if (sections.empty()) continue;
         ++binaries;
         INFO(entry.path() << ": " << fs::file_size(entry.path()) << " bytes");
-        CHECK(std::none_of(sections.begin(), sections.end(), [](const std::string& s) { return s.rfind(".debug_", 0) == 0; }));
+        CHECK(std::none_of(sections.begin(), sections.end(),
+                           [](const std::string& s) { return s.rfind(".debug_", 0) == 0; }));
     }
     CHECK(binaries >= 4);  // libmigrate.so.0.x, two drivers, the CLI (and psdb-gateway)
     const auto library = fs::canonical(lib / "libmigrate.so");
@@ -106,13 +112,12 @@ TEST_CASE("an installed prefix moved elsewhere serves the CLI, find_package and 
 #endif
 
     // The pieces of the package.
-    for (const auto& file : {prefix / "include/migrate/migrate.hpp", prefix / "include/migrate/startup.hpp",
-                             prefix / "include/migrate/driver.h", prefix / "bin/migrate", lib / "libmigrate.so",
-                             lib / "libmigrate.so.0", lib / "libmigrate/libmigrate-driver-mysql2-like.so",
-                             lib / "libmigrate/libmigrate-driver-http-planetscale.so",
-                             lib / "cmake/libmigrate/libmigrateConfig.cmake",
-                             lib / "cmake/libmigrate/libmigrateConfigVersion.cmake",
-                             lib / "cmake/libmigrate/libmigrateTargets.cmake", lib / "pkgconfig/libmigrate.pc"}) {
+    for (const auto& file :
+         {prefix / "include/migrate/migrate.hpp", prefix / "include/migrate/startup.hpp",
+          prefix / "include/migrate/driver.h", prefix / "bin/migrate", lib / "libmigrate.so", lib / "libmigrate.so.0",
+          lib / "libmigrate/libmigrate-driver-mysql2-like.so", lib / "libmigrate/libmigrate-driver-http-planetscale.so",
+          lib / "cmake/libmigrate/libmigrateConfig.cmake", lib / "cmake/libmigrate/libmigrateConfigVersion.cmake",
+          lib / "cmake/libmigrate/libmigrateTargets.cmake", lib / "pkgconfig/libmigrate.pc"}) {
         INFO(file);
         CHECK(fs::exists(file));
     }
@@ -134,41 +139,46 @@ TEST_CASE("an installed prefix moved elsewhere serves the CLI, find_package and 
     const auto version = run_process({(prefix / "bin/migrate").string(), "version"}, clean_env);
     INFO(version.out << version.err);
     REQUIRE(version.exit_code == 0);
-    CHECK_THAT(version.out, Catch::Contains(prefix.string()) &&
-                                Catch::Contains("/libmigrate/libmigrate-driver-mysql2-like.so"));
+    CHECK_THAT(version.out,
+               Catch::Contains(prefix.string()) && Catch::Contains("/libmigrate/libmigrate-driver-mysql2-like.so"));
 
     const auto folder = corpus_folder("oi_billing");
     const auto entries = journal_size(folder);
     ScratchDatabase db("pkg");
 
     SECTION("find_package: six service replicas start at once, one migrates, all serve") {
-        const auto build = build_consumer(fs::path(MIGRATE_SOURCE_DIR) / "examples/service-startup",
-                                          tmp.path() / "service-build", clean_env,
-                                          {"-DCMAKE_PREFIX_PATH=" + prefix.string()});
+        const auto build =
+            build_consumer(fs::path(MIGRATE_SOURCE_DIR) / "examples/service-startup", tmp.path() / "service-build",
+                           clean_env, {"-DCMAKE_PREFIX_PATH=" + prefix.string()});
         const auto service = (build / "service-startup").string();
         // Without the folder's baseline, so the replica that wins the lock runs every migration.
-        const auto env = with({{"DATABASE_URL", db.url()}, {"MIGRATIONS_DIR", folder.string()}, {"MIGRATE_USE_BASELINE", "0"}});
+        const auto env =
+            with({{"DATABASE_URL", db.url()}, {"MIGRATIONS_DIR", folder.string()}, {"MIGRATE_USE_BASELINE", "0"}});
         std::vector<std::unique_ptr<RunningProcess>> running;
-        for (int i = 0; i < 6; ++i) running.push_back(std::make_unique<RunningProcess>(std::vector<std::string>{service}, env));
+        for (int i = 0; i < 6; ++i)
+            running.push_back(std::make_unique<RunningProcess>(std::vector<std::string>{service}, env));
         int applied_all = 0, applied_none = 0;
         for (auto& p : running) {
             auto r = p->wait();
             INFO(r.out << r.err);
             CHECK(r.exit_code == 0);
-            CHECK_THAT(r.out, Catch::Contains("ready ") && Catch::Contains(" recorded=" + std::to_string(entries) + " pending=0"));
-            if (r.out.find("ready applied=" + std::to_string(entries) + " baseline=0 ") != std::string::npos) ++applied_all;
+            CHECK_THAT(r.out, Catch::Contains("ready ") &&
+                                  Catch::Contains(" recorded=" + std::to_string(entries) + " pending=0"));
+            if (r.out.find("ready applied=" + std::to_string(entries) + " baseline=0 ") != std::string::npos)
+                ++applied_all;
             if (r.out.find("ready applied=0 baseline=0 ") != std::string::npos) ++applied_none;
         }
         CHECK(applied_all == 1);
         CHECK(applied_none == 5);
         CHECK(db.connect().scalar("select count(*) from __drizzle_migrations") == std::to_string(entries));
         // The moved CLI agrees.
-        run_ok({(prefix / "bin/migrate").string(), "status", "--no-baseline", "--url", db.url(), "--dir", folder.string()});
+        run_ok({(prefix / "bin/migrate").string(), "status", "--no-baseline", "--url", db.url(), "--dir",
+                folder.string()});
     }
     SECTION("pkg-config: a consumer reads status") {
-        const auto build = build_consumer(fs::path(MIGRATE_PACKAGING_DIR) / "pkgconfig-consumer",
-                                          tmp.path() / "pc-build",
-                                          with({{"PKG_CONFIG_PATH", (lib / "pkgconfig").string()}}));
+        const auto build =
+            build_consumer(fs::path(MIGRATE_PACKAGING_DIR) / "pkgconfig-consumer", tmp.path() / "pc-build",
+                           with({{"PKG_CONFIG_PATH", (lib / "pkgconfig").string()}}));
         const auto r = run_process({(build / "pkgconfig-consumer").string()},
                                    with({{"DATABASE_URL", db.url()}, {"MIGRATIONS_DIR", folder.string()}}));
         INFO(r.out << r.err);

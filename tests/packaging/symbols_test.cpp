@@ -62,7 +62,8 @@ TEST_CASE("libmigrate.so exports only the public API") {
     const std::regex c_api(R"(^migrate_[A-Za-z0-9_]*$)");
     const std::regex internal(
         R"(migrate::(run|tracking|baseline|plugins|connect|source|plan|lint|verify|sql|startup|project|detail|cli)::)");
-    const std::regex foreign(R"((^|[^A-Za-z_])(fmt|nlohmann|simdjson|boost|std|httplib|Catch)::|^(EVP_|SHA|OPENSSL|CRYPTO_|mysql_))");
+    const std::regex foreign(
+        R"((^|[^A-Za-z_])(fmt|nlohmann|simdjson|boost|std|httplib|Catch)::|^(EVP_|SHA|OPENSSL|CRYPTO_|mysql_))");
 
     bool saw_target = false;
     for (const auto& s : symbols) {

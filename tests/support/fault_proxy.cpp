@@ -4,16 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <arpa/inet.h>
-#include <cctype>
-#include <cerrno>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <stdexcept>
 
 namespace testing {
 namespace {
@@ -36,7 +36,7 @@ bool write_all(int fd, const char* p, std::size_t n) {
 bool write_all(int fd, const std::string& s) { return write_all(fd, s.data(), s.size()); }
 
 struct Message {
-    std::string start;                                   // request or status line
+    std::string start;  // request or status line
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
 };
@@ -75,8 +75,7 @@ bool read_message(int fd, std::string& buffer, Message& m, bool to_eof) {
         m.headers.emplace_back(std::move(name), std::move(value));
     }
     if (to_eof) {
-        while (fill()) {
-        }
+        while (fill()) {}
         m.body = std::move(buffer);
         buffer.clear();
         return true;
@@ -278,7 +277,8 @@ void FaultProxy::serve(int fd) {
             }
         }
         if (fault == Fault::status_503_before_forward) {
-            write_all(fd, plain_response(503, "Service Unavailable", "upstream connect error or disconnect/reset before headers"));
+            write_all(fd, plain_response(503, "Service Unavailable",
+                                         "upstream connect error or disconnect/reset before headers"));
             break;
         }
 

@@ -28,11 +28,11 @@ namespace testing {
 class Gateway;
 
 enum class Fault {
-    drop_after_forward,       // the server runs it; the client's connection is closed without a response
+    drop_after_forward,         // the server runs it; the client's connection is closed without a response
     status_503_before_forward,  // a load balancer's 503: the server never sees the request
     status_500_after_forward,   // the server runs it; the client gets a 500 instead of the answer
-    stall_after_forward,      // the server runs it; the response is held until the proxy is released or stops
-    truncate_after_forward,   // the server runs it; half the body is sent under the full Content-Length, then close
+    stall_after_forward,        // the server runs it; the response is held until the proxy is released or stops
+    truncate_after_forward,     // the server runs it; half the body is sent under the full Content-Length, then close
 };
 
 const char* fault_name(Fault f);
@@ -45,7 +45,7 @@ struct Injection {
 };
 
 class FaultProxy {
-public:
+  public:
     using Matcher = std::function<bool(const std::string& sql)>;
 
     explicit FaultProxy(int upstream_port, std::string upstream_host = "127.0.0.1");
@@ -65,14 +65,14 @@ public:
     void release();
 
     std::vector<Injection> injections() const;
-    std::size_t executes() const;                  // Execute requests seen so far
-    std::vector<std::string> queries() const;      // their queries, in order
+    std::size_t executes() const;              // Execute requests seen so far
+    std::vector<std::string> queries() const;  // their queries, in order
 
     static Matcher sql_equals(std::string sql);
     static Matcher sql_starts_with(std::string prefix);  // case-insensitive
     static Matcher sql_contains(std::string text);
 
-private:
+  private:
     void accept_loop();
     void serve(int fd);
     void close_client(int fd);

@@ -13,7 +13,8 @@
 namespace testing {
 
 // Writes a drizzle-kit 0.x folder: one journal entry per (tag, sql), `when` = 1000, 2000, ...
-inline void write_folder(const std::filesystem::path& dir, const std::vector<std::pair<std::string, std::string>>& migrations,
+inline void write_folder(const std::filesystem::path& dir,
+                         const std::vector<std::pair<std::string, std::string>>& migrations,
                          long long first_when = 1000) {
     std::string entries;
     long long when = first_when;
@@ -23,7 +24,8 @@ inline void write_folder(const std::filesystem::path& dir, const std::vector<std
                    ",\"tag\":\"" + migrations[i].first + "\",\"breakpoints\":true}";
         write_file(dir / (migrations[i].first + ".sql"), migrations[i].second);
     }
-    write_file(dir / "meta" / "_journal.json", "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":[" + entries + "]}");
+    write_file(dir / "meta" / "_journal.json",
+               "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":[" + entries + "]}");
 }
 
 // sha256 hex of the bytes, computed independently of libmigrate (the oracle for drizzle's hash).

@@ -3,17 +3,17 @@
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <fcntl.h>
 #include <filesystem>
-#include <poll.h>
 #include <regex>
 #include <stdexcept>
-#include <sys/wait.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -38,7 +38,8 @@ std::string first_line(int fd, std::chrono::milliseconds timeout) {
     std::string line;
     char c;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return "";
         pollfd p{fd, POLLIN, 0};
         const int r = ::poll(&p, 1, static_cast<int>(left.count()));
@@ -75,7 +76,8 @@ Gateway::Gateway(const std::vector<std::string>& args) {
     static const std::regex re(R"(mysql://([^:@]+):([^@]*)@([^:/]+):(\d+)/?)");
     std::smatch m;
     const std::string server = server_url();
-    if (!std::regex_match(server, m, re)) throw std::runtime_error("MIGRATE_TEST_URL must look like mysql://user:password@host:port");
+    if (!std::regex_match(server, m, re))
+        throw std::runtime_error("MIGRATE_TEST_URL must look like mysql://user:password@host:port");
 
     std::vector<std::string> argv{gateway_path(), "--port", "0"};
     user_ = has(args, "--user") ? value_of(args, "--user") : m[1].str();
@@ -128,7 +130,8 @@ Gateway::Gateway(const std::vector<std::string>& args) {
     std::smatch lm;
     if (!std::regex_match(line, lm, listening)) {
         stop();
-        const std::string why = "psdb-gateway did not start (" + gateway_path() + "): first line \"" + line + "\", stderr: " + log();
+        const std::string why =
+            "psdb-gateway did not start (" + gateway_path() + "): first line \"" + line + "\", stderr: " + log();
         ::unlink(err_path_.c_str());  // the destructor does not run after a throwing constructor
         throw std::runtime_error(why);
     }
@@ -161,7 +164,9 @@ std::string Gateway::url(const std::string& database) const {
     return u;
 }
 
-std::string Gateway::api_base() const { return base_url() + "/v1/organizations/" + organization_ + "/databases/" + database_; }
+std::string Gateway::api_base() const {
+    return base_url() + "/v1/organizations/" + organization_ + "/databases/" + database_;
+}
 
 std::string Gateway::log() const { return err_path_.empty() ? std::string() : read_file(err_path_); }
 

@@ -22,7 +22,7 @@
 namespace testing {
 
 class Gateway {
-public:
+  public:
     explicit Gateway(const std::vector<std::string>& args = {});
     ~Gateway();  // SIGTERM, then SIGKILL if it has not exited within 10 s
     Gateway(const Gateway&) = delete;
@@ -46,7 +46,7 @@ public:
     // SIGTERM and wait; returns the exit code (128+N if killed by signal N). Idempotent.
     int stop();
 
-private:
+  private:
     int pid_ = -1;
     int port_ = 0;
     int exit_code_ = -1;

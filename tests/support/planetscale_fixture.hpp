@@ -10,8 +10,8 @@
 #include "gateway.hpp"
 #include "test_server.hpp"
 
-#include <catch2/catch.hpp>
 #include <httplib.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -34,23 +34,32 @@ struct PlanetScale {
         : production(label), gateway(args(production.name(), std::move(extra))) {}
 
     // `extra` flags (with their values) win over the defaults of the same name.
-    static std::vector<std::string> with_defaults(std::vector<std::string> a, const std::vector<std::pair<std::string, std::string>>& defaults) {
+    static std::vector<std::string> with_defaults(std::vector<std::string> a,
+                                                  const std::vector<std::pair<std::string, std::string>>& defaults) {
         for (const auto& [flag, value] : defaults)
             if (std::find(a.begin(), a.end(), flag) == a.end()) a.insert(a.end(), {flag, value});
         return a;
     }
 
     static std::vector<std::string> args(const std::string& database, std::vector<std::string> extra) {
-        std::vector<std::string> a{"--mysql-database", database, "--safe-migrations", "--organization", "acme",
-                                   "--database", "app", "--service-token", std::string(token_id) + ":" + token};
+        std::vector<std::string> a{"--mysql-database",
+                                   database,
+                                   "--safe-migrations",
+                                   "--organization",
+                                   "acme",
+                                   "--database",
+                                   "app",
+                                   "--service-token",
+                                   std::string(token_id) + ":" + token};
         a.insert(a.end(), extra.begin(), extra.end());
-        return with_defaults(a, {{"--branch-ready-ms", "100"}, {"--deploy-step-ms", "100"}, {"--revert-window-seconds", "3"}});
+        return with_defaults(
+            a, {{"--branch-ready-ms", "100"}, {"--deploy-step-ms", "100"}, {"--revert-window-seconds", "3"}});
     }
 
     // The target's arguments for any command (url, folder, where the API is).
     std::vector<std::string> target(const std::filesystem::path& dir) const {
-        return {"--url", gateway.url(production.name()), "--dir", dir.string(), "--planetscale-org", "acme",
-                "--planetscale-database", "app", "--planetscale-api", gateway.base_url() + "/v1"};
+        return {"--url", gateway.url(production.name()), "--dir", dir.string(),        "--planetscale-org",
+                "acme",  "--planetscale-database",       "app",   "--planetscale-api", gateway.base_url() + "/v1"};
     }
 
     // `migrate up` for the target, polling fast.
@@ -68,10 +77,14 @@ struct PlanetScale {
         const httplib::Headers h{{"Authorization", std::string(token_id) + ":" + token}};
         const std::string full = path.rfind("/_gateway", 0) == 0 ? path : "/v1/organizations/acme/databases/app" + path;
         httplib::Result r{nullptr, httplib::Error::Unknown};
-        if (method == "GET") r = c.Get(full.c_str(), h);
-        else if (method == "DELETE") r = c.Delete(full.c_str(), h);
-        else if (method == "PATCH") r = c.Patch(full.c_str(), h, body.dump(), "application/json");
-        else r = c.Post(full.c_str(), h, body.dump(), "application/json");
+        if (method == "GET")
+            r = c.Get(full.c_str(), h);
+        else if (method == "DELETE")
+            r = c.Delete(full.c_str(), h);
+        else if (method == "PATCH")
+            r = c.Patch(full.c_str(), h, body.dump(), "application/json");
+        else
+            r = c.Post(full.c_str(), h, body.dump(), "application/json");
         REQUIRE(r);
         INFO(method << " " << full << " → " << r->status << " " << r->body);
         REQUIRE(r->status < 300);

@@ -3,13 +3,13 @@
 #include "process.hpp"
 
 #include <arpa/inet.h>
-#include <chrono>
-#include <csignal>
-#include <thread>
 #include <netinet/in.h>
-#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <chrono>
+#include <csignal>
+#include <stdexcept>
+#include <thread>
 
 namespace testing {
 
@@ -31,20 +31,21 @@ PrivateServer::PrivateServer() : dir_("lmdb"), port_(free_port()) { start(); }
 PrivateServer::~PrivateServer() {
     try {
         if (running_) stop();
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 std::string PrivateServer::url(const std::string& database) const {
-    return "mysql://migrate:migrate-local-pw@127.0.0.1:" + std::to_string(port_) + (database.empty() ? "" : "/" + database);
+    return "mysql://migrate:migrate-local-pw@127.0.0.1:" + std::to_string(port_) +
+           (database.empty() ? "" : "/" + database);
 }
 
 void PrivateServer::db(const std::string& command) {
-    auto r = run_process({std::string(MIGRATE_SOURCE_DIR) + "/scripts/db", command},
-                         {{"MIGRATE_DB_DIR", (dir_.path() / "mariadb").string()}, {"MIGRATE_DB_PORT", std::to_string(port_)}});
+    auto r = run_process(
+        {std::string(MIGRATE_SOURCE_DIR) + "/scripts/db", command},
+        {{"MIGRATE_DB_DIR", (dir_.path() / "mariadb").string()}, {"MIGRATE_DB_PORT", std::to_string(port_)}});
     if (r.exit_code != 0)
-        throw std::runtime_error("private server: scripts/db " + command + " failed (exit " + std::to_string(r.exit_code) +
-                                 "):\n" + r.out + r.err);
+        throw std::runtime_error("private server: scripts/db " + command + " failed (exit " +
+                                 std::to_string(r.exit_code) + "):\n" + r.out + r.err);
 }
 
 void PrivateServer::start() {
@@ -54,7 +55,8 @@ void PrivateServer::start() {
 
 void PrivateServer::crash() {
     const auto pid = std::stoi(read_file(dir_.path() / "mariadb" / "mysqld.pid"));
-    if (::kill(pid, SIGKILL) != 0) throw std::runtime_error("private server: cannot kill mariadbd " + std::to_string(pid));
+    if (::kill(pid, SIGKILL) != 0)
+        throw std::runtime_error("private server: cannot kill mariadbd " + std::to_string(pid));
     // Not our child, so no waitpid: poll until the kernel has removed it (bounded).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (::kill(pid, 0) == 0) {

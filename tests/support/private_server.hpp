@@ -20,7 +20,7 @@ namespace testing {
 int free_port();
 
 class PrivateServer {
-public:
+  public:
     PrivateServer();
     ~PrivateServer();
     PrivateServer(const PrivateServer&) = delete;
@@ -33,7 +33,7 @@ public:
     void stop();   // scripts/db down (a clean shutdown): throws with its output if it fails
     void crash();  // SIGKILL to mariadbd, as a power cut would stop it; start() then runs crash recovery
 
-private:
+  private:
     void db(const std::string& command);
     TempDir dir_;
     int port_ = 0;

@@ -2,20 +2,22 @@
 
 #include "temp_dir.hpp"
 
-#include <csignal>
-#include <cstdlib>
 #include <fcntl.h>
-#include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
+#include <cstdlib>
+#include <stdexcept>
 
 namespace testing {
 
 namespace {
 void exec_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
     for (const auto& [k, v] : env) {
-        if (v.empty()) ::unsetenv(k.c_str());
-        else ::setenv(k.c_str(), v.c_str(), 1);
+        if (v.empty())
+            ::unsetenv(k.c_str());
+        else
+            ::setenv(k.c_str(), v.c_str(), 1);
     }
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -51,8 +53,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
         exec_child(argv, env);
     }
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-    }
+    while (::waitpid(pid, &status, 0) < 0) {}
     ProcessResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.out = read_file(out_path);
@@ -60,7 +61,6 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     fail_on_sanitizer_report(argv[0], r.err);
     return r;
 }
-
 
 RunningProcess::RunningProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
     int fds[2];
@@ -110,8 +110,7 @@ ProcessResult RunningProcess::wait() {
     ssize_t n;
     while ((n = ::read(out_fd_, buf, sizeof buf)) > 0) out_.append(buf, static_cast<std::size_t>(n));
     int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0) {
-    }
+    while (::waitpid(pid_, &status, 0) < 0) {}
     reaped_ = true;
     ProcessResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -8,14 +8,14 @@
 namespace testing {
 
 struct ProcessResult {
-    int exit_code = -1;   // 128+N when killed by signal N
+    int exit_code = -1;  // 128+N when killed by signal N
     std::string out;
     std::string err;
 };
 
 // A process started in the background; wait() collects it like run_process would.
 class RunningProcess {
-public:
+  public:
     RunningProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
     ~RunningProcess();
     RunningProcess(const RunningProcess&) = delete;
@@ -26,10 +26,10 @@ public:
     void kill(int signal);
     ProcessResult wait();
 
-private:
+  private:
     int pid_ = -1;
-    int out_fd_ = -1;      // read end of the child's stdout pipe
-    std::string out_;      // stdout read so far
+    int out_fd_ = -1;  // read end of the child's stdout pipe
+    std::string out_;  // stdout read so far
     std::string err_path_;
     bool reaped_ = false;
 };

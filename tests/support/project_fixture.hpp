@@ -40,9 +40,10 @@ struct Project {
             auto folder = folders.count(name) ? folders.at(name) : corpus_folder(name);
             if (!targets.empty()) targets += ",\n";
             targets += "    " + json_str(name) + ": {\"host\": " + json_str(server.host) +
-                       ", \"port\": " + std::to_string(server.port ? server.port : 3306) + ", \"user\": " +
-                       json_str(server.user) + ", \"password\": \"env:PROJECT_TEST_PW\", \"database\": " +
-                       json_str(dbs.back()->name()) + ", \"migrations\": " + json_str(folder.string()) + "}";
+                       ", \"port\": " + std::to_string(server.port ? server.port : 3306) +
+                       ", \"user\": " + json_str(server.user) +
+                       ", \"password\": \"env:PROJECT_TEST_PW\", \"database\": " + json_str(dbs.back()->name()) +
+                       ", \"migrations\": " + json_str(folder.string()) + "}";
         }
         file = tmp.path() / "migrate.json";
         write_file(file, "{\"targets\": {\n" + targets + "\n}}\n");

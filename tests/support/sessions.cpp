@@ -31,7 +31,8 @@ std::optional<std::string> wait_for_session_running(Sql& observer, const std::st
         const auto self = observer.scalar("select connection_id()");
         const auto db = observer.scalar("select coalesce(database(), '')");
         for (auto& row : sessions(observer))
-            if (row.id != self && (db.empty() || row.db == db) && row.info.find(text) != std::string::npos) return row.id;
+            if (row.id != self && (db.empty() || row.db == db) && row.info.find(text) != std::string::npos)
+                return row.id;
         if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
         // Polls the server's own view of the session: the condition, not the pause, synchronises.
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -57,7 +58,8 @@ bool session_executing(Sql& observer, const std::string& id) {
 
 bool session_executing_text(Sql& observer, const std::string& id, const std::string& text) {
     for (auto& row : sessions(observer))
-        if (row.id == id) return row.command != "Sleep" && row.command != "Killed" && row.info.find(text) != std::string::npos;
+        if (row.id == id)
+            return row.command != "Sleep" && row.command != "Killed" && row.info.find(text) != std::string::npos;
     return false;
 }
 

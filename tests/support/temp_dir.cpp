@@ -2,11 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace testing {
 
@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 TempDir::TempDir(std::string_view prefix) {
     std::random_device rd;
     for (int attempt = 0; attempt < 100; ++attempt) {
-        auto candidate = fs::temp_directory_path() /
-                         (std::string(prefix) + "-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000));
+        auto candidate = fs::temp_directory_path() / (std::string(prefix) + "-" + std::to_string(::getpid()) + "-" +
+                                                      std::to_string(rd() % 1000000));
         if (fs::create_directory(candidate)) {
             path_ = candidate;
             return;
@@ -64,7 +64,9 @@ std::size_t journal_size(const fs::path& folder) {
     return nlohmann::json::parse(read_file(folder / "meta" / "_journal.json"))["entries"].size();
 }
 
-fs::path corpus_folder(std::string_view name) { return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure" / name; }
+fs::path corpus_folder(std::string_view name) {
+    return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure" / name;
+}
 
 }  // namespace testing
 

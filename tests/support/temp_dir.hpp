@@ -8,14 +8,14 @@
 namespace testing {
 
 class TempDir {
-public:
+  public:
     explicit TempDir(std::string_view prefix = "libmigrate-test");
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

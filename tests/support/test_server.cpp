@@ -4,12 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <regex>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace testing {
 namespace {
@@ -111,9 +111,12 @@ std::map<std::string, Rows> Sql::data() {
     for (const auto& t : tables()) {
         if (t.rfind("__drizzle_migrations", 0) == 0) continue;
         // ORDER BY every column: deterministic whatever the keys are.
-        auto cols = rows("select count(*) from information_schema.columns where table_schema = database() and table_name = '" + t + "'");
+        auto cols =
+            rows("select count(*) from information_schema.columns where table_schema = database() and table_name = '" +
+                 t + "'");
         std::string order;
-        for (std::size_t i = 1, n = std::stoul(*cols[0][0]); i <= n; ++i) order += (i > 1 ? "," : "") + std::to_string(i);
+        for (std::size_t i = 1, n = std::stoul(*cols[0][0]); i <= n; ++i)
+            order += (i > 1 ? "," : "") + std::to_string(i);
         out[t] = rows("select * from `" + t + "` order by " + order);
     }
     return out;
@@ -121,8 +124,8 @@ std::map<std::string, Rows> Sql::data() {
 
 Snapshot Sql::snapshot(bool exact_tracking) {
     Snapshot s;
-    s.tracking = exact_tracking ? rows("select id, hash, created_at from __drizzle_migrations order by id")
-                                : tracking_rows();
+    s.tracking =
+        exact_tracking ? rows("select id, hash, created_at from __drizzle_migrations order by id") : tracking_rows();
     for (const auto& t : tables()) {
         if (t.starts_with("__drizzle_migrations_")) continue;
         if (!exact_tracking && t == "__drizzle_migrations") continue;
@@ -148,8 +151,7 @@ ScratchDatabase::~ScratchDatabase() {
     try {
         Sql sql;
         sql.exec("drop database if exists `" + name_ + "`");
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 }  // namespace testing

@@ -32,7 +32,7 @@ struct Snapshot {
 // A plain client connection (database may be empty) to the test server, or to `server`
 // (mysql://user:password@host:port, e.g. a PrivateServer's url()) if given.
 class Sql {
-public:
+  public:
     explicit Sql(const std::string& database = "", const std::string& server = "");
     ~Sql();
     Sql(const Sql&) = delete;
@@ -42,20 +42,20 @@ public:
     Rows rows(const std::string& sql);
     std::string scalar(const std::string& sql);
 
-    std::vector<std::string> tables();                           // sorted base tables of the database
-    std::map<std::string, std::string> schema();                 // table → SHOW CREATE TABLE (AUTO_INCREMENT=n removed)
+    std::vector<std::string> tables();            // sorted base tables of the database
+    std::map<std::string, std::string> schema();  // table → SHOW CREATE TABLE (AUTO_INCREMENT=n removed)
     Rows tracking_rows(const std::string& table = "__drizzle_migrations");  // (hash, created_at) by id
-    std::map<std::string, Rows> data();                          // table → all rows, ordered, tracking table excluded
+    std::map<std::string, Rows> data();  // table → all rows, ordered, tracking table excluded
     bool database_exists(const std::string& name);
     Snapshot snapshot(bool exact_tracking = true);
 
-private:
+  private:
     void* mysql_;
 };
 
 // A database created for one test and dropped afterwards: t_<label>_<pid>_<n>.
 class ScratchDatabase {
-public:
+  public:
     explicit ScratchDatabase(const std::string& label);
     ~ScratchDatabase();
     ScratchDatabase(const ScratchDatabase&) = delete;
@@ -65,7 +65,7 @@ public:
     std::string url() const { return database_url(name_); }
     Sql connect() const { return Sql(name_); }
 
-private:
+  private:
     std::string name_;
 };
 

@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <stdexcept>
 #include <thread>
-#include <unistd.h>
 
 namespace testing {
 namespace {

@@ -32,8 +32,10 @@ std::size_t index_of(const std::vector<std::string>& statements, std::string_vie
 }
 
 std::string create_with_fk(const std::string& table, const std::string& fk, const std::string& parent) {
-    return "CREATE TABLE `" + table + "` (\n  `id` int(11) NOT NULL,\n  `ref` int(11) DEFAULT NULL,\n  PRIMARY KEY (`id`),\n"
-           "  KEY `" + fk + "` (`ref`),\n  CONSTRAINT `" + fk + "` FOREIGN KEY (`ref`) REFERENCES `" + parent +
+    return "CREATE TABLE `" + table +
+           "` (\n  `id` int(11) NOT NULL,\n  `ref` int(11) DEFAULT NULL,\n  PRIMARY KEY (`id`),\n"
+           "  KEY `" +
+           fk + "` (`ref`),\n  CONSTRAINT `" + fk + "` FOREIGN KEY (`ref`) REFERENCES `" + parent +
            "` (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
 }
 
@@ -105,30 +107,47 @@ TEST_CASE("a foreign key is taken out of SHOW CREATE TABLE text, commas kept val
         "  CONSTRAINT `fk_b` FOREIGN KEY (`a`) REFERENCES `q` (`id`)\n) ENGINE=InnoDB";
     auto [rest, first] = take_foreign_key(middle, "fk_a");
     CHECK(first == "CONSTRAINT `fk_a` FOREIGN KEY (`a`) REFERENCES `p` (`id`)");
-    CHECK(rest == "CREATE TABLE `c` (\n  `a` int,\n  CONSTRAINT `fk_b` FOREIGN KEY (`a`) REFERENCES `q` (`id`)\n) ENGINE=InnoDB");
+    CHECK(
+        rest ==
+        "CREATE TABLE `c` (\n  `a` int,\n  CONSTRAINT `fk_b` FOREIGN KEY (`a`) REFERENCES `q` (`id`)\n) ENGINE=InnoDB");
     CHECK(take_foreign_key(middle, "nope").second.empty());
 }
 
 TEST_CASE("views lose their definer") {
-    CHECK(strip_definer("CREATE ALGORITHM=UNDEFINED DEFINER=`mi``grate`@`%` SQL SECURITY DEFINER VIEW `v` AS select 1") ==
-          "CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1");
+    CHECK(
+        strip_definer("CREATE ALGORITHM=UNDEFINED DEFINER=`mi``grate`@`%` SQL SECURITY DEFINER VIEW `v` AS select 1") ==
+        "CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1");
     CHECK(strip_definer("CREATE VIEW `v` AS select 1") == "CREATE VIEW `v` AS select 1");
 }
 
 TEST_CASE("snapshot order: parents first, cycles and self-references with rows deferred, views last") {
     std::vector<TableDump> tables;
-    tables.push_back({"a_child", create_with_fk("a_child", "a_child_fk", "z_parent"), {{"a_child_fk", "z_parent"}},
-                      {"INSERT INTO `a_child` (`id`) VALUES\n(1);"}, 1});
-    tables.push_back({"z_parent", "CREATE TABLE `z_parent` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n)", {},
-                      {"INSERT INTO `z_parent` (`id`) VALUES\n(1);"}, 1});
+    tables.push_back({"a_child",
+                      create_with_fk("a_child", "a_child_fk", "z_parent"),
+                      {{"a_child_fk", "z_parent"}},
+                      {"INSERT INTO `a_child` (`id`) VALUES\n(1);"},
+                      1});
+    tables.push_back({"z_parent",
+                      "CREATE TABLE `z_parent` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n)",
+                      {},
+                      {"INSERT INTO `z_parent` (`id`) VALUES\n(1);"},
+                      1});
     tables.push_back({"cyc_a", create_with_fk("cyc_a", "cyc_a_fk", "cyc_b"), {{"cyc_a_fk", "cyc_b"}}, {}, 0});
     tables.push_back({"cyc_b", create_with_fk("cyc_b", "cyc_b_fk", "cyc_a"), {{"cyc_b_fk", "cyc_a"}}, {}, 0});
-    tables.push_back({"tree", create_with_fk("tree", "tree_parent_fk", "tree"), {{"tree_parent_fk", "tree"}},
-                      {"INSERT INTO `tree` (`id`, `ref`) VALUES\n(1, 2),\n(2, NULL);"}, 2});
-    tables.push_back({"empty_tree", create_with_fk("empty_tree", "empty_tree_fk", "empty_tree"),
-                      {{"empty_tree_fk", "empty_tree"}}, {}, 0});
-    std::vector<ViewDump> views = {{"v_outer", "CREATE ALGORITHM=UNDEFINED DEFINER=`x`@`%` SQL SECURITY DEFINER VIEW `v_outer` AS select * from `v_inner`"},
-                                   {"v_inner", "CREATE VIEW `v_inner` AS select 1 AS `one`"}};
+    tables.push_back({"tree",
+                      create_with_fk("tree", "tree_parent_fk", "tree"),
+                      {{"tree_parent_fk", "tree"}},
+                      {"INSERT INTO `tree` (`id`, `ref`) VALUES\n(1, 2),\n(2, NULL);"},
+                      2});
+    tables.push_back({"empty_tree",
+                      create_with_fk("empty_tree", "empty_tree_fk", "empty_tree"),
+                      {{"empty_tree_fk", "empty_tree"}},
+                      {},
+                      0});
+    std::vector<ViewDump> views = {
+        {"v_outer",
+         "CREATE ALGORITHM=UNDEFINED DEFINER=`x`@`%` SQL SECURITY DEFINER VIEW `v_outer` AS select * from `v_inner`"},
+        {"v_inner", "CREATE VIEW `v_inner` AS select 1 AS `one`"}};
     auto snap = render_snapshot("-- header\n", tables, views);
     REQUIRE(snap.sql.rfind("-- header\nCREATE TABLE", 0) == 0);
     auto s = statements_of(snap.sql);
@@ -149,7 +168,8 @@ TEST_CASE("snapshot order: parents first, cycles and self-references with rows d
     CHECK(index_of(s, "VIEW `v_inner`") < index_of(s, "VIEW `v_outer`"));
     CHECK(index_of(s, "VIEW `v_inner`") > alter_cycle);
     CHECK(snap.sql.find("DEFINER=`x`") == std::string::npos);
-    CHECK(s[index_of(s, "VIEW `v_outer`")].find("CREATE OR REPLACE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW") != std::string::npos);
+    CHECK(s[index_of(s, "VIEW `v_outer`")].find("CREATE OR REPLACE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW") !=
+          std::string::npos);
     for (const auto& st : s) CHECK(st.substr(0, st.find_last_not_of(" \n") + 1).back() == ';');
     // The same input gives the same text, whatever order it came in.
     std::reverse(tables.begin(), tables.end());
@@ -162,7 +182,8 @@ TEST_CASE("read_baseline: absent, written, stale, malformed") {
     auto source = two_migrations(tmp.path() / "drizzle");
     CHECK_FALSE(migrate::read_baseline(dir, source).has_value());
 
-    const std::string sql = "-- h\nCREATE TABLE `t` (`id` int);\n--> statement-breakpoint\nINSERT INTO `t` VALUES\n(1);\n";
+    const std::string sql =
+        "-- h\nCREATE TABLE `t` (`id` int);\n--> statement-breakpoint\nINSERT INTO `t` VALUES\n(1);\n";
     write_baseline(dir, source, 2, "10.11.19-MariaDB", {.tables = 1, .rows = 1, .statements = 2}, sql);
     auto b = migrate::read_baseline(dir, source);
     REQUIRE(b);
@@ -199,7 +220,8 @@ TEST_CASE("read_baseline: absent, written, stale, malformed") {
         CHECK_FALSE(migrate::read_baseline(dir, source)->usable());
     }
     SECTION("written again: the old pair is replaced whole") {
-        write_baseline(dir, source, 1, "10.11.19-MariaDB", {.tables = 1, .statements = 1}, "CREATE TABLE `u` (`id` int);\n");
+        write_baseline(dir, source, 1, "10.11.19-MariaDB", {.tables = 1, .statements = 1},
+                       "CREATE TABLE `u` (`id` int);\n");
         auto again = migrate::read_baseline(dir, source);
         CHECK(again->through == "0000_m");
         CHECK(again->usable());

@@ -21,7 +21,8 @@ std::string url_error(std::string_view url) {
 }  // namespace
 
 TEST_CASE("a full mysql URL") {
-    auto u = parse_connection_url("mysql://app:s%40cret%2Fx@db.example.com:3307/oi_global?connect-timeout=5&read-timeout=60");
+    auto u = parse_connection_url(
+        "mysql://app:s%40cret%2Fx@db.example.com:3307/oi_global?connect-timeout=5&read-timeout=60");
     CHECK(u.user == "app");
     CHECK(u.password == "s@cret/x");
     CHECK(u.host == "db.example.com");
@@ -53,8 +54,9 @@ TEST_CASE("with_database finds the path after the user info, which may hold an u
 
 TEST_CASE("a raw space, quote or control character in the user info is refused, so redaction can find the password") {
     // Found by fuzz/connection_url: redact_url_text stops a URL at a space or quote and printed the rest.
-    for (const std::string& bad : std::vector<std::string>{"mysql://u:my secret@h/d", "mysql://u:it's@h/d", "mysql://u:a\"b@h/d", "mysql://u:a\tb@h/d",
-                            std::string("mysql://u:a\0b@h/d", 17), "mysql://my user:pw@h/d"}) {
+    for (const std::string& bad : std::vector<std::string>{
+             "mysql://u:my secret@h/d", "mysql://u:it's@h/d", "mysql://u:a\"b@h/d", "mysql://u:a\tb@h/d",
+             std::string("mysql://u:a\0b@h/d", 17), "mysql://my user:pw@h/d"}) {
         CAPTURE(bad);
         CHECK_THAT(url_error(bad), Catch::Contains("percent-encode"));
     }
@@ -66,7 +68,8 @@ TEST_CASE("a raw space, quote or control character in the user info is refused, 
 TEST_CASE("redacted() prints a socket and an odd host encoded, so it reads back as the same endpoint") {
     // Found by fuzz/connection_url: a ?socket= next to a host, and a host decoding to '/' or '@', were raw.
     CHECK(parse_connection_url("mysql://u@db/d?socket=/run/m.sock").redacted() == "mysql://u@%2Frun%2Fm.sock/d");
-    CHECK(parse_connection_url("mysql://u@db/d?socket=run/m.sock").redacted() == "mysql://u@localhost/d?socket=run%2Fm.sock");
+    CHECK(parse_connection_url("mysql://u@db/d?socket=run/m.sock").redacted() ==
+          "mysql://u@localhost/d?socket=run%2Fm.sock");
     CHECK(parse_connection_url("mysql://u:pw@a%40b%2Fc:3307/d").redacted() == "mysql://u:***@a%40b%2Fc:3307/d");
     auto back = parse_connection_url(parse_connection_url("mysql://u:pw@a%40b%2Fc:3307/d").redacted());
     CHECK(back.host == "a@b/c");
@@ -84,7 +87,8 @@ TEST_CASE("IPv6 hosts") {
 
 TEST_CASE("a ':' in an unbracketed host is refused, raw or encoded (found by fuzz/connection_url)") {
     // redacted() used to print such a host in brackets, where '%40' is not decoded: another endpoint.
-    for (const char* url : {"mysql://u:p@a:b:3306/d", "mysql://u:p@aw%402b:c:2754/d", "mysql://u@a%3Ab/d", "mysql://u@::1/d"}) {
+    for (const char* url :
+         {"mysql://u:p@a:b:3306/d", "mysql://u:p@aw%402b:c:2754/d", "mysql://u@a%3Ab/d", "mysql://u@::1/d"}) {
         CAPTURE(url);
         try {
             parse_connection_url(url);
@@ -140,10 +144,11 @@ TEST_CASE("transport choice follows the documented rules") {
 
 TEST_CASE("bad URLs are refused without echoing the password") {
     const std::string secret = "Sup3rS3cret";
-    for (std::string bad : std::vector<std::string>{"postgres://u:" + secret + "@h/d", "mysql://u:" + secret + "@h:99999/d",
-                            "mysql://u:" + secret + "@h:port/d", "mysql://u:" + secret + "@h/d?frobnicate=1",
-                            "mysql://u:" + secret + "%zz@h/d", "mysql://:" + secret + "@h/d", "mysql://u:" + secret + "@/d",
-                            "mysql://u:" + secret + "@h/a/b", "mysql://u:" + secret + "@[::1/d", "not a url " + secret}) {
+    for (std::string bad : std::vector<std::string>{
+             "postgres://u:" + secret + "@h/d", "mysql://u:" + secret + "@h:99999/d",
+             "mysql://u:" + secret + "@h:port/d", "mysql://u:" + secret + "@h/d?frobnicate=1",
+             "mysql://u:" + secret + "%zz@h/d", "mysql://:" + secret + "@h/d", "mysql://u:" + secret + "@/d",
+             "mysql://u:" + secret + "@h/a/b", "mysql://u:" + secret + "@[::1/d", "not a url " + secret}) {
         auto msg = url_error(bad);
         CHECK_THAT(msg, !Catch::Contains(secret));
     }

@@ -31,12 +31,9 @@ constexpr auto none = DdlAlgorithm::not_applicable;
 // not null, code varchar(100) latin1, status enum('a','b'), amount int nullable, indexed on label.
 LiveTable claims(bool fulltext = false) {
     LiveTable t;
-    t.columns = {{"id", {"int(11)", false, 0}},
-                 {"vin", {"varchar(20)", true, 4}},
-                 {"label", {"varchar(60)", false, 4}},
-                 {"code", {"varchar(100)", true, 1}},
-                 {"status", {"enum('a','b')", true, 4}},
-                 {"amount", {"int(11)", true, 0}}};
+    t.columns = {{"id", {"int(11)", false, 0}},          {"vin", {"varchar(20)", true, 4}},
+                 {"label", {"varchar(60)", false, 4}},   {"code", {"varchar(100)", true, 1}},
+                 {"status", {"enum('a','b')", true, 4}}, {"amount", {"int(11)", true, 0}}};
     t.indexed_columns = {"id", "label"};
     t.has_primary_key = true;
     t.has_fulltext = fulltext;
@@ -45,7 +42,7 @@ LiveTable claims(bool fulltext = false) {
 
 struct Case {
     const char* sql;
-    DdlAlgorithm mariadb, mysql;  // with the live table
+    DdlAlgorithm mariadb, mysql;              // with the live table
     DdlAlgorithm mariadb_blind, mysql_blind;  // without a connection
 };
 
@@ -147,7 +144,8 @@ TEST_CASE("ddl cost: a table with a FULLTEXT index rebuilds for ADD/DROP COLUMN,
     for (auto f : {Flavor::mariadb, Flavor::mysql}) {
         CHECK(migrate::plan::ddl_cost("ALTER TABLE `claims` ADD `x` int;", f, lookup).algorithm == rebuild);
         CHECK(migrate::plan::ddl_cost("ALTER TABLE `claims` DROP COLUMN `amount`;", f, lookup).algorithm == rebuild);
-        CHECK(migrate::plan::ddl_cost("CREATE FULLTEXT INDEX `f2` ON `claims` (`code`);", f, lookup).algorithm == in_place);
+        CHECK(migrate::plan::ddl_cost("CREATE FULLTEXT INDEX `f2` ON `claims` (`code`);", f, lookup).algorithm ==
+              in_place);
     }
 }
 
@@ -160,7 +158,7 @@ TEST_CASE("ddl cost: before MySQL 8.0.29 and MariaDB 10.4, only a last column is
     CHECK(server_traits("10.11.19-MariaDB-0+deb12u1").instant_column_anywhere);
     CHECK(server_traits("10.4.0-MariaDB").instant_column_anywhere);
     CHECK_FALSE(server_traits("10.3.39-MariaDB").instant_column_anywhere);
-    CHECK(server_traits("").instant_column_anywhere);        // unreadable: the defaults
+    CHECK(server_traits("").instant_column_anywhere);  // unreadable: the defaults
     CHECK(server_traits("x.y").instant_column_anywhere);
     const migrate::plan::ServerTraits old{.instant_column_anywhere = false};
     for (auto f : {Flavor::mysql, Flavor::mariadb}) {
@@ -174,7 +172,8 @@ TEST_CASE("ddl cost: before MySQL 8.0.29 and MariaDB 10.4, only a last column is
 TEST_CASE("ddl cost: the reason names the clause that decides") {
     const LiveTable live = claims();
     const migrate::plan::LiveLookup lookup = [&](const std::string&) { return &live; };
-    const auto d = migrate::plan::ddl_cost("ALTER TABLE `claims` ADD `x` int, MODIFY `amount` bigint;", Flavor::mysql, lookup);
+    const auto d =
+        migrate::plan::ddl_cost("ALTER TABLE `claims` ADD `x` int, MODIFY `amount` bigint;", Flavor::mysql, lookup);
     CHECK(d.reason.find("MODIFY `amount`: int → bigint") != std::string::npos);
     CHECK(d.table == "claims");
     CHECK(migrate::plan::ddl_cost("CREATE TABLE IF NOT EXISTS `a`.`b` (`id` int)", Flavor::mysql).creates_table);
@@ -208,7 +207,8 @@ TEST_CASE("refusal: a rewrite of a table over the limit names file, line, table,
     migrate::Migration m;
     m.tag = "0001_x";
     m.file = "drizzle/0001_x.sql";
-    m.statements = {{"ALTER TABLE `claims` ADD `x` int;", 0, 1}, {"ALTER TABLE `claims` MODIFY `amount` bigint;", 1, 3}};
+    m.statements = {{"ALTER TABLE `claims` ADD `x` int;", 0, 1},
+                    {"ALTER TABLE `claims` MODIFY `amount` bigint;", 1, 3}};
     const std::vector<migrate::plan::StatementRef> refs{{&m, 0}, {&m, 1}};
     migrate::plan::TableFacts facts;
     facts.flavor = Flavor::mariadb;
@@ -242,7 +242,8 @@ TEST_CASE("costs: a table created earlier in the run has no size and no live def
     migrate::Migration m;
     m.tag = "0001_x";
     m.file = "0001_x.sql";
-    m.statements = {{"DROP TABLE `claims`;", 0, 1}, {"CREATE TABLE `claims` (`id` int, `amount` int);", 1, 2},
+    m.statements = {{"DROP TABLE `claims`;", 0, 1},
+                    {"CREATE TABLE `claims` (`id` int, `amount` int);", 1, 2},
                     {"ALTER TABLE `claims` MODIFY `amount` bigint;", 2, 3}};
     migrate::plan::TableFacts facts;
     facts.tables["claims"] = claims();

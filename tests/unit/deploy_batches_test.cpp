@@ -46,8 +46,8 @@ TEST_CASE("carried record: per migration, first to last statement, read back fro
     REQUIRE(batches.size() == 1);
     const auto record = deploy::carried_record("oi_claims", batches[0].branch, batches[0].statements);
     const std::string line = deploy::notes_line(record);
-    CHECK(line == "libmigrate-carries: keyspace=oi_claims batch=" + batches[0].branch +
-                      " 1700000000007#1-2 1700000000008#0-0");
+    CHECK(line ==
+          "libmigrate-carries: keyspace=oi_claims batch=" + batches[0].branch + " 1700000000007#1-2 1700000000008#0-0");
     const auto back = deploy::read_carried_record("Opened by libmigrate …\n- 0007_a.sql:3 …\n" + line + "\n");
     REQUIRE(back);
     CHECK(back->keyspace == "oi_claims");
@@ -83,15 +83,18 @@ TEST_CASE("an existing branch carries one batch only") {
     const auto a = migration("0000_a", 1000, "CREATE TABLE t (id int PRIMARY KEY);");
     const auto b = migration("0001_b", 2000, "INSERT INTO t VALUES (1);");
     const auto c = migration("0002_c", 3000, "ALTER TABLE t ADD y int;");
-    CHECK_NOTHROW(deploy::refuse_several_batches(deploy::split_into_batches(all({&a, &b}), false, "m", "k"), "ci-test"));
+    CHECK_NOTHROW(
+        deploy::refuse_several_batches(deploy::split_into_batches(all({&a, &b}), false, "m", "k"), "ci-test"));
     try {
         deploy::refuse_several_batches(deploy::split_into_batches(all({&a, &b, &c}), false, "m", "k"), "ci-test");
         FAIL("two batches accepted");
     } catch (const error& e) {
         CHECK(e.code() == errc::deploy_request_failed);
-        CHECK_THAT(e.what(), Catch::Contains("need 2 deploy requests") && Catch::Contains("0000_a.sql:1 comes DML, then 0002_c.sql:1") &&
+        CHECK_THAT(e.what(), Catch::Contains("need 2 deploy requests") &&
+                                 Catch::Contains("0000_a.sql:1 comes DML, then 0002_c.sql:1") &&
                                  Catch::Contains("ci-test can carry only one"));
     }
     // Missing libmigrate tables before a first DML statement make a setup-only batch: also two.
-    CHECK_THROWS_AS(deploy::refuse_several_batches(deploy::split_into_batches(all({&b, &c}), true, "m", "k"), "ci-test"), error);
+    CHECK_THROWS_AS(
+        deploy::refuse_several_batches(deploy::split_into_batches(all({&b, &c}), true, "m", "k"), "ci-test"), error);
 }

@@ -18,13 +18,13 @@ using kit::SslMode;
 namespace {
 
 struct Opt {
-    const char *key;
-    const char *value;
+    const char* key;
+    const char* value;
 };
 
 std::vector<migrate_driver_option> list(std::initializer_list<Opt> opts) {
     std::vector<migrate_driver_option> v;
-    for (const Opt &o : opts) v.push_back({o.key, o.value});
+    for (const Opt& o : opts) v.push_back({o.key, o.value});
     return v;
 }
 
@@ -38,7 +38,7 @@ CommonOptions parsed(std::initializer_list<Opt> opts) {
     return out;
 }
 
-std::string parse_error(std::initializer_list<Opt> opts, const kit::DriverOptionHandler &handler = {}) {
+std::string parse_error(std::initializer_list<Opt> opts, const kit::DriverOptionHandler& handler = {}) {
     const auto v = list(opts);
     CommonOptions out;
     std::string error;
@@ -46,7 +46,7 @@ std::string parse_error(std::initializer_list<Opt> opts, const kit::DriverOption
     return error;
 }
 
-const char *const kTimeoutExpected = "(expected a whole number of seconds from 0 to 2147483; 0 = none)";
+const char* const kTimeoutExpected = "(expected a whole number of seconds from 0 to 2147483; 0 = none)";
 
 }  // namespace
 
@@ -112,16 +112,26 @@ TEST_CASE("driver kit: ssl-mode values, case-insensitive") {
 }
 
 TEST_CASE("driver kit: NULL means not given, empty text is not given except for the password, last wins") {
-    const CommonOptions o = parsed({{"host", "a"}, {"host", nullptr},
-                                    {"user", "u"}, {"user", ""},
+    const CommonOptions o = parsed({{"host", "a"},
+                                    {"host", nullptr},
+                                    {"user", "u"},
+                                    {"user", ""},
                                     {"database", ""},
-                                    {"ssl-ca", ""}, {"ssl-capath", ""}, {"ssl-cert", ""}, {"ssl-key", ""},
+                                    {"ssl-ca", ""},
+                                    {"ssl-capath", ""},
+                                    {"ssl-cert", ""},
+                                    {"ssl-key", ""},
                                     {"password", ""},
-                                    {"port", "1"}, {"port", nullptr},
-                                    {"ssl-mode", "DISABLED"}, {"ssl-mode", nullptr},
-                                    {"connect-timeout", "5"}, {"connect-timeout", nullptr},
-                                    {"read-timeout", "7"}, {"read-timeout", nullptr},
-                                    {"write-timeout", "8"}, {"write-timeout", nullptr}});
+                                    {"port", "1"},
+                                    {"port", nullptr},
+                                    {"ssl-mode", "DISABLED"},
+                                    {"ssl-mode", nullptr},
+                                    {"connect-timeout", "5"},
+                                    {"connect-timeout", nullptr},
+                                    {"read-timeout", "7"},
+                                    {"read-timeout", nullptr},
+                                    {"write-timeout", "8"},
+                                    {"write-timeout", nullptr}});
     CHECK_FALSE(o.host);
     CHECK_FALSE(o.user);
     CHECK_FALSE(o.database);
@@ -142,7 +152,7 @@ TEST_CASE("driver kit: NULL means not given, empty text is not given except for 
 }
 
 TEST_CASE("driver kit: bad port values name the key and the value") {
-    for (const char *bad : {"0", "65536", "", "abc", "-1", "+1", " 1", "1 ", "0x10", "12345678901", "99999999999"}) {
+    for (const char* bad : {"0", "65536", "", "abc", "-1", "+1", " 1", "1 ", "0x10", "12345678901", "99999999999"}) {
         INFO("port=" << bad);
         CHECK(parse_error({{"port", bad}}) ==
               std::string("invalid value for option 'port': '") + bad + "' (expected an integer from 1 to 65535)");
@@ -151,8 +161,8 @@ TEST_CASE("driver kit: bad port values name the key and the value") {
 }
 
 TEST_CASE("driver kit: bad timeouts name the key and the value") {
-    for (const char *key : {"connect-timeout", "read-timeout", "write-timeout"}) {
-        for (const char *bad : {"2147484", "4294967295", "", "-1", "1.5", "10s", "12345678901"}) {
+    for (const char* key : {"connect-timeout", "read-timeout", "write-timeout"}) {
+        for (const char* bad : {"2147484", "4294967295", "", "-1", "1.5", "10s", "12345678901"}) {
             INFO(key << "=" << bad);
             CHECK(parse_error({{key, bad}}) ==
                   std::string("invalid value for option '") + key + "': '" + bad + "' " + kTimeoutExpected);
@@ -186,7 +196,7 @@ TEST_CASE("driver kit: a broken option list") {
 
 TEST_CASE("driver kit: a driver's own keys go through its handler, in order") {
     std::vector<std::pair<std::string, std::string>> seen;
-    const kit::DriverOptionHandler handler = [&](std::string_view key, const char *value, std::string &error) {
+    const kit::DriverOptionHandler handler = [&](std::string_view key, const char* value, std::string& error) {
         seen.emplace_back(std::string(key), value != nullptr ? value : "(null)");
         if (key == "socket") return OptionResult::accepted;
         if (key == "scheme") {

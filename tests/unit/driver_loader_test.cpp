@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <dlfcn.h>
+#include <cstdlib>
 #include <filesystem>
 
 using migrate::plugins::DriverLoadError;

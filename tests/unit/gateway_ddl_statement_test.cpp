@@ -46,8 +46,8 @@ TEST_CASE("gateway ddl: instant ADD COLUMN") {
 }
 
 TEST_CASE("gateway ddl: one operation per table") {
-    const auto ops = operations_of({"CREATE TABLE a (id INT PRIMARY KEY)", "ALTER TABLE a ADD COLUMN x INT", "CREATE INDEX i ON b (x)",
-                                    "DROP TABLE c", "CREATE VIEW v AS SELECT 1"});
+    const auto ops = operations_of({"CREATE TABLE a (id INT PRIMARY KEY)", "ALTER TABLE a ADD COLUMN x INT",
+                                    "CREATE INDEX i ON b (x)", "DROP TABLE c", "CREATE VIEW v AS SELECT 1"});
     REQUIRE(ops.size() == 3);
     CHECK(ops[0].table == "a");
     CHECK(std::string(ops[0].name) == "CREATE");

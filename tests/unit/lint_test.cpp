@@ -8,8 +8,8 @@
 #include "lint/lint_input.hpp"
 #include "temp_dir.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <map>
@@ -67,11 +67,13 @@ TEST_CASE("lint registry: every rule is complete, unique and documented in docs/
 }
 
 TEST_CASE("lint alter-if-exists: an error on MySQL, Vitess and PlanetScale, fine on MariaDB", "[lint]") {
-    const std::string bad = "ALTER TABLE `claims` ADD COLUMN IF NOT EXISTS `vin` varchar(17);--> statement-breakpoint\n"
-                            "ALTER TABLE `claims` DROP INDEX IF EXISTS `claims_org_idx`;--> statement-breakpoint\n"
-                            "CREATE INDEX IF NOT EXISTS `claims_vin_idx` ON `claims` (`vin`);";
+    const std::string bad =
+        "ALTER TABLE `claims` ADD COLUMN IF NOT EXISTS `vin` varchar(17);--> statement-breakpoint\n"
+        "ALTER TABLE `claims` DROP INDEX IF EXISTS `claims_org_idx`;--> statement-breakpoint\n"
+        "CREATE INDEX IF NOT EXISTS `claims_vin_idx` ON `claims` (`vin`);";
     for (auto f : {Flavor::mysql, Flavor::vitess, Flavor::planetscale}) {
-        auto found = with_rule(lint_sql({bad}, {.flavor = f, .sharded = false, .foreign_keys = true}), "alter-if-exists");
+        auto found =
+            with_rule(lint_sql({bad}, {.flavor = f, .sharded = false, .foreign_keys = true}), "alter-if-exists");
         REQUIRE(found.size() == 3);
         CHECK(found[0].severity == LintSeverity::error);
         CHECK(found[0].line == 1);
@@ -81,10 +83,11 @@ TEST_CASE("lint alter-if-exists: an error on MySQL, Vitess and PlanetScale, fine
     }
     CHECK(with_rule(lint_sql({bad}, mariadb), "alter-if-exists").empty());
     // Clean: plain ALTER, IF EXISTS where MySQL has it (CREATE/DROP TABLE), IF() in an expression.
-    const std::string clean = "ALTER TABLE `claims` ADD `vin` varchar(17);--> statement-breakpoint\n"
-                              "CREATE TABLE IF NOT EXISTS `x` (`id` int);--> statement-breakpoint\n"
-                              "DROP TABLE IF EXISTS `y`;--> statement-breakpoint\n"
-                              "ALTER TABLE `claims` ADD `flag` int DEFAULT (IF(1, 2, 3));";
+    const std::string clean =
+        "ALTER TABLE `claims` ADD `vin` varchar(17);--> statement-breakpoint\n"
+        "CREATE TABLE IF NOT EXISTS `x` (`id` int);--> statement-breakpoint\n"
+        "DROP TABLE IF EXISTS `y`;--> statement-breakpoint\n"
+        "ALTER TABLE `claims` ADD `flag` int DEFAULT (IF(1, 2, 3));";
     CHECK(with_rule(lint_sql({clean}, mysql), "alter-if-exists").empty());
 }
 
@@ -116,14 +119,18 @@ TEST_CASE("lint serial-auto-increment: an error for MariaDB only", "[lint]") {
     CHECK(found[0].line == 2);
     CHECK(found[0].column == 7);
     CHECK(with_rule(lint_sql({bad}, mysql), "serial-auto-increment").empty());
-    CHECK(with_rule(lint_sql({"ALTER TABLE `users` ADD `n` serial AUTO_INCREMENT;"}, mariadb), "serial-auto-increment").size() == 1);
-    CHECK(with_rule(lint_sql({"CREATE TABLE `users` (\n\t`id` serial NOT NULL\n);"}, mariadb), "serial-auto-increment").empty());
+    CHECK(with_rule(lint_sql({"ALTER TABLE `users` ADD `n` serial AUTO_INCREMENT;"}, mariadb), "serial-auto-increment")
+              .size() == 1);
+    CHECK(with_rule(lint_sql({"CREATE TABLE `users` (\n\t`id` serial NOT NULL\n);"}, mariadb), "serial-auto-increment")
+              .empty());
     CHECK(with_rule(lint_sql({"CREATE TABLE `users` (`id` bigint unsigned AUTO_INCREMENT NOT NULL);"}, mariadb),
-                    "serial-auto-increment").empty());
+                    "serial-auto-increment")
+              .empty());
 }
 
 TEST_CASE("lint multi-statement-chunk: two statements without a breakpoint", "[lint]") {
-    auto found = with_rule(lint_sql({"CREATE TABLE `a` (`id` int);\nCREATE TABLE `b` (`id` int);"}), "multi-statement-chunk");
+    auto found =
+        with_rule(lint_sql({"CREATE TABLE `a` (`id` int);\nCREATE TABLE `b` (`id` int);"}), "multi-statement-chunk");
     REQUIRE(found.size() == 1);
     CHECK(found[0].severity == LintSeverity::error);
     CHECK(found[0].line == 2);
@@ -132,11 +139,13 @@ TEST_CASE("lint multi-statement-chunk: two statements without a breakpoint", "[l
     const auto backfill = testing::read_file(testing::corpus_folder("oi_claims") / "0001_backfill_claims.sql");
     CHECK(with_rule(lint_sql({backfill}), "multi-statement-chunk").empty());
     CHECK(with_rule(lint_sql({"CREATE TABLE `a` (`id` int);--> statement-breakpoint\nCREATE TABLE `b` (`id` int);"}),
-                    "multi-statement-chunk").empty());
+                    "multi-statement-chunk")
+              .empty());
     // A trigger's body is one statement.
     CHECK(with_rule(lint_sql({"CREATE TRIGGER `t` BEFORE INSERT ON `a` FOR EACH ROW BEGIN\n  IF NEW.id < 0 THEN SET "
                               "NEW.id = 0; END IF;\n  SET NEW.id = NEW.id + 1;\nEND;"}),
-                    "multi-statement-chunk").empty());
+                    "multi-statement-chunk")
+              .empty());
 }
 
 TEST_CASE("lint empty-chunk: a trailing breakpoint and a comment-only chunk", "[lint]") {
@@ -145,17 +154,20 @@ TEST_CASE("lint empty-chunk: a trailing breakpoint and a comment-only chunk", "[
     CHECK(found[0].severity == LintSeverity::warning);
     CHECK(found[0].line == 1);
     CHECK(found[0].message.find("1065") != std::string::npos);
-    auto comments = with_rule(lint_sql({"-- just a note\n--> statement-breakpoint\nCREATE TABLE `a` (`id` int);"}), "empty-chunk");
+    auto comments =
+        with_rule(lint_sql({"-- just a note\n--> statement-breakpoint\nCREATE TABLE `a` (`id` int);"}), "empty-chunk");
     REQUIRE(comments.size() == 1);
     CHECK(comments[0].message.find("only comments") != std::string::npos);
     CHECK(with_rule(lint_sql({"-- Custom SQL migration file, put your code below! --\nCREATE TABLE `a` (`id` int);"}),
-                    "empty-chunk").empty());
+                    "empty-chunk")
+              .empty());
 }
 
 TEST_CASE("lint destructive rules: DROP TABLE, DROP COLUMN, TRUNCATE are warnings", "[lint]") {
-    auto found = lint_sql({"DROP TABLE `claims_archive`;--> statement-breakpoint\n"
-                           "ALTER TABLE `claims` DROP COLUMN `label`;--> statement-breakpoint\n"
-                           "TRUNCATE TABLE `sessions`;"});
+    auto found =
+        lint_sql({"DROP TABLE `claims_archive`;--> statement-breakpoint\n"
+                  "ALTER TABLE `claims` DROP COLUMN `label`;--> statement-breakpoint\n"
+                  "TRUNCATE TABLE `sessions`;"});
     CHECK(rules_of(found) == "destructive-drop-table destructive-drop-column destructive-truncate");
     for (const auto& f : found) CHECK(f.severity == LintSeverity::warning);
     CHECK(found[1].line == 2);
@@ -170,8 +182,9 @@ TEST_CASE("lint destructive rules: DROP TABLE, DROP COLUMN, TRUNCATE are warning
 }
 
 TEST_CASE("lint narrowing-type: compared with the type the folder created", "[lint]") {
-    const std::string create = "CREATE TABLE `claims` (\n\t`id` varchar(36) NOT NULL,\n\t`rate` varchar(510),\n\t`n` int,\n"
-                               "\t`amount` decimal(12,2),\n\t`at` datetime,\n\t`note` text\n);";
+    const std::string create =
+        "CREATE TABLE `claims` (\n\t`id` varchar(36) NOT NULL,\n\t`rate` varchar(510),\n\t`n` int,\n"
+        "\t`amount` decimal(12,2),\n\t`at` datetime,\n\t`note` text\n);";
     auto warn = [&](const std::string& modify) {
         return with_rule(lint_sql({create, "ALTER TABLE `claims` MODIFY COLUMN " + modify + ";"}), "narrowing-type");
     };
@@ -194,67 +207,93 @@ TEST_CASE("lint narrowing-type: compared with the type the folder created", "[li
     CHECK(warn("`note` mediumtext").empty());
     CHECK(warn("`unknown` tinyint").empty());
     // CHANGE old new type, and the type after an earlier MODIFY counts.
-    CHECK(with_rule(lint_sql({create, "ALTER TABLE `claims` CHANGE `rate` `rate2` varchar(10);"}), "narrowing-type").size() == 1);
+    CHECK(with_rule(lint_sql({create, "ALTER TABLE `claims` CHANGE `rate` `rate2` varchar(10);"}), "narrowing-type")
+              .size() == 1);
     CHECK(with_rule(lint_sql({create, "ALTER TABLE `claims` MODIFY COLUMN `rate` varchar(100);",
                               "ALTER TABLE `claims` MODIFY COLUMN `rate` varchar(200);"}),
-                    "narrowing-type").size() == 1);
+                    "narrowing-type")
+              .size() == 1);
 }
 
 TEST_CASE("lint nullable-to-not-null: the corpus's MODIFY ... NOT NULL of a nullable column", "[lint]") {
     const std::string create = "CREATE TABLE `loss_runs_history` (`id` varchar(36) NOT NULL, `premium` varchar(510));";
-    auto found = with_rule(lint_sql({create, "ALTER TABLE `loss_runs_history` MODIFY COLUMN `premium` varchar(510) NOT NULL;"}),
-                           "nullable-to-not-null");
+    auto found =
+        with_rule(lint_sql({create, "ALTER TABLE `loss_runs_history` MODIFY COLUMN `premium` varchar(510) NOT NULL;"}),
+                  "nullable-to-not-null");
     REQUIRE(found.size() == 1);
     CHECK(found[0].severity == LintSeverity::warning);
     CHECK(with_rule(lint_sql({create + "\n--> statement-breakpoint\nALTER TABLE `loss_runs_history` MODIFY COLUMN "
                                        "`premium` varchar(510) NOT NULL;"}),
-                    "nullable-to-not-null").empty());  // created in the same migration: no rows yet
+                    "nullable-to-not-null")
+              .empty());  // created in the same migration: no rows yet
     CHECK(with_rule(lint_sql({create, "ALTER TABLE `loss_runs_history` MODIFY COLUMN `id` varchar(36) NOT NULL;"}),
-                    "nullable-to-not-null").empty());
+                    "nullable-to-not-null")
+              .empty());
 }
 
 TEST_CASE("lint not-null-without-default: ADD COLUMN NOT NULL on a table of an earlier migration", "[lint]") {
     const std::string create = "CREATE TABLE `claims` (`id` varchar(36) NOT NULL);";
-    auto found = with_rule(lint_sql({create, "ALTER TABLE `claims` ADD `vin` varchar(17) NOT NULL;"}), "not-null-without-default");
+    auto found = with_rule(lint_sql({create, "ALTER TABLE `claims` ADD `vin` varchar(17) NOT NULL;"}),
+                           "not-null-without-default");
     REQUIRE(found.size() == 1);
     CHECK(found[0].severity == LintSeverity::warning);
     CHECK(found[0].column == 22);
     // A table the folder never created existed before: also flagged.
-    CHECK(with_rule(lint_sql({"ALTER TABLE `legacy` ADD `vin` varchar(17) NOT NULL;"}), "not-null-without-default").size() == 1);
+    CHECK(with_rule(lint_sql({"ALTER TABLE `legacy` ADD `vin` varchar(17) NOT NULL;"}), "not-null-without-default")
+              .size() == 1);
     // Clean: a DEFAULT, nullable, auto-increment, generated, or the table is new in this migration.
     for (auto add : {"`vin` varchar(17) NOT NULL DEFAULT ''", "`vin` varchar(17)", "`n` bigint AUTO_INCREMENT NOT NULL",
                      "`v` int AS (1) NOT NULL", "`at` timestamp NOT NULL DEFAULT (now())"})
-        CHECK(with_rule(lint_sql({create, fmt::format("ALTER TABLE `claims` ADD {};", add)}), "not-null-without-default").empty());
-    CHECK(with_rule(lint_sql({create + "--> statement-breakpoint\nALTER TABLE `claims` ADD `vin` varchar(17) NOT NULL;"}),
-                    "not-null-without-default").empty());
+        CHECK(
+            with_rule(lint_sql({create, fmt::format("ALTER TABLE `claims` ADD {};", add)}), "not-null-without-default")
+                .empty());
+    CHECK(
+        with_rule(lint_sql({create + "--> statement-breakpoint\nALTER TABLE `claims` ADD `vin` varchar(17) NOT NULL;"}),
+                  "not-null-without-default")
+            .empty());
 }
 
 TEST_CASE("lint unique-on-existing-column: the corpus's ADD CONSTRAINT ... UNIQUE on old columns", "[lint]") {
-    const std::string create = "CREATE TABLE `coverages` (`id` varchar(36) NOT NULL, `org_id` varchar(36) NOT NULL, "
-                               "`amount` decimal(12,2));";
-    auto found = with_rule(lint_sql({create, "ALTER TABLE `coverages` ADD CONSTRAINT `coverages_amount_uq` UNIQUE(`org_id`,`amount`);"}),
-                           "unique-on-existing-column");
+    const std::string create =
+        "CREATE TABLE `coverages` (`id` varchar(36) NOT NULL, `org_id` varchar(36) NOT NULL, "
+        "`amount` decimal(12,2));";
+    auto found = with_rule(
+        lint_sql({create, "ALTER TABLE `coverages` ADD CONSTRAINT `coverages_amount_uq` UNIQUE(`org_id`,`amount`);"}),
+        "unique-on-existing-column");
     REQUIRE(found.size() == 1);
     CHECK(found[0].severity == LintSeverity::warning);
-    CHECK(with_rule(lint_sql({create, "CREATE UNIQUE INDEX `u` ON `coverages` (`org_id`);"}), "unique-on-existing-column").size() == 1);
-    CHECK(with_rule(lint_sql({create, "ALTER TABLE `coverages` ADD UNIQUE KEY `u` (`amount`);"}), "unique-on-existing-column").size() == 1);
+    CHECK(
+        with_rule(lint_sql({create, "CREATE UNIQUE INDEX `u` ON `coverages` (`org_id`);"}), "unique-on-existing-column")
+            .size() == 1);
+    CHECK(with_rule(lint_sql({create, "ALTER TABLE `coverages` ADD UNIQUE KEY `u` (`amount`);"}),
+                    "unique-on-existing-column")
+              .size() == 1);
     // Clean: a plain index; the table created in the same migration; a new nullable column in the key.
-    CHECK(with_rule(lint_sql({create, "CREATE INDEX `i` ON `coverages` (`org_id`);"}), "unique-on-existing-column").empty());
-    CHECK(with_rule(lint_sql({create + "--> statement-breakpoint\nALTER TABLE `coverages` ADD CONSTRAINT `u` UNIQUE(`org_id`);"}),
-                    "unique-on-existing-column").empty());
-    CHECK(with_rule(lint_sql({create, "ALTER TABLE `coverages` ADD `code` varchar(8);--> statement-breakpoint\n"
-                                      "ALTER TABLE `coverages` ADD CONSTRAINT `u` UNIQUE(`org_id`,`code`);"}),
-                    "unique-on-existing-column").empty());
+    CHECK(with_rule(lint_sql({create, "CREATE INDEX `i` ON `coverages` (`org_id`);"}), "unique-on-existing-column")
+              .empty());
+    CHECK(with_rule(
+              lint_sql(
+                  {create + "--> statement-breakpoint\nALTER TABLE `coverages` ADD CONSTRAINT `u` UNIQUE(`org_id`);"}),
+              "unique-on-existing-column")
+              .empty());
+    CHECK(with_rule(lint_sql({create,
+                              "ALTER TABLE `coverages` ADD `code` varchar(8);--> statement-breakpoint\n"
+                              "ALTER TABLE `coverages` ADD CONSTRAINT `u` UNIQUE(`org_id`,`code`);"}),
+                    "unique-on-existing-column")
+              .empty());
     // ... but a new column with a DEFAULT holds that value in every row.
-    CHECK(with_rule(lint_sql({create, "ALTER TABLE `coverages` ADD `code` varchar(8) DEFAULT 'x', ADD CONSTRAINT `u` "
-                                      "UNIQUE(`org_id`,`code`);"}),
-                    "unique-on-existing-column").size() == 1);
+    CHECK(with_rule(lint_sql({create,
+                              "ALTER TABLE `coverages` ADD `code` varchar(8) DEFAULT 'x', ADD CONSTRAINT `u` "
+                              "UNIQUE(`org_id`,`code`);"}),
+                    "unique-on-existing-column")
+              .size() == 1);
 }
 
 TEST_CASE("lint foreign-key-unsupported: sharded keyspaces and targets without foreign keys", "[lint]") {
-    const std::string fk = "ALTER TABLE `claims` ADD CONSTRAINT `claims_policy_id_policies_id_fk` FOREIGN KEY (`policy_id`) "
-                           "REFERENCES `policies`(`id`) ON DELETE no action ON UPDATE no action;--> statement-breakpoint\n"
-                           "CREATE TABLE `notes` (`id` int, `claim_id` int REFERENCES `claims`(`id`));";
+    const std::string fk =
+        "ALTER TABLE `claims` ADD CONSTRAINT `claims_policy_id_policies_id_fk` FOREIGN KEY (`policy_id`) "
+        "REFERENCES `policies`(`id`) ON DELETE no action ON UPDATE no action;--> statement-breakpoint\n"
+        "CREATE TABLE `notes` (`id` int, `claim_id` int REFERENCES `claims`(`id`));";
     auto sharded = with_rule(lint_sql({fk}, {.flavor = Flavor::vitess, .sharded = true, .foreign_keys = true}),
                              "foreign-key-unsupported");
     REQUIRE(sharded.size() == 2);
@@ -265,26 +304,30 @@ TEST_CASE("lint foreign-key-unsupported: sharded keyspaces and targets without f
     REQUIRE(disabled.size() == 2);
     CHECK(disabled[0].message.find("foreignKeys") != std::string::npos);
     CHECK(with_rule(lint_sql({fk}, {.flavor = Flavor::planetscale, .sharded = false, .foreign_keys = true}),
-                    "foreign-key-unsupported").empty());
+                    "foreign-key-unsupported")
+              .empty());
 }
 
 TEST_CASE("lint suppression: with a reason it suppresses, without one it is a finding", "[lint]") {
-    auto ok = lint_sql({"-- migrate:lint-ignore destructive-drop-table archived to S3 in 0041\nDROP TABLE `claims_archive`;"});
+    auto ok = lint_sql(
+        {"-- migrate:lint-ignore destructive-drop-table archived to S3 in 0041\nDROP TABLE `claims_archive`;"});
     REQUIRE(ok.size() == 1);
     CHECK(ok[0].rule == "destructive-drop-table");
     CHECK(ok[0].suppressed);
     CHECK(ok[0].suppression_reason == "archived to S3 in 0041");
     CHECK(migrate::lint_error_count(ok) == 0);
     // A trailing comment on the statement's line, several rules, other comment forms.
-    auto trailing = lint_sql({"ALTER TABLE `a` DROP COLUMN `b`, DROP COLUMN `c`; # migrate:lint-ignore "
-                              "destructive-drop-column,narrowing-type unused since v2"});
+    auto trailing =
+        lint_sql({"ALTER TABLE `a` DROP COLUMN `b`, DROP COLUMN `c`; # migrate:lint-ignore "
+                  "destructive-drop-column,narrowing-type unused since v2"});
     REQUIRE(trailing.size() == 2);
     CHECK((trailing[0].suppressed && trailing[1].suppressed));
     auto block = lint_sql({"/* migrate:lint-ignore destructive-truncate a cache table */ TRUNCATE `cache`;"});
     REQUIRE(block.size() == 1);
     CHECK(block[0].suppressed);
     // No reason: nothing suppressed, and the comment itself is reported.
-    auto bare = lint_sql({"-- migrate:lint-ignore multi-statement-chunk\nCREATE TABLE `a` (`id` int); CREATE TABLE `b` (`id` int);"});
+    auto bare = lint_sql(
+        {"-- migrate:lint-ignore multi-statement-chunk\nCREATE TABLE `a` (`id` int); CREATE TABLE `b` (`id` int);"});
     CHECK(rules_of(bare) == "suppression-without-reason multi-statement-chunk");
     CHECK_FALSE(with_rule(bare, "multi-statement-chunk")[0].suppressed);
     CHECK(migrate::lint_error_count(bare) == 1);
@@ -293,8 +336,9 @@ TEST_CASE("lint suppression: with a reason it suppresses, without one it is a fi
     CHECK(rules_of(unknown) == "suppression-unknown-rule destructive-drop-table");
     CHECK_FALSE(unknown[1].suppressed);
     // Only the statement it is on: the next chunk's DROP stays reported.
-    auto scoped = lint_sql({"-- migrate:lint-ignore destructive-drop-table gone\nDROP TABLE `x`;--> statement-breakpoint\n"
-                            "DROP TABLE `y`;"});
+    auto scoped =
+        lint_sql({"-- migrate:lint-ignore destructive-drop-table gone\nDROP TABLE `x`;--> statement-breakpoint\n"
+                  "DROP TABLE `y`;"});
     REQUIRE(scoped.size() == 2);
     CHECK(scoped[0].suppressed);
     CHECK_FALSE(scoped[1].suppressed);
@@ -313,8 +357,9 @@ TEST_CASE("lint journal rules: a broken folder lists every problem instead of fa
 ]})");
     auto found = migrate::lint_folder(dir.path(), mysql);
     // The journal's findings, then the readable files' in journal order, then files the journal lacks.
-    CHECK(rules_of(found) == "journal-duplicate-idx journal-when-not-increasing journal-duplicate-tag journal-missing-file "
-                             "destructive-drop-table journal-unlisted-file");
+    CHECK(rules_of(found) ==
+          "journal-duplicate-idx journal-when-not-increasing journal-duplicate-tag journal-missing-file "
+          "destructive-drop-table journal-unlisted-file");
     const auto journal = dir.path() / "meta" / "_journal.json";
     CHECK(found[0].file == journal);
     CHECK(found[0].line == 3);
@@ -329,7 +374,8 @@ TEST_CASE("lint journal rules: a broken folder lists every problem instead of fa
 
 TEST_CASE("lint journal rules: clean folders, bad JSON, missing and unreadable folders", "[lint]") {
     testing::TempDir dir;
-    testing::write_folder(dir.path(), {{"0000_a", "CREATE TABLE `a` (`id` int);"}, {"0001_b", "CREATE TABLE `b` (`id` int);"}});
+    testing::write_folder(dir.path(),
+                          {{"0000_a", "CREATE TABLE `a` (`id` int);"}, {"0001_b", "CREATE TABLE `b` (`id` int);"}});
     CHECK(migrate::lint_folder(dir.path(), mysql).empty());
     CHECK(migrate::lint_journal(dir.path()).empty());
     testing::write_file(dir.path() / "meta" / "_journal.json", "{\"entries\": [\n  {\"idx\": 0,}\n]}");
@@ -354,9 +400,13 @@ TEST_CASE("lint applied-migration-edited: from the plan's hash_differs", "[lint]
     m.file = "drizzle/0003_cloudy_rhino.sql";
     m.hash = "bbbbbbbbbbbbbbbb";
     migrate::Plan plan;
-    migrate::PlanEntry edited{.migration = &m, .state = migrate::MigrationState::applied,
-                              .row = migrate::AppliedRow{.id = 1, .hash = "aaaaaaaaaaaaaaaa", .created_at = 1, .name = {}},
-                              .hash_differs = true, .progress = {}, .by_baseline = false};
+    migrate::PlanEntry edited{
+        .migration = &m,
+        .state = migrate::MigrationState::applied,
+        .row = migrate::AppliedRow{.id = 1, .hash = "aaaaaaaaaaaaaaaa", .created_at = 1, .name = {}},
+        .hash_differs = true,
+        .progress = {},
+        .by_baseline = false};
     plan.entries.push_back(edited);
     auto found = migrate::lint_applied(plan, mysql);
     REQUIRE(found.size() == 1);
@@ -384,8 +434,9 @@ TEST_CASE("lint the openinsure corpus: no errors on mysql or mariadb, every warn
             // length prefix grows to 2 bytes); on MariaDB that is instant.
             for (const auto& [rule, n] : counts) {
                 INFO(rule << " x" << n);
-                CHECK((rule == "destructive-drop-column" || rule == "narrowing-type" || rule == "nullable-to-not-null" ||
-                       rule == "unique-on-existing-column" || (rule == "table-copy" && options.flavor == Flavor::mysql)));
+                CHECK((rule == "destructive-drop-column" || rule == "narrowing-type" ||
+                       rule == "nullable-to-not-null" || rule == "unique-on-existing-column" ||
+                       (rule == "table-copy" && options.flavor == Flavor::mysql)));
             }
         }
     }
@@ -424,7 +475,8 @@ TEST_CASE("project config: flavor, sharded and foreignKeys keys", "[lint][config
         return std::string("no error");
     };
     CHECK(error_of(R"({"targets": {"a": {"url": "mysql://u@h/a", "flavor": "postgres"}}})") ==
-          "migrate.json: target \"a\": key \"flavor\": expected \"mysql\", \"mariadb\", \"vitess\" or \"planetscale\", got \"postgres\"");
+          "migrate.json: target \"a\": key \"flavor\": expected \"mysql\", \"mariadb\", \"vitess\" or \"planetscale\", "
+          "got \"postgres\"");
     CHECK(error_of(R"({"targets": {"a": {"url": "mysql://u@h/a", "sharded": "yes"}}})") ==
           "migrate.json: target \"a\": key \"sharded\": expected true or false, got string");
     CHECK(error_of(R"({"targets": {"a": {"url": "mysql://u@h/a", "foreignKeys": 1}}})") ==
@@ -443,7 +495,8 @@ TEST_CASE("project config for folders only: env: values are not read", "[lint][c
 }
 
 TEST_CASE("lint table-copy: statements that copy or rebuild an existing table, per flavour", "[lint]") {
-    const std::string created = "CREATE TABLE `claims` (`id` int NOT NULL, `vin` varchar(32), `amount` int, `note` text);";
+    const std::string created =
+        "CREATE TABLE `claims` (`id` int NOT NULL, `vin` varchar(32), `amount` int, `note` text);";
     // A later migration changes the existing table.
     auto later = [&](const std::string& sql, LintOptions options) { return lint_sql({created, sql}, options); };
     // A type change copies on both flavours.
@@ -460,7 +513,8 @@ TEST_CASE("lint table-copy: statements that copy or rebuild an existing table, p
     CHECK(with_rule(later("ALTER TABLE `claims` MODIFY COLUMN `vin` varchar(64);", mysql), "table-copy").size() == 1);
     CHECK(with_rule(later("ALTER TABLE `claims` MODIFY COLUMN `vin` varchar(64);", mariadb), "table-copy").empty());
     // NOT NULL rebuilds; a foreign key copies; a vitess flavour says how online DDL copies.
-    CHECK(with_rule(later("ALTER TABLE `claims` MODIFY COLUMN `amount` int NOT NULL;", mariadb), "table-copy").size() == 1);
+    CHECK(with_rule(later("ALTER TABLE `claims` MODIFY COLUMN `amount` int NOT NULL;", mariadb), "table-copy").size() ==
+          1);
     auto fk = with_rule(later("ALTER TABLE `claims` ADD CONSTRAINT `f` FOREIGN KEY (`id`) REFERENCES `p`(`id`);",
                               {.flavor = Flavor::vitess, .sharded = false, .foreign_keys = true}),
                         "table-copy");
@@ -474,18 +528,21 @@ TEST_CASE("lint table-copy: statements that copy or rebuild an existing table, p
                               options),
                         "table-copy")
                   .empty());
-        CHECK(with_rule(lint_sql({created + "--> statement-breakpoint\nALTER TABLE `claims` MODIFY `amount` bigint;"}, options),
+        CHECK(with_rule(lint_sql({created + "--> statement-breakpoint\nALTER TABLE `claims` MODIFY `amount` bigint;"},
+                                 options),
                         "table-copy")
                   .empty());
     }
     // A table the folder never created: the current column decides, so nothing is claimed…
     CHECK(with_rule(lint_sql({"ALTER TABLE `legacy` MODIFY COLUMN `amount` bigint;"}, mysql), "table-copy").empty());
     // …but what copies whatever the columns is flagged.
-    CHECK(with_rule(lint_sql({"ALTER TABLE `legacy` ADD CONSTRAINT `c` CHECK (`amount` > 0);"}, mysql), "table-copy").size() == 1);
+    CHECK(with_rule(lint_sql({"ALTER TABLE `legacy` ADD CONSTRAINT `c` CHECK (`amount` > 0);"}, mysql), "table-copy")
+              .size() == 1);
     // Suppressed with a reason.
-    auto suppressed = later("-- migrate:lint-ignore table-copy claims holds 200 rows\n"
-                            "ALTER TABLE `claims` MODIFY COLUMN `amount` bigint;",
-                            mysql);
+    auto suppressed = later(
+        "-- migrate:lint-ignore table-copy claims holds 200 rows\n"
+        "ALTER TABLE `claims` MODIFY COLUMN `amount` bigint;",
+        mysql);
     REQUIRE(with_rule(suppressed, "table-copy").size() == 1);
     CHECK(with_rule(suppressed, "table-copy")[0].suppressed);
 }

@@ -30,8 +30,10 @@ std::string config_error(const std::string& text, migrate::errc code = migrate::
 struct EnvVar {
     std::string name;
     EnvVar(std::string n, const char* value) : name(std::move(n)) {
-        if (value) ::setenv(name.c_str(), value, 1);
-        else ::unsetenv(name.c_str());
+        if (value)
+            ::setenv(name.c_str(), value, 1);
+        else
+            ::unsetenv(name.c_str());
     }
     ~EnvVar() { ::unsetenv(name.c_str()); }
 };
@@ -67,8 +69,8 @@ TEST_CASE("config: url targets, defaults, env:, relative folders, file order") {
     CHECK(a->options().lock_waits.total == std::chrono::seconds(40));
     CHECK(c.find("beta") == nullptr);
 
-    auto abs = parse_project_config(R"({"targets": {"x": {"url": "mysql://u@h/x", "migrations": "/srv/x"}}})",
-                                    "migrate.json");
+    auto abs =
+        parse_project_config(R"({"targets": {"x": {"url": "mysql://u@h/x", "migrations": "/srv/x"}}})", "migrate.json");
     CHECK(abs.targets[0].migrations_dir == "/srv/x");
     auto here = parse_project_config(R"({"targets": {"x": {"url": "mysql://u@h/x"}}})", "migrate.json");
     CHECK(here.targets[0].migrations_dir == "x");
@@ -203,7 +205,8 @@ TEST_CASE("config: maxTableCopy is a size, bytes, or null, and anything else nam
               .max_table_copy_bytes == 2147483648u);
     for (const char* bad : {R"("lots")", "0", "-5", "1.5", "true", R"("0B")"}) {
         INFO(bad);
-        const auto msg = config_error(std::string(R"({"targets": {"a": {"url": "mysql://u@h/a", "maxTableCopy": )") + bad + "}}}");
+        const auto msg =
+            config_error(std::string(R"({"targets": {"a": {"url": "mysql://u@h/a", "maxTableCopy": )") + bad + "}}}");
         CHECK_THAT(msg, Catch::Contains("proj/migrate.json") && Catch::Contains("\"a\"") &&
                             Catch::Contains("maxTableCopy") && Catch::Contains("1GiB"));
     }

@@ -46,7 +46,8 @@ std::vector<std::string> cells_of(const std::string& line) {
 
 std::string unhex(const std::string& hex) {
     std::string out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
     return out;
 }
 
@@ -237,14 +238,16 @@ TEST_CASE("psdb: E1 select with INT32 and NULL columns", "[psdb]") {
     CHECK(psdb::execute_request("SELECT 1", r.session) == R"({"query":"SELECT 1","session":42})");
 
     // `select null` alone: no values key at all.
-    const auto n = psdb::parse_execute_response(R"({"result":{"fields":[{"name":"NULL"}],"rows":[{"lengths":["-1"]}]}})");
+    const auto n =
+        psdb::parse_execute_response(R"({"result":{"fields":[{"name":"NULL"}],"rows":[{"lengths":["-1"]}]}})");
     REQUIRE(n.result);
     CHECK(n.result->rows[0] == psdb::Row{std::nullopt});
     CHECK(n.session.is_null());
 }
 
 TEST_CASE("psdb: E3 INSERT, UPDATE and DDL results", "[psdb]") {
-    const auto ins = psdb::parse_execute_response(R"({"session":42,"result":{"rowsAffected":"1","insertId":"2"},"timing":1})");
+    const auto ins =
+        psdb::parse_execute_response(R"({"session":42,"result":{"rowsAffected":"1","insertId":"2"},"timing":1})");
     REQUIRE(ins.result);
     CHECK(ins.result->rows_affected == 1);
     CHECK(ins.result->insert_id == 2);
@@ -284,7 +287,8 @@ TEST_CASE("psdb: E5 in-band SQL error keeps the session and yields errno/SQLSTAT
 
 TEST_CASE("psdb: E6 and the two non-2xx error shapes", "[psdb]") {
     SECTION("wrapped, as database-js's tests mock it") {
-        const auto e = psdb::parse_error_body(R"({"session":42,"error":{"code":"unauthenticated","message":"invalid auth credentials"}})");
+        const auto e = psdb::parse_error_body(
+            R"({"session":42,"error":{"code":"unauthenticated","message":"invalid auth credentials"}})");
         REQUIRE(e);
         CHECK(e->code == "unauthenticated");
         CHECK(e->message == "invalid auth credentials");
@@ -292,7 +296,8 @@ TEST_CASE("psdb: E6 and the two non-2xx error shapes", "[psdb]") {
         CHECK(e->sqlstate == "28000");
     }
     SECTION("bare Connect") {
-        const auto e = psdb::parse_error_body(R"({"code":"permission_denied","message":"session already in use: abc"})");
+        const auto e =
+            psdb::parse_error_body(R"({"code":"permission_denied","message":"session already in use: abc"})");
         REQUIRE(e);
         CHECK(e->code == "permission_denied");
         CHECK(e->message == "session already in use: abc");
@@ -329,7 +334,8 @@ TEST_CASE("psdb: Vitess errno regex", "[psdb]") {
     CHECK(last.mysql_errno == 2);
     CHECK(last.sqlstate == "22222");
     // `.` does not cross lines and the search is leftmost: the first line that matches wins.
-    const auto lines = error_with("UNKNOWN", "no errno here\nfirst (errno 3) (sqlstate 33333)\nsecond (errno 4) (sqlstate 44444)");
+    const auto lines =
+        error_with("UNKNOWN", "no errno here\nfirst (errno 3) (sqlstate 33333)\nsecond (errno 4) (sqlstate 44444)");
     CHECK(lines.mysql_errno == 3);
     // An empty or too large number: ERUnknownError/HY000, the parsed SQLSTATE is dropped.
     const auto empty = error_with("NOT_FOUND", "x (errno ) (sqlstate 42S02)");
@@ -398,7 +404,8 @@ TEST_CASE("psdb: fallback errno/SQLSTATE by code", "[psdb]") {
         {"UNAUTHENTICATED", "", 1045, "28000"},
         {"UNIMPLEMENTED", "", 1235, "42000"},
         {"INTERNAL", "", 1815, "HY000"},
-        {"RESOURCE_EXHAUSTED", "resource_exhausted: grpc: received message larger than max (70000000 vs. 67108864)", 1153, "42000"},
+        {"RESOURCE_EXHAUSTED", "resource_exhausted: grpc: received message larger than max (70000000 vs. 67108864)",
+         1153, "42000"},
         {"RESOURCE_EXHAUSTED", "grpc: trying to send message larger than max (1 vs. 2)", 1153, "42000"},
         {"RESOURCE_EXHAUSTED", "Transaction throttled", 1041, "HY000"},
         {"RESOURCE_EXHAUSTED", "transaction pool connection limit exceeded", 1203, "42000"},
@@ -426,13 +433,16 @@ TEST_CASE("psdb: fallback errno/SQLSTATE by code", "[psdb]") {
 TEST_CASE("psdb: Vitess message form and error encoding", "[psdb]") {
     CHECK(psdb::vitess_error_message("Table 'planetscale.foo' doesn't exist", 1146, "42S02", "select * from foo") ==
           "Table 'planetscale.foo' doesn't exist (errno 1146) (sqlstate 42S02) during query: select * from foo");
-    CHECK(psdb::vitess_error_message("direct DDL is disabled", 1105, "HY000", "") == "direct DDL is disabled (errno 1105) (sqlstate HY000)");
+    CHECK(psdb::vitess_error_message("direct DDL is disabled", 1105, "HY000", "") ==
+          "direct DDL is disabled (errno 1105) (sqlstate HY000)");
     // Already carrying an errno: not added twice (SQLError.Error()).
-    CHECK(psdb::vitess_error_message("x (errno 1) (sqlstate HY000)", 2, "HY001", "q") == "x (errno 1) (sqlstate HY000) during query: q");
+    CHECK(psdb::vitess_error_message("x (errno 1) (sqlstate HY000)", 2, "HY001", "q") ==
+          "x (errno 1) (sqlstate HY000) during query: q");
 
     psdb::RpcError e;
     e.code = "UNKNOWN";
-    e.message = psdb::vitess_error_message("Duplicate entry '1' for key 'PRIMARY'", 1062, "23000", "insert into t values (1)");
+    e.message =
+        psdb::vitess_error_message("Duplicate entry '1' for key 'PRIMARY'", 1062, "23000", "insert into t values (1)");
     const json j = psdb::encode_error(e);
     CHECK(j == json{{"code", "UNKNOWN"}, {"message", e.message}});
     // What a client makes of it.
@@ -550,7 +560,8 @@ TEST_CASE("psdb: protojson input variants are accepted", "[psdb]") {
     CHECK(r.result->rows[0] == psdb::Row{std::string("0"), std::nullopt, std::string("\xff\xfe")});
     CHECK(r.timing == 0.5);
 
-    const auto err = psdb::parse_execute_response(R"({"session":{"signature":"x"},"error":{"code":5,"message":"gone"}})");
+    const auto err =
+        psdb::parse_execute_response(R"({"session":{"signature":"x"},"error":{"code":5,"message":"gone"}})");
     REQUIRE(err.error);
     CHECK(err.error->code == "NOT_FOUND");
     CHECK(err.session == json{{"signature", "x"}});
@@ -567,10 +578,10 @@ TEST_CASE("psdb: malformed responses are refused with a description", "[psdb]") 
         "not json",
         "[]",
         R"({"result":[]})",
-        R"({"result":{"rows":[{"lengths":["2"],"values":"MQ=="}]}})",            // length runs past values
-        R"({"result":{"rows":[{"lengths":["1"],"values":"MTI="}]}})",            // bytes left over
-        R"({"result":{"rows":[{"lengths":["x"],"values":"MQ=="}]}})",            // not a number
-        R"({"result":{"rows":[{"lengths":["1"],"values":"M Q=="}]}})",           // not base64
+        R"({"result":{"rows":[{"lengths":["2"],"values":"MQ=="}]}})",   // length runs past values
+        R"({"result":{"rows":[{"lengths":["1"],"values":"MTI="}]}})",   // bytes left over
+        R"({"result":{"rows":[{"lengths":["x"],"values":"MQ=="}]}})",   // not a number
+        R"({"result":{"rows":[{"lengths":["1"],"values":"M Q=="}]}})",  // not base64
         R"({"result":{"rows":[{"lengths":"1"}]}})",
         R"({"result":{"fields":[{"name":"a"},{"name":"b"}],"rows":[{"lengths":["-1"]}]}})",  // cells ≠ fields
         R"({"result":{"rowsAffected":"-1"}})",
@@ -625,9 +636,9 @@ TEST_CASE("psdb: base64 flavours", "[psdb]") {
     CHECK(base64_decode("Zm9v\r\nYmFy") == std::string("foobar"));
     CHECK(base64_decode("AA==") == std::string(1, '\0'));
 
-    CHECK_FALSE(base64_decode("Z"));        // 6 bits
+    CHECK_FALSE(base64_decode("Z"));  // 6 bits
     CHECK_FALSE(base64_decode("Zm9vZ"));
-    CHECK_FALSE(base64_decode("Zg="));      // padding on an unpadded length
+    CHECK_FALSE(base64_decode("Zg="));  // padding on an unpadded length
     CHECK_FALSE(base64_decode("Z==="));
     CHECK_FALSE(base64_decode("Zg==Zg=="));  // padding inside
     CHECK_FALSE(base64_decode("+_8="));      // std and URL-safe mixed

@@ -29,8 +29,8 @@ migrate::Migration migration(std::string tag, std::int64_t when, std::string tex
 TEST_CASE("statement size: refused above max_allowed_packet minus 2, naming file, line, both sizes and the fix") {
     migrate::Source src;
     src.migrations.push_back(migration("0000_a", 1000, "CREATE TABLE `a` (`id` int);"));
-    src.migrations.push_back(migration("0001_big", 2000, "SELECT 1;\n--> statement-breakpoint\nSELECT '" +
-                                                             std::string(4000, 'x') + "';"));
+    src.migrations.push_back(
+        migration("0001_big", 2000, "SELECT 1;\n--> statement-breakpoint\nSELECT '" + std::string(4000, 'x') + "';"));
     const auto plan = migrate::make_plan(src, {}, false);
     const auto entries = plan.to_apply(false);
     const std::size_t big = src.migrations[1].statements[1].sql.size();  // "\nSELECT '…';"
@@ -61,9 +61,11 @@ TEST_CASE("statement size: refused above max_allowed_packet minus 2, naming file
 }
 
 TEST_CASE("failure advice: names the fix for the errnos whose cause is known") {
-    const auto m = migration("0003_add", 4000, "CREATE TABLE `t` (`id` int);\n--> statement-breakpoint\nALTER TABLE `t` ADD `c` int;");
+    const auto m = migration("0003_add", 4000,
+                             "CREATE TABLE `t` (`id` int);\n--> statement-breakpoint\nALTER TABLE `t` ADD `c` int;");
     auto server = [](std::uint32_t errno_, std::string sqlstate) {
-        return migrate::error(errc::server_error, "rejected", {.server_errno = errno_, .sqlstate = std::move(sqlstate)});
+        return migrate::error(errc::server_error, "rejected",
+                              {.server_errno = errno_, .sqlstate = std::move(sqlstate)});
     };
     for (std::uint32_t exists : {1050u, 1060u, 1061u, 1826u}) {
         const auto advice = migrate::run::failure_advice(server(exists, "42S01"), m, 0);
@@ -74,7 +76,8 @@ TEST_CASE("failure advice: names the fix for the errnos whose cause is known") {
                                 Catch::Contains("resolve statement 1 of 0003_add as applied") &&
                                 Catch::Contains("continues with statement 2"));
     }
-    CHECK_THAT(*migrate::run::failure_advice(server(1060, "42S21"), m, 1), Catch::Contains("last statement of 0003_add"));
+    CHECK_THAT(*migrate::run::failure_advice(server(1060, "42S21"), m, 1),
+               Catch::Contains("last statement of 0003_add"));
     CHECK_THAT(*migrate::run::failure_advice(server(1142, "42000"), m, 0), Catch::Contains("lacks a privilege"));
     CHECK_THAT(*migrate::run::failure_advice(server(1290, "HY000"), m, 0), Catch::Contains("read_only"));
     CHECK_FALSE(migrate::run::failure_advice(server(1064, "42000"), m, 0));  // a syntax error: no known fix

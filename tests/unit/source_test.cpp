@@ -8,14 +8,12 @@
 
 #include <sys/stat.h>
 
-
 using migrate::errc;
 using testing::plain_sha256;
 using testing::TempDir;
 using testing::write_file;
 
 namespace {
-
 
 migrate::error read_error(const std::filesystem::path& dir) {
     try {
@@ -32,16 +30,17 @@ void write_journal(const std::filesystem::path& dir, const std::string& entries)
 }
 
 std::string entry(int idx, long long when, const std::string& tag) {
-    return R"({"idx":)" + std::to_string(idx) + R"(,"version":"5","when":)" + std::to_string(when) + R"(,"tag":")" + tag +
-           R"(","breakpoints":true})";
+    return R"({"idx":)" + std::to_string(idx) + R"(,"version":"5","when":)" + std::to_string(when) + R"(,"tag":")" +
+           tag + R"(","breakpoints":true})";
 }
 
 }  // namespace
 
 TEST_CASE("split keeps chunks verbatim, as drizzle sends them") {
     // drizzle-kit output: CREATE TABLE ends in ");\n", ALTER/INDEX end in ";" right before the marker.
-    std::string text = "CREATE TABLE `a` (\n\t`id` int\n);\n--> statement-breakpoint\n"
-                       "ALTER TABLE `a` ADD `b` int;--> statement-breakpoint\nCREATE INDEX `i` ON `a` (`b`);";
+    std::string text =
+        "CREATE TABLE `a` (\n\t`id` int\n);\n--> statement-breakpoint\n"
+        "ALTER TABLE `a` ADD `b` int;--> statement-breakpoint\nCREATE INDEX `i` ON `a` (`b`);";
     auto s = migrate::split_statements(text);
     REQUIRE(s.size() == 3);
     CHECK(s[0].sql == "CREATE TABLE `a` (\n\t`id` int\n);\n");
@@ -54,8 +53,9 @@ TEST_CASE("split keeps chunks verbatim, as drizzle sends them") {
 }
 
 TEST_CASE("split drops whitespace-only chunks but keeps comment-only ones") {
-    auto s = migrate::split_statements("SELECT 1;--> statement-breakpoint\n \t\r\n--> statement-breakpoint\n-- note\n"
-                                       "--> statement-breakpoint\n");
+    auto s = migrate::split_statements(
+        "SELECT 1;--> statement-breakpoint\n \t\r\n--> statement-breakpoint\n-- note\n"
+        "--> statement-breakpoint\n");
     REQUIRE(s.size() == 2);
     CHECK(s[0].sql == "SELECT 1;");
     CHECK(s[1].sql == "\n-- note\n");
@@ -81,17 +81,23 @@ TEST_CASE("hash of valid UTF-8 is sha256 of the bytes, BOM and CRLF included") {
 
 TEST_CASE("hash of invalid UTF-8 is taken after WHATWG replacement with U+FFFD") {
     const std::string fffd = "\xEF\xBF\xBD";
-    struct Case { std::string in, replaced; };
+    struct Case {
+        std::string in, replaced;
+    };
     std::vector<Case> cases = {
-        {"a\xFF" "b", "a" + fffd + "b"},                         // invalid lead byte
-        {"\xC3", fffd},                                        // truncated at end of input
-        {"\xE2\x82" "x", fffd + "x"},                          // truncated 3-byte sequence: one U+FFFD
-        {"\xE0\x80\x80", fffd + fffd + fffd},                  // overlong: E0 needs A0..BF next
-        {"\xED\xA0\x80", fffd + fffd + fffd},                  // surrogate
-        {"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},       // above U+10FFFF
-        {"\xC0\xAF", fffd + fffd},                             // C0/C1 never valid
-        {"\xF0\x9F\x98", fffd},                                // truncated 4-byte sequence
-        {"\x80\x80", fffd + fffd},                             // lone continuation bytes
+        {"a\xFF"
+         "b",
+         "a" + fffd + "b"},  // invalid lead byte
+        {"\xC3", fffd},      // truncated at end of input
+        {"\xE2\x82"
+         "x",
+         fffd + "x"},                                     // truncated 3-byte sequence: one U+FFFD
+        {"\xE0\x80\x80", fffd + fffd + fffd},             // overlong: E0 needs A0..BF next
+        {"\xED\xA0\x80", fffd + fffd + fffd},             // surrogate
+        {"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},  // above U+10FFFF
+        {"\xC0\xAF", fffd + fffd},                        // C0/C1 never valid
+        {"\xF0\x9F\x98", fffd},                           // truncated 4-byte sequence
+        {"\x80\x80", fffd + fffd},                        // lone continuation bytes
     };
     for (const auto& c : cases) {
         INFO("input bytes of length " << c.in.size());
@@ -238,19 +244,21 @@ TEST_CASE("the journal reads as JSON.parse would: last key wins, other members a
         auto e = read_error(dir);
         CHECK(e.code() == errc::journal_invalid);
         CHECK_THAT(std::string(e.what()), Catch::Contains("entries[0] has no string \"tag\"") &&
-                                               Catch::Contains("entries[1] (\"0001_b\") has no integer \"when\""));
+                                              Catch::Contains("entries[1] (\"0001_b\") has no integer \"when\""));
     }
     SECTION("entries that are not objects are named by index; a later non-array entries refuses the journal") {
         write_file(dir / "meta" / "_journal.json", R"({"entries":[1,[{"tag":"0000_a","when":1}],null]})");
         auto e = read_error(dir);
         CHECK(e.code() == errc::journal_invalid);
         CHECK_THAT(std::string(e.what()), Catch::Contains("entries[0] is not an object") &&
-                                               Catch::Contains("entries[1] is not an object") &&
-                                               Catch::Contains("entries[2] is not an object"));
+                                              Catch::Contains("entries[1] is not an object") &&
+                                              Catch::Contains("entries[2] is not an object"));
         write_file(dir / "meta" / "_journal.json", R"({"entries":[{"tag":"0000_a","when":1}],"entries":{}})");
-        CHECK_THAT(std::string(read_error(dir).what()), Catch::Contains("expected an object with an \"entries\" array"));
+        CHECK_THAT(std::string(read_error(dir).what()),
+                   Catch::Contains("expected an object with an \"entries\" array"));
         write_file(dir / "meta" / "_journal.json", R"([{"entries":[]}])");
-        CHECK_THAT(std::string(read_error(dir).what()), Catch::Contains("expected an object with an \"entries\" array"));
+        CHECK_THAT(std::string(read_error(dir).what()),
+                   Catch::Contains("expected an object with an \"entries\" array"));
     }
     SECTION("escapes, -0 and the int64 extremes: the values JSON.parse gives") {
         write_file(dir / "meta" / "_journal.json",
@@ -290,8 +298,9 @@ TEST_CASE("a large folder is read in journal order, its problems listed in journ
     for (int i = 0; i < count; ++i) {
         const std::string tag = "m" + std::to_string(i);
         entries += (i ? "," : "") + entry(i, 1000 + i, tag);
-        write_file(dir / (tag + ".sql"), "CREATE TABLE `t" + std::to_string(i) + "` (id int);\n--> statement-breakpoint\nSELECT " +
-                                            std::to_string(i) + ";");
+        write_file(dir / (tag + ".sql"), "CREATE TABLE `t" + std::to_string(i) +
+                                             "` (id int);\n--> statement-breakpoint\nSELECT " + std::to_string(i) +
+                                             ";");
     }
     write_journal(dir, entries);
     SECTION("every migration, hashed and split, in order") {
@@ -336,12 +345,12 @@ TEST_CASE("a migration path that is not a regular file reads as missing, without
     TempDir tmp;
     const auto dir = tmp.path() / "drizzle";
     write_journal(dir, entry(0, 1000, "0000_a") + "," + entry(1, 2000, "0001_b"));
-    std::filesystem::create_directories(dir / "0000_a.sql");  // a directory
+    std::filesystem::create_directories(dir / "0000_a.sql");     // a directory
     REQUIRE(::mkfifo((dir / "0001_b.sql").c_str(), 0600) == 0);  // opening it blocking would wait for a writer
     auto e = read_error(dir);
     CHECK(e.code() == errc::migration_missing);
-    CHECK_THAT(std::string(e.what()), Catch::Contains("no file") && Catch::Contains("0000_a.sql") &&
-                                           Catch::Contains("0001_b.sql"));
+    CHECK_THAT(std::string(e.what()),
+               Catch::Contains("no file") && Catch::Contains("0000_a.sql") && Catch::Contains("0001_b.sql"));
 }
 
 TEST_CASE("a big file is held once: every statement views the migration's buffer, and lines count on") {
@@ -360,7 +369,8 @@ TEST_CASE("a big file is held once: every statement views the migration's buffer
     REQUIRE(m.statements.size() == 2001);
     bool all_inside = true;
     for (const auto& s : m.statements)
-        all_inside = all_inside && s.sql.data() >= m.text->data() && s.sql.data() + s.sql.size() <= m.text->data() + m.text->size();
+        all_inside = all_inside && s.sql.data() >= m.text->data() &&
+                     s.sql.data() + s.sql.size() <= m.text->data() + m.text->size();
     CHECK(all_inside);
     CHECK(m.statements[1999].line == 1 + 1999 * 3);
     CHECK(m.statements[2000].line == 1 + 2000 * 3);
@@ -402,7 +412,8 @@ TEST_CASE("a migration file that is a symlink out of the folder is refused, one 
         std::filesystem::create_symlink("x.sql", v1 / "20240101000000_a" / "migration.sql");
         CHECK(migrate::read_drizzle_v1_folder(v1).migrations.size() == 1);
         std::filesystem::create_directories(v1 / "20240102000000_b");
-        std::filesystem::create_symlink(tmp.path() / "elsewhere" / "0001_b.sql", v1 / "20240102000000_b" / "migration.sql");
+        std::filesystem::create_symlink(tmp.path() / "elsewhere" / "0001_b.sql",
+                                        v1 / "20240102000000_b" / "migration.sql");
         try {
             migrate::read_drizzle_v1_folder(v1);
             FAIL("expected migration_outside_folder");

@@ -11,7 +11,6 @@
 
 #include <catch2/catch.hpp>
 
-
 #include <algorithm>
 
 using migrate::errc;
@@ -24,10 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path v1_corpus(std::string_view name) {
-    return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / name;
-}
-
+fs::path v1_corpus(std::string_view name) { return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / name; }
 
 template <class F>
 migrate::error error_of(F&& f) {
@@ -86,7 +82,8 @@ TEST_CASE("both drizzle 1.0 corpus folders read as drizzle 1.0 reads them") {
 }
 
 TEST_CASE("a 0.x journal folder is still read by the 0.x reader") {
-    auto source = migrate::read_migrations_folder(fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure" / "oi_global");
+    auto source =
+        migrate::read_migrations_folder(fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure" / "oi_global");
     CHECK(source.layout == FolderLayout::drizzle_v0_journal);
     CHECK_FALSE(source.migrations.empty());
     CHECK(source.migrations[0].tag.rfind("0000_", 0) == 0);
@@ -156,7 +153,7 @@ TEST_CASE("bad 1.0 folders: every problem at once, each naming its path") {
     write_v1(d, "20261301000000_month13", "SELECT 1;");   // no month 13
     write_v1(d, "20250229000000_not_leap", "SELECT 1;");  // 2025 is no leap year
     write_v1(d, "20260101000000_caf\xC3\xA9", "SELECT 1;");
-    write_v1(d, "random", "SELECT 1;");                     // has migration.sql: drizzle would run it at NaN
+    write_v1(d, "random", "SELECT 1;");  // has migration.sql: drizzle would run it at NaN
     write_file(d / "20260101000001_no_sql" / "snapshot.json", "{}");
     write_v1(d, "20260101000002_latin1", "SELECT 'caf\xE9';");
     auto e = error_of([&] { migrate::read_migrations_folder(d); });
@@ -188,7 +185,8 @@ TEST_CASE("1.0 tracking table: drizzle 1.0's DDL byte for byte, rows with name")
           "\n\t\t\tCREATE TABLE IF NOT EXISTS `__drizzle_migrations` (\n\t\t\t\tid SERIAL PRIMARY KEY,\n"
           "\t\t\t\thash TEXT NOT NULL,\n\t\t\t\tcreated_at BIGINT,\n\t\t\t\tname TEXT,\n"
           "\t\t\t\tapplied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP\n\t\t\t)\n\t\t");
-    CHECK(TrackingTable("t").create_statement() == TrackingTable("t").create_statement(FolderLayout::drizzle_v0_journal));
+    CHECK(TrackingTable("t").create_statement() ==
+          TrackingTable("t").create_statement(FolderLayout::drizzle_v0_journal));
     CHECK_THAT(TrackingTable("t").create_statement(), Catch::Contains("create table if not exists `t`"));
 
     auto source = migrate::read_drizzle_v1_folder(v1_corpus("oi_global"));
@@ -216,7 +214,8 @@ migrate::Source v1_source(std::vector<std::string> tags) {
     return s;
 }
 
-migrate::AppliedRow named(std::uint64_t id, std::string hash, std::int64_t created_at, std::optional<std::string> name) {
+migrate::AppliedRow named(std::uint64_t id, std::string hash, std::int64_t created_at,
+                          std::optional<std::string> name) {
     return {id, std::move(hash), created_at, std::move(name)};
 }
 
@@ -245,7 +244,8 @@ TEST_CASE("1.0 plan: pending = no row with the folder's name, never out of order
     }
     SECTION("S11 / S8: rows naming no folder, and rows with NULL name, are rows without file") {
         auto plan = migrate::make_plan(
-            source, {named(1, "hash-a", 1, "a"), named(2, "x", 2, "gone"), named(3, "hash-b", 1767225601000, std::nullopt)},
+            source,
+            {named(1, "hash-a", 1, "a"), named(2, "x", 2, "gone"), named(3, "hash-b", 1767225601000, std::nullopt)},
             true);
         CHECK(plan.entries[1].state == MigrationState::pending);  // drizzle 1.0 would re-run b
         REQUIRE(plan.rows_without_file.size() == 2);

@@ -129,7 +129,8 @@ TEST_CASE("targets: --keyspace picks targets in the order given, once each, --al
 TEST_CASE("targets: usage errors name the flag, the file and the fix") {
     Project p;
     auto several = p.request();
-    CHECK_THAT(usage_error(several), Catch::Contains("names 2 targets (a, b)") && Catch::Contains("--keyspace NAME or --all"));
+    CHECK_THAT(usage_error(several),
+               Catch::Contains("names 2 targets (a, b)") && Catch::Contains("--keyspace NAME or --all"));
 
     auto unknown = p.request();
     unknown.keyspaces = {"zz"};
@@ -138,7 +139,8 @@ TEST_CASE("targets: usage errors name the flag, the file and the fix") {
     auto url_and_keyspace = p.request();
     url_and_keyspace.url = "mysql://u@h/x";
     url_and_keyspace.keyspaces = {"a"};
-    CHECK_THAT(usage_error(url_and_keyspace), Catch::Contains("--url cannot be combined with --config, --keyspace or --all"));
+    CHECK_THAT(usage_error(url_and_keyspace),
+               Catch::Contains("--url cannot be combined with --config, --keyspace or --all"));
 
     TempDir empty;
     auto no_config = request_in(empty.path());
@@ -184,15 +186,15 @@ TEST_CASE("targets: flags win over the environment, which wins over migrate.json
     r.environment.table = "env_table";
     r.environment.lock_timeout = std::chrono::seconds(11);
     auto a = select_targets(r).targets.at(0);
-    CHECK(a.table == "env_table");                         // env over the file's t_a
+    CHECK(a.table == "env_table");  // env over the file's t_a
     CHECK(a.lock_timeout == std::chrono::seconds(11));
-    CHECK(a.migrations_dir == p.root / "db" / "a");         // not overridden: the file's
+    CHECK(a.migrations_dir == p.root / "db" / "a");  // not overridden: the file's
 
     r.flags.dir = "elsewhere";
     r.flags.table = "flag_table";
     r.flags.lock = migrate::LockMode::lease;
     a = select_targets(r).targets.at(0);
-    CHECK(a.table == "flag_table");                        // flag over env
+    CHECK(a.table == "flag_table");  // flag over env
     CHECK(a.migrations_dir == "elsewhere");
     CHECK(a.lock_mode == migrate::LockMode::lease);
     CHECK(a.lock_timeout == std::chrono::seconds(11));

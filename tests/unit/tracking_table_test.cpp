@@ -22,11 +22,13 @@ TEST_CASE("the insert records hash and when, and name when the 1.0 column exists
     CHECK(t.insert_statement(m, {.exists = true}) ==
           "insert into `__drizzle_migrations` (`hash`, `created_at`) values('ab12', 1795843413593)");
     CHECK(t.insert_statement(m, {.exists = true, .has_name = true}) ==
-          "insert into `__drizzle_migrations` (`hash`, `created_at`, `name`) values('ab12', 1795843413593, '0001_o''neil')");
+          "insert into `__drizzle_migrations` (`hash`, `created_at`, `name`) values('ab12', 1795843413593, "
+          "'0001_o''neil')");
 }
 
 TEST_CASE("table names that are not plain identifiers are refused") {
-    for (std::string bad : std::vector<std::string>{"", "we`ird", "other.tbl", "1abc", "has space", "x;drop", std::string(56, 'a')}) {
+    for (std::string bad :
+         std::vector<std::string>{"", "we`ird", "other.tbl", "1abc", "has space", "x;drop", std::string(56, 'a')}) {
         INFO(bad);
         try {
             TrackingTable t(bad);

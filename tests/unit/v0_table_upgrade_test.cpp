@@ -112,7 +112,8 @@ TEST_CASE("S4b: in a shared second an unknown hash is unmatched (no fall-back to
     auto m = match_v0_rows(src, {v0_row(1, "sha-x", T0 + 5100), v0_row(2, "0123", T0 + 5200)});
     CHECK(names_of(m) == std::map<std::uint64_t, std::string>{{1, "20260101000005_x"}, {2, ""}});
     // Even when the hash is another second's folder: byHash is only asked when the second has no folder.
-    auto other = v1_source({{"20260101000005_x", T0 + 5000}, {"20260101000005_y", T0 + 5000}, {"20260101000009_z", T0 + 9000}});
+    auto other =
+        v1_source({{"20260101000005_x", T0 + 5000}, {"20260101000005_y", T0 + 5000}, {"20260101000009_z", T0 + 9000}});
     CHECK(match_v0_rows(other, {v0_row(1, "sha-z", T0 + 5100)}).unmatched == std::vector<std::uint64_t>{1});
 }
 
@@ -140,12 +141,14 @@ TEST_CASE("ties follow drizzle's (when, localeCompare) order, not byte order") {
 TEST_CASE("created_at is truncated toward zero like drizzle's string slicing") {
     // String(created_at) minus its last 3 characters, + "000": "999" → 0, "-5" → 0, "-1234" → -1000.
     auto epoch = v1_source({{"19700101000000_e", 0}, {"19700101000001_f", 1000}});
-    auto m = match_v0_rows(epoch, {v0_row(1, "?", 999), v0_row(2, "?", -5), v0_row(3, "?", 1999), v0_row(4, "?", -1234)});
-    CHECK(names_of(m) ==
-          std::map<std::uint64_t, std::string>{{1, "19700101000000_e"}, {2, "19700101000000_e"}, {3, "19700101000001_f"}, {4, ""}});
+    auto m =
+        match_v0_rows(epoch, {v0_row(1, "?", 999), v0_row(2, "?", -5), v0_row(3, "?", 1999), v0_row(4, "?", -1234)});
+    CHECK(names_of(m) == std::map<std::uint64_t, std::string>{
+                             {1, "19700101000000_e"}, {2, "19700101000000_e"}, {3, "19700101000001_f"}, {4, ""}});
 }
 
-TEST_CASE("the real upgrade (NOTES §4): every 0.45 row matches its drizzle-kit up folder, with drizzle 1.0's statements") {
+TEST_CASE(
+    "the real upgrade (NOTES §4): every 0.45 row matches its drizzle-kit up folder, with drizzle 1.0's statements") {
     const auto source = migrate::read_drizzle_v1_folder(upgrade_corpus("after-up/oi_claims"));
     REQUIRE(source.migrations.size() == 10);
     // dumps/before.rows.tsv: id, hash, created_at as drizzle-orm 0.45 wrote them; after.rows.tsv adds name.
@@ -179,7 +182,8 @@ TEST_CASE("the real upgrade (NOTES §4): every 0.45 row matches its drizzle-kit 
     // dumps/upgrade.queries.sql: 2 information_schema reads, the v0 SELECT, then the ALTERs and UPDATEs.
     const std::vector<std::string> sent = testing::read_query_dump(upgrade_corpus("dumps/upgrade.queries.sql"));
     REQUIRE(sent.size() == 18);
-    CHECK(up.statements(TrackingTable("__drizzle_migrations")) == std::vector<std::string>(sent.begin() + 3, sent.begin() + 15));
+    CHECK(up.statements(TrackingTable("__drizzle_migrations")) ==
+          std::vector<std::string>(sent.begin() + 3, sent.begin() + 15));
     CHECK(up.describe(TrackingTable("__drizzle_migrations")) ==
           "__drizzle_migrations is a drizzle 0.x table (no `name` column): `up` first upgrades it as drizzle 1.0 does: "
           "adds `name` and `applied_at`, names 10 rows after their folders");
@@ -188,9 +192,10 @@ TEST_CASE("the real upgrade (NOTES §4): every 0.45 row matches its drizzle-kit 
 TEST_CASE("the statements use the table's quoted name and drizzle's literal") {
     auto up = plan_v0_upgrade(a_b(), v0_table, {v0_row(7, "sha-b", T0 + 1000)});
     CHECK(up.statements(TrackingTable("schema_history")) ==
-          std::vector<std::string>{"ALTER TABLE `schema_history` ADD `name` text",
-                                   "ALTER TABLE `schema_history` ADD `applied_at` TIMESTAMP DEFAULT CURRENT_TIMESTAMP",
-                                   "UPDATE `schema_history` SET `name` = '20260101000001_b', `applied_at` = NULL WHERE `id` = 7"});
+          std::vector<std::string>{
+              "ALTER TABLE `schema_history` ADD `name` text",
+              "ALTER TABLE `schema_history` ADD `applied_at` TIMESTAMP DEFAULT CURRENT_TIMESTAMP",
+              "UPDATE `schema_history` SET `name` = '20260101000001_b', `applied_at` = NULL WHERE `id` = 7"});
 }
 
 TEST_CASE("an empty 0.x table is upgraded too: the two ALTERs only") {
@@ -220,8 +225,8 @@ TEST_CASE("an upgrade that stopped half-way is finished on the next run, as it w
         auto up = plan_v0_upgrade(a_b(), {.exists = true, .has_name = true}, v0_rows);
         CHECK_FALSE(up.add_name);
         CHECK(up.statements(TrackingTable("t")) == std::vector<std::string>(whole.begin() + 1, whole.end()));
-        CHECK_THAT(up.describe(TrackingTable("t")), Catch::Contains("completes the upgrade") &&
-                                                        Catch::Contains("no `applied_at` column"));
+        CHECK_THAT(up.describe(TrackingTable("t")),
+                   Catch::Contains("completes the upgrade") && Catch::Contains("no `applied_at` column"));
     }
     SECTION("died after both ALTERs and the first UPDATE: the remaining UPDATE") {
         auto rows = v0_rows;

@@ -147,7 +147,9 @@ TEST_CASE("verify: types the server rewrites compare equal") {
 }
 
 TEST_CASE("verify: defaults the server rewrites compare equal") {
-    auto d = [](std::optional<std::string> raw, std::string_view type) { return canonical_default(raw, canonical_type(type)); };
+    auto d = [](std::optional<std::string> raw, std::string_view type) {
+        return canonical_default(raw, canonical_type(type));
+    };
     CHECK(d("(now())", "timestamp") == "current_timestamp");
     CHECK(d("current_timestamp()", "timestamp") == "current_timestamp");
     CHECK(d("CURRENT_TIMESTAMP", "timestamp") == "current_timestamp");
@@ -196,11 +198,14 @@ TEST_CASE("verify: tables the folder's own statements create, drop and rename") 
         m.statements = migrate::split_statements(*m.text);
         s.migrations.push_back(m);
     };
-    add("0000_a", "CREATE TABLE `users` (`id` int);\n--> statement-breakpoint\nCREATE TABLE IF NOT EXISTS db.`ref_a` (x int);");
-    add("0001_custom", "-- Custom SQL migration file, put your code below! --\n"
-                       "CREATE TABLE `ref_b` (`code` varchar(16)); INSERT INTO `ref_b` VALUES ('CREATE TABLE x');\n"
-                       "CREATE TEMPORARY TABLE tmp (x int); -- CREATE TABLE in_comment (x int)\n");
-    add("0002_b", "DROP TABLE IF EXISTS `users`, `nothing`;\n--> statement-breakpoint\nRENAME TABLE `ref_a` TO `ref_c`;");
+    add("0000_a",
+        "CREATE TABLE `users` (`id` int);\n--> statement-breakpoint\nCREATE TABLE IF NOT EXISTS db.`ref_a` (x int);");
+    add("0001_custom",
+        "-- Custom SQL migration file, put your code below! --\n"
+        "CREATE TABLE `ref_b` (`code` varchar(16)); INSERT INTO `ref_b` VALUES ('CREATE TABLE x');\n"
+        "CREATE TEMPORARY TABLE tmp (x int); -- CREATE TABLE in_comment (x int)\n");
+    add("0002_b",
+        "DROP TABLE IF EXISTS `users`, `nothing`;\n--> statement-breakpoint\nRENAME TABLE `ref_a` TO `ref_c`;");
     auto tables = tables_created_by(s);
     CHECK(tables == std::map<std::string, std::string>{{"ref_b", "0001_custom"}, {"ref_c", "0000_a"}});
 }
@@ -216,7 +221,8 @@ TEST_CASE("verify: compare names each drift, tolerates what the server adds, and
                  {.name = "created_at", .type = "timestamp", .not_null = true, .default_value = "current_timestamp()"},
                  {.name = "policy_id", .type = "bigint(20) unsigned", .default_value = "NULL"}};
     t.primary_key = {"id"};
-    t.indexes = {{"claims_org_idx", {"amount"}, false}, {"claims_amount_unique", {"amount"}, true},
+    t.indexes = {{"claims_org_idx", {"amount"}, false},
+                 {"claims_amount_unique", {"amount"}, true},
                  {"claims_fk0", {"policy_id"}, false}};  // the last one the server added for the foreign key
     t.foreign_keys = {{"claims_fk0", {"policy_id"}, "policies", {"id"}, "RESTRICT", "RESTRICT"}};
     live.tables["claims"] = t;
@@ -235,13 +241,18 @@ TEST_CASE("verify: compare names each drift, tolerates what the server adds, and
     live.tables["outside"] = Table{.name = "outside"};
     auto drift = compare_schemas(snapshot, live, created);
     auto m = messages(drift);
-    CHECK(std::count_if(drift.begin(), drift.end(), [](const auto& d) { return d.severity == SchemaDrift::Severity::drift; }) == 4);
-    CHECK_THAT(m, Catch::VectorContains(std::string("table claims: column hand_added (int(11)) is in the database, not in the snapshot")));
-    CHECK_THAT(m, Catch::VectorContains(std::string("table claims: column flag: type is boolean in the snapshot, int(11) in the database")));
-    CHECK_THAT(m, Catch::VectorContains(std::string("table claims: index claims_org_idx (amount) is in the snapshot, not in the database")));
+    CHECK(std::count_if(drift.begin(), drift.end(),
+                        [](const auto& d) { return d.severity == SchemaDrift::Severity::drift; }) == 4);
     CHECK_THAT(m, Catch::VectorContains(std::string(
-                      "table outside is in the database, not in the snapshot, and no migration of the folder creates it: "
-                      "created outside migrations")));
+                      "table claims: column hand_added (int(11)) is in the database, not in the snapshot")));
+    CHECK_THAT(m, Catch::VectorContains(std::string(
+                      "table claims: column flag: type is boolean in the snapshot, int(11) in the database")));
+    CHECK_THAT(m, Catch::VectorContains(std::string(
+                      "table claims: index claims_org_idx (amount) is in the snapshot, not in the database")));
+    CHECK_THAT(m,
+               Catch::VectorContains(std::string(
+                   "table outside is in the database, not in the snapshot, and no migration of the folder creates it: "
+                   "created outside migrations")));
 }
 
 TEST_CASE("verify: the tracking check reports every problem a plan shows") {
@@ -257,8 +268,10 @@ TEST_CASE("verify: the tracking check reports every problem a plan shows") {
     }
     // 0000 recorded, 0001 missing (older than the newest: out of order), 0002 with another hash, 0003 recorded,
     // and a row for no migration.
-    std::vector<migrate::AppliedRow> rows = {{1, "h0", 1000, std::nullopt}, {2, "edited", 3000, std::nullopt},
-                                             {3, "h3", 4000, std::nullopt}, {4, "zz", 9000, std::nullopt}};
+    std::vector<migrate::AppliedRow> rows = {{1, "h0", 1000, std::nullopt},
+                                             {2, "edited", 3000, std::nullopt},
+                                             {3, "h3", 4000, std::nullopt},
+                                             {4, "zz", 9000, std::nullopt}};
     auto report = migrate::verify_tracking(migrate::make_plan(src, rows, true));
     CHECK_FALSE(report.ok());
     CHECK(report.rows == 4);
@@ -270,7 +283,10 @@ TEST_CASE("verify: the tracking check reports every problem a plan shows") {
     CHECK(report.problems[1].message == "hash differs for 0002_m (row id 2): file h2, recorded edited");
     CHECK(report.problems[2].row_id == 4u);
 
-    CHECK(migrate::verify_tracking(migrate::make_plan(src, {rows[0], {2, "h1", 2000, std::nullopt}, {3, "h2", 3000, std::nullopt}, rows[2]}, true)).ok());
+    CHECK(migrate::verify_tracking(
+              migrate::make_plan(src, {rows[0], {2, "h1", 2000, std::nullopt}, {3, "h2", 3000, std::nullopt}, rows[2]},
+                                 true))
+              .ok());
     auto empty = migrate::verify_tracking(migrate::make_plan(src, {}, false));
     REQUIRE(empty.problems.size() == 1);
     CHECK(empty.problems[0].kind == K::table_missing);

@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
-#include <unistd.h>
 
 namespace cli {
 bool confirmed(bool yes, const std::string& question) {
@@ -47,14 +47,20 @@ int with_json(const std::string& command, const std::vector<migrate::TargetConfi
 
 int run_baseline_create(const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args) {
     return with_json("baseline create", targets, args, [&](const migrate::TargetConfig& t, auto say, Json& entry) {
-        auto report = migrate::create_baseline({.migrations_dir = t.migrations_dir,
-                                                .baseline_dir = t.baseline_dir,
-                                                .scratch_server_url = args.scratch_url.empty() ? t.url : args.scratch_url,
-                                                .through = args.through,
-                                                .table = t.table});
-        entry = {{"name", t.name}, {"dir", report.dir.string()}, {"through", report.through},
-                 {"migrations", report.migrations}, {"tables", report.tables}, {"views", report.views},
-                 {"rows", report.rows}, {"statements", report.statements}};
+        auto report =
+            migrate::create_baseline({.migrations_dir = t.migrations_dir,
+                                      .baseline_dir = t.baseline_dir,
+                                      .scratch_server_url = args.scratch_url.empty() ? t.url : args.scratch_url,
+                                      .through = args.through,
+                                      .table = t.table});
+        entry = {{"name", t.name},
+                 {"dir", report.dir.string()},
+                 {"through", report.through},
+                 {"migrations", report.migrations},
+                 {"tables", report.tables},
+                 {"views", report.views},
+                 {"rows", report.rows},
+                 {"statements", report.statements}};
         if (!args.json)
             say(stdout, fmt::format("wrote {}: {} migrations through {} -> {} tables, {} views, {} rows, {} statements",
                                     report.dir.string(), report.migrations, report.through, report.tables, report.views,
@@ -65,21 +71,28 @@ int run_baseline_create(const std::vector<migrate::TargetConfig>& targets, const
 
 int run_baseline_verify(const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args) {
     return with_json("baseline verify", targets, args, [&](const migrate::TargetConfig& t, auto say, Json& entry) {
-        auto report = migrate::verify_baseline({.migrations_dir = t.migrations_dir,
-                                                .baseline_dir = t.baseline_dir,
-                                                .scratch_server_url = args.scratch_url.empty() ? t.url : args.scratch_url,
-                                                .table = t.table});
-        entry = {{"name", t.name}, {"dir", report.dir.string()}, {"through", report.through}, {"ok", report.ok()},
-                 {"tables", report.tables}, {"rows", report.rows}, {"drift", report.drift},
+        auto report =
+            migrate::verify_baseline({.migrations_dir = t.migrations_dir,
+                                      .baseline_dir = t.baseline_dir,
+                                      .scratch_server_url = args.scratch_url.empty() ? t.url : args.scratch_url,
+                                      .table = t.table});
+        entry = {{"name", t.name},
+                 {"dir", report.dir.string()},
+                 {"through", report.through},
+                 {"ok", report.ok()},
+                 {"tables", report.tables},
+                 {"rows", report.rows},
+                 {"drift", report.drift},
                  {"unreproducible_columns", report.unreproducible_columns}};
         if (args.json) return int(report.ok() ? exit_ok : exit_failed);
         std::string masked;
         for (const auto& c : report.unreproducible_columns) masked += (masked.empty() ? "" : ", ") + c;
         if (report.ok()) {
-            say(stdout, fmt::format("{} through {}: the snapshot builds what the migrations build ({} tables, {} rows, "
-                                    "tracking rows){}",
-                                    report.dir.string(), report.through, report.tables, report.rows,
-                                    masked.empty() ? "" : "; compared for NULL-ness only (not reproducible): " + masked));
+            say(stdout,
+                fmt::format("{} through {}: the snapshot builds what the migrations build ({} tables, {} rows, "
+                            "tracking rows){}",
+                            report.dir.string(), report.through, report.tables, report.rows,
+                            masked.empty() ? "" : "; compared for NULL-ness only (not reproducible): " + masked));
             return int(exit_ok);
         }
         std::string text = fmt::format("{} through {}: DRIFT, {} difference{}:", report.dir.string(), report.through,
@@ -107,7 +120,8 @@ int run_baseline_mark(const migrate::TargetConfig& t, const BaselineArgs& args) 
         return exit_usage;
     auto recorded = target.mark_baseline(*args.through, [](const migrate::Event& e) {
         if (e.kind == migrate::Event::Kind::lock_waiting)
-            fmt::print(stderr, "waiting for the migration lock ({} so far): held by {}\n", seconds(e.duration), e.detail);
+            fmt::print(stderr, "waiting for the migration lock ({} so far): held by {}\n", seconds(e.duration),
+                       e.detail);
     });
     if (args.json) {
         Json entry{{"name", t.name}, {"through", *args.through}, {"recorded", recorded}};

@@ -54,7 +54,6 @@ int exit_code_for(migrate::errc code) {
     return exit_internal;
 }
 
-
 std::string seconds(std::chrono::nanoseconds d) {
     double s = std::chrono::duration<double>(d).count();
     return s < 1 ? fmt::format("{:.0f} ms", s * 1000) : fmt::format("{:.2f} s", s);
@@ -102,7 +101,8 @@ std::string remedy_line(const migrate::error& e) {
     const auto& c = e.context();
     switch (c.fix) {
         case migrate::remedy::resolve_applied:
-            return fmt::format("\nWith the CLI: `migrate resolve {} --applied`, then run again.", c.tag.empty() ? "TAG" : c.tag);
+            return fmt::format("\nWith the CLI: `migrate resolve {} --applied`, then run again.",
+                               c.tag.empty() ? "TAG" : c.tag);
         case migrate::remedy::create_baseline: return "\nWith the CLI: `migrate baseline create` (baseline.md).";
         case migrate::remedy::record_new_hash: return "\nWith the CLI: `migrate repair` records the new hash.";
         case migrate::remedy::allow_missing: return "\nWith the CLI: pass --allow-missing.";
@@ -114,9 +114,10 @@ std::string remedy_line(const migrate::error& e) {
             return "\nWith the CLI: `migrate baseline create`, or pass --no-baseline to replay the migrations.";
         case migrate::remedy::decide_in_flight: {
             const std::string tag = c.tag.empty() ? "TAG" : c.tag;
-            return fmt::format("\nWith the CLI: `migrate resolve {} --applied` (it took effect) or `migrate resolve {} "
-                               "--retry` (run it again).",
-                               tag, tag);
+            return fmt::format(
+                "\nWith the CLI: `migrate resolve {} --applied` (it took effect) or `migrate resolve {} "
+                "--retry` (run it again).",
+                tag, tag);
         }
         case migrate::remedy::choose_scratch_server:
             return "\nWith the CLI: point --scratch-url at such a server (e.g. mysql://root@127.0.0.1:3306).";
@@ -129,8 +130,9 @@ std::string error_text(const migrate::error& e) {
     std::string text = migrate::redact_url_text(e.what()) + remedy_line(e);
     if (e.server_errno() == 0 || text.find(fmt::format("errno {}", e.server_errno())) != std::string::npos) return text;
     const auto end = text.find('\n');  // after the first line: the one the summary table shows
-    text.insert(end == std::string::npos ? text.size() : end,
-                fmt::format(" (errno {}{})", e.server_errno(), e.sqlstate().empty() ? "" : ", sqlstate " + e.sqlstate()));
+    text.insert(
+        end == std::string::npos ? text.size() : end,
+        fmt::format(" (errno {}{})", e.server_errno(), e.sqlstate().empty() ? "" : ", sqlstate " + e.sqlstate()));
     return text;
 }
 

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -22,13 +22,13 @@ namespace cli {
 // docs/cli.md lists them; scripts rely on them.
 enum ExitCode : int {
     exit_ok = 0,
-    exit_failed = 1,          // apply failed, or a check (baseline verify) found differences
+    exit_failed = 1,  // apply failed, or a check (baseline verify) found differences
     exit_usage = 2,
     exit_invalid_input = 3,
     exit_connect_failed = 4,
     exit_refused = 5,
     exit_lock = 6,
-    exit_safe_migrations = 7, // the branch refuses DDL: it needs a deploy request
+    exit_safe_migrations = 7,  // the branch refuses DDL: it needs a deploy request
     exit_internal = 70,
     exit_interrupted = 130,
 };
@@ -83,8 +83,10 @@ int for_each_target(const std::vector<migrate::TargetConfig>& targets, int jobs,
             while (start <= text.size()) {
                 auto end = text.find('\n', start);
                 if (end == std::string::npos) end = text.size();
-                if (several) fmt::print(f, "{:<{}} | {}\n", t.name, width, text.substr(start, end - start));
-                else fmt::print(f, "{}\n", text.substr(start, end - start));
+                if (several)
+                    fmt::print(f, "{:<{}} | {}\n", t.name, width, text.substr(start, end - start));
+                else
+                    fmt::print(f, "{}\n", text.substr(start, end - start));
                 start = end + 1;
             }
             std::fflush(f);

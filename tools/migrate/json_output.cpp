@@ -24,7 +24,11 @@ Json error_json(const migrate::error& e) {
 }
 
 Json document(const std::string& command, Json targets, int exit_code) {
-    return {{"version", 1}, {"command", command}, {"ok", exit_code == 0}, {"exit", exit_code}, {"targets", std::move(targets)}};
+    return {{"version", 1},
+            {"command", command},
+            {"ok", exit_code == 0},
+            {"exit", exit_code},
+            {"targets", std::move(targets)}};
 }
 
 Json failure_document(const std::string& command, const migrate::error& e, int exit_code) {

@@ -47,8 +47,9 @@ std::optional<int> choose_folders(const LintArgs& a, std::vector<LintedFolder>& 
         if (auto found = migrate::find_project_config(fs::current_path())) config = found->string();
     if (config.empty()) {
         if (config_asked) {
-            fmt::print(stderr, "migrate lint: --keyspace/--all need a project config: pass --config FILE or create "
-                               "migrate.json (docs/config.md)\n");
+            fmt::print(stderr,
+                       "migrate lint: --keyspace/--all need a project config: pass --config FILE or create "
+                       "migrate.json (docs/config.md)\n");
             return exit_usage;
         }
         folder("drizzle", "drizzle");
@@ -112,9 +113,12 @@ int run_lint(const LintArgs& given) {
         fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), error_text(e));
         return exit_code_for(e.code());
     }
-    if (a.format == "json" || a.json) fmt::print("{}", render_json(folders));
-    else if (a.format == "sarif") fmt::print("{}", render_sarif(folders));
-    else fmt::print("{}", render_human(folders));
+    if (a.format == "json" || a.json)
+        fmt::print("{}", render_json(folders));
+    else if (a.format == "sarif")
+        fmt::print("{}", render_sarif(folders));
+    else
+        fmt::print("{}", render_human(folders));
     std::size_t errors = 0;
     for (const auto& f : folders) errors += migrate::lint_error_count(f.findings);
     return errors ? exit_failed : exit_ok;

@@ -7,18 +7,18 @@
 namespace cli {
 
 struct LintArgs {
-    std::vector<std::string> folders;   // positional; default: --dir, the project config's targets, or drizzle
+    std::vector<std::string> folders;  // positional; default: --dir, the project config's targets, or drizzle
     std::string dir;
-    std::string format = "human";       // human | json | sarif
-    std::string flavor;                 // empty: the target's "flavor", else mysql
-    std::string url;                    // enables applied-migration-edited (one folder only); default $DATABASE_URL
+    std::string format = "human";  // human | json | sarif
+    std::string flavor;            // empty: the target's "flavor", else mysql
+    std::string url;               // enables applied-migration-edited (one folder only); default $DATABASE_URL
     std::string table = "__drizzle_migrations";  // the tracking table --url reads
     std::string config;
     std::vector<std::string> keyspaces;
     bool all = false;
     bool sharded = false;
     bool no_foreign_keys = false;
-    bool json = false;                  // --json: the same as --format json, like every other subcommand
+    bool json = false;  // --json: the same as --format json, like every other subcommand
 };
 
 // The subcommand and its options: commands/lint.cpp.

@@ -18,9 +18,12 @@ using json = nlohmann::ordered_json;
 struct Counts {
     std::size_t errors = 0, warnings = 0, suppressed = 0;
     void add(const migrate::LintFinding& f) {
-        if (f.suppressed) ++suppressed;
-        else if (f.severity == migrate::LintSeverity::error) ++errors;
-        else ++warnings;
+        if (f.suppressed)
+            ++suppressed;
+        else if (f.severity == migrate::LintSeverity::error)
+            ++errors;
+        else
+            ++warnings;
     }
 };
 
@@ -30,16 +33,16 @@ Counts count(const std::vector<migrate::LintFinding>& findings) {
     return c;
 }
 
-std::string plural(std::size_t n, std::string_view word) {
-    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
 // RFC 3986: everything but unreserved characters and '/' percent-encoded.
 std::string uri_of(const std::filesystem::path& p) {
     std::string out;
     for (unsigned char c : display_path(p)) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') out += static_cast<char>(c);
-        else out += fmt::format("%{:02X}", c);
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
     }
     return out;
 }
@@ -138,11 +141,12 @@ std::string render_sarif(const std::vector<LintedFolder>& folders) {
     json results = json::array();
     for (const auto& folder : folders)
         for (const auto& f : folder.findings) {
-            const auto index = std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return r.id == f.rule; }) -
-                               rules.begin();
+            const auto index =
+                std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return r.id == f.rule; }) - rules.begin();
             json location = {{"physicalLocation", {{"artifactLocation", {{"uri", uri_of(f.file)}}}}}};
             if (f.line)
-                location["physicalLocation"]["region"] = {{"startLine", f.line}, {"startColumn", std::max<std::size_t>(f.column, 1)}};
+                location["physicalLocation"]["region"] = {{"startLine", f.line},
+                                                          {"startColumn", std::max<std::size_t>(f.column, 1)}};
             json result = {{"ruleId", f.rule},
                            {"ruleIndex", index},
                            {"level", migrate::to_string(f.severity)},
@@ -152,15 +156,14 @@ std::string render_sarif(const std::vector<LintedFolder>& folders) {
                 result["suppressions"] = json::array({{{"kind", "inSource"}, {"justification", f.suppression_reason}}});
             results.push_back(std::move(result));
         }
-    json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                {"version", "2.1.0"},
-                {"runs",
-                 json::array({{{"tool",
-                                {{"driver",
-                                  {{"name", "migrate lint"},
-                                   {"version", MIGRATE_CLI_VERSION},
-                                   {"rules", std::move(jrules)}}}}},
-                               {"results", std::move(results)}}})}};
+    json doc = {
+        {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+        {"version", "2.1.0"},
+        {"runs",
+         json::array({{{"tool",
+                        {{"driver",
+                          {{"name", "migrate lint"}, {"version", MIGRATE_CLI_VERSION}, {"rules", std::move(jrules)}}}}},
+                       {"results", std::move(results)}}})}};
     return doc.dump(2) + "\n";
 }
 

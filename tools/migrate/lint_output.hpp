@@ -12,7 +12,7 @@ namespace cli {
 
 // One linted folder and what was found in it.
 struct LintedFolder {
-    std::string name;                   // the config target's name, or the folder as given
+    std::string name;  // the config target's name, or the folder as given
     std::filesystem::path dir;
     migrate::LintOptions options;
     std::vector<migrate::LintFinding> findings;

@@ -9,14 +9,14 @@
 
 #include <migrate/migrate.hpp>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 
 namespace {
 
@@ -30,8 +30,10 @@ ConnectionOverrides environment_overrides() {
         char* end = nullptr;
         const long seconds = std::strtol(timeout, &end, 10);
         if (*end != '\0' || seconds < 0 || seconds > 86400)
-            throw UsageError(fmt::format("migrate: MIGRATE_LOCK_TIMEOUT=\"{}\" is not whole seconds from 0 to 86400: "
-                                         "fix or unset it", timeout));
+            throw UsageError(
+                fmt::format("migrate: MIGRATE_LOCK_TIMEOUT=\"{}\" is not whole seconds from 0 to 86400: "
+                            "fix or unset it",
+                            timeout));
         o.lock_timeout = std::chrono::seconds(seconds);
     }
     return o;
@@ -87,24 +89,27 @@ int main(int argc, char** argv) {
     GlobalOptions g;
     std::vector<Command> commands;
     for (auto add : all_commands) commands.push_back(add(app, g));
-    app.footer("Examples:\n  migrate status --url mysql://app:secret@127.0.0.1:3306/app --dir drizzle\n"
-               "  DATABASE_URL=mysql://app:secret@db/app migrate up --dir drizzle\n"
-               "  migrate resolve 0042_add_vin --applied --dir drizzle\n"
-               "  migrate up --all --config migrate.json --jobs 4\n"
-               "  migrate baseline create --keyspace oi_claims --scratch-url mysql://root@127.0.0.1:3306\n"
-               "  migrate baseline mark --through 0041_add_vin --url mysql://app@db/app --dir drizzle\n"
-               "Exit codes: 0 ok, 1 apply or verify failed, 2 usage, 3 invalid input, 4 cannot connect, 5 refused, "
-               "6 lock, 7 safe migrations (needs a deploy request), 130 interrupted (docs/cli.md)");
+    app.footer(
+        "Examples:\n  migrate status --url mysql://app:secret@127.0.0.1:3306/app --dir drizzle\n"
+        "  DATABASE_URL=mysql://app:secret@db/app migrate up --dir drizzle\n"
+        "  migrate resolve 0042_add_vin --applied --dir drizzle\n"
+        "  migrate up --all --config migrate.json --jobs 4\n"
+        "  migrate baseline create --keyspace oi_claims --scratch-url mysql://root@127.0.0.1:3306\n"
+        "  migrate baseline mark --through 0041_add_vin --url mysql://app@db/app --dir drizzle\n"
+        "Exit codes: 0 ok, 1 apply or verify failed, 2 usage, 3 invalid input, 4 cannot connect, 5 refused, "
+        "6 lock, 7 safe migrations (needs a deploy request), 130 interrupted (docs/cli.md)");
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0 || !json_asked(argc, argv)) return app.exit(e) == 0 ? exit_ok : exit_usage;
-        const auto parsed = std::find_if(commands.begin(), commands.end(), [](const Command& c) { return c.app->parsed(); });
+        const auto parsed =
+            std::find_if(commands.begin(), commands.end(), [](const Command& c) { return c.app->parsed(); });
         return usage_error(fmt::format("migrate: {}", e.what()), parsed == commands.end() ? nullptr : &*parsed, true);
     }
     if (version_flag) return run_version(g);
-    const auto command = std::find_if(commands.begin(), commands.end(), [](const Command& c) { return c.app->parsed(); });
+    const auto command =
+        std::find_if(commands.begin(), commands.end(), [](const Command& c) { return c.app->parsed(); });
     if (command == commands.end()) {
         fmt::print(stderr, "{}\n", app.help());
         return usage_error("migrate: a command is required", nullptr, json_asked(argc, argv));
@@ -127,8 +132,8 @@ int main(int argc, char** argv) {
         return usage_error(e.what(), &*command, g.json);
     } catch (const migrate::error& e) {
         std::fflush(stdout);
-        fmt::print(stderr, "{}\n", paint_error(fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()),
-                                                           error_text(e))));
+        fmt::print(stderr, "{}\n",
+                   paint_error(fmt::format("migrate: error[{}]: {}", migrate::to_string(e.code()), error_text(e))));
         if (g.json) fmt::print("{}\n", failure_document(command->name, e, exit_code_for(e.code())).dump(2));
         return exit_code_for(e.code());
     } catch (const std::exception& e) {

@@ -3,8 +3,8 @@
 #include "cli_common.hpp"
 #include "json_output.hpp"
 
-#include <migrate/result_json.hpp>
 #include <migrate/migrate.hpp>
+#include <migrate/result_json.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -46,12 +46,14 @@ LintIndex lint_index(const std::vector<migrate::LintFinding>& findings) {
 }
 
 // The findings inside statement `statement` of m: from its first line up to the next statement's.
-std::vector<migrate::LintFinding> findings_at(const LintIndex& index, const migrate::Migration& m, std::size_t statement) {
+std::vector<migrate::LintFinding> findings_at(const LintIndex& index, const migrate::Migration& m,
+                                              std::size_t statement) {
     std::vector<migrate::LintFinding> out;
     const std::string file = m.file.string();
     const std::size_t from = m.statements[statement].line;
     const std::size_t to = statement + 1 < m.statements.size() ? m.statements[statement + 1].line : SIZE_MAX;
-    for (auto it = index.lower_bound({file, from}); it != index.end() && it->first.first == file && it->first.second < to; ++it)
+    for (auto it = index.lower_bound({file, from});
+         it != index.end() && it->first.first == file && it->first.second < to; ++it)
         out.insert(out.end(), it->second.begin(), it->second.end());
     return out;
 }
@@ -79,7 +81,7 @@ struct TargetPlan {
     std::string name;
     LintIndex lint;
     std::size_t lint_errors = 0, lint_warnings = 0;
-    std::optional<migrate::Target> target;   // owns what the preview points into
+    std::optional<migrate::Target> target;  // owns what the preview points into
     std::optional<migrate::UpPreview> preview;
     std::optional<migrate::error> failed;  // could not be planned (folder, connection, ...)
     std::string human;
@@ -88,8 +90,10 @@ struct TargetPlan {
 
 std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview& p, const TargetPlan& tp) {
     const auto& s = p.status;
-    std::string out = fmt::format("== {}  {} ({}, {})\n", t.name, s.url, migrate::to_string(s.transport), s.server_version);
-    out += fmt::format("lock: {}\n", s.lock_holder.empty() ? "free" : "held by " + s.lock_holder + " (up would wait for it)");
+    std::string out =
+        fmt::format("== {}  {} ({}, {})\n", t.name, s.url, migrate::to_string(s.transport), s.server_version);
+    out += fmt::format("lock: {}\n",
+                       s.lock_holder.empty() ? "free" : "held by " + s.lock_holder + " (up would wait for it)");
     if (!s.plan.table_upgrade.empty()) out += fmt::format("tracking table: {}\n", s.plan.table_upgrade);
     if (!p.refusal.empty())
         out += fmt::format("up would refuse, running nothing: error[{}]: {}\n", migrate::to_string(*p.refusal_code),
@@ -108,7 +112,8 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
         const auto& mig = *m.migration;
         std::string what = mig.tag;
         if (p.baseline && &mig == &p.baseline->snapshot)
-            what = fmt::format("baseline through {} (records {} migrations)", p.baseline->through, p.baseline->covered.size());
+            what = fmt::format("baseline through {} (records {} migrations)", p.baseline->through,
+                               p.baseline->covered.size());
         out += fmt::format("  {}  {}{}\n", what, mig.file.string(),
                            m.first_statement ? fmt::format("  (resumes at statement {})", m.first_statement + 1) : "");
         for (const auto& st : m.statements) {
@@ -127,29 +132,33 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
             }
             for (const auto& f : findings_at(tp.lint, mig, st.index))
                 if (f.rule != "table-copy")  // the cost line above says it, with the live table and its size
-                    out += fmt::format("             lint {} {}: {}\n", migrate::to_string(f.severity), f.rule, f.message);
+                    out +=
+                        fmt::format("             lint {} {}: {}\n", migrate::to_string(f.severity), f.rule, f.message);
         }
     }
     if (rewrites)
-        out += fmt::format("{} statement{} an existing table (largest {}): time, disk space and replica "
-                           "lag grow with it. Sizes are the server's estimates (information_schema.tables); "
-                           "docs/online-ddl.md\n",
-                           rewrites, rewrites == 1 ? " rebuilds or copies" : "s rebuild or copy", migrate::format_bytes(biggest));
+        out += fmt::format(
+            "{} statement{} an existing table (largest {}): time, disk space and replica "
+            "lag grow with it. Sizes are the server's estimates (information_schema.tables); "
+            "docs/online-ddl.md\n",
+            rewrites, rewrites == 1 ? " rebuilds or copies" : "s rebuild or copy", migrate::format_bytes(biggest));
     if (tp.lint_errors + tp.lint_warnings)
         out += fmt::format("lint: {} error{}, {} warning{} in the folder (`migrate lint`)\n", tp.lint_errors,
                            tp.lint_errors == 1 ? "" : "s", tp.lint_warnings, tp.lint_warnings == 1 ? "" : "s");
     if (p.through_deploy_requests) {
-        out += fmt::format("safe migrations on: {} deploy request{} (DR n above), the rest runs directly on the "
-                           "production branch in this order:\n",
-                           p.deploy_requests.size(), p.deploy_requests.size() == 1 ? "" : "s");
+        out += fmt::format(
+            "safe migrations on: {} deploy request{} (DR n above), the rest runs directly on the "
+            "production branch in this order:\n",
+            p.deploy_requests.size(), p.deploy_requests.size() == 1 ? "" : "s");
         for (std::size_t i = 0; i < p.deploy_requests.size(); ++i) {
             const auto& d = p.deploy_requests[i];
             out += fmt::format("  DR {}: branch {}, {} statement{}{}\n", i + 1, d.branch, d.statements,
                                d.statements == 1 ? "" : "s", d.with_setup ? " (and libmigrate's tables)" : "");
         }
     } else if (p.has_ddl)
-        out += "DDL included: a PlanetScale branch with safe migrations refuses it (exit 7); apply it to a development "
-               "branch and deploy it with a deploy request.\n";
+        out +=
+            "DDL included: a PlanetScale branch with safe migrations refuses it (exit 7); apply it to a development "
+            "branch and deploy it with a deploy request.\n";
     return out;
 }
 
@@ -168,9 +177,10 @@ void print_document(const json& doc, const std::vector<std::string_view>& sql_te
     std::size_t done = 0;
     for (auto at = text.find(sql_mark); at != std::string::npos; at = text.find(sql_mark, done)) {
         const std::size_t digits = at + sql_mark.size();
-        const std::size_t end = text.find("\\u0001\"", digits);  // the placeholder's closing mark
+        const std::size_t end = text.find("\\u0001\"", digits);     // the placeholder's closing mark
         std::fwrite(text.data() + done, 1, at + 7 - done, stdout);  // up to and with `"sql": `
-        const std::string escaped = json(std::string(sql_texts.at(std::stoull(text.substr(digits, end - digits))))).dump();
+        const std::string escaped =
+            json(std::string(sql_texts.at(std::stoull(text.substr(digits, end - digits))))).dump();
         std::fwrite(escaped.data(), 1, escaped.size(), stdout);
         done = end + 7;  // past \u0001"
     }
@@ -182,9 +192,11 @@ json json_of(const migrate::TargetConfig& t, const TargetPlan& tp, std::vector<s
     json j;
     j["name"] = t.name;
     if (tp.failed) {
-        j["error"] = {{"code", migrate::to_string(tp.failed->code())}, {"message", migrate::redact_url_text(tp.failed->what())},
+        j["error"] = {{"code", migrate::to_string(tp.failed->code())},
+                      {"message", migrate::redact_url_text(tp.failed->what())},
                       {"remedy", tp.failed->context().fix == migrate::remedy::none
-                                     ? json() : json(migrate::to_string(tp.failed->context().fix))}};
+                                     ? json()
+                                     : json(migrate::to_string(tp.failed->context().fix))}};
         return j;
     }
     const auto& p = *tp.preview;
@@ -197,7 +209,9 @@ json json_of(const migrate::TargetConfig& t, const TargetPlan& tp, std::vector<s
                 sql_placeholder(sql_texts, m.migration->statements[m.statements[i].index].sql);
             json lint = json::array();
             for (const auto& f : findings_at(tp.lint, *m.migration, m.statements[i].index))
-                lint.push_back({{"rule", f.rule}, {"severity", migrate::to_string(f.severity)}, {"line", f.line},
+                lint.push_back({{"rule", f.rule},
+                                {"severity", migrate::to_string(f.severity)},
+                                {"line", f.line},
                                 {"message", f.message}});
             j["migrations"][k]["statements"][i]["lint"] = std::move(lint);
         }

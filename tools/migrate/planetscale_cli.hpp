@@ -14,10 +14,10 @@ namespace cli {
 
 struct PlanetScaleArgs {
     std::string organization, database, branch, api_url, keyspace;  // --planetscale-*: a --url target
-    std::string cutover;        // --cutover automatic|apply|wait
-    std::string revert_window;  // --revert-window skip|wait|leave-open
-    std::string from_branch;    // --from-branch NAME
-    bool instant = false;       // --instant
+    std::string cutover;                                            // --cutover automatic|apply|wait
+    std::string revert_window;                                      // --revert-window skip|wait|leave-open
+    std::string from_branch;                                        // --from-branch NAME
+    bool instant = false;                                           // --instant
     std::optional<int> deploy_timeout_s;
     std::optional<int> deploy_poll_ms;
 };
@@ -26,7 +26,8 @@ void add_planetscale_options(CLI::App* command, PlanetScaleArgs& args, bool depl
 
 // The deploy requests of a --url target, from the flags and the environment's token; nullopt without
 // --planetscale-org. Throws migrate::error(config_invalid) naming the missing setting.
-std::optional<migrate::DeployRequestOptions> planetscale_target(const PlanetScaleArgs& args, const std::string& url_database);
+std::optional<migrate::DeployRequestOptions> planetscale_target(const PlanetScaleArgs& args,
+                                                                const std::string& url_database);
 
 // The run's choices applied to a target's deploy requests (from either source).
 void apply_deploy_choices(const PlanetScaleArgs& args, std::optional<migrate::DeployRequestOptions>& options);

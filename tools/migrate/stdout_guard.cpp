@@ -1,9 +1,9 @@
 #include "stdout_guard.hpp"
 
+#include <unistd.h>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <unistd.h>
 
 namespace cli {
 namespace {
@@ -34,7 +34,8 @@ void guard_stdout(ClosedStdout policy) {
     on_closed = policy;
     if (policy == ClosedStdout::untouched) return;
     const bool terminal = ::isatty(STDOUT_FILENO);
-    std::FILE* guarded = ::fopencookie(nullptr, "w", {.read = nullptr, .write = write_to_fd1, .seek = nullptr, .close = nullptr});
+    std::FILE* guarded =
+        ::fopencookie(nullptr, "w", {.read = nullptr, .write = write_to_fd1, .seek = nullptr, .close = nullptr});
     if (!guarded) return;
     std::fflush(stdout);
     // The buffering stdout itself would have: by line on a terminal, in blocks into a pipe or file.

@@ -35,7 +35,8 @@ std::vector<migrate::TargetConfig> choose(const migrate::ProjectConfig& config, 
 
 // The chosen targets with their env: values read, and no other target's: the file is parsed again with
 // only their entries (every key of every target was validated already by load_project_folders).
-std::vector<migrate::TargetConfig> with_secrets(const std::string& file, const std::vector<migrate::TargetConfig>& chosen) {
+std::vector<migrate::TargetConfig> with_secrets(const std::string& file,
+                                                const std::vector<migrate::TargetConfig>& chosen) {
     std::ifstream in(file, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
@@ -73,8 +74,9 @@ TargetSelection select_targets(const TargetRequest& r) {
         if (config.empty()) {
             auto found = migrate::find_project_config(r.working_dir);
             if (!found)
-                throw UsageError("migrate: --keyspace/--all need a project config: pass --config FILE or create "
-                                 "migrate.json (docs/config.md)");
+                throw UsageError(
+                    "migrate: --keyspace/--all need a project config: pass --config FILE or create "
+                    "migrate.json (docs/config.md)");
             config = found->string();
         }
         const auto chosen = choose(migrate::load_project_folders(config), r, config);

@@ -39,12 +39,12 @@ struct ConnectionOverrides {
 };
 
 struct TargetRequest {
-    std::string command;                       // for messages: "repair", "baseline mark"
+    std::string command;  // for messages: "repair", "baseline mark"
     TargetPolicy policy = TargetPolicy::several;
-    std::string url;                           // --url as given
-    std::optional<std::string> database_url;   // $DATABASE_URL
-    std::string config;                        // --config as given
-    std::vector<std::string> keyspaces;        // --keyspace
+    std::string url;                          // --url as given
+    std::optional<std::string> database_url;  // $DATABASE_URL
+    std::string config;                       // --config as given
+    std::vector<std::string> keyspaces;       // --keyspace
     bool all = false;
     // Precedence: flag > environment > migrate.json (or, for a --url target, the defaults).
     ConnectionOverrides flags;

@@ -15,7 +15,8 @@ namespace {
 std::string digest(std::string_view s) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+    if (EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed");
     return std::string(reinterpret_cast<char*>(md), len);
 }
 
@@ -28,7 +29,8 @@ std::optional<std::string> decoded_basic(std::string_view header) {
     if (space == std::string_view::npos || header.substr(0, space) != "Basic") return std::nullopt;
     const std::string_view value = header.substr(space + 1);
     // Go's base64.StdEncoding: standard alphabet, padded (psdb::base64_decode is more lenient).
-    if (value.empty() || value.size() % 4 != 0 || value.find_first_of("-_\r\n") != std::string_view::npos) return std::nullopt;
+    if (value.empty() || value.size() % 4 != 0 || value.find_first_of("-_\r\n") != std::string_view::npos)
+        return std::nullopt;
     auto decoded = psdb::base64_decode(value);
     if (!decoded) return std::nullopt;
     const auto colon = decoded->find(':');

@@ -18,5 +18,4 @@ AuthCheck check_basic_auth(std::string_view header, const std::string& user, con
 // The user and password of a well-formed Basic header (the rules above); nullopt when malformed or absent.
 std::optional<std::pair<std::string, std::string>> basic_credentials(std::string_view header);
 
-
 }  // namespace gateway

@@ -49,7 +49,8 @@ psdb::Field field_of(const MYSQL_FIELD& f) {
     constexpr int kMysqlTypeJson = 245;
     psdb::Field out;
     out.name.assign(f.name, f.name_length);
-    out.type = psdb::vitess_type_name(is_mariadb_json(f) ? kMysqlTypeJson : static_cast<int>(f.type), f.flags, f.charsetnr);
+    out.type =
+        psdb::vitess_type_name(is_mariadb_json(f) ? kMysqlTypeJson : static_cast<int>(f.type), f.flags, f.charsetnr);
     out.table.assign(f.table, f.table_length);
     out.org_table.assign(f.org_table, f.org_table_length);
     out.database.assign(f.db, f.db_length);
@@ -68,11 +69,11 @@ bool is_connection_lost(std::uint32_t mysql_errno) {
     // unusable, and so do the errors a server sends just before it closes the connection.
     if (mysql_errno >= CR_MIN_ERROR && mysql_errno <= 2999) return true;
     switch (mysql_errno) {
-    case 1053:  // ER_SERVER_SHUTDOWN
-    case 1927:  // ER_CONNECTION_KILLED (MariaDB: KILL of this connection)
-    case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8: wait_timeout)
-        return true;
-    default: return false;
+        case 1053:  // ER_SERVER_SHUTDOWN
+        case 1927:  // ER_CONNECTION_KILLED (MariaDB: KILL of this connection)
+        case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8: wait_timeout)
+            return true;
+        default: return false;
     }
 }
 

@@ -23,14 +23,14 @@ struct SqlError {
 
 struct Outcome {
     std::optional<psdb::QueryResult> result;  // set on success
-    std::optional<SqlError> error;             // set on failure
-    std::string error_code = "UNKNOWN";        // vtrpc code name for `error`
-    bool in_transaction = false;               // SERVER_STATUS_IN_TRANS after the statement
-    bool connection_lost = false;              // the connection is unusable: drop the session
+    std::optional<SqlError> error;            // set on failure
+    std::string error_code = "UNKNOWN";       // vtrpc code name for `error`
+    bool in_transaction = false;              // SERVER_STATUS_IN_TRANS after the statement
+    bool connection_lost = false;             // the connection is unusable: drop the session
 };
 
 class Backend {
-public:
+  public:
     // Connects as configured (utf8mb4, no reconnect, no multi-statements, CLIENT_FOUND_ROWS), using the
     // configured database. Throws BackendConnectError, or BackendCapReached when
     // config.max_backend_connections are open already.
@@ -44,7 +44,7 @@ public:
     // Runs one statement. More than `max_rows` rows is an error (vitess's "Row count exceeded").
     Outcome execute(std::string_view sql, std::size_t max_rows);
 
-private:
+  private:
     explicit Backend(void* mysql) : mysql_(mysql) {}
     void* mysql_;  // MYSQL*
 };

@@ -16,8 +16,8 @@ struct Config {
     // The MySQL/MariaDB server behind the gateway.
     std::string mysql_host = "127.0.0.1";
     unsigned mysql_port = 3306;
-    std::string mysql_socket;    // wins over host/port when set
-    std::string mysql_database;  // USE'd by every new session; its targetString
+    std::string mysql_socket;                               // wins over host/port when set
+    std::string mysql_database;                             // USE'd by every new session; its targetString
     std::optional<std::string> mysql_user, mysql_password;  // default: user/password below
 
     // Credentials clients must send (HTTP Basic).
@@ -48,7 +48,9 @@ struct Config {
 
     // --mysql-user alone means an empty backend password; --mysql-password alone keeps --user.
     std::string backend_user() const { return mysql_user ? *mysql_user : user; }
-    std::string backend_password() const { return mysql_password ? *mysql_password : mysql_user ? std::string() : password; }
+    std::string backend_password() const {
+        return mysql_password ? *mysql_password : mysql_user ? std::string() : password;
+    }
 };
 
 }  // namespace gateway

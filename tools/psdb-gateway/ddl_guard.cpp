@@ -14,18 +14,19 @@ bool word_char(char c) {
 }
 
 class Scanner {
-public:
+  public:
     explicit Scanner(std::string_view s) : s_(s) {}
 
     // The next word (upper-cased), or "" when the next token is not a word or the text ends.
     std::string next_word() {
         skip_space_and_comments();
         std::string w;
-        while (p_ < s_.size() && word_char(s_[p_])) w.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s_[p_++]))));
+        while (p_ < s_.size() && word_char(s_[p_]))
+            w.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s_[p_++]))));
         return w;
     }
 
-private:
+  private:
     void skip_space_and_comments() {
         while (p_ < s_.size()) {
             const char c = s_[p_];

@@ -3,20 +3,22 @@
 #include "config.hpp"
 #include "server.hpp"
 
-#include <CLI/CLI.hpp>
 #include <mysql.h>
+#include <CLI/CLI.hpp>
 
+#include <pthread.h>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <pthread.h>
 #include <thread>
 
 int main(int argc, char** argv) {
     gateway::Config c;
     CLI::App app{"psdb-gateway: PlanetScale's HTTP database API over a MySQL/MariaDB server"};
     app.add_option("--listen", c.listen, "address to listen on")->capture_default_str();
-    app.add_option("--port", c.port, "port to listen on; 0 picks a free one")->capture_default_str()->check(CLI::Range(0, 65535));
+    app.add_option("--port", c.port, "port to listen on; 0 picks a free one")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
     app.add_option("--mysql-host", c.mysql_host, "MySQL/MariaDB host")->capture_default_str();
     app.add_option("--mysql-port", c.mysql_port, "MySQL/MariaDB port")->capture_default_str();
     app.add_option("--mysql-socket", c.mysql_socket, "unix socket of the server (instead of host/port)");
@@ -44,8 +46,10 @@ int main(int argc, char** argv) {
     auto* key = app.add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
     cert->needs(key);
     key->needs(cert);
-    app.add_flag("--safe-migrations", c.safe_migrations, "refuse DDL with \"direct DDL is disabled\", as PlanetScale does");
-    app.add_option("--auth-error-shape", c.auth_error_shape, "auth failures as bare Connect errors or wrapped in \"error\"")
+    app.add_flag("--safe-migrations", c.safe_migrations,
+                 "refuse DDL with \"direct DDL is disabled\", as PlanetScale does");
+    app.add_option("--auth-error-shape", c.auth_error_shape,
+                   "auth failures as bare Connect errors or wrapped in \"error\"")
         ->transform(CLI::CheckedTransformer(std::map<std::string, gateway::AuthErrorShape>{
             {"bare", gateway::AuthErrorShape::bare}, {"wrapped", gateway::AuthErrorShape::wrapped}}))
         ->default_str("bare");
@@ -55,10 +59,13 @@ int main(int argc, char** argv) {
     app.add_option("--threads", c.threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(1, 1024));
     app.add_flag("--verbose", c.verbose, "one line per request on stderr (never credentials or queries)");
     // The management API (management/, README "Management API").
-    app.add_option("--organization", c.organization, "organization name of the management API's paths")->capture_default_str();
+    app.add_option("--organization", c.organization, "organization name of the management API's paths")
+        ->capture_default_str();
     app.add_option("--database", c.database, "database name of the management API's paths (default: --mysql-database)");
-    app.add_option("--production-branch", c.production_branch, "name of the production branch (--mysql-database)")->capture_default_str();
-    app.add_option("--service-token", c.service_token, "ID:TOKEN the management API requires as Authorization: ID:TOKEN")
+    app.add_option("--production-branch", c.production_branch, "name of the production branch (--mysql-database)")
+        ->capture_default_str();
+    app.add_option("--service-token", c.service_token,
+                   "ID:TOKEN the management API requires as Authorization: ID:TOKEN")
         ->envname("PSDB_GATEWAY_SERVICE_TOKEN");
     app.add_option("--branch-ready-ms", c.branch_ready_ms, "milliseconds a new branch answers ready:false")
         ->capture_default_str()
@@ -69,8 +76,9 @@ int main(int argc, char** argv) {
     app.add_option("--revert-window-seconds", c.revert_window_seconds, "seconds a deployed request can be reverted")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
-    app.add_option("--copy-migration-data", c.copy_migration_data,
-                   "table whose rows new branches copy and deploys carry to production (PlanetScale's \"copy migration data\")");
+    app.add_option(
+        "--copy-migration-data", c.copy_migration_data,
+        "table whose rows new branches copy and deploys carry to production (PlanetScale's \"copy migration data\")");
     CLI11_PARSE(app, argc, argv);
 
     if (!c.service_token.empty()) {

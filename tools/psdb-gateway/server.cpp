@@ -23,11 +23,22 @@ constexpr std::size_t kMaxRequestBytes = 64u << 20;
 
 // Connect's code → HTTP status table (connect-go ≥ 1.x).
 int connect_status(const std::string& code) {
-    static const std::map<std::string, int> table = {
-        {"canceled", 499},         {"unknown", 500},      {"invalid_argument", 400}, {"deadline_exceeded", 504},
-        {"not_found", 404},        {"already_exists", 409}, {"permission_denied", 403}, {"resource_exhausted", 429},
-        {"failed_precondition", 400}, {"aborted", 409},   {"out_of_range", 400},     {"unimplemented", 501},
-        {"internal", 500},         {"unavailable", 503},  {"data_loss", 500},        {"unauthenticated", 401}};
+    static const std::map<std::string, int> table = {{"canceled", 499},
+                                                     {"unknown", 500},
+                                                     {"invalid_argument", 400},
+                                                     {"deadline_exceeded", 504},
+                                                     {"not_found", 404},
+                                                     {"already_exists", 409},
+                                                     {"permission_denied", 403},
+                                                     {"resource_exhausted", 429},
+                                                     {"failed_precondition", 400},
+                                                     {"aborted", 409},
+                                                     {"out_of_range", 400},
+                                                     {"unimplemented", 501},
+                                                     {"internal", 500},
+                                                     {"unavailable", 503},
+                                                     {"data_loss", 500},
+                                                     {"unauthenticated", 401}};
     auto it = table.find(code);
     return it == table.end() ? 500 : it->second;
 }
@@ -57,7 +68,9 @@ std::mutex log_mutex;
 }  // namespace
 
 Server::Server(const Config& config)
-    : config_(config), sessions_(config), management_(config, [this](const std::string& branch) { sessions_.end_branch(branch); }) {
+    : config_(config),
+      sessions_(config),
+      management_(config, [this](const std::string& branch) { sessions_.end_branch(branch); }) {
     if (!config.tls_cert.empty()) {
         auto tls = std::make_unique<httplib::SSLServer>(config.tls_cert.c_str(), config.tls_key.c_str());
         if (!tls->is_valid()) throw std::runtime_error("cannot load the TLS certificate or key (--tls-cert/--tls-key)");
@@ -94,7 +107,8 @@ void Server::stop() { http_->stop(); }
 
 void Server::routes() {
     // Everything an RPC has in common: content type, credentials, a JSON object body, one log line.
-    using Rpc = std::function<std::string(const json& body, const management::SessionTarget& target, httplib::Response& res)>;  // returns the session id for the log
+    using Rpc = std::function<std::string(const json& body, const management::SessionTarget& target,
+                                          httplib::Response& res)>;  // returns the session id for the log
     auto rpc = [this](Rpc handler) {
         return [this, handler](const httplib::Request& req, httplib::Response& res) {
             const auto t0 = std::chrono::steady_clock::now();
@@ -133,21 +147,25 @@ void Server::routes() {
             }
             if (config_.verbose) {
                 std::lock_guard lock(log_mutex);
-                std::fprintf(stderr, "psdb-gateway: %s %s %d%s%s %.3fms\n", req.method.c_str(), req.path.c_str(), res.status,
-                             session_id.empty() ? "" : " session=", session_id.c_str(), seconds_since(t0) * 1000);
+                std::fprintf(stderr, "psdb-gateway: %s %s %d%s%s %.3fms\n", req.method.c_str(), req.path.c_str(),
+                             res.status, session_id.empty() ? "" : " session=", session_id.c_str(),
+                             seconds_since(t0) * 1000);
             }
         };
     };
 
-    http_->Post(std::string(kService) + "Execute", rpc([this](const json& body, const management::SessionTarget& target, httplib::Response& res) {
-        return execute(body, target, res);
-    }));
-    http_->Post(std::string(kService) + "CreateSession", rpc([this](const json&, const management::SessionTarget& target, httplib::Response& res) {
-        return create_session(target, res);
-    }));
-    http_->Post(std::string(kService) + "CloseSession", rpc([this](const json& body, const management::SessionTarget&, httplib::Response& res) {
-        return close_session(body, res);
-    }));
+    http_->Post(std::string(kService) + "Execute",
+                rpc([this](const json& body, const management::SessionTarget& target, httplib::Response& res) {
+                    return execute(body, target, res);
+                }));
+    http_->Post(std::string(kService) + "CreateSession",
+                rpc([this](const json&, const management::SessionTarget& target, httplib::Response& res) {
+                    return create_session(target, res);
+                }));
+    http_->Post(std::string(kService) + "CloseSession",
+                rpc([this](const json& body, const management::SessionTarget&, httplib::Response& res) {
+                    return close_session(body, res);
+                }));
     management::register_routes(*http_, management_, config_);
     http_->Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
         connect_error(res, "unimplemented", req.path + " is not implemented by psdb-gateway");
@@ -163,7 +181,8 @@ void Server::routes() {
 std::string Server::connect_failed(const BackendConnectError& e, httplib::Response& res) {
     const bool client_credentials = !config_.mysql_user && !config_.mysql_password;
     if (client_credentials && e.error.mysql_errno == 1045) {  // ER_ACCESS_DENIED_ERROR
-        connect_error(res, "unauthenticated", "invalid auth credentials", config_.auth_error_shape == AuthErrorShape::wrapped);
+        connect_error(res, "unauthenticated", "invalid auth credentials",
+                      config_.auth_error_shape == AuthErrorShape::wrapped);
         return {};
     }
     psdb::RpcError err;
@@ -179,20 +198,24 @@ std::string Server::connect_failed(const BackendConnectError& e, httplib::Respon
 // (libmigrate's driver reports 1203, ER_TOO_MANY_USER_CONNECTIONS, as vitess maps RESOURCE_EXHAUSTED).
 // Existing sessions keep working.
 std::string Server::cap_reached(const SessionCapReached& e, httplib::Response& res) {
-    const std::string expire = config_.idle_timeout_seconds > 0
-                                   ? "let idle ones expire (--idle-timeout " + std::to_string(config_.idle_timeout_seconds) + " s), "
-                                   : std::string();
+    const std::string expire =
+        config_.idle_timeout_seconds > 0
+            ? "let idle ones expire (--idle-timeout " + std::to_string(config_.idle_timeout_seconds) + " s), "
+            : std::string();
     connect_error(res, "resource_exhausted",
-                  "psdb-gateway: " + std::to_string(e.cap) + " sessions are open, the limit --max-sessions sets: "
-                  "close sessions no longer used (CloseSession), " + expire + "or raise --max-sessions");
+                  "psdb-gateway: " + std::to_string(e.cap) +
+                      " sessions are open, the limit --max-sessions sets: "
+                      "close sessions no longer used (CloseSession), " +
+                      expire + "or raise --max-sessions");
     return {};
 }
 
 std::string Server::cap_reached(const BackendCapReached& e, httplib::Response& res) {
     connect_error(res, "resource_exhausted",
-                  "psdb-gateway: " + std::to_string(e.cap) + " backend connections are open, the limit "
-                  "--max-backend-connections sets: close sessions no longer used (CloseSession), or raise "
-                  "--max-backend-connections (keeping it below the server's max_connections)");
+                  "psdb-gateway: " + std::to_string(e.cap) +
+                      " backend connections are open, the limit "
+                      "--max-backend-connections sets: close sessions no longer used (CloseSession), or raise "
+                      "--max-backend-connections (keeping it below the server's max_connections)");
     return {};
 }
 
@@ -208,7 +231,8 @@ std::string Server::execute(const json& body, const management::SessionTarget& t
     for (const char* key : {"bindVariables", "bind_variables"}) {
         auto it = body.find(key);
         if (it != body.end() && !it->is_null() && !(it->is_object() && it->empty())) {
-            connect_error(res, "unimplemented", "bindVariables are not supported by psdb-gateway: interpolate values into the query");
+            connect_error(res, "unimplemented",
+                          "bindVariables are not supported by psdb-gateway: interpolate values into the query");
             return {};
         }
     }
@@ -257,7 +281,8 @@ std::string Server::execute(const json& body, const management::SessionTarget& t
             const SqlError& e = *o.error;
             error.emplace();
             error->code = o.error_code;
-            error->message = e.mysql_errno ? psdb::vitess_error_message(e.text, e.mysql_errno, e.sqlstate, query) : e.text;
+            error->message =
+                e.mysql_errno ? psdb::vitess_error_message(e.text, e.mysql_errno, e.sqlstate, query) : e.text;
             if (o.connection_lost) {
                 s.in_transaction = false;
                 lease->drop("ended (backend connection lost)");

@@ -11,12 +11,12 @@
 namespace httplib {
 class Server;
 struct Response;
-}
+}  // namespace httplib
 
 namespace gateway {
 
 class Server {
-public:
+  public:
     explicit Server(const Config& config);  // throws std::runtime_error (e.g. unreadable TLS files)
     ~Server();
     // Binds --listen/--port; returns the port (the chosen one for --port 0). Throws on failure.
@@ -25,7 +25,7 @@ public:
     bool run();
     void stop();  // thread-safe
 
-private:
+  private:
     void routes();
     // The RPCs; each returns the session id for the log line ("" if none).
     std::string execute(const json& body, const management::SessionTarget& target, httplib::Response& res);

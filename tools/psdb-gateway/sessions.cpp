@@ -64,7 +64,8 @@ SessionTable::~SessionTable() {
 std::string SessionTable::signature(const std::string& uuid) const {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (!HMAC(EVP_sha256(), key_, sizeof key_, reinterpret_cast<const unsigned char*>(uuid.data()), uuid.size(), mac, &len))
+    if (!HMAC(EVP_sha256(), key_, sizeof key_, reinterpret_cast<const unsigned char*>(uuid.data()), uuid.size(), mac,
+              &len))
         throw std::runtime_error("HMAC-SHA256 failed");
     return std::string(reinterpret_cast<char*>(mac), len);
 }
@@ -85,7 +86,8 @@ json SessionTable::to_wire(const Session& s) const {
 }
 
 std::variant<std::string, SessionRefusal> SessionTable::verified_uuid(const json& wire) const {
-    const SessionRefusal malformed{"invalid_argument", "invalid session: expected the session object of an earlier response"};
+    const SessionRefusal malformed{"invalid_argument",
+                                   "invalid session: expected the session object of an earlier response"};
     if (!wire.is_object()) return malformed;
     const json* vs = member(wire, "vitessSession", "vitess_session");
     const json* sig = member(wire, "signature", "signature");
@@ -95,7 +97,8 @@ std::variant<std::string, SessionRefusal> SessionTable::verified_uuid(const json
     const std::string id = uuid->get<std::string>();
     const auto given = psdb::base64_decode(sig->get_ref<const std::string&>());
     const std::string expected = signature(id);
-    if (!given || given->size() != expected.size() || CRYPTO_memcmp(given->data(), expected.data(), expected.size()) != 0)
+    if (!given || given->size() != expected.size() ||
+        CRYPTO_memcmp(given->data(), expected.data(), expected.size()) != 0)
         return SessionRefusal{"permission_denied", "invalid session signature"};
     return id;
 }
@@ -148,7 +151,8 @@ std::variant<Lease, SessionRefusal> SessionTable::acquire(const json& wire) {
     }
     if (it == sessions_.end()) {
         auto e = ended_.find(uuid);
-        return SessionRefusal{"not_found", "session " + (e != ended_.end() ? e->second : std::string("expired")) + ": " + uuid};
+        return SessionRefusal{"not_found",
+                              "session " + (e != ended_.end() ? e->second : std::string("expired")) + ": " + uuid};
     }
     if (it->second->busy) return SessionRefusal{"permission_denied", "session already in use: " + uuid};
     it->second->busy = true;

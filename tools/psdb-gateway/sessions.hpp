@@ -44,9 +44,11 @@ class SessionTable;
 
 // Exclusive use of one session for one request. Released (not busy, idle clock restarted) on destruction.
 class Lease {
-public:
+  public:
     Lease(SessionTable* table, std::shared_ptr<Session> s) : table_(table), session_(std::move(s)) {}
-    Lease(Lease&& o) noexcept : table_(o.table_), session_(std::move(o.session_)), drop_(o.drop_) { o.table_ = nullptr; }
+    Lease(Lease&& o) noexcept : table_(o.table_), session_(std::move(o.session_)), drop_(o.drop_) {
+        o.table_ = nullptr;
+    }
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     Session& operator*() const { return *session_; }
@@ -54,7 +56,7 @@ public:
     // End the session when released (its backend connection died): later use gives not_found.
     void drop(std::string reason) { drop_ = std::move(reason); }
 
-private:
+  private:
     SessionTable* table_;
     std::shared_ptr<Session> session_;
     std::string drop_;
@@ -72,7 +74,7 @@ struct SessionRefusal {
 };
 
 class SessionTable {
-public:
+  public:
     explicit SessionTable(const Config& config);
     ~SessionTable();  // stops the reaper, closes every backend connection
     SessionTable(const SessionTable&) = delete;
@@ -91,7 +93,7 @@ public:
     json to_wire(const Session& s) const;
     std::size_t size() const;
 
-private:
+  private:
     friend class Lease;
     void release(const std::shared_ptr<Session>& s, const std::string& drop_reason);
     std::variant<std::string, SessionRefusal> verified_uuid(const json& wire_session) const;

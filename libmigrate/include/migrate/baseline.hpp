@@ -26,11 +26,11 @@ struct BaselineMigration {
 };
 
 struct Baseline {
-    std::filesystem::path dir;                 // <migrations>/baseline (or the configured folder)
-    std::string through;                       // tag of the last covered migration
-    std::vector<BaselineMigration> covered;    // the first covered.size() migrations of the folder, in order
-    std::string server;                        // server version the snapshot was made on
-    std::string created_by;                    // "libmigrate <version>"
+    std::filesystem::path dir;               // <migrations>/baseline (or the configured folder)
+    std::string through;                     // tag of the last covered migration
+    std::vector<BaselineMigration> covered;  // the first covered.size() migrations of the folder, in order
+    std::string server;                      // server version the snapshot was made on
+    std::string created_by;                  // "libmigrate <version>"
     std::size_t tables = 0;
     std::size_t rows = 0;
     // snapshot.sql as a migration the runner can apply statement by statement, resumably: tag "baseline",
@@ -60,19 +60,19 @@ MIGRATE_API std::filesystem::path default_baseline_dir(const std::filesystem::pa
 // baseline.json + snapshot.sql into `baseline_dir` (replacing what was there only once everything succeeded).
 struct BaselineCreateOptions {
     std::filesystem::path migrations_dir;
-    std::filesystem::path baseline_dir{};      // empty: default_baseline_dir(migrations_dir)
-    std::string scratch_server_url;            // a server where a scratch database may be created and dropped
-    std::optional<std::string> through{};      // last migration to cover (default: the newest)
+    std::filesystem::path baseline_dir{};  // empty: default_baseline_dir(migrations_dir)
+    std::string scratch_server_url;        // a server where a scratch database may be created and dropped
+    std::optional<std::string> through{};  // last migration to cover (default: the newest)
     std::string table = "__drizzle_migrations";
 };
 struct BaselineCreateReport {
     std::filesystem::path dir;
     std::string through;
-    std::size_t migrations = 0;                // covered
+    std::size_t migrations = 0;  // covered
     std::size_t tables = 0;
     std::size_t views = 0;
     std::size_t rows = 0;
-    std::size_t statements = 0;                // in snapshot.sql
+    std::size_t statements = 0;  // in snapshot.sql
 };
 MIGRATE_API BaselineCreateReport create_baseline(const BaselineCreateOptions& options);
 
@@ -82,7 +82,7 @@ MIGRATE_API BaselineCreateReport create_baseline(const BaselineCreateOptions& op
 // found by a second replay and compared for NULL-ness only; they are listed in the report.
 struct BaselineVerifyOptions {
     std::filesystem::path migrations_dir;
-    std::filesystem::path baseline_dir{};      // empty: default_baseline_dir(migrations_dir)
+    std::filesystem::path baseline_dir{};  // empty: default_baseline_dir(migrations_dir)
     std::string scratch_server_url;
     std::string table = "__drizzle_migrations";
 };

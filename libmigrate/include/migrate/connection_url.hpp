@@ -26,19 +26,19 @@ enum class TlsMode { disabled, required, verify_ca, verify_identity };
 MIGRATE_API std::string_view to_string(TlsMode m) noexcept;
 
 struct MIGRATE_API ConnectionUrl {
-    std::string scheme;        // mysql, mariadb, http, https
+    std::string scheme;  // mysql, mariadb, http, https
     std::string user;
-    std::string password;      // never printed; see redacted()
+    std::string password;  // never printed; see redacted()
     bool has_password = false;
-    std::string host;          // without brackets for IPv6
-    std::uint16_t port = 0;    // 0 = the transport's default
-    std::string socket;        // unix socket path (tcp only)
+    std::string host;        // without brackets for IPv6
+    std::uint16_t port = 0;  // 0 = the transport's default
+    std::string socket;      // unix socket path (tcp only)
     std::string database;
     Transport transport = Transport::tcp;
     TlsMode tls = TlsMode::verify_identity;
     std::string tls_ca, tls_capath, tls_cert, tls_key;
     unsigned connect_timeout_s = 10;
-    unsigned read_timeout_s = 0;   // 0 = no limit (DDL on a big table may take hours)
+    unsigned read_timeout_s = 0;  // 0 = no limit (DDL on a big table may take hours)
     unsigned write_timeout_s = 0;
 
     // The URL with the password replaced by "***"; safe for logs, errors and JSON.

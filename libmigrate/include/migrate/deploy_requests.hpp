@@ -14,10 +14,10 @@ namespace migrate {
 struct PlanetScaleApi {
     std::string url = "https://api.planetscale.com/v1";  // the API's base (a local gateway: http://HOST:PORT/v1)
     std::string organization;
-    std::string database;                                 // the PlanetScale database (not the keyspace)
+    std::string database;  // the PlanetScale database (not the keyspace)
     std::string production_branch = "main";
     std::string service_token_id;
-    std::string service_token;                            // a secret: never printed, logged or put in errors
+    std::string service_token;  // a secret: never printed, logged or put in errors
 };
 
 // A gated deploy stops at `pending_cutover` until its cut-over is applied.
@@ -41,8 +41,8 @@ enum class InstantDeploy { never, when_eligible };
 
 struct DeployRequestOptions {
     PlanetScaleApi api;
-    std::string keyspace;                        // names the branches; "" = the URL's database
-    std::string branch_prefix = "migrate";       // development branches: <prefix>-<keyspace>-<where the batch ends>
+    std::string keyspace;                   // names the branches; "" = the URL's database
+    std::string branch_prefix = "migrate";  // development branches: <prefix>-<keyspace>-<where the batch ends>
     // Open the deploy request from this existing branch (a shared `ci-test`, a per-PR branch) where the
     // pending migrations were applied already, instead of a new branch per batch. The run checks first that
     // the branch records exactly production's migrations plus the pending ones and that its schema differs
@@ -61,8 +61,8 @@ struct DeployRequestOptions {
 struct DeployRequestProgress {
     struct Operation {
         std::string table;
-        std::string state;              // PlanetScale's: pending, in_progress, complete, …
-        std::string operation;          // CREATE, ALTER, DROP
+        std::string state;      // PlanetScale's: pending, in_progress, complete, …
+        std::string operation;  // CREATE, ALTER, DROP
         int progress_percent = 0;
         std::int64_t eta_seconds = 0;
     };
@@ -76,14 +76,14 @@ struct DeployRequestProgress {
 
 // What Target::revert_deploy_request() did.
 struct RevertReport {
-    std::uint64_t number = 0;              // the deploy request reverted
+    std::uint64_t number = 0;  // the deploy request reverted
     std::string html_url;
-    std::vector<std::string> unrecorded;   // migrations (tags) whose tracking rows went: their schema is gone
-    std::vector<std::string> resumable;    // of those, the ones whose statements before the deploy request are
-                                           // still on production: `up` resumes them after those statements
-    std::vector<std::string> run_again;    // DML statements ("file:line") that ran on production directly after
-                                           // the deploy request's schema: the revert keeps their data, and `up`
-                                           // runs them again
+    std::vector<std::string> unrecorded;  // migrations (tags) whose tracking rows went: their schema is gone
+    std::vector<std::string> resumable;   // of those, the ones whose statements before the deploy request are
+                                          // still on production: `up` resumes them after those statements
+    std::vector<std::string> run_again;   // DML statements ("file:line") that ran on production directly after
+                                          // the deploy request's schema: the revert keeps their data, and `up`
+                                          // runs them again
 };
 
 }  // namespace migrate

@@ -47,19 +47,19 @@ MIGRATE_API const LintRule* find_lint_rule(std::string_view id) noexcept;
 // What the target accepts (from --flavor and migrate.json's "flavor", "sharded", "foreignKeys").
 struct LintOptions {
     Flavor flavor = Flavor::mysql;
-    bool sharded = false;       // a sharded Vitess keyspace: no foreign keys
-    bool foreign_keys = true;   // false: the server refuses foreign keys (e.g. PlanetScale without FK support)
+    bool sharded = false;      // a sharded Vitess keyspace: no foreign keys
+    bool foreign_keys = true;  // false: the server refuses foreign keys (e.g. PlanetScale without FK support)
 };
 
 struct LintFinding {
     std::string rule;
     LintSeverity severity = LintSeverity::error;
-    std::filesystem::path file;    // the migration file (or meta/_journal.json), under the linted folder
-    std::size_t line = 0;          // 1-based; 0 when the finding is about the whole file
-    std::size_t column = 0;        // 1-based, in bytes; 0 with line 0
+    std::filesystem::path file;  // the migration file (or meta/_journal.json), under the linted folder
+    std::size_t line = 0;        // 1-based; 0 when the finding is about the whole file
+    std::size_t column = 0;      // 1-based, in bytes; 0 with line 0
     std::string message;
     std::string fix;
-    bool suppressed = false;       // by a `-- migrate:lint-ignore RULE reason` comment on the statement
+    bool suppressed = false;  // by a `-- migrate:lint-ignore RULE reason` comment on the statement
     std::string suppression_reason;
 };
 

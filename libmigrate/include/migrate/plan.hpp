@@ -22,7 +22,7 @@ struct AppliedRow {
 
 // A migration that a run started but did not finish, from libmigrate's side table (drizzle never reads it).
 struct Progress {
-    std::string hash;                             // the file's hash when the run started it
+    std::string hash;  // the file's hash when the run started it
     std::size_t statements_total = 0;
     std::size_t statements_done = 0;              // statements 0..done-1 are known to have taken effect
     std::string done_prefix_hash;                 // identifies their text, to detect edits before resuming
@@ -31,9 +31,9 @@ struct Progress {
     std::uint32_t error_errno = 0;
     std::string error_sqlstate;
     std::string error_message;
-    std::string decision;                         // operator's `migrate resolve`: "applied", "retry" or ""
-    std::optional<std::uint64_t> connection_id;   // the work connection of the run that stopped
-    std::string updated_at;                       // server time of the last progress write
+    std::string decision;                        // operator's `migrate resolve`: "applied", "retry" or ""
+    std::optional<std::uint64_t> connection_id;  // the work connection of the run that stopped
+    std::string updated_at;                      // server time of the last progress write
 };
 
 enum class MigrationState {
@@ -47,10 +47,10 @@ MIGRATE_API std::string_view to_string(MigrationState s) noexcept;
 struct PlanEntry {
     const Migration* migration = nullptr;  // points into the Plan's Source
     MigrationState state = MigrationState::pending;
-    std::optional<AppliedRow> row;         // the matching row, when applied
-    bool hash_differs = false;             // applied, but the file's hash is not the recorded one (edited)
-    std::optional<Progress> progress;      // not applied, but partly run by an earlier run
-    bool by_baseline = false;              // pending, and recorded by the baseline load `up` starts with
+    std::optional<AppliedRow> row;     // the matching row, when applied
+    bool hash_differs = false;         // applied, but the file's hash is not the recorded one (edited)
+    std::optional<Progress> progress;  // not applied, but partly run by an earlier run
+    bool by_baseline = false;          // pending, and recorded by the baseline load `up` starts with
 };
 
 // A second tracking row for a migration that already has one: same created_at (1.0: name) and hash. Two
@@ -71,8 +71,8 @@ struct Baseline;
 // What a first run needs besides the rows (see make_plan).
 struct FirstRunFacts {
     std::vector<std::string> other_tables{};  // tables and views besides the tracking table and its side tables
-                                            // (only looked at when nothing is recorded)
-    const Baseline* baseline = nullptr;     // the folder's baseline, when `up` may load it
+                                              // (only looked at when nothing is recorded)
+    const Baseline* baseline = nullptr;       // the folder's baseline, when `up` may load it
 };
 
 struct MIGRATE_API Plan {
@@ -82,13 +82,13 @@ struct MIGRATE_API Plan {
     std::vector<AppliedRow> rows_without_file;      // recorded rows no journal entry matches
     std::vector<DuplicateRow> duplicate_rows;       // extra rows of applied migrations (not refused)
     // First run (nothing recorded, no progress):
-    std::vector<std::string> unrecorded_tables;     // the database already has these: validation refuses
-                                                    // (database_not_empty) unless allow_dirty
-    bool from_baseline = false;                     // `up` starts by loading the baseline (empty database, or
-                                                    // finishing a load an earlier run left half-done)
-    std::size_t baseline_covers = 0;                // entries[0..n) are recorded by that load
-    std::vector<std::string> baseline_problems;     // why that baseline cannot be used (stale): refused
-    std::optional<Progress> baseline_progress;      // the half-done load
+    std::vector<std::string> unrecorded_tables;  // the database already has these: validation refuses
+                                                 // (database_not_empty) unless allow_dirty
+    bool from_baseline = false;                  // `up` starts by loading the baseline (empty database, or
+                                                 // finishing a load an earlier run left half-done)
+    std::size_t baseline_covers = 0;             // entries[0..n) are recorded by that load
+    std::vector<std::string> baseline_problems;  // why that baseline cannot be used (stale): refused
+    std::optional<Progress> baseline_progress;   // the half-done load
     // Not "" when `up` must first upgrade the tracking table as drizzle 1.0 does (a 0.x table under a 1.0
     // folder, docs/compatibility.md): what it will do, or why it will refuse. Set by Target, not make_plan.
     std::string table_upgrade;
@@ -109,8 +109,9 @@ struct MIGRATE_API Plan {
 // name is what a 0.x runner writes, and drizzle 1.0 would re-run the migration such a row stands for);
 // hash_differs as for 0.x. Several rows naming one folder all count as matched (the first, or the first
 // with the file's hash, is the entry's row); those with the entry's row's hash are duplicate_rows. For 0.x,
-// an unmatched row with the created_at and hash of an entry's row is a duplicate_row, not a row without file. A 0.x table (no `name` column) under a 1.0 folder has no
-// names yet: Target passes its rows as drizzle 1.0's upgrade will name them, so the plan is the one after it.
+// an unmatched row with the created_at and hash of an entry's row is a duplicate_row, not a row without file. A 0.x
+// table (no `name` column) under a 1.0 folder has no names yet: Target passes its rows as drizzle 1.0's upgrade will
+// name them, so the plan is the one after it.
 //
 // First runs: with no rows and no progress, a database without other tables starts from
 // facts.baseline when there is one (from_baseline; its covered entries are by_baseline and not in

@@ -27,20 +27,20 @@ namespace migrate {
 
 struct TargetConfig {
     std::string name;
-    std::string url;                               // resolved: env: read, Hyperdrive-style fields joined
-    std::filesystem::path migrations_dir;          // resolved against the config file's folder
+    std::string url;                       // resolved: env: read, Hyperdrive-style fields joined
+    std::filesystem::path migrations_dir;  // resolved against the config file's folder
     std::string table = "__drizzle_migrations";
     LockMode lock_mode = LockMode::session;
     std::chrono::seconds lock_timeout{300};
-    LockWaits lock_waits{};                        // "statementLockWait", "statementLockBudget"
-    std::filesystem::path baseline_dir;            // "baseline": a folder (resolved); empty: <migrations>/baseline
-    bool use_baseline = true;                      // "baseline": false
+    LockWaits lock_waits{};              // "statementLockWait", "statementLockBudget"
+    std::filesystem::path baseline_dir;  // "baseline": a folder (resolved); empty: <migrations>/baseline
+    bool use_baseline = true;            // "baseline": false
     // What the server accepts, for `migrate lint` (docs/lint.md).
-    std::optional<Flavor> flavor;                  // "flavor": mysql, mariadb, vitess, planetscale
-    bool sharded = false;                          // "sharded": a sharded Vitess keyspace
-    bool foreign_keys = true;                      // "foreignKeys": false when the server refuses them
-    std::optional<std::uint64_t> max_table_copy_bytes;  // "maxTableCopy": `up`/`plan` refuse bigger table copies
-                                                   // (UpOptions::max_table_copy_bytes, unless the run sets it)
+    std::optional<Flavor> flavor;                         // "flavor": mysql, mariadb, vitess, planetscale
+    bool sharded = false;                                 // "sharded": a sharded Vitess keyspace
+    bool foreign_keys = true;                             // "foreignKeys": false when the server refuses them
+    std::optional<std::uint64_t> max_table_copy_bytes;    // "maxTableCopy": `up`/`plan` refuse bigger table copies
+                                                          // (UpOptions::max_table_copy_bytes, unless the run sets it)
     std::optional<DeployRequestOptions> deploy_requests;  // "planetscale": deploy requests (docs/planetscale.md)
 
     // How `migrate lint` (and plan, the TUI) check this target's folder.
@@ -50,15 +50,21 @@ struct TargetConfig {
 
     // What Target::open needs.
     TargetOptions options() const {
-        return {.url = url, .migrations_dir = migrations_dir, .table = table, .lock_mode = lock_mode,
-                .lock_timeout = lock_timeout, .lock_waits = lock_waits, .baseline_dir = baseline_dir,
-                .use_baseline = use_baseline, .deploy_requests = deploy_requests};
+        return {.url = url,
+                .migrations_dir = migrations_dir,
+                .table = table,
+                .lock_mode = lock_mode,
+                .lock_timeout = lock_timeout,
+                .lock_waits = lock_waits,
+                .baseline_dir = baseline_dir,
+                .use_baseline = use_baseline,
+                .deploy_requests = deploy_requests};
     }
 };
 
 struct ProjectConfig {
     std::filesystem::path file;
-    std::vector<TargetConfig> targets;             // in the order of the file
+    std::vector<TargetConfig> targets;  // in the order of the file
 
     // The target called `name`, or nullptr.
     const TargetConfig* find(std::string_view name) const {

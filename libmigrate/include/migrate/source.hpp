@@ -16,21 +16,22 @@ namespace migrate {
 // `sql` views the text of the file it came from (Migration::text), never a copy of it: a migration file of
 // hundreds of MB (bulk INSERTs) is held in memory once (docs/benchmarks.md, big-file).
 struct Statement {
-    std::string_view sql;     // the chunk verbatim (chunks after the first start with "\n", like drizzle's)
-    std::size_t chunk = 0;    // 0-based chunk index in the file (whitespace-only chunks are skipped, so gaps are possible)
-    std::size_t line = 0;     // 1-based line of the chunk's first non-whitespace character
+    std::string_view sql;  // the chunk verbatim (chunks after the first start with "\n", like drizzle's)
+    std::size_t chunk =
+        0;                 // 0-based chunk index in the file (whitespace-only chunks are skipped, so gaps are possible)
+    std::size_t line = 0;  // 1-based line of the chunk's first non-whitespace character
 };
 
 struct Migration {
-    std::size_t position = 0;        // 0-based position in the journal's entries array (the apply order);
-                                     // 1.0 layout: position in drizzle's sorted folder order
-    std::string tag;                 // journal tag = file stem, e.g. "0003_cloudy_rhino";
-                                     // 1.0 layout: the folder name, e.g. "20261128054450_secret_jack_murdock"
-    std::int64_t when = 0;           // journal `when` (ms); drizzle records it as created_at;
-                                     // 1.0 layout: Date.UTC of the folder's 14-digit prefix (whole seconds)
-    bool breakpoints = true;         // journal `breakpoints` (drizzle ignores it; so do we)
-    std::string hash;                // sha256 hex exactly as drizzle computes it
-    std::filesystem::path file;      // <dir>/<tag>.sql; 1.0 layout: <dir>/<tag>/migration.sql
+    std::size_t position = 0;           // 0-based position in the journal's entries array (the apply order);
+                                        // 1.0 layout: position in drizzle's sorted folder order
+    std::string tag;                    // journal tag = file stem, e.g. "0003_cloudy_rhino";
+                                        // 1.0 layout: the folder name, e.g. "20261128054450_secret_jack_murdock"
+    std::int64_t when = 0;              // journal `when` (ms); drizzle records it as created_at;
+                                        // 1.0 layout: Date.UTC of the folder's 14-digit prefix (whole seconds)
+    bool breakpoints = true;            // journal `breakpoints` (drizzle ignores it; so do we)
+    std::string hash;                   // sha256 hex exactly as drizzle computes it
+    std::filesystem::path file;         // <dir>/<tag>.sql; 1.0 layout: <dir>/<tag>/migration.sql
     std::vector<Statement> statements;  // views into *text
     // The file's bytes, which `statements` view. Shared, never changed: copies of a Migration (and of a
     // Source) share one buffer, and the views stay valid as long as any copy lives.

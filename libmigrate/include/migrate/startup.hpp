@@ -29,19 +29,19 @@ enum class StartupLogLevel { info, warning, error };
 using StartupLogCallback = std::function<void(StartupLogLevel, std::string_view message)>;
 
 struct StartupOptions {
-    TargetOptions target;                  // url, migrations_dir, table, lock_mode, lock_timeout, baseline
-    UpOptions up{};                        // allow_out_of_order / allow_missing / allow_dirty, to, cancel
+    TargetOptions target;  // url, migrations_dir, table, lock_mode, lock_timeout, baseline
+    UpOptions up{};        // allow_out_of_order / allow_missing / allow_dirty, to, cancel
     OnValidationError on_validation_error = OnValidationError::fail;
-    StartupLogCallback log{};              // one line per step (lock wait, applied, refused); may be empty
-    EventCallback on_event{};              // every progress event of Target::up; may be empty
-    bool throw_on_error = false;           // true: a failure throws migrate::error instead of returning
+    StartupLogCallback log{};     // one line per step (lock wait, applied, refused); may be empty
+    EventCallback on_event{};     // every progress event of Target::up; may be empty
+    bool throw_on_error = false;  // true: a failure throws migrate::error instead of returning
 };
 
 struct StartupReport {
-    bool ok = false;                       // the database is migrated (or start_anyway applied)
-    std::size_t applied = 0;               // migrations this call applied (a resumed one included)
-    std::size_t resumed = 0;               // of those, continued from a half-applied earlier run
-    std::size_t baseline_covered = 0;      // migrations recorded by loading the baseline (0: not loaded)
+    bool ok = false;                   // the database is migrated (or start_anyway applied)
+    std::size_t applied = 0;           // migrations this call applied (a resumed one included)
+    std::size_t resumed = 0;           // of those, continued from a half-applied earlier run
+    std::size_t baseline_covered = 0;  // migrations recorded by loading the baseline (0: not loaded)
     std::size_t statements_run = 0;
     std::size_t pending_before = 0;        // migrations pending when this call took the lock
     std::chrono::nanoseconds duration{0};  // wall time of the whole call, lock wait included

@@ -37,15 +37,15 @@ struct LockWaits {
 };
 
 struct TargetOptions {
-    std::string url;                               // see connection_url.hpp
-    std::filesystem::path migrations_dir;          // drizzle-kit's `out` folder
-    std::string table = "__drizzle_migrations";    // drizzle's migrations.table
+    std::string url;                             // see connection_url.hpp
+    std::filesystem::path migrations_dir;        // drizzle-kit's `out` folder
+    std::string table = "__drizzle_migrations";  // drizzle's migrations.table
     LockMode lock_mode = LockMode::session;
-    std::chrono::seconds lock_timeout{300};        // how long a run waits for another to finish
-    std::chrono::seconds lease_ttl{30};            // lease mode: a dead holder's lease expires after this
-    LockWaits lock_waits{};                        // each statement's wait for other sessions' locks
-    std::filesystem::path baseline_dir{};          // empty: <migrations_dir>/baseline (used when it exists)
-    bool use_baseline = true;                      // false: never read or load a baseline
+    std::chrono::seconds lock_timeout{300};  // how long a run waits for another to finish
+    std::chrono::seconds lease_ttl{30};      // lease mode: a dead holder's lease expires after this
+    LockWaits lock_waits{};                  // each statement's wait for other sessions' locks
+    std::filesystem::path baseline_dir{};    // empty: <migrations_dir>/baseline (used when it exists)
+    bool use_baseline = true;                // false: never read or load a baseline
     // PlanetScale: when the production branch has safe migrations on, `up` carries DDL through deploy
     // requests (docs/planetscale.md). Absent: such a branch refuses the run (safe_migrations) before
     // anything runs.
@@ -54,49 +54,49 @@ struct TargetOptions {
 
 // Per-run choices (docs/safety.md).
 struct UpOptions {
-    bool allow_out_of_order = false;               // apply entries older than the newest applied row
-    bool allow_missing = false;                    // proceed although rows exist that no journal entry matches
-    bool allow_dirty = false;                      // apply to a database that has tables but records nothing
-    bool use_baseline = true;                      // an empty database starts from the baseline, if there is one
-    std::optional<std::string> to{};               // stop after this migration (tag); default: apply everything
-    const std::atomic<bool>* cancel = nullptr;     // set (e.g. from a signal handler) to stop between statements
+    bool allow_out_of_order = false;                      // apply entries older than the newest applied row
+    bool allow_missing = false;                           // proceed although rows exist that no journal entry matches
+    bool allow_dirty = false;                             // apply to a database that has tables but records nothing
+    bool use_baseline = true;                             // an empty database starts from the baseline, if there is one
+    std::optional<std::string> to{};                      // stop after this migration (tag); default: apply everything
+    const std::atomic<bool>* cancel = nullptr;            // set (e.g. from a signal handler) to stop between statements
     std::optional<std::uint64_t> max_table_copy_bytes{};  // refuse (table_copy_too_large) before running anything
-                                                   // when a statement rebuilds or copies a bigger table
-    bool wait_for_deploy_requests = true;          // false: when DDL would need a deploy request, refuse
-                                                   // (deploy_request_waiting) before anything runs — a service
-                                                   // that must not wait at start-up for a deploy
+                                                          // when a statement rebuilds or copies a bigger table
+    bool wait_for_deploy_requests = true;                 // false: when DDL would need a deploy request, refuse
+                                                          // (deploy_request_waiting) before anything runs — a service
+                                                          // that must not wait at start-up for a deploy
 };
 
 // Progress of `up`, delivered synchronously on the calling thread.
 struct Event {
     enum class Kind {
-        lock_waiting,        // another run holds the lock; detail names it (repeats while waiting)
+        lock_waiting,  // another run holds the lock; detail names it (repeats while waiting)
         lock_acquired,
         run_started,
         migration_started,
-        migration_resumed,   // continuing a migration an earlier run left half-applied; detail says where/why
+        migration_resumed,  // continuing a migration an earlier run left half-applied; detail says where/why
         statement_started,
-        statement_skipped,   // already took effect in an earlier run (detail says how that was decided)
+        statement_skipped,  // already took effect in an earlier run (detail says how that was decided)
         statement_finished,
         migration_finished,
         run_finished,
-        previous_run_waiting,     // a stopped run's statement is still executing on the server: waiting for it to
-                                  // end before resuming; detail names the session and statement (repeats)
-        statement_lock_waiting,   // the statement timed out waiting for a lock another session holds and is
-                                  // retried; detail names the blocking sessions and the next pause (repeats)
-        deploy_request,           // a deploy request moved on (branch, apply, open, queue, deploy, cut-over,
-                                  // revert window, done): detail says so, deploy_request has the figures
+        previous_run_waiting,    // a stopped run's statement is still executing on the server: waiting for it to
+                                 // end before resuming; detail names the session and statement (repeats)
+        statement_lock_waiting,  // the statement timed out waiting for a lock another session holds and is
+                                 // retried; detail names the blocking sessions and the next pause (repeats)
+        deploy_request,          // a deploy request moved on (branch, apply, open, queue, deploy, cut-over,
+                                 // revert window, done): detail says so, deploy_request has the figures
     };
     Kind kind{};
-    const Migration* migration = nullptr;         // null for run_started / run_finished; a baseline load is
-                                                  // the migration tagged "baseline" (Baseline::snapshot)
-    std::size_t migration_number = 0;             // 1-based within this run
-    std::size_t migrations_total = 0;             // migrations this run applies
-    std::size_t statement_index = 0;              // 0-based within the migration
-    std::size_t statements_total = 0;             // statements of the migration
-    std::chrono::nanoseconds duration{0};         // for *_finished events; time waited for the *_waiting ones
-    std::string detail{};                         // human text for lock and resume events; run_started and
-                                                  // a baseline's migration_started say what a baseline covers
+    const Migration* migration = nullptr;                   // null for run_started / run_finished; a baseline load is
+                                                            // the migration tagged "baseline" (Baseline::snapshot)
+    std::size_t migration_number = 0;                       // 1-based within this run
+    std::size_t migrations_total = 0;                       // migrations this run applies
+    std::size_t statement_index = 0;                        // 0-based within the migration
+    std::size_t statements_total = 0;                       // statements of the migration
+    std::chrono::nanoseconds duration{0};                   // for *_finished events; time waited for the *_waiting ones
+    std::string detail{};                                   // human text for lock and resume events; run_started and
+                                                            // a baseline's migration_started say what a baseline covers
     const DeployRequestProgress* deploy_request = nullptr;  // deploy_request events; valid during the callback
 };
 using EventCallback = std::function<void(const Event&)>;
@@ -104,18 +104,18 @@ using EventCallback = std::function<void(const Event&)>;
 // A statement `up` would run, and what it costs (docs/online-ddl.md).
 struct PendingStatement {
     const Migration* migration = nullptr;
-    std::size_t index = 0;           // 0-based in its migration
+    std::size_t index = 0;  // 0-based in its migration
     StatementCost cost{};
 };
 
 struct Status {
-    std::string url;                 // redacted
+    std::string url;  // redacted
     Transport transport = Transport::tcp;
-    std::string driver;              // driver name and version
+    std::string driver;  // driver name and version
     std::string server_version;
     std::string table;
     Plan plan;
-    std::string lock_holder;         // who holds the migration lock now, "" when free
+    std::string lock_holder;                           // who holds the migration lock now, "" when free
     std::vector<PendingStatement> pending_statements;  // what `up` would run, in run order (status(): with the
                                                        // default options; preview(): with its options)
     // With TargetOptions::deploy_requests: the open deploy requests from this target's development branches
@@ -127,12 +127,12 @@ struct Status {
 struct UpReport {
     std::size_t migrations_applied = 0;
     std::size_t migrations_resumed = 0;
-    std::size_t baseline_covered = 0;            // migrations recorded by loading the baseline (0: not loaded)
+    std::size_t baseline_covered = 0;  // migrations recorded by loading the baseline (0: not loaded)
     std::size_t statements_run = 0;
     std::chrono::nanoseconds duration{0};  // from taking the lock to the end (deploy requests included)
     std::string table_upgrade;             // "" or what upgrading a drizzle 0.x tracking table for a 1.0
                                            // folder did, as drizzle 1.0 does (docs/compatibility.md)
-    Plan plan_before;                // what was pending when the run started
+    Plan plan_before;                      // what was pending when the run started
 };
 
 // What `up` would do, found without changing anything (`migrate plan`).
@@ -145,31 +145,31 @@ struct PlannedStatement {
                                      // carries it; 0: it runs on the database directly
 };
 struct PlannedMigration {
-    const Migration* migration = nullptr;  // a baseline load is Baseline::snapshot (tag "baseline")
-    std::size_t first_statement = 0;       // > 0: resumes a half-applied migration there
+    const Migration* migration = nullptr;      // a baseline load is Baseline::snapshot (tag "baseline")
+    std::size_t first_statement = 0;           // > 0: resumes a half-applied migration there
     std::vector<PlannedStatement> statements;  // from first_statement on
 };
 struct UpPreview {
     Status status;
-    const Baseline* baseline = nullptr;          // loaded first (empty database), else null
-    std::vector<PlannedMigration> migrations;    // in run order; the baseline load first when there is one
-    std::string refusal;                         // "" or what validation would refuse (as `up` would say it)
+    const Baseline* baseline = nullptr;        // loaded first (empty database), else null
+    std::vector<PlannedMigration> migrations;  // in run order; the baseline load first when there is one
+    std::string refusal;                       // "" or what validation would refuse (as `up` would say it)
     std::optional<errc> refusal_code;
-    remedy refusal_fix = remedy::none;           // the refusal's fix, as data (error_context::fix)
-    bool has_ddl = false;                        // a safe-migrations branch would need a deploy request
+    remedy refusal_fix = remedy::none;  // the refusal's fix, as data (error_context::fix)
+    bool has_ddl = false;               // a safe-migrations branch would need a deploy request
     // TargetOptions::deploy_requests set and the production branch has safe migrations on: how the DDL goes
     // (docs/planetscale.md). Each entry is one deploy request, in run order; DML runs directly between them.
     struct DeployRequestPlan {
-        std::string branch;                      // the development branch it is opened from
-        std::size_t statements = 0;              // migration statements it carries
-        bool with_setup = false;                 // it also creates libmigrate's tables on production
+        std::string branch;          // the development branch it is opened from
+        std::size_t statements = 0;  // migration statements it carries
+        bool with_setup = false;     // it also creates libmigrate's tables on production
     };
     bool through_deploy_requests = false;
     std::vector<DeployRequestPlan> deploy_requests;
 };
 
 class MIGRATE_API Target {
-public:
+  public:
     // Reads and validates the folder, the URL and the table name; connects to nothing.
     // Throws migrate::error.
     static Target open(TargetOptions options);
@@ -217,7 +217,7 @@ public:
     RevertReport revert_deploy_request(std::optional<std::uint64_t> number = std::nullopt,
                                        const EventCallback& on_event = {}, const std::atomic<bool>* cancel = nullptr);
 
-private:
+  private:
     struct Impl;
     explicit Target(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -39,8 +39,8 @@ struct TrackingProblem {
 MIGRATE_API std::string_view to_string(TrackingProblem::Kind kind) noexcept;
 
 struct TrackingReport {
-    std::size_t migrations = 0;           // in the folder
-    std::size_t rows = 0;                 // in the tracking table
+    std::size_t migrations = 0;  // in the folder
+    std::size_t rows = 0;        // in the tracking table
     std::vector<TrackingProblem> problems;
     bool ok() const { return problems.empty(); }
 };
@@ -57,16 +57,28 @@ MIGRATE_API TrackingReport verify_tracking(Target& target);
 
 struct SchemaDrift {
     enum class Kind {
-        table_missing, table_extra,
-        column_missing, column_extra, column_type, column_nullability, column_default, column_auto_increment,
+        table_missing,
+        table_extra,
+        column_missing,
+        column_extra,
+        column_type,
+        column_nullability,
+        column_default,
+        column_auto_increment,
         column_on_update,
         primary_key,
-        index_missing, index_extra, index_differs,
-        foreign_key_missing, foreign_key_extra, foreign_key_differs,
-        check_missing, check_extra,
-        view_missing, view_extra,
-        migrations_pending,   // notice: the database is behind the folder, so the snapshot cannot match
-        not_compared,         // notice: something the snapshot holds that verify does not compare
+        index_missing,
+        index_extra,
+        index_differs,
+        foreign_key_missing,
+        foreign_key_extra,
+        foreign_key_differs,
+        check_missing,
+        check_extra,
+        view_missing,
+        view_extra,
+        migrations_pending,  // notice: the database is behind the folder, so the snapshot cannot match
+        not_compared,        // notice: something the snapshot holds that verify does not compare
     };
     enum class Severity {
         drift,   // fails the check
@@ -84,10 +96,10 @@ MIGRATE_API std::string_view to_string(SchemaDrift::Kind kind) noexcept;
 MIGRATE_API std::string_view to_string(SchemaDrift::Severity severity) noexcept;
 
 struct SchemaReport {
-    std::filesystem::path snapshot;       // the snapshot compared with
-    std::size_t tables = 0;               // tables in the snapshot
-    std::vector<SchemaDrift> drift;       // drift and notices, by table
-    bool ok() const {                     // no entry of severity drift
+    std::filesystem::path snapshot;  // the snapshot compared with
+    std::size_t tables = 0;          // tables in the snapshot
+    std::vector<SchemaDrift> drift;  // drift and notices, by table
+    bool ok() const {                // no entry of severity drift
         for (const auto& d : drift)
             if (d.severity == SchemaDrift::Severity::drift) return false;
         return true;

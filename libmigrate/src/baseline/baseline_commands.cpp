@@ -19,7 +19,8 @@ std::set<std::string> own_tables(const std::string& table) {
     return {t.name(), t.side_table("progress"), t.side_table("lock")};
 }
 
-std::filesystem::path baseline_dir_of(const std::filesystem::path& configured, const std::filesystem::path& migrations) {
+std::filesystem::path baseline_dir_of(const std::filesystem::path& configured,
+                                      const std::filesystem::path& migrations) {
     return configured.empty() ? default_baseline_dir(migrations) : configured;
 }
 
@@ -27,8 +28,11 @@ std::filesystem::path baseline_dir_of(const std::filesystem::path& configured, c
 UpReport build(const baseline::ScratchDatabase& db, const std::filesystem::path& migrations_dir,
                const std::filesystem::path& baseline_dir, const std::string& table, bool use_baseline,
                const std::string& through) {
-    auto target = Target::open({.url = db.url(), .migrations_dir = migrations_dir, .table = table,
-                                .baseline_dir = baseline_dir, .use_baseline = use_baseline});
+    auto target = Target::open({.url = db.url(),
+                                .migrations_dir = migrations_dir,
+                                .table = table,
+                                .baseline_dir = baseline_dir,
+                                .use_baseline = use_baseline});
     return target.up({}, {.use_baseline = use_baseline, .to = through});
 }
 
@@ -42,7 +46,8 @@ BaselineCreateReport create_baseline(const BaselineCreateOptions& options) {
         auto it = std::find_if(source.migrations.begin(), source.migrations.end(),
                                [&](const Migration& m) { return m.tag == *options.through; });
         if (it == source.migrations.end())
-            throw error(errc::target_not_found, fmt::format("{} has no migration {}", source.dir.string(), *options.through));
+            throw error(errc::target_not_found,
+                        fmt::format("{} has no migration {}", source.dir.string(), *options.through));
         covered = it->position + 1;
     }
     const std::string through = source.migrations[covered - 1].tag;
@@ -70,10 +75,10 @@ BaselineCreateReport create_baseline(const BaselineCreateOptions& options) {
     report.rows = dump.rows;
     auto snapshot = baseline::render_snapshot(header, std::move(dump.tables), std::move(dump.views));
     report.statements = snapshot.statements;
-    baseline::write_baseline(dir, source, covered, server,
-                             {.tables = report.tables, .views = report.views, .rows = report.rows,
-                              .statements = report.statements},
-                             snapshot.sql);
+    baseline::write_baseline(
+        dir, source, covered, server,
+        {.tables = report.tables, .views = report.views, .rows = report.rows, .statements = report.statements},
+        snapshot.sql);
     return report;
 }
 
@@ -97,7 +102,8 @@ BaselineVerifyReport verify_baseline(const BaselineVerifyOptions& options) {
     build(replayed, options.migrations_dir, dir, options.table, false, baseline->through);
     auto load = build(loaded, options.migrations_dir, dir, options.table, true, baseline->through);
     if (load.baseline_covered != baseline->covered.size())
-        throw error(errc::internal, fmt::format("the scratch database {} did not start from the baseline", loaded.name()));
+        throw error(errc::internal,
+                    fmt::format("the scratch database {} did not start from the baseline", loaded.name()));
     auto replay_image = baseline::read_image(*replayed.connect(), options.table, skip);
     auto loaded_image = baseline::read_image(*loaded.connect(), options.table, skip);
     std::set<std::string> masked;

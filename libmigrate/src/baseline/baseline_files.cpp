@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <fstream>
 #include <set>
-#include <unistd.h>
 
 namespace migrate {
 namespace {
@@ -99,7 +99,8 @@ std::optional<Baseline> read_baseline(const fs::path& dir, const Source& source)
     }
     if (b.covered.empty()) r.fail("migrations", "covers no migration");
     if (b.covered.back().tag != b.through)
-        r.fail("through", fmt::format("\"{}\" is not the last covered migration (\"{}\")", b.through, b.covered.back().tag));
+        r.fail("through",
+               fmt::format("\"{}\" is not the last covered migration (\"{}\")", b.through, b.covered.back().tag));
 
     // snapshot.sql, read as a migration file so the runner can apply and resume it like any other.
     b.snapshot.tag = "baseline";
@@ -128,15 +129,16 @@ std::optional<Baseline> read_baseline(const fs::path& dir, const Source& source)
         }
         const Migration& m = source.migrations[i];
         if (m.tag != c.tag)
-            b.problems.push_back(fmt::format("migration {} of the folder is {}, the baseline has {} there (migrations "
-                                             "were inserted, removed or renamed before its end)",
-                                             i + 1, m.tag, c.tag));
+            b.problems.push_back(
+                fmt::format("migration {} of the folder is {}, the baseline has {} there (migrations "
+                            "were inserted, removed or renamed before its end)",
+                            i + 1, m.tag, c.tag));
         else if (m.hash != c.hash)
             b.problems.push_back(fmt::format("{} was edited after the snapshot was made (hash {} then, {} now)",
                                              m.file.string(), c.hash, m.hash));
         else if (m.when != c.when)
-            b.problems.push_back(fmt::format("{} has journal when {} now, {} when the snapshot was made", m.tag, m.when,
-                                             c.when));
+            b.problems.push_back(
+                fmt::format("{} has journal when {} now, {} when the snapshot was made", m.tag, m.when, c.when));
     }
     return b;
 }
@@ -151,12 +153,9 @@ void write_baseline(const fs::path& dir, const Source& source, std::size_t cover
     meta["server"] = server;
     meta["layout"] = layout_name(source.layout);
     meta["through"] = source.migrations[covered - 1].tag;
-    meta["snapshot"] = {{"file", snapshot_file},
-                        {"sha256", drizzle_hash(snapshot_sql)},
-                        {"tables", counts.tables},
-                        {"views", counts.views},
-                        {"rows", counts.rows},
-                        {"statements", counts.statements}};
+    meta["snapshot"] = {{"file", snapshot_file},   {"sha256", drizzle_hash(snapshot_sql)},
+                        {"tables", counts.tables}, {"views", counts.views},
+                        {"rows", counts.rows},     {"statements", counts.statements}};
     json list = json::array();
     for (std::size_t i = 0; i < covered; ++i) {
         const Migration& m = source.migrations[i];

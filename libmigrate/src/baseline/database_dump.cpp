@@ -58,7 +58,8 @@ std::vector<std::vector<std::string>> table_rows(connect::Connection& conn, cons
         for (const auto& c : columns) pk.push_back(c.name);
     for (std::size_t i = 0; i < pk.size(); ++i) order += (i ? ", " : "") + quote_identifier(pk[i]);
     std::vector<std::vector<std::string>> out;
-    for (const auto& r : conn.query(fmt::format("select {} from {} order by {}", select, quote_identifier(table), order))) {
+    for (const auto& r :
+         conn.query(fmt::format("select {} from {} order by {}", select, quote_identifier(table), order))) {
         std::vector<std::string> row;
         for (std::size_t i = 0; i < columns.size(); ++i)
             row.push_back(value_literal(columns[i].kind, r[i] ? &*r[i] : nullptr));
@@ -78,11 +79,11 @@ void refuse_unsupported_objects(connect::Connection& conn) {
     if (found.empty()) return;
     std::string list;
     for (const auto& f : found) list += (list.empty() ? "" : ", ") + f;
-    throw error(errc::baseline_unusable,
-                fmt::format("the migrations create {} ({}): a baseline snapshot holds tables, rows and views only, so "
-                            "it would lose them. Keep replaying the migrations for this folder (no baseline)",
-                            found.size() == 1 ? "an object a snapshot cannot carry" : "objects a snapshot cannot carry",
-                            list));
+    throw error(
+        errc::baseline_unusable,
+        fmt::format("the migrations create {} ({}): a baseline snapshot holds tables, rows and views only, so "
+                    "it would lose them. Keep replaying the migrations for this folder (no baseline)",
+                    found.size() == 1 ? "an object a snapshot cannot carry" : "objects a snapshot cannot carry", list));
 }
 
 }  // namespace

@@ -38,7 +38,8 @@ std::string show(const connect::Row& row) {
 }
 
 // Rows with the masked columns reduced to NULL / non-NULL, sorted: a multiset to compare.
-std::vector<connect::Row> masked_rows(const TableImage& t, const std::string& table, const std::set<std::string>& masked) {
+std::vector<connect::Row> masked_rows(const TableImage& t, const std::string& table,
+                                      const std::set<std::string>& masked) {
     std::vector<bool> mask(t.columns.size());
     for (std::size_t c = 0; c < t.columns.size(); ++c)
         mask[c] = masked.contains(table + "." + t.columns[c]) || t.clock_columns.contains(t.columns[c]);
@@ -52,7 +53,8 @@ std::vector<connect::Row> masked_rows(const TableImage& t, const std::string& ta
 
 }  // namespace
 
-DatabaseImage read_image(connect::Connection& conn, const std::string& tracking_table, const std::set<std::string>& skip) {
+DatabaseImage read_image(connect::Connection& conn, const std::string& tracking_table,
+                         const std::set<std::string>& skip) {
     static const std::regex auto_increment(" AUTO_INCREMENT=[0-9]+");
     DatabaseImage image;
     for (const auto& r : conn.query("select table_name, table_type from information_schema.tables where "
@@ -60,7 +62,8 @@ DatabaseImage read_image(connect::Connection& conn, const std::string& tracking_
         const std::string name = text(r[0]);
         if (skip.contains(name)) continue;
         if (text(r[1]) == "VIEW") {
-            image.views[name] = strip_definer(text(conn.query("show create view " + quote_identifier(name)).at(0).at(1)));
+            image.views[name] =
+                strip_definer(text(conn.query("show create view " + quote_identifier(name)).at(0).at(1)));
             continue;
         }
         TableImage t;
@@ -85,7 +88,8 @@ DatabaseImage read_image(connect::Connection& conn, const std::string& tracking_
                 .empty()
             ? "hash, created_at"
             : "hash, created_at, name";
-    image.tracking = conn.query(fmt::format("select {} from {} order by id", tracking_cols, quote_identifier(tracking_table)));
+    image.tracking =
+        conn.query(fmt::format("select {} from {} order by id", tracking_cols, quote_identifier(tracking_table)));
     return image;
 }
 
@@ -110,9 +114,11 @@ std::vector<std::string> differences(const DatabaseImage& replay, const Database
                                      const std::set<std::string>& masked) {
     std::vector<std::string> out;
     for (const auto& [name, t] : replay.tables)
-        if (!loaded.tables.contains(name)) out.push_back(fmt::format("table {}: made by the migrations, missing from the snapshot", name));
+        if (!loaded.tables.contains(name))
+            out.push_back(fmt::format("table {}: made by the migrations, missing from the snapshot", name));
     for (const auto& [name, t] : loaded.tables)
-        if (!replay.tables.contains(name)) out.push_back(fmt::format("table {}: in the snapshot, not made by the migrations", name));
+        if (!replay.tables.contains(name))
+            out.push_back(fmt::format("table {}: in the snapshot, not made by the migrations", name));
     for (const auto& [name, t] : replay.tables) {
         auto it = loaded.tables.find(name);
         if (it == loaded.tables.end()) continue;
@@ -124,22 +130,28 @@ std::vector<std::string> differences(const DatabaseImage& replay, const Database
         }
         auto a = masked_rows(t, name, masked), b = masked_rows(l, name, masked);
         if (a == b) continue;
-        std::string detail = fmt::format("table {}: {} rows from the migrations, {} from the snapshot", name, a.size(), b.size());
+        std::string detail =
+            fmt::format("table {}: {} rows from the migrations, {} from the snapshot", name, a.size(), b.size());
         std::vector<connect::Row> only_a, only_b;
         std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(only_a));
         std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(only_b));
-        for (std::size_t i = 0; i < only_a.size() && i < 3; ++i) detail += "\n    only from the migrations: " + show(only_a[i]);
-        for (std::size_t i = 0; i < only_b.size() && i < 3; ++i) detail += "\n    only from the snapshot:   " + show(only_b[i]);
+        for (std::size_t i = 0; i < only_a.size() && i < 3; ++i)
+            detail += "\n    only from the migrations: " + show(only_a[i]);
+        for (std::size_t i = 0; i < only_b.size() && i < 3; ++i)
+            detail += "\n    only from the snapshot:   " + show(only_b[i]);
         out.push_back(detail);
     }
     for (const auto& [name, v] : replay.views) {
         auto it = loaded.views.find(name);
-        if (it == loaded.views.end()) out.push_back(fmt::format("view {}: made by the migrations, missing from the snapshot", name));
+        if (it == loaded.views.end())
+            out.push_back(fmt::format("view {}: made by the migrations, missing from the snapshot", name));
         else if (it->second != v)
-            out.push_back(fmt::format("view {}: definitions differ\n    migrations: {}\n    snapshot:   {}", name, v, it->second));
+            out.push_back(fmt::format("view {}: definitions differ\n    migrations: {}\n    snapshot:   {}", name, v,
+                                      it->second));
     }
     for (const auto& [name, v] : loaded.views)
-        if (!replay.views.contains(name)) out.push_back(fmt::format("view {}: in the snapshot, not made by the migrations", name));
+        if (!replay.views.contains(name))
+            out.push_back(fmt::format("view {}: in the snapshot, not made by the migrations", name));
     if (replay.tracking != loaded.tracking)
         out.push_back(fmt::format("tracking rows differ: {} after the migrations, {} after loading the snapshot",
                                   replay.tracking.size(), loaded.tracking.size()));

@@ -12,20 +12,21 @@
 namespace migrate::baseline {
 
 struct TableImage {
-    std::string create_sql;                 // SHOW CREATE TABLE without the AUTO_INCREMENT=n counter
+    std::string create_sql;  // SHOW CREATE TABLE without the AUTO_INCREMENT=n counter
     std::vector<std::string> columns;
-    std::vector<connect::Row> rows;         // every column, ordered by every column
-    std::set<std::string> clock_columns;    // columns whose default reads the clock or a random source
+    std::vector<connect::Row> rows;       // every column, ordered by every column
+    std::set<std::string> clock_columns;  // columns whose default reads the clock or a random source
 };
 
 struct DatabaseImage {
     std::map<std::string, TableImage> tables;
     std::map<std::string, std::string> views;  // SHOW CREATE VIEW without the definer
-    std::vector<connect::Row> tracking;         // hash, created_at (and name) by id
+    std::vector<connect::Row> tracking;        // hash, created_at (and name) by id
 };
 
 // Reads the current database; `tracking_table` is read separately, `skip` (it and its side tables) left out.
-DatabaseImage read_image(connect::Connection& conn, const std::string& tracking_table, const std::set<std::string>& skip);
+DatabaseImage read_image(connect::Connection& conn, const std::string& tracking_table,
+                         const std::set<std::string>& skip);
 
 // "table.column" for every column whose values differ between two replays of the same migrations
 // (uuid(), now(), rand() in the migrations' own statements).

@@ -16,16 +16,17 @@ ScratchDatabase::ScratchDatabase(const std::string& server_url) {
     try {
         admin_->execute(fmt::format("create database `{}`", name_));
     } catch (const error& e) {
-        throw error(e.code(),
-                    fmt::format("cannot create a scratch database on {}: {}. Baselines are built in a scratch database: "
-                                "use a scratch server where this user may CREATE and DROP databases (e.g. a local "
-                                "MySQL/MariaDB of the same flavour as your targets)",
-                                server.redacted(), e.what()),
-                    [&] {
-                        auto c = e.context();
-                        c.fix = remedy::choose_scratch_server;
-                        return c;
-                    }());
+        throw error(
+            e.code(),
+            fmt::format("cannot create a scratch database on {}: {}. Baselines are built in a scratch database: "
+                        "use a scratch server where this user may CREATE and DROP databases (e.g. a local "
+                        "MySQL/MariaDB of the same flavour as your targets)",
+                        server.redacted(), e.what()),
+            [&] {
+                auto c = e.context();
+                c.fix = remedy::choose_scratch_server;
+                return c;
+            }());
     }
     url_ = with_database(server_url, name_);
 }

@@ -10,7 +10,7 @@
 namespace migrate::baseline {
 
 class ScratchDatabase {
-public:
+  public:
     // Creates libmigrate_scratch_<random> on the server of `server_url` (its database part is ignored).
     // Throws migrate::error naming the server (redacted) when it cannot.
     explicit ScratchDatabase(const std::string& server_url);
@@ -22,7 +22,7 @@ public:
     const std::string& url() const { return url_; }  // server_url naming the scratch database
     std::unique_ptr<connect::Connection> connect() const;
 
-private:
+  private:
     std::unique_ptr<connect::Connection> admin_;
     std::string name_;
     std::string url_;

@@ -72,8 +72,7 @@ std::vector<ViewDump> view_order(std::vector<ViewDump> views) {
     while (!views.empty()) {
         auto ready = std::find_if(views.begin(), views.end(), [&](const ViewDump& v) {
             return std::none_of(views.begin(), views.end(), [&](const ViewDump& other) {
-                return other.name != v.name &&
-                       v.create_sql.find(quote_identifier(other.name)) != std::string::npos;
+                return other.name != v.name && v.create_sql.find(quote_identifier(other.name)) != std::string::npos;
             });
         });
         if (ready == views.end()) ready = views.begin();  // mutual mention cannot be a real dependency cycle
@@ -95,12 +94,16 @@ std::string quote_identifier(std::string_view identifier) {
 }
 
 ValueKind value_kind(std::string_view data_type) {
-    static const std::set<std::string> numbers = {"tinyint", "smallint", "mediumint", "int",    "integer",
-                                                  "bigint",  "decimal",  "numeric",   "float",  "double",
-                                                  "real",    "year"};
-    static const std::set<std::string> binaries = {
-        "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "geometry", "point",
-        "linestring", "polygon", "multipoint", "multilinestring", "multipolygon", "geometrycollection", "geomcollection"};
+    static const std::set<std::string> numbers = {"tinyint", "smallint", "mediumint", "int",    "integer", "bigint",
+                                                  "decimal", "numeric",  "float",     "double", "real",    "year"};
+    static const std::set<std::string> binaries = {"binary",        "varbinary",
+                                                   "tinyblob",      "blob",
+                                                   "mediumblob",    "longblob",
+                                                   "geometry",      "point",
+                                                   "linestring",    "polygon",
+                                                   "multipoint",    "multilinestring",
+                                                   "multipolygon",  "geometrycollection",
+                                                   "geomcollection"};
     const std::string t = lower(data_type);
     if (numbers.contains(t)) return ValueKind::number;
     if (binaries.contains(t)) return ValueKind::binary;
@@ -189,8 +192,10 @@ std::string strip_definer(std::string_view create_view) {
         if (s[i] == '`') {
             for (++i; i < s.size(); ++i)
                 if (s[i] == '`') {
-                    if (i + 1 < s.size() && s[i + 1] == '`') ++i;
-                    else break;
+                    if (i + 1 < s.size() && s[i + 1] == '`')
+                        ++i;
+                    else
+                        break;
                 }
             ++i;
         } else {
@@ -230,7 +235,8 @@ SnapshotText render_snapshot(std::string_view header, std::vector<TableDump> tab
     // OR REPLACE: a load stopped right after creating a view can simply run it again.
     for (auto& v : view_order(std::move(views))) {
         std::string create = strip_definer(v.create_sql);
-        if (create.rfind("CREATE ", 0) == 0 && create.rfind("CREATE OR REPLACE ", 0) != 0) create.insert(7, "OR REPLACE ");
+        if (create.rfind("CREATE ", 0) == 0 && create.rfind("CREATE OR REPLACE ", 0) != 0)
+            create.insert(7, "OR REPLACE ");
         statements.push_back(create + ";");
     }
 

@@ -11,13 +11,13 @@
 namespace migrate::baseline {
 
 struct ForeignKey {
-    std::string name;              // constraint name
+    std::string name;  // constraint name
     std::string referenced_table;
 };
 
 struct TableDump {
     std::string name;
-    std::string create_sql;        // SHOW CREATE TABLE
+    std::string create_sql;  // SHOW CREATE TABLE
     std::vector<ForeignKey> foreign_keys;
     std::vector<std::string> inserts;  // the table's rows as INSERT statements (see insert_statements)
     std::size_t rows = 0;
@@ -25,11 +25,11 @@ struct TableDump {
 
 struct ViewDump {
     std::string name;
-    std::string create_sql;        // SHOW CREATE VIEW
+    std::string create_sql;  // SHOW CREATE VIEW
 };
 
 struct SnapshotText {
-    std::string sql;               // statements joined by drizzle's breakpoint marker
+    std::string sql;  // statements joined by drizzle's breakpoint marker
     std::size_t statements = 0;
 };
 

@@ -92,7 +92,9 @@ int fail(migrate_error** err, int code, const char* message, const migrate::erro
     return MIGRATE_STATUS(code);
 }
 
-int invalid(migrate_error** err, const char* message) noexcept { return fail(err, MIGRATE_ERRC_INVALID_ARGUMENT, message); }
+int invalid(migrate_error** err, const char* message) noexcept {
+    return fail(err, MIGRATE_ERRC_INVALID_ARGUMENT, message);
+}
 
 // Runs f, mapping every exception to a status. f returns nothing; success is MIGRATE_OK.
 template <class F>
@@ -161,11 +163,13 @@ bool read_planetscale_json(const Json& v, migrate_target_options& o, PlanetScale
                             : key == "from_branch"      ? &keep.from_branch
                                                         : nullptr;
         bool ok = true;
-        if (text) ok = x.is_string() && (*text = x.get<std::string>(), true);
+        if (text)
+            ok = x.is_string() && (*text = x.get<std::string>(), true);
         else if (key == "cutover")
             ok = x.is_string() && (x == "automatic" || x == "apply" || x == "wait") &&
-                 (o.deploy_cutover = x == "apply" ? MIGRATE_CUTOVER_APPLY : x == "wait" ? MIGRATE_CUTOVER_WAIT
-                                                                                      : MIGRATE_CUTOVER_AUTOMATIC,
+                 (o.deploy_cutover = x == "apply"  ? MIGRATE_CUTOVER_APPLY
+                                     : x == "wait" ? MIGRATE_CUTOVER_WAIT
+                                                   : MIGRATE_CUTOVER_AUTOMATIC,
                   true);
         else if (key == "revert_window")
             ok = x.is_string() && (x == "skip" || x == "wait" || x == "leave-open") &&
@@ -173,10 +177,12 @@ bool read_planetscale_json(const Json& v, migrate_target_options& o, PlanetScale
                                            : x == "leave-open" ? MIGRATE_REVERT_WINDOW_LEAVE_OPEN
                                                                : MIGRATE_REVERT_WINDOW_SKIP,
                   true);
-        else if (key == "instant") ok = x.is_boolean() && (o.deploy_instant = x.get<bool>() ? 1 : 0, true);
+        else if (key == "instant")
+            ok = x.is_boolean() && (o.deploy_instant = x.get<bool>() ? 1 : 0, true);
         else if (key == "deploy_timeout_seconds")
             ok = x.is_number_integer() && (o.deploy_timeout_seconds = x.get<long long>(), true);
-        else ok = false;
+        else
+            ok = false;
         if (!ok) return false;  // the caller names the key
     }
     auto ptr = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
@@ -258,7 +264,8 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
     if (!o->migrations_dir) return invalid(err, "migrate_target_open: migrations_dir is NULL"), nullptr;
     if (MIGRATE_HAS_FIELD(o, T, lock_timeout_seconds) && o->lock_timeout_seconds < 0)
         return invalid(err, "migrate_target_open: lock_timeout_seconds is negative"), nullptr;
-    if (MIGRATE_HAS_FIELD(o, T, lock_mode) && o->lock_mode != MIGRATE_LOCK_SESSION && o->lock_mode != MIGRATE_LOCK_LEASE)
+    if (MIGRATE_HAS_FIELD(o, T, lock_mode) && o->lock_mode != MIGRATE_LOCK_SESSION &&
+        o->lock_mode != MIGRATE_LOCK_LEASE)
         return invalid(err, "migrate_target_open: lock_mode is unknown"), nullptr;
     if (MIGRATE_HAS_FIELD(o, T, lease_ttl_seconds) && o->lease_ttl_seconds < 0)
         return invalid(err, "migrate_target_open: lease_ttl_seconds is negative"), nullptr;
@@ -267,11 +274,14 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
                nullptr;
     if (MIGRATE_HAS_FIELD(o, T, statement_lock_budget_seconds) && o->statement_lock_budget_seconds < 0)
         return invalid(err, "migrate_target_open: statement_lock_budget_seconds is negative"), nullptr;
-    if (MIGRATE_HAS_FIELD(o, T, deploy_timeout_seconds) && o->planetscale_organization && *o->planetscale_organization) {
+    if (MIGRATE_HAS_FIELD(o, T, deploy_timeout_seconds) && o->planetscale_organization &&
+        *o->planetscale_organization) {
         if (o->deploy_cutover < MIGRATE_CUTOVER_AUTOMATIC || o->deploy_cutover > MIGRATE_CUTOVER_WAIT)
             return invalid(err, "migrate_target_open: deploy_cutover is unknown (MIGRATE_CUTOVER_*)"), nullptr;
-        if (o->deploy_revert_window < MIGRATE_REVERT_WINDOW_SKIP || o->deploy_revert_window > MIGRATE_REVERT_WINDOW_LEAVE_OPEN)
-            return invalid(err, "migrate_target_open: deploy_revert_window is unknown (MIGRATE_REVERT_WINDOW_*)"), nullptr;
+        if (o->deploy_revert_window < MIGRATE_REVERT_WINDOW_SKIP ||
+            o->deploy_revert_window > MIGRATE_REVERT_WINDOW_LEAVE_OPEN)
+            return invalid(err, "migrate_target_open: deploy_revert_window is unknown (MIGRATE_REVERT_WINDOW_*)"),
+                   nullptr;
         if (o->deploy_timeout_seconds < 0)
             return invalid(err, "migrate_target_open: deploy_timeout_seconds is negative"), nullptr;
     }
@@ -294,7 +304,8 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
             t.lock_waits.per_attempt = std::chrono::seconds(std::max(0LL, o->statement_lock_wait_seconds));
         if (MIGRATE_HAS_FIELD(o, T, statement_lock_budget_seconds) && o->statement_lock_budget_seconds > 0)
             t.lock_waits.total = std::chrono::seconds(o->statement_lock_budget_seconds);
-        if (MIGRATE_HAS_FIELD(o, T, deploy_timeout_seconds) && o->planetscale_organization && *o->planetscale_organization) {
+        if (MIGRATE_HAS_FIELD(o, T, deploy_timeout_seconds) && o->planetscale_organization &&
+            *o->planetscale_organization) {
             auto text = [](const char* s) { return std::string(s ? s : ""); };
             migrate::DeployRequestOptions d;
             d.api.organization = o->planetscale_organization;
@@ -307,9 +318,10 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
             d.cutover = o->deploy_cutover == MIGRATE_CUTOVER_APPLY  ? migrate::CutOver::apply
                         : o->deploy_cutover == MIGRATE_CUTOVER_WAIT ? migrate::CutOver::wait_for_human
                                                                     : migrate::CutOver::automatic;
-            d.revert_window = o->deploy_revert_window == MIGRATE_REVERT_WINDOW_WAIT         ? migrate::RevertWindow::wait
-                              : o->deploy_revert_window == MIGRATE_REVERT_WINDOW_LEAVE_OPEN ? migrate::RevertWindow::leave_open
-                                                                                          : migrate::RevertWindow::skip;
+            d.revert_window = o->deploy_revert_window == MIGRATE_REVERT_WINDOW_WAIT ? migrate::RevertWindow::wait
+                              : o->deploy_revert_window == MIGRATE_REVERT_WINDOW_LEAVE_OPEN
+                                  ? migrate::RevertWindow::leave_open
+                                  : migrate::RevertWindow::skip;
             if (MIGRATE_HAS_FIELD(o, T, planetscale_from_branch)) d.from_branch = text(o->planetscale_from_branch);
             d.instant = o->deploy_instant ? migrate::InstantDeploy::when_eligible : migrate::InstantDeploy::never;
             if (o->deploy_timeout_seconds > 0) d.timeout = std::chrono::seconds(o->deploy_timeout_seconds);
@@ -337,21 +349,34 @@ migrate_target* migrate_target_open_json(const char* options_json, migrate_error
     for (const auto& [key, v] : j.items()) {
         const bool text = v.is_string(), number = v.is_number_integer(), flag = v.is_boolean();
         bool ok = true;
-        if (key == "url") ok = text && (url = v.get<std::string>(), true);
-        else if (key == "migrations_dir") ok = text && (dir = v.get<std::string>(), true);
-        else if (key == "table") ok = text && (table = v.get<std::string>(), true);
-        else if (key == "baseline_dir") ok = text && (baseline_dir = v.get<std::string>(), true);
-        else if (key == "lock") ok = text && (v == "session" || v == "lease") &&
-                                     (o.lock_mode = v == "lease" ? MIGRATE_LOCK_LEASE : MIGRATE_LOCK_SESSION, true);
-        else if (key == "lock_timeout_seconds") ok = number && (o.lock_timeout_seconds = v.get<int>(), true);
-        else if (key == "lease_ttl_seconds") ok = number && (o.lease_ttl_seconds = v.get<int>(), true);
-        else if (key == "statement_lock_wait_seconds") ok = number && (o.statement_lock_wait_seconds = v.get<int>(), true);
+        if (key == "url")
+            ok = text && (url = v.get<std::string>(), true);
+        else if (key == "migrations_dir")
+            ok = text && (dir = v.get<std::string>(), true);
+        else if (key == "table")
+            ok = text && (table = v.get<std::string>(), true);
+        else if (key == "baseline_dir")
+            ok = text && (baseline_dir = v.get<std::string>(), true);
+        else if (key == "lock")
+            ok = text && (v == "session" || v == "lease") &&
+                 (o.lock_mode = v == "lease" ? MIGRATE_LOCK_LEASE : MIGRATE_LOCK_SESSION, true);
+        else if (key == "lock_timeout_seconds")
+            ok = number && (o.lock_timeout_seconds = v.get<int>(), true);
+        else if (key == "lease_ttl_seconds")
+            ok = number && (o.lease_ttl_seconds = v.get<int>(), true);
+        else if (key == "statement_lock_wait_seconds")
+            ok = number && (o.statement_lock_wait_seconds = v.get<int>(), true);
         else if (key == "statement_lock_budget_seconds")
             ok = number && (o.statement_lock_budget_seconds = v.get<int>(), true);
-        else if (key == "use_baseline") ok = flag && (o.use_baseline = v.get<bool>() ? 1 : 0, true);
-        else if (key == "planetscale") ok = read_planetscale_json(v, o, planetscale);
-        else return invalid(err, ("migrate_target_open_json: unknown key \"" + key + "\"").c_str()), nullptr;
-        if (!ok) return invalid(err, ("migrate_target_open_json: key \"" + key + "\" has a wrong type or value").c_str()), nullptr;
+        else if (key == "use_baseline")
+            ok = flag && (o.use_baseline = v.get<bool>() ? 1 : 0, true);
+        else if (key == "planetscale")
+            ok = read_planetscale_json(v, o, planetscale);
+        else
+            return invalid(err, ("migrate_target_open_json: unknown key \"" + key + "\"").c_str()), nullptr;
+        if (!ok)
+            return invalid(err, ("migrate_target_open_json: key \"" + key + "\" has a wrong type or value").c_str()),
+                   nullptr;
     }
     o.url = j.contains("url") ? url.c_str() : nullptr;
     o.migrations_dir = j.contains("migrations_dir") ? dir.c_str() : nullptr;
@@ -397,7 +422,8 @@ int migrate_target_up(migrate_target* target, const migrate_up_options* opts, mi
         Json steps = Json::array();
         auto on_event = [&](const migrate::Event& e) {
             if (e.kind == migrate::Event::Kind::migration_finished && e.migration)
-                steps.push_back({{"tag", e.migration->tag}, {"statements", e.statements_total}, {"duration_ms", ms(e.duration)}});
+                steps.push_back(
+                    {{"tag", e.migration->tag}, {"statements", e.statements_total}, {"duration_ms", ms(e.duration)}});
             if (!cb) return;
             migrate_event ev{};
             ev.struct_size = sizeof ev;
@@ -440,18 +466,22 @@ int migrate_target_up_json(migrate_target* target, const char* up_options_json, 
         }
         if (!j.is_object()) return invalid(err, "migrate_target_up_json: expected a JSON object");
         for (const auto& [key, v] : j.items()) {
-            int* flag = key == "allow_out_of_order" ? &o.allow_out_of_order
-                        : key == "allow_missing"    ? &o.allow_missing
-                        : key == "allow_dirty"      ? &o.allow_dirty
-                        : key == "use_baseline"     ? &o.use_baseline
+            int* flag = key == "allow_out_of_order"       ? &o.allow_out_of_order
+                        : key == "allow_missing"          ? &o.allow_missing
+                        : key == "allow_dirty"            ? &o.allow_dirty
+                        : key == "use_baseline"           ? &o.use_baseline
                         : key == "refuse_deploy_requests" ? &o.refuse_deploy_requests
-                                                    : nullptr;
-            if (flag && v.is_boolean()) *flag = v.get<bool>() ? 1 : 0;
-            else if (key == "to" && v.is_string()) to = v.get<std::string>();
-            else if (key == "max_table_copy_bytes" && v.is_number_unsigned()) o.max_table_copy_bytes = v.get<std::uint64_t>();
+                                                          : nullptr;
+            if (flag && v.is_boolean())
+                *flag = v.get<bool>() ? 1 : 0;
+            else if (key == "to" && v.is_string())
+                to = v.get<std::string>();
+            else if (key == "max_table_copy_bytes" && v.is_number_unsigned())
+                o.max_table_copy_bytes = v.get<std::uint64_t>();
             else if (key == "max_table_copy" && v.is_string() && migrate::parse_byte_size(v.get<std::string>()))
                 o.max_table_copy_bytes = *migrate::parse_byte_size(v.get<std::string>());
-            else return invalid(err, ("migrate_target_up_json: unknown key or wrong type: \"" + key + "\"").c_str());
+            else
+                return invalid(err, ("migrate_target_up_json: unknown key or wrong type: \"" + key + "\"").c_str());
         }
     }
     o.to = to.empty() ? nullptr : to.c_str();

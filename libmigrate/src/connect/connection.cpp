@@ -64,8 +64,9 @@ std::unique_ptr<Connection> Connection::open(const ConnectionUrl& url) {
     if (rc != MIGRATE_DRIVER_OK || conn == nullptr) {
         auto ctx = context_of(err);
         std::string detail = message_of(err);
-        if (ctx.server_errno) detail = fmt::format("{} (errno {}{})", detail, ctx.server_errno,
-                                                   ctx.sqlstate.empty() ? "" : ", sqlstate " + ctx.sqlstate);
+        if (ctx.server_errno)
+            detail = fmt::format("{} (errno {}{})", detail, ctx.server_errno,
+                                 ctx.sqlstate.empty() ? "" : ", sqlstate " + ctx.sqlstate);
         throw error(errc::connect_failed, fmt::format("cannot connect to {}: {}", url.redacted(), detail), ctx);
     }
     return std::unique_ptr<Connection>(new Connection(std::move(driver), conn));

@@ -20,7 +20,7 @@ using Row = std::vector<Value>;
 using RowView = std::vector<std::optional<std::string_view>>;
 
 class Connection {
-public:
+  public:
     // Loads the driver for url.transport and connects. Throws migrate::error.
     static std::unique_ptr<Connection> open(const ConnectionUrl& url);
     ~Connection();
@@ -38,7 +38,7 @@ public:
     const plugins::LoadedDriver& driver() const { return *driver_; }
     std::string server_version() const;
 
-private:
+  private:
     Connection(std::shared_ptr<const plugins::LoadedDriver> driver, migrate_driver_conn* conn)
         : driver_(std::move(driver)), conn_(conn) {}
     std::uint64_t run(std::string_view sql, const std::function<void(const RowView&)>* on_row);

@@ -11,9 +11,7 @@
 namespace migrate {
 namespace {
 
-[[noreturn]] void fail(const std::string& what) {
-    throw error(errc::url_invalid, "connection URL: " + what);
-}
+[[noreturn]] void fail(const std::string& what) { throw error(errc::url_invalid, "connection URL: " + what); }
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -39,7 +37,8 @@ std::string percent_decode(std::string_view s, std::string_view part) {
         }
         int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
         int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-        if (hi < 0 || lo < 0) fail(fmt::format("the {} has a '%' not followed by two hex digits (percent-encoding)", part));
+        if (hi < 0 || lo < 0)
+            fail(fmt::format("the {} has a '%' not followed by two hex digits (percent-encoding)", part));
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;
     }
@@ -49,8 +48,10 @@ std::string percent_decode(std::string_view s, std::string_view part) {
 std::string percent_encode(std::string_view s) {
     std::string out;
     for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(static_cast<char>(c));
-        else out += fmt::format("%{:02X}", c);
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+            out.push_back(static_cast<char>(c));
+        else
+            out += fmt::format("%{:02X}", c);
     }
     return out;
 }
@@ -63,9 +64,7 @@ unsigned parse_unsigned(std::string_view value, std::string_view key, unsigned m
     return v;
 }
 
-bool is_loopback(std::string_view host) {
-    return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
+bool is_loopback(std::string_view host) { return host == "localhost" || host == "::1" || host.starts_with("127."); }
 
 std::optional<TlsMode> parse_tls_mode(std::string_view v) {
     auto s = lower(v);
@@ -114,11 +113,11 @@ ConnectionUrl parse_connection_url(std::string_view text) {
         rest = rest.substr(at + 1);
         // redact_url_text (for echoed text) takes a URL to end at whitespace or a quote: a password holding
         // one would be printed (found by fuzz/connection_url). URLs never hold them raw anyway.
-        if (std::any_of(userinfo.begin(), userinfo.end(), [](unsigned char c) {
-                return c < 0x20 || c == 0x7f || c == ' ' || c == '"' || c == '\'';
-            }))
-            fail("the user name or password holds a space, a quote or a control character: percent-encode it "
-                 "(a space is %20, \" is %22, ' is %27)");
+        if (std::any_of(userinfo.begin(), userinfo.end(),
+                        [](unsigned char c) { return c < 0x20 || c == 0x7f || c == ' ' || c == '"' || c == '\''; }))
+            fail(
+                "the user name or password holds a space, a quote or a control character: percent-encode it "
+                "(a space is %20, \" is %22, ' is %27)");
         auto colon = userinfo.find(':');
         u.user = percent_decode(userinfo.substr(0, colon), "user name");
         if (colon != std::string_view::npos) {
@@ -152,8 +151,9 @@ ConnectionUrl parse_connection_url(std::string_view text) {
         // the host ambiguous, and redacted() printed it bracketed, where '@' and '%' are not decoded — naming
         // another endpoint (found by fuzz/connection_url).
         if (u.socket.empty() && u.host.find(':') != std::string::npos)
-            fail("the host holds a ':' (raw or as %3A): put an IPv6 address in brackets, "
-                 "mysql://user@[::1]:3306/db, and give the port once, after the host");
+            fail(
+                "the host holds a ':' (raw or as %3A): put an IPv6 address in brackets, "
+                "mysql://user@[::1]:3306/db, and give the port once, after the host");
     }
     if (!port_text.empty() || (hostport.ends_with(':'))) {
         unsigned p = 0;
@@ -174,30 +174,43 @@ ConnectionUrl parse_connection_url(std::string_view text) {
         if (pair.empty()) continue;
         auto eq = pair.find('=');
         std::string key = lower(percent_decode(pair.substr(0, eq), "query parameter name"));
-        std::string value = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), "query parameter value");
+        std::string value =
+            eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), "query parameter value");
         std::replace(key.begin(), key.end(), '_', '-');
         if (key == "transport") {
             auto v = lower(value);
-            if (v == "tcp") transport = Transport::tcp;
-            else if (v == "http") transport = Transport::http;
-            else fail(fmt::format("transport={} is not 'tcp' or 'http'", value));
+            if (v == "tcp")
+                transport = Transport::tcp;
+            else if (v == "http")
+                transport = Transport::http;
+            else
+                fail(fmt::format("transport={} is not 'tcp' or 'http'", value));
         } else if (key == "ssl-mode" || key == "sslmode") {
             if (lower(value) == "preferred" || lower(value) == "prefer")
-                fail("ssl-mode=PREFERRED falls back to plaintext without telling anyone; "
-                     "use REQUIRED, VERIFY_CA, VERIFY_IDENTITY or DISABLED");
+                fail(
+                    "ssl-mode=PREFERRED falls back to plaintext without telling anyone; "
+                    "use REQUIRED, VERIFY_CA, VERIFY_IDENTITY or DISABLED");
             tls = parse_tls_mode(value);
             if (!tls) fail(fmt::format("ssl-mode={} is not DISABLED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY", value));
         } else if (key == "sslaccept") {  // Prisma's spelling
-            if (value == "strict") tls = TlsMode::verify_identity;
-            else if (value == "accept_invalid_certs") tls = TlsMode::required;
-            else fail(fmt::format("sslaccept={} is not 'strict' or 'accept_invalid_certs'", value));
+            if (value == "strict")
+                tls = TlsMode::verify_identity;
+            else if (value == "accept_invalid_certs")
+                tls = TlsMode::required;
+            else
+                fail(fmt::format("sslaccept={} is not 'strict' or 'accept_invalid_certs'", value));
         } else if (key == "ssl") {  // mysql2's spelling: ssl={"rejectUnauthorized":true}
             auto v = lower(value);
             v.erase(std::remove(v.begin(), v.end(), ' '), v.end());
-            if (v == "{\"rejectunauthorized\":true}" || v == "true" || v == "{}") tls = TlsMode::verify_identity;
-            else if (v == "{\"rejectunauthorized\":false}") tls = TlsMode::required;
-            else if (v == "false") tls = TlsMode::disabled;
-            else fail(fmt::format("ssl={} is not understood; use ssl-mode=VERIFY_IDENTITY (or REQUIRED, DISABLED)", value));
+            if (v == "{\"rejectunauthorized\":true}" || v == "true" || v == "{}")
+                tls = TlsMode::verify_identity;
+            else if (v == "{\"rejectunauthorized\":false}")
+                tls = TlsMode::required;
+            else if (v == "false")
+                tls = TlsMode::disabled;
+            else
+                fail(fmt::format("ssl={} is not understood; use ssl-mode=VERIFY_IDENTITY (or REQUIRED, DISABLED)",
+                                 value));
         } else if (key == "ssl-ca" || key == "sslca" || key == "sslrootcert") {
             u.tls_ca = value;
         } else if (key == "ssl-capath") {
@@ -215,9 +228,10 @@ ConnectionUrl parse_connection_url(std::string_view text) {
         } else if (key == "write-timeout") {
             u.write_timeout_s = parse_unsigned(value, key, 7 * 24 * 3600);
         } else {
-            fail(fmt::format("unknown parameter '{}'; known: transport, ssl-mode, sslaccept, ssl, ssl-ca, ssl-capath, "
-                             "ssl-cert, ssl-key, socket, connect-timeout, read-timeout, write-timeout",
-                             key));
+            fail(
+                fmt::format("unknown parameter '{}'; known: transport, ssl-mode, sslaccept, ssl, ssl-ca, ssl-capath, "
+                            "ssl-cert, ssl-key, socket, connect-timeout, read-timeout, write-timeout",
+                            key));
         }
     }
 
@@ -225,9 +239,12 @@ ConnectionUrl parse_connection_url(std::string_view text) {
     if (u.user.empty()) fail("no user name (mysql://USER:password@host:port/database)");
 
     const bool http_scheme = u.scheme == "http" || u.scheme == "https";
-    if (transport) u.transport = *transport;
-    else if (http_scheme || lower(u.host).ends_with(".psdb.cloud")) u.transport = Transport::http;
-    else u.transport = Transport::tcp;
+    if (transport)
+        u.transport = *transport;
+    else if (http_scheme || lower(u.host).ends_with(".psdb.cloud"))
+        u.transport = Transport::http;
+    else
+        u.transport = Transport::tcp;
     if (u.transport == Transport::tcp && http_scheme)
         fail(fmt::format("transport=tcp needs a mysql:// or mariadb:// URL, not {}://", u.scheme));
     if (u.transport == Transport::http && !u.socket.empty()) fail("a unix socket cannot be used with transport=http");
@@ -235,12 +252,17 @@ ConnectionUrl parse_connection_url(std::string_view text) {
     // TLS verification is on unless asked otherwise. Plaintext by default only for explicit http:// and
     // for TCP to loopback or a unix socket (traffic that never leaves the machine). The HTTP transport
     // with a mysql:// URL means https (as @planetscale/database does).
-    if (tls) u.tls = *tls;
-    else if (u.transport == Transport::http) u.tls = u.scheme == "http" ? TlsMode::disabled : TlsMode::verify_identity;
-    else if (!u.socket.empty() || is_loopback(u.host)) u.tls = TlsMode::disabled;
-    else u.tls = TlsMode::verify_identity;
+    if (tls)
+        u.tls = *tls;
+    else if (u.transport == Transport::http)
+        u.tls = u.scheme == "http" ? TlsMode::disabled : TlsMode::verify_identity;
+    else if (!u.socket.empty() || is_loopback(u.host))
+        u.tls = TlsMode::disabled;
+    else
+        u.tls = TlsMode::verify_identity;
     if (u.scheme == "http" && u.tls != TlsMode::disabled) fail("http:// is plaintext; use https:// for TLS");
-    if (u.scheme == "https" && u.tls == TlsMode::disabled) fail("https:// with ssl-mode=DISABLED: use http:// for plaintext");
+    if (u.scheme == "https" && u.tls == TlsMode::disabled)
+        fail("https:// with ssl-mode=DISABLED: use http:// for plaintext");
     return u;
 }
 
@@ -258,10 +280,14 @@ std::string ConnectionUrl::redacted() const {
     // host that percent-decoded to '/', '@', ... printed raw named another endpoint (found by fuzz/connection_url).
     // A relative socket path cannot stand as the host (that needs a leading '/'): it stays a parameter.
     const bool socket_as_host = socket.starts_with('/');
-    if (socket_as_host) out += percent_encode(socket);
-    else if (!socket.empty()) out += "localhost";
-    else if (host.find(':') != std::string::npos) out += endpoint();  // [IPv6]:port
-    else out += port ? fmt::format("{}:{}", percent_encode(host), port) : percent_encode(host);
+    if (socket_as_host)
+        out += percent_encode(socket);
+    else if (!socket.empty())
+        out += "localhost";
+    else if (host.find(':') != std::string::npos)
+        out += endpoint();  // [IPv6]:port
+    else
+        out += port ? fmt::format("{}:{}", percent_encode(host), port) : percent_encode(host);
     out += "/" + percent_encode(database);
     if (!socket.empty() && !socket_as_host) out += "?socket=" + percent_encode(socket);
     return out;
@@ -270,8 +296,10 @@ std::string ConnectionUrl::redacted() const {
 std::vector<std::pair<std::string, std::string>> ConnectionUrl::driver_options() const {
     std::vector<std::pair<std::string, std::string>> o;
     if (transport == Transport::http) o.emplace_back("scheme", scheme);
-    if (!socket.empty()) o.emplace_back("socket", socket);
-    else o.emplace_back("host", host);
+    if (!socket.empty())
+        o.emplace_back("socket", socket);
+    else
+        o.emplace_back("host", host);
     if (port) o.emplace_back("port", std::to_string(port));
     o.emplace_back("user", user);
     if (has_password) o.emplace_back("password", password);
@@ -307,7 +335,8 @@ std::string redact_url_text(std::string_view text) {
     std::string out(text);
     for (std::size_t pos = out.find("://"); pos != std::string::npos; pos = out.find("://", pos + 3)) {
         std::size_t end = pos + 3;
-        while (end < out.size() && !std::isspace(static_cast<unsigned char>(out[end])) && out[end] != '"' && out[end] != '\'')
+        while (end < out.size() && !std::isspace(static_cast<unsigned char>(out[end])) && out[end] != '"' &&
+               out[end] != '\'')
             ++end;
         auto at = out.rfind('@', end);
         if (at == std::string::npos || at < pos + 3) continue;

@@ -14,7 +14,8 @@ std::vector<DriverInfo> available_drivers() {
             auto d = plugins::load_driver(info.name);
             info.version = d->api->version ? d->api->version : "";
             info.file = d->file.string();
-            for (auto s = d->api->schemes; s && *s; ++s) info.schemes += (info.schemes.empty() ? "" : ",") + std::string(*s);
+            for (auto s = d->api->schemes; s && *s; ++s)
+                info.schemes += (info.schemes.empty() ? "" : ",") + std::string(*s);
         } catch (const plugins::DriverLoadError& e) {
             info.error = e.what();
         }

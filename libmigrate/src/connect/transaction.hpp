@@ -10,14 +10,13 @@
 namespace migrate::connect {
 
 class Transaction {
-public:
+  public:
     explicit Transaction(Connection& conn) : conn_(conn) { conn_.execute("begin"); }
     ~Transaction() {
         if (committed_) return;
         try {
             conn_.execute("rollback");
-        } catch (const error&) {
-        }
+        } catch (const error&) {}
     }
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
@@ -27,7 +26,7 @@ public:
         committed_ = true;
     }
 
-private:
+  private:
     Connection& conn_;
     bool committed_ = false;
 };

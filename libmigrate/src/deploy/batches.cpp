@@ -37,8 +37,8 @@ bool carried_by_deploy_request(std::string_view sql) {
     return c == run::StatementClass::ddl || c == run::StatementClass::unknown;
 }
 
-std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, bool setup, const std::string& prefix,
-                                      const std::string& keyspace) {
+std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, bool setup,
+                                      const std::string& prefix, const std::string& keyspace) {
     std::vector<Batch> out;
     std::vector<plan::StatementRef> pending_harmless;  // harmless statements that may open or continue a batch
     bool open = false;
@@ -46,8 +46,9 @@ std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& ref
         if (!open) return;
         const auto& last = out.back().statements.back();
         // The file's hash: an edited last migration (not yet applied, so editable) gets a new branch.
-        out.back().branch = fmt::format("{}{}-{}-{}", branch_prefix_of(prefix, keyspace), migration_number(*last.migration),
-                                        last.index + 1, last.migration->hash.substr(0, 6));
+        out.back().branch =
+            fmt::format("{}{}-{}-{}", branch_prefix_of(prefix, keyspace), migration_number(*last.migration),
+                        last.index + 1, last.migration->hash.substr(0, 6));
         open = false;
     };
     for (const auto& r : refs) {
@@ -67,10 +68,13 @@ std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& ref
     }
     close();
     if (setup) {
-        const bool starts_with_ddl = !out.empty() && out.front().statements.front().migration == refs.front().migration &&
+        const bool starts_with_ddl = !out.empty() &&
+                                     out.front().statements.front().migration == refs.front().migration &&
                                      out.front().statements.front().index == refs.front().index;
-        if (starts_with_ddl) out.front().with_setup = true;
-        else out.insert(out.begin(), Batch{{}, branch_prefix_of(prefix, keyspace) + "setup", true});
+        if (starts_with_ddl)
+            out.front().with_setup = true;
+        else
+            out.insert(out.begin(), Batch{{}, branch_prefix_of(prefix, keyspace) + "setup", true});
     }
     return out;
 }
@@ -85,13 +89,14 @@ void refuse_several_batches(const std::vector<Batch>& batches, const std::string
         if (!batches[k - 1].statements.empty())
             between += fmt::format("\n  after {} comes DML, then {}", where(batches[k - 1].statements.back()),
                                    where(batches[k].statements.front()));
-    throw error(errc::deploy_request_failed,
-                fmt::format("the pending statements need {} deploy requests (DML runs on production between schema "
-                            "changes{}), and the existing branch {} can carry only one; nothing was run. Let each batch "
-                            "have a branch of its own (name no existing branch), or apply the migrations before the "
-                            "first DML first",
-                            batches.size(), between.empty() ? ", or libmigrate's own tables go first" : ":" + between,
-                            existing_branch));
+    throw error(
+        errc::deploy_request_failed,
+        fmt::format("the pending statements need {} deploy requests (DML runs on production between schema "
+                    "changes{}), and the existing branch {} can carry only one; nothing was run. Let each batch "
+                    "have a branch of its own (name no existing branch), or apply the migrations before the "
+                    "first DML first",
+                    batches.size(), between.empty() ? ", or libmigrate's own tables go first" : ":" + between,
+                    existing_branch));
 }
 
 std::string keyspace_name(const DeployRequestOptions& options, const ConnectionUrl& url) {
@@ -101,6 +106,5 @@ std::string keyspace_name(const DeployRequestOptions& options, const ConnectionU
 std::string branch_prefix_of(const std::string& prefix, const std::string& keyspace) {
     return fmt::format("{}-{}-", prefix, branch_part(keyspace));
 }
-
 
 }  // namespace migrate::deploy

@@ -30,8 +30,8 @@ bool carried_by_deploy_request(std::string_view sql);
 
 // `refs` in run order → the deploy requests a run makes, in order; `setup`: libmigrate's tables are missing.
 // Names use `prefix` and `keyspace` (lower-cased, '_' → '-').
-std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, bool setup, const std::string& prefix,
-                                      const std::string& keyspace);
+std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, bool setup,
+                                      const std::string& prefix, const std::string& keyspace);
 
 // One existing branch holds one schema, so it can stand for one batch only: throws deploy_request_failed,
 // naming where DML splits the work, when there are more.
@@ -42,6 +42,5 @@ std::string keyspace_name(const DeployRequestOptions& options, const ConnectionU
 
 // What every development branch of this keyspace's batches starts with: "<prefix>-<keyspace>-".
 std::string branch_prefix_of(const std::string& prefix, const std::string& keyspace);
-
 
 }  // namespace migrate::deploy

@@ -55,16 +55,17 @@ bool same(const AppliedRow& a, const AppliedRow& b) { return a.created_at == b.c
 
 }  // namespace
 
-void check_existing_branch(connect::Connection& branch, connect::Connection& production, const PendingMigrations& pending,
-                           const std::vector<plan::StatementRef>& carried, const std::string& branch_name,
-                           const std::string& production_branch) {
+void check_existing_branch(connect::Connection& branch, connect::Connection& production,
+                           const PendingMigrations& pending, const std::vector<plan::StatementRef>& carried,
+                           const std::string& branch_name, const std::string& production_branch) {
     std::vector<std::string> problems;
     const tracking::TrackingTable& table = *pending.table;
 
     // Tracking rows: production's, then the pending migrations'.
     const auto branch_shape = table.inspect(branch), production_shape = table.inspect(production);
     const auto on_branch = branch_shape.exists ? table.read(branch, branch_shape) : std::vector<AppliedRow>{};
-    const auto on_production = production_shape.exists ? table.read(production, production_shape) : std::vector<AppliedRow>{};
+    const auto on_production =
+        production_shape.exists ? table.read(production, production_shape) : std::vector<AppliedRow>{};
     auto has = [](const std::vector<AppliedRow>& rows, const AppliedRow& r) {
         return std::any_of(rows.begin(), rows.end(), [&](const AppliedRow& x) { return same(x, r); });
     };
@@ -84,12 +85,13 @@ void check_existing_branch(connect::Connection& branch, connect::Connection& pro
                                other_hash ? " (recorded there with another hash: the file changed since)" : "");
     }
     for (const auto& r : on_branch)
-        if (!has(expected, r) && !(r.created_at && std::any_of(pending.migrations.begin(), pending.migrations.end(),
-                                                              [&](const Migration* m) { return m->when == *r.created_at; })))
+        if (!has(expected, r) &&
+            !(r.created_at && std::any_of(pending.migrations.begin(), pending.migrations.end(),
+                                          [&](const Migration* m) { return m->when == *r.created_at; })))
             extra += (extra.empty() ? "" : ", ") + describe(r, pending.migrations);
     if (!behind.empty())
-        problems.push_back(fmt::format("it lacks migrations {} records ({}): it is behind production", production_branch,
-                                       behind));
+        problems.push_back(
+            fmt::format("it lacks migrations {} records ({}): it is behind production", production_branch, behind));
     if (branch_shape.exists && !missing.empty())
         problems.push_back(fmt::format("it does not record the pending migrations {}", missing));
     if (!extra.empty())
@@ -105,8 +107,8 @@ void check_existing_branch(connect::Connection& branch, connect::Connection& pro
         const auto probe = run::probe_statement(branch, sql);
         if (probe.effect == run::Effect::not_applied)
             problems.push_back(fmt::format("{}:{} (statement {} of {}) is not in effect there: {}",
-                                           r.migration->file.string(), r.migration->statements[r.index].line, r.index + 1,
-                                           r.migration->tag, probe.reason));
+                                           r.migration->file.string(), r.migration->statements[r.index].line,
+                                           r.index + 1, r.migration->tag, probe.reason));
     }
     const auto branch_tables = table_signatures(branch), production_tables = table_signatures(production);
     std::vector<std::string> unexplained;
@@ -115,8 +117,10 @@ void check_existing_branch(connect::Connection& branch, connect::Connection& pro
     };
     for (const auto& [t, sig] : branch_tables) {
         auto p = production_tables.find(t);
-        if (p == production_tables.end()) note(t, "only on the branch");
-        else if (p->second != sig) note(t, "defined differently");
+        if (p == production_tables.end())
+            note(t, "only on the branch");
+        else if (p->second != sig)
+            note(t, "defined differently");
     }
     for (const auto& [t, sig] : production_tables)
         if (!branch_tables.count(t)) note(t, "only on production");
@@ -124,9 +128,10 @@ void check_existing_branch(connect::Connection& branch, connect::Connection& pro
         std::string list;
         for (std::size_t k = 0; k < unexplained.size() && k < 10; ++k) list += (k ? ", " : "") + unexplained[k];
         if (unexplained.size() > 10) list += fmt::format(" and {} more", unexplained.size() - 10);
-        problems.push_back(fmt::format("its schema differs from {}'s where no pending statement says so: {}; a deploy "
-                                       "request would carry that too",
-                                       production_branch, list));
+        problems.push_back(
+            fmt::format("its schema differs from {}'s where no pending statement says so: {}; a deploy "
+                        "request would carry that too",
+                        production_branch, list));
     }
 
     if (problems.empty()) return;

@@ -24,8 +24,8 @@ struct PendingMigrations {
 //  - each schema statement of `carried` is in effect on the branch (run/statement_probe);
 //  - every table whose definition differs between the two (or that only one has) is one those statements
 //    change; libmigrate's own tables aside.
-void check_existing_branch(connect::Connection& branch, connect::Connection& production, const PendingMigrations& pending,
-                           const std::vector<plan::StatementRef>& carried, const std::string& branch_name,
-                           const std::string& production_branch);
+void check_existing_branch(connect::Connection& branch, connect::Connection& production,
+                           const PendingMigrations& pending, const std::vector<plan::StatementRef>& carried,
+                           const std::string& branch_name, const std::string& production_branch);
 
 }  // namespace migrate::deploy

@@ -1,6 +1,7 @@
 // What a deploy request carries, kept in its own notes as one machine-readable line, e.g.
 //
-//   libmigrate-carries: keyspace=oi_policies batch=migrate-oi-policies-0007-3-a1b2c3 1700000000007#0-2 1700000000008#0-0
+//   libmigrate-carries: keyspace=oi_policies batch=migrate-oi-policies-0007-3-a1b2c3 1700000000007#0-2
+//   1700000000008#0-0
 //
 // (statements first..last, 0-based, of the migration whose journal `when` is given). PlanetScale keeps the
 // notes with the deploy request for good, so any later run, from any machine, can tell which of the

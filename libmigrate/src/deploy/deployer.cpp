@@ -46,16 +46,22 @@ std::string random_suffix() {
 }  // namespace
 
 Deployer::Deployer(PlanetScaleClient& client, const DeployRequestOptions& options, const ConnectionUrl& production,
-                   const std::vector<plan::StatementRef>& refs, std::vector<std::string> setup, PendingMigrations pending,
-                   const EventCallback& on_event, const std::atomic<bool>* cancel, std::function<void()> keep_alive)
-    : client_(client), options_(options), production_(production), on_event_(on_event),
-      poller_(options.poll_every, cancel, std::move(keep_alive)), setup_(std::move(setup)), pending_(std::move(pending)),
+                   const std::vector<plan::StatementRef>& refs, std::vector<std::string> setup,
+                   PendingMigrations pending, const EventCallback& on_event, const std::atomic<bool>* cancel,
+                   std::function<void()> keep_alive)
+    : client_(client),
+      options_(options),
+      production_(production),
+      on_event_(on_event),
+      poller_(options.poll_every, cancel, std::move(keep_alive)),
+      setup_(std::move(setup)),
+      pending_(std::move(pending)),
       keyspace_(keyspace_name(options, production)) {
     auto batches = split_into_batches(refs, !setup_.empty(), options.branch_prefix, keyspace_);
     if (!options.from_branch.empty()) refuse_several_batches(batches, options.from_branch);
     for (auto& b : batches)
-        work_.push_back({options.from_branch.empty() ? b.branch : options.from_branch, b.branch, std::move(b.statements),
-                         b.with_setup ? setup_ : std::vector<std::string>{}, false});
+        work_.push_back({options.from_branch.empty() ? b.branch : options.from_branch, b.branch,
+                         std::move(b.statements), b.with_setup ? setup_ : std::vector<std::string>{}, false});
 }
 
 std::vector<DeployRequest> Deployer::deploy_requests_of(const Work& w) {
@@ -78,9 +84,7 @@ bool Deployer::carries(const Migration& m, std::size_t index) const {
     return false;
 }
 
-bool Deployer::first_deploy_request_opened() {
-    return !work_.empty() && !deploy_requests_of(work_.front()).empty();
-}
+bool Deployer::first_deploy_request_opened() { return !work_.empty() && !deploy_requests_of(work_.front()).empty(); }
 
 void Deployer::deploy_setup() {
     if (setup_.empty() || work_.empty()) return;
@@ -104,9 +108,10 @@ void Deployer::report(const std::string& phase, const std::string& detail) {
 }
 
 void Deployer::pause() {
-    poller_.pause(fmt::format("interrupted while following the deploy request of branch {}: PlanetScale goes on with "
-                              "it; run again to follow it to the end and record the migrations",
-                              progress_.branch));
+    poller_.pause(
+        fmt::format("interrupted while following the deploy request of branch {}: PlanetScale goes on with "
+                    "it; run again to follow it to the end and record the migrations",
+                    progress_.branch));
 }
 
 void Deployer::run(Work& w) {
@@ -149,14 +154,15 @@ void Deployer::run(Work& w) {
                 report("starting over", fmt::format("deploy request #{} from {} ended without deploying ({}): "
                                                     "opening a new one",
                                                     d.number, w.branch, d.deployment_state));
-            else if (client_.find_branch(w.branch)) refuse(w, d, "it ended without deploying");
+            else if (client_.find_branch(w.branch))
+                refuse(w, d, "it ended without deploying");
             // The branch is gone: a person's "start over". The old request, if still open (failed), is closed
             // first, since a branch may have one open deploy request only.
             if (d.state == "open") {
-                report("closing", fmt::format("closing deploy request #{} ({}): {}, starting over", d.number,
-                                              d.deployment_state,
-                                              options_.from_branch.empty() ? "its branch " + w.branch + " was deleted"
-                                                                           : "it ended without deploying"));
+                report("closing",
+                       fmt::format("closing deploy request #{} ({}): {}, starting over", d.number, d.deployment_state,
+                                   options_.from_branch.empty() ? "its branch " + w.branch + " was deleted"
+                                                                : "it ended without deploying"));
                 client_.close(d.number);
             }
         } else {
@@ -170,12 +176,13 @@ void Deployer::run(Work& w) {
         if (!options_.from_branch.empty())
             for (const auto& d : client_.deploy_requests_from(w.branch))
                 if (d.state == "open")  // not this batch's (deploy_requests_of found none open)
-                    throw error(errc::deploy_request_failed,
-                                fmt::format("deploy request #{} from branch {} is open ({}){}, and a branch has one open "
-                                            "deploy request at a time; nothing was run. Deploy or close it, then run "
-                                            "again",
-                                            d.number, w.branch, d.deployment_state,
-                                            d.html_url.empty() ? "" : " — " + d.html_url));
+                    throw error(
+                        errc::deploy_request_failed,
+                        fmt::format("deploy request #{} from branch {} is open ({}){}, and a branch has one open "
+                                    "deploy request at a time; nothing was run. Deploy or close it, then run "
+                                    "again",
+                                    d.number, w.branch, d.deployment_state,
+                                    d.html_url.empty() ? "" : " — " + d.html_url));
         auto conn = connect_to_branch(w);
         try {
             if (!options_.from_branch.empty()) check_branch(w, *conn);
@@ -197,8 +204,8 @@ void Deployer::ensure_branch(Work& w) {
                                 "the pending migrations there, or name the branch that holds them",
                                 w.branch, options_.api.database, options_.api.production_branch));
     if (!branch) {
-        report("creating branch", fmt::format("creating development branch {} from {}", w.branch,
-                                              options_.api.production_branch));
+        report("creating branch",
+               fmt::format("creating development branch {} from {}", w.branch, options_.api.production_branch));
         try {
             branch = client_.create_branch(w.branch, options_.api.production_branch);
         } catch (const error& e) {
@@ -217,15 +224,16 @@ void Deployer::ensure_branch(Work& w) {
         pause();
         branch = client_.find_branch(w.branch);
         if (!branch)
-            throw error(errc::deploy_request_failed,
-                        fmt::format("branch {} was deleted while it was being created; run again to start over", w.branch));
+            throw error(
+                errc::deploy_request_failed,
+                fmt::format("branch {} was deleted while it was being created; run again to start over", w.branch));
     }
 }
 
 std::unique_ptr<connect::Connection> Deployer::connect_to_branch(const Work& w) {
     const std::string name = fmt::format("{}-{}", w.branch, random_suffix());
-    report("creating password", fmt::format("creating a password for branch {} (expires in {} s)", w.branch,
-                                            options_.password_ttl.count()));
+    report("creating password",
+           fmt::format("creating a password for branch {} (expires in {} s)", w.branch, options_.password_ttl.count()));
     Password password = client_.create_password(w.branch, name, options_.password_ttl);
     password_id_ = password.id;
     password_branch_ = w.branch;
@@ -250,7 +258,7 @@ std::unique_ptr<connect::Connection> Deployer::connect_to_branch(const Work& w) 
 
 void Deployer::apply_on_branch(const Work& w, connect::Connection& conn) {
     for (const auto& sql : w.setup) conn.execute(sql);  // CREATE TABLE IF NOT EXISTS: harmless to repeat
-    if (!options_.from_branch.empty()) return;             // check_branch found the statements there
+    if (!options_.from_branch.empty()) return;          // check_branch found the statements there
     report("applying on branch", fmt::format("applying {} statement{} on branch {}", w.statements.size(),
                                              w.statements.size() == 1 ? "" : "s", w.branch));
     for (const auto& r : w.statements) {
@@ -298,7 +306,8 @@ std::string Deployer::notes(const Work& w) const {
     if (!w.setup.empty()) out += fmt::format(", plus libmigrate's own tables");
     out += "):\n";
     for (const auto& r : w.statements) {
-        std::string line = fmt::format("- {} [{}] {}\n", where(r), r.migration->tag, first_line(r.migration->statements[r.index].sql));
+        std::string line =
+            fmt::format("- {} [{}] {}\n", where(r), r.migration->tag, first_line(r.migration->statements[r.index].sql));
         if (out.size() + line.size() > 3800) {
             out += "- …\n";
             break;
@@ -310,7 +319,8 @@ std::string Deployer::notes(const Work& w) const {
 }
 
 std::uint64_t Deployer::open_deploy_request(Work& w) {
-    report("opening", fmt::format("opening a deploy request from {} into {}", w.branch, options_.api.production_branch));
+    report("opening",
+           fmt::format("opening a deploy request from {} into {}", w.branch, options_.api.production_branch));
     try {
         // auto_delete_branch keeps development-branch hours down; a branch the run did not make stays.
         auto d = client_.create_deploy_request(w.branch, options_.api.production_branch, notes(w),
@@ -346,14 +356,17 @@ void Deployer::follow(Work& w, std::uint64_t number) {
         progress_.deployment_state = s;
         progress_.html_url = d.html_url;
         if (s == "complete") return finish(w, number);
-        if (s == "complete_pending_revert" && options_.revert_window == RevertWindow::leave_open) return finish(w, number);
+        if (s == "complete_pending_revert" && options_.revert_window == RevertWindow::leave_open)
+            return finish(w, number);
         if (undone(s) || (d.state == "closed" && s != "complete_pending_revert"))
-            refuse(w, d, s == "error" || s == "complete_error" ? "its deployment failed" : "it ended without deploying");
+            refuse(w, d,
+                   s == "error" || s == "complete_error" ? "its deployment failed" : "it ended without deploying");
         try {
             if (s == "ready" && !d.deployable) {
                 refuse(w, d, "PlanetScale will not deploy it");
             } else if (s == "no_changes") {
-                if (!already_on_production(w)) refuse(w, d, "the branch holds no schema change, yet the statements are not on production");
+                if (!already_on_production(w))
+                    refuse(w, d, "the branch holds no schema change, yet the statements are not on production");
                 client_.close(number);
                 report("no changes", fmt::format("deploy request #{} has no changes: the statements are on production "
                                                  "already; closed it",
@@ -393,7 +406,8 @@ void Deployer::follow(Work& w, std::uint64_t number) {
             detail += ": waiting for the revert window to close";
         // One line: the tables furthest from done first, the rest counted (the event has them all).
         auto ops = progress_.operations;
-        std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return a.progress_percent < b.progress_percent; });
+        std::stable_sort(ops.begin(), ops.end(),
+                         [](const auto& a, const auto& b) { return a.progress_percent < b.progress_percent; });
         for (std::size_t k = 0; k < ops.size() && k < 3; ++k)
             detail += fmt::format("; {} {} {}%{}", ops[k].operation, ops[k].table, ops[k].progress_percent,
                                   ops[k].eta_seconds > 0 ? fmt::format(" (eta {} s)", ops[k].eta_seconds) : "");
@@ -401,11 +415,12 @@ void Deployer::follow(Work& w, std::uint64_t number) {
         if (detail != last) report(s, detail);
         last = detail;
         if (clock::now() > deadline)
-            throw error(errc::deploy_request_waiting,
-                        fmt::format("deploy request #{} (branch {}) is still {} after {} s{}; it goes on at PlanetScale: "
-                                    "run again to follow it and record the migrations",
-                                    number, w.branch, s, options_.timeout.count(),
-                                    s == "pending_cutover" ? " (its cut-over waits to be applied)" : ""));
+            throw error(
+                errc::deploy_request_waiting,
+                fmt::format("deploy request #{} (branch {}) is still {} after {} s{}; it goes on at PlanetScale: "
+                            "run again to follow it and record the migrations",
+                            number, w.branch, s, options_.timeout.count(),
+                            s == "pending_cutover" ? " (its cut-over waits to be applied)" : ""));
         pause();
     }
 }
@@ -430,7 +445,8 @@ void Deployer::finish(Work& w, std::uint64_t number) {
     // the branch when the window closes.
     const bool window_open = progress_.deployment_state == "complete_pending_revert";
     try {
-        if (options_.from_branch.empty() && !window_open && client_.find_branch(w.branch)) client_.delete_branch(w.branch);
+        if (options_.from_branch.empty() && !window_open && client_.find_branch(w.branch))
+            client_.delete_branch(w.branch);
     } catch (const error& e) {
         leftover = fmt::format(" (deleting branch {} failed: {}; delete it by hand)", w.branch, e.what());
     }
@@ -452,8 +468,7 @@ void Deployer::delete_password() {
 
 void Deployer::refuse(const Work& w, const DeployRequest& d, const std::string& why) {
     std::string details;
-    for (const auto& l : d.lint_errors)
-        details += fmt::format("\n  {} {}: {}", l.code, l.table, l.description);
+    for (const auto& l : d.lint_errors) details += fmt::format("\n  {} {}: {}", l.code, l.table, l.description);
     if (!d.error_message.empty()) details += "\n  " + d.error_message;
     throw error(errc::deploy_request_failed,
                 fmt::format("deploy request #{} from branch {} into {}: {} (deployment state {}, request {}){}{}\n"
@@ -463,7 +478,8 @@ void Deployer::refuse(const Work& w, const DeployRequest& d, const std::string& 
                             d.html_url.empty() ? "" : " — " + d.html_url, details,
                             options_.from_branch.empty()
                                 ? fmt::format("to have the next run start over with a new branch and deploy request, "
-                                              "delete branch {}", w.branch)
+                                              "delete branch {}",
+                                              w.branch)
                                 : fmt::format("the next run opens a new deploy request from branch {}", w.branch)));
 }
 

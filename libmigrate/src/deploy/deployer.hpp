@@ -30,7 +30,7 @@
 namespace migrate::deploy {
 
 class Deployer final : public run::StatementCarrier {
-public:
+  public:
     // `refs`: what the run sends, in order; `setup`: statements creating libmigrate's tables where the
     // production branch lacks them (they travel with the first deploy request; see deploy_setup()).
     // `pending`: checked against an existing branch (options.from_branch) before a deploy request is opened
@@ -53,7 +53,7 @@ public:
     bool carries(const Migration& m, std::size_t index) const override;
     void carry(const Migration& m, std::size_t index) override;
 
-private:
+  private:
     struct Work {
         std::string branch;  // where the deploy request is opened from
         std::string batch;   // the batch's deterministic name (its own branch's, unless from_branch)

@@ -29,14 +29,14 @@ std::int64_t number(const json& j, const char* key) {
     if (it->is_string()) {
         try {
             return std::stoll(it->get<std::string>());
-        } catch (const std::exception&) {
-        }
+        } catch (const std::exception&) {}
     }
     return 0;
 }
 
 Branch to_branch(const json& j) {
-    return {text(j, "name"), text(j, "parent_branch"), flag(j, "ready"), flag(j, "production"), flag(j, "safe_migrations")};
+    return {text(j, "name"), text(j, "parent_branch"), flag(j, "ready"), flag(j, "production"),
+            flag(j, "safe_migrations")};
 }
 
 DeployRequest to_deploy_request(const json& j) {
@@ -65,10 +65,12 @@ DeployRequest to_deploy_request(const json& j) {
 // scheme://host[:port] and the path prefix of an API base URL such as https://api.planetscale.com/v1.
 std::pair<std::string, std::string> split_base(const std::string& url) {
     const auto scheme_end = url.find("://");
-    if (scheme_end == std::string::npos || (url.compare(0, scheme_end, "https") != 0 && url.compare(0, scheme_end, "http") != 0))
-        throw error(errc::config_invalid,
-                    fmt::format("the PlanetScale API URL \"{}\" is not an http(s) URL such as https://api.planetscale.com/v1",
-                                url));
+    if (scheme_end == std::string::npos ||
+        (url.compare(0, scheme_end, "https") != 0 && url.compare(0, scheme_end, "http") != 0))
+        throw error(
+            errc::config_invalid,
+            fmt::format("the PlanetScale API URL \"{}\" is not an http(s) URL such as https://api.planetscale.com/v1",
+                        url));
     const auto path_start = url.find('/', scheme_end + 3);
     if (path_start == std::string::npos) return {url, ""};
     std::string path = url.substr(path_start);
@@ -93,10 +95,10 @@ struct PlanetScaleClient::Http {
 };
 
 PlanetScaleClient::PlanetScaleClient(PlanetScaleApi api) : api_(std::move(api)) {
-    for (auto [value, what] : {std::pair{&api_.organization, "organization"}, std::pair{&api_.database, "database"},
-                               std::pair{&api_.production_branch, "production branch"},
-                               std::pair{&api_.service_token_id, "service token id"},
-                               std::pair{&api_.service_token, "service token"}})
+    for (auto [value, what] :
+         {std::pair{&api_.organization, "organization"}, std::pair{&api_.database, "database"},
+          std::pair{&api_.production_branch, "production branch"},
+          std::pair{&api_.service_token_id, "service token id"}, std::pair{&api_.service_token, "service token"}})
         if (value->empty())
             throw error(errc::config_invalid,
                         fmt::format("deploy requests need the PlanetScale {}, and none is configured", what));
@@ -112,7 +114,8 @@ PlanetScaleClient::PlanetScaleClient(PlanetScaleApi api) : api_(std::move(api)) 
 
 PlanetScaleClient::~PlanetScaleClient() = default;
 
-json PlanetScaleClient::call(const std::string& method, const std::string& path, const json* body, bool not_found_is_null) {
+json PlanetScaleClient::call(const std::string& method, const std::string& path, const json* body,
+                             bool not_found_is_null) {
     const std::string target = http_->prefix + path;
     const httplib::Headers headers = {{"Authorization", api_.service_token_id + ":" + api_.service_token},
                                       {"Accept", "application/json"}};
@@ -121,11 +124,16 @@ json PlanetScaleClient::call(const std::string& method, const std::string& path,
     for (int attempt = 1;; ++attempt) {
         httplib::Result r{nullptr, httplib::Error::Unknown};
         const std::string payload = body ? body->dump() : "{}";
-        if (method == "GET") r = http_->client.Get(target.c_str(), headers);
-        else if (method == "DELETE") r = http_->client.Delete(target.c_str(), headers);
-        else if (method == "PATCH") r = http_->client.Patch(target.c_str(), headers, payload, "application/json");
-        else if (method == "PUT") r = http_->client.Put(target.c_str(), headers, payload, "application/json");
-        else r = http_->client.Post(target.c_str(), headers, payload, "application/json");
+        if (method == "GET")
+            r = http_->client.Get(target.c_str(), headers);
+        else if (method == "DELETE")
+            r = http_->client.Delete(target.c_str(), headers);
+        else if (method == "PATCH")
+            r = http_->client.Patch(target.c_str(), headers, payload, "application/json");
+        else if (method == "PUT")
+            r = http_->client.Put(target.c_str(), headers, payload, "application/json");
+        else
+            r = http_->client.Post(target.c_str(), headers, payload, "application/json");
 
         int status = r ? r->status : 0;
         std::string code, message;
@@ -187,7 +195,8 @@ Branch PlanetScaleClient::create_branch(const std::string& name, const std::stri
 
 void PlanetScaleClient::delete_branch(const std::string& name) { call("DELETE", "/branches/" + name, nullptr, true); }
 
-Password PlanetScaleClient::create_password(const std::string& branch, const std::string& name, std::chrono::seconds ttl) {
+Password PlanetScaleClient::create_password(const std::string& branch, const std::string& name,
+                                            std::chrono::seconds ttl) {
     json body = {{"name", name}, {"role", "admin"}, {"ttl", ttl.count()}};
     auto j = call("POST", "/branches/" + branch + "/passwords", &body);
     return {text(j, "id"), text(j, "username"), text(j, "plain_text"), text(j, "access_host_url")};
@@ -214,8 +223,8 @@ std::vector<DeployRequest> PlanetScaleClient::open_deploy_requests() {
 }
 
 std::vector<DeployRequest> PlanetScaleClient::deploy_requests_into(const std::string& state) {
-    auto j = call("GET", "/deploy-requests?" + (state.empty() ? "" : "state=" + state + "&") + "into_branch=" +
-                             api_.production_branch);
+    auto j = call("GET", "/deploy-requests?" + (state.empty() ? "" : "state=" + state + "&") +
+                             "into_branch=" + api_.production_branch);
     std::vector<DeployRequest> out;
     if (auto it = j.find("data"); it != j.end() && it->is_array())
         for (const auto& d : *it)
@@ -228,7 +237,10 @@ std::vector<DeployRequest> PlanetScaleClient::deploy_requests_into(const std::st
 DeployRequest PlanetScaleClient::create_deploy_request(const std::string& branch, const std::string& into,
                                                        const std::string& notes, bool auto_cutover,
                                                        bool auto_delete_branch) {
-    json body = {{"branch", branch}, {"into_branch", into}, {"notes", notes}, {"auto_cutover", auto_cutover},
+    json body = {{"branch", branch},
+                 {"into_branch", into},
+                 {"notes", notes},
+                 {"auto_cutover", auto_cutover},
                  {"auto_delete_branch", auto_delete_branch}};
     return to_deploy_request(call("POST", "/deploy-requests", &body));
 }
@@ -253,8 +265,12 @@ void PlanetScaleClient::deploy(std::uint64_t n, bool instant) {
     json body = {{"instant_ddl", instant}};
     call("POST", fmt::format("/deploy-requests/{}/deploy", n), &body);
 }
-void PlanetScaleClient::apply_cutover(std::uint64_t n) { call("POST", fmt::format("/deploy-requests/{}/apply-deploy", n)); }
-void PlanetScaleClient::skip_revert(std::uint64_t n) { call("POST", fmt::format("/deploy-requests/{}/skip-revert", n)); }
+void PlanetScaleClient::apply_cutover(std::uint64_t n) {
+    call("POST", fmt::format("/deploy-requests/{}/apply-deploy", n));
+}
+void PlanetScaleClient::skip_revert(std::uint64_t n) {
+    call("POST", fmt::format("/deploy-requests/{}/skip-revert", n));
+}
 void PlanetScaleClient::revert(std::uint64_t n) { call("POST", fmt::format("/deploy-requests/{}/revert", n)); }
 void PlanetScaleClient::close(std::uint64_t n) {
     json body = {{"state", "closed"}};

@@ -46,7 +46,7 @@ struct DeployRequest {
     bool deployable = false;
     bool instant_ddl_eligible = false;
     std::vector<LintError> lint_errors;
-    std::string error_message;     // the deployment's, when it failed
+    std::string error_message;  // the deployment's, when it failed
     std::string html_url;
     std::string notes;
     std::string created_at;
@@ -66,7 +66,7 @@ struct Operation {
 bool is_transient(const error& e);
 
 class PlanetScaleClient {
-public:
+  public:
     explicit PlanetScaleClient(PlanetScaleApi api);
     ~PlanetScaleClient();
     PlanetScaleClient(const PlanetScaleClient&) = delete;
@@ -76,7 +76,7 @@ public:
 
     std::optional<Branch> find_branch(const std::string& name);  // nullopt: no such branch
     Branch create_branch(const std::string& name, const std::string& parent);
-    void delete_branch(const std::string& name);                 // gone already: fine
+    void delete_branch(const std::string& name);  // gone already: fine
     Password create_password(const std::string& branch, const std::string& name, std::chrono::seconds ttl);
     void delete_password(const std::string& branch, const std::string& id);  // gone already: fine
 
@@ -94,7 +94,7 @@ public:
     void revert(std::uint64_t number);
     void close(std::uint64_t number);
 
-private:
+  private:
     // One request; GET and DELETE are retried while the failure is transient (bounded); a POST is not
     // (the caller reads the state again and decides). Throws migrate::error(errc::platform_api).
     nlohmann::json call(const std::string& method, const std::string& path, const nlohmann::json* body = nullptr,

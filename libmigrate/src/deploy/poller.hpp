@@ -11,14 +11,14 @@
 namespace migrate::deploy {
 
 class Poller {
-public:
+  public:
     Poller(std::chrono::milliseconds every, const std::atomic<bool>* cancel, std::function<void()> keep_alive = {})
         : every_(every), cancel_(cancel), keep_alive_(std::move(keep_alive)) {}
 
     // Waits one interval. Throws interrupted, with `interrupted_message`, once the cancel flag is set.
     void pause(const std::string& interrupted_message);
 
-private:
+  private:
     std::chrono::milliseconds every_;
     const std::atomic<bool>* cancel_;
     std::function<void()> keep_alive_;

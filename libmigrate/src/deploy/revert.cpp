@@ -123,7 +123,8 @@ void unrecord(const RevertContext& ctx, const Found& f, RevertReport& out) {
             out.resumable.push_back(m.tag);
             if (has_progress) {
                 statements.push_back(ctx.progress.start(m, connection_id, run::statements_prefix_hash(m, 0)));
-                statements.push_back(ctx.progress.mark(m, s.first, std::nullopt, run::statements_prefix_hash(m, s.first)));
+                statements.push_back(
+                    ctx.progress.mark(m, s.first, std::nullopt, run::statements_prefix_hash(m, s.first)));
             }
         } else if (has_progress) {
             statements.push_back(ctx.progress.remove(m));
@@ -184,10 +185,12 @@ RevertReport revert_deploy_request(const RevertContext& ctx, std::optional<std::
                                 "longer revert it; nothing was changed. Write a migration that undoes the change",
                                 n));
     if (state != "complete_pending_revert" && state != "in_progress_revert" && state != "complete_revert")
-        throw error(errc::nothing_to_resolve,
-                    fmt::format("deploy request #{} is {}: it has not deployed anything to revert; nothing was "
-                                "changed{}",
-                                n, state, state == "complete_cancel" || state == "cancelled" ? "" : " (close or cancel it instead)"));
+        throw error(
+            errc::nothing_to_resolve,
+            fmt::format("deploy request #{} is {}: it has not deployed anything to revert; nothing was "
+                        "changed{}",
+                        n, state,
+                        state == "complete_cancel" || state == "cancelled" ? "" : " (close or cancel it instead)"));
     if (state == "complete_revert" && !still_recorded(ctx, f)) {
         delete_batch_branch(ctx, f);
         throw error(errc::nothing_to_resolve,
@@ -215,18 +218,20 @@ RevertReport revert_deploy_request(const RevertContext& ctx, std::optional<std::
             d = ctx.client.deploy_request(n);
         } catch (const error& e) {
             if (!is_transient(e)) throw;
-            poller.pause(fmt::format("interrupted while deploy request #{} was being reverted; run the revert again to "
-                                     "finish it",
-                                     n));
+            poller.pause(
+                fmt::format("interrupted while deploy request #{} was being reverted; run the revert again to "
+                            "finish it",
+                            n));
             continue;
         }
         p.deployment_state = d.deployment_state;
         if (d.deployment_state == "complete_revert") break;
         if (d.deployment_state != "in_progress_revert" && d.deployment_state != "complete_pending_revert")
-            throw error(errc::deploy_request_failed,
-                        fmt::format("deploy request #{} went to {} instead of being reverted{}; the tracking rows were "
-                                    "left as they are. The deploy request's page says why",
-                                    n, d.deployment_state, d.error_message.empty() ? "" : " (" + d.error_message + ")"));
+            throw error(
+                errc::deploy_request_failed,
+                fmt::format("deploy request #{} went to {} instead of being reverted{}; the tracking rows were "
+                            "left as they are. The deploy request's page says why",
+                            n, d.deployment_state, d.error_message.empty() ? "" : " (" + d.error_message + ")"));
         if (d.deployment_state == "complete_pending_revert" && state != "complete_pending_revert")
             throw error(errc::deploy_request_failed, fmt::format("deploy request #{} is back in its revert window", n));
         const std::string detail = fmt::format("deploy request #{} (branch {}): {}", n, d.branch, d.deployment_state);
@@ -237,9 +242,10 @@ RevertReport revert_deploy_request(const RevertContext& ctx, std::optional<std::
                         fmt::format("deploy request #{} is still {} after {} s; PlanetScale goes on with it: run the "
                                     "revert again to finish",
                                     n, d.deployment_state, ctx.options.timeout.count()));
-        poller.pause(fmt::format("interrupted while deploy request #{} was being reverted; PlanetScale goes on with it: "
-                                 "run the revert again to record it",
-                                 n));
+        poller.pause(
+            fmt::format("interrupted while deploy request #{} was being reverted; PlanetScale goes on with it: "
+                        "run the revert again to record it",
+                        n));
     }
 
     unrecord(ctx, f, out);

@@ -22,8 +22,8 @@ namespace migrate::deploy {
 struct RevertContext {
     PlanetScaleClient& client;
     const DeployRequestOptions& options;
-    const std::string& keyspace;             // whose deploy requests (their carried records name it)
-    connect::Connection& conn;               // production, under the lock
+    const std::string& keyspace;  // whose deploy requests (their carried records name it)
+    connect::Connection& conn;    // production, under the lock
     const run::MigrationLock& lock;
     const Source& source;
     const tracking::TrackingTable& table;

@@ -22,9 +22,12 @@ Json deploy_requests_json(const migrate::Status& s) {
     if (s.deploy_requests.empty() && s.deploy_requests_error.empty()) return Json::array();
     Json list = Json::array();
     for (const auto& d : s.deploy_requests)
-        list.push_back({{"number", d.number}, {"branch", d.branch}, {"deployment_state", d.deployment_state},
+        list.push_back({{"number", d.number},
+                        {"branch", d.branch},
+                        {"deployment_state", d.deployment_state},
                         {"html_url", d.html_url}});
-    if (!s.deploy_requests_error.empty()) list.push_back({{"error", migrate::redact_url_text(s.deploy_requests_error)}});
+    if (!s.deploy_requests_error.empty())
+        list.push_back({{"error", migrate::redact_url_text(s.deploy_requests_error)}});
     return list;
 }
 
@@ -36,13 +39,14 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
         changed += e.hash_differs;
         Json partial;
         if (e.progress)
-            partial = {{"statements_done", e.progress->statements_done},
-                       {"statements_total", e.progress->statements_total},
-                       {"in_flight", e.progress->in_flight ? Json(*e.progress->in_flight) : Json()},
-                       {"failed_statement", e.progress->failed_statement ? Json(*e.progress->failed_statement) : Json()},
-                       {"error_errno", e.progress->error_errno ? Json(e.progress->error_errno) : Json()},
-                       {"error_message", e.progress->error_message.empty() ? Json() : Json(e.progress->error_message)},
-                       {"decision", e.progress->decision.empty() ? Json() : Json(e.progress->decision)}};
+            partial = {
+                {"statements_done", e.progress->statements_done},
+                {"statements_total", e.progress->statements_total},
+                {"in_flight", e.progress->in_flight ? Json(*e.progress->in_flight) : Json()},
+                {"failed_statement", e.progress->failed_statement ? Json(*e.progress->failed_statement) : Json()},
+                {"error_errno", e.progress->error_errno ? Json(e.progress->error_errno) : Json()},
+                {"error_message", e.progress->error_message.empty() ? Json() : Json(e.progress->error_message)},
+                {"decision", e.progress->decision.empty() ? Json() : Json(e.progress->decision)}};
         migrations.push_back({{"tag", e.migration->tag},
                               {"when", e.migration->when},
                               {"file", e.migration->file.string()},
@@ -57,17 +61,21 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
         rows.push_back({{"id", r.id}, {"created_at", r.created_at ? Json(*r.created_at) : Json()}, {"hash", r.hash}});
     Json duplicates = Json::array();
     for (const auto& d : plan.duplicate_rows)
-        duplicates.push_back({{"id", d.row.id}, {"duplicate_of", d.original_id},
+        duplicates.push_back({{"id", d.row.id},
+                              {"duplicate_of", d.original_id},
                               {"tag", d.migration ? Json(d.migration->tag) : Json()},
-                              {"created_at", d.row.created_at ? Json(*d.row.created_at) : Json()}, {"hash", d.row.hash},
+                              {"created_at", d.row.created_at ? Json(*d.row.created_at) : Json()},
+                              {"hash", d.row.hash},
                               {"message", describe_duplicate(d, s.table)}});
     Json baseline;
     if (const auto* b = target.baseline())
-        baseline = {{"dir", b->dir.string()}, {"through", b->through}, {"migrations", b->covered.size()},
-                    {"usable", b->usable()}, {"problems", b->problems}, {"loads", plan.from_baseline}};
+        baseline = {{"dir", b->dir.string()}, {"through", b->through},   {"migrations", b->covered.size()},
+                    {"usable", b->usable()},  {"problems", b->problems}, {"loads", plan.from_baseline}};
     Json pending = Json::array();
     for (const auto& ps : s.pending_statements) {
-        Json st{{"tag", ps.migration->tag}, {"file", ps.migration->file.string()}, {"index", ps.index},
+        Json st{{"tag", ps.migration->tag},
+                {"file", ps.migration->file.string()},
+                {"index", ps.index},
                 {"line", ps.migration->statements[ps.index].line}};
         add_cost(st, ps.cost);
         pending.push_back(std::move(st));
@@ -102,12 +110,15 @@ Json preview_object(const migrate::UpPreview& p, bool with_sql) {
     j["server"] = s.server_version;
     j["lock_holder"] = s.lock_holder.empty() ? Json(nullptr) : Json(s.lock_holder);
     j["table_upgrade"] = s.plan.table_upgrade.empty() ? Json(nullptr) : Json(s.plan.table_upgrade);
-    j["refused"] = p.refusal.empty() ? Json(nullptr)
-                                     : Json{{"code", migrate::to_string(*p.refusal_code)},
-                                            {"message", migrate::redact_url_text(p.refusal)},
-                                            {"remedy", p.refusal_fix == migrate::remedy::none
-                                                           ? Json() : Json(migrate::to_string(p.refusal_fix))}};
-    j["baseline"] = p.baseline ? Json{{"dir", p.baseline->dir.string()}, {"through", p.baseline->through},
+    j["refused"] =
+        p.refusal.empty()
+            ? Json(nullptr)
+            : Json{{"code", migrate::to_string(*p.refusal_code)},
+                   {"message", migrate::redact_url_text(p.refusal)},
+                   {"remedy",
+                    p.refusal_fix == migrate::remedy::none ? Json() : Json(migrate::to_string(p.refusal_fix))}};
+    j["baseline"] = p.baseline ? Json{{"dir", p.baseline->dir.string()},
+                                      {"through", p.baseline->through},
                                       {"migrations", p.baseline->covered.size()}}
                                : Json(nullptr);
     j["has_ddl"] = p.has_ddl;
@@ -115,14 +126,17 @@ Json preview_object(const migrate::UpPreview& p, bool with_sql) {
     for (const auto& m : p.migrations) {
         Json statements = Json::array();
         for (const auto& st : m.statements) {
-            statements.push_back(with_sql ? Json{{"index", st.index}, {"line", st.line}, {"kind", st.kind},
+            statements.push_back(with_sql ? Json{{"index", st.index},
+                                                 {"line", st.line},
+                                                 {"kind", st.kind},
                                                  {"sql", m.migration->statements[st.index].sql}}
                                           : Json{{"index", st.index}, {"line", st.line}, {"kind", st.kind}});
             add_cost(statements.back(), st.cost);
             if (p.through_deploy_requests)
                 statements.back()["deploy_request"] = st.deploy_request ? Json(st.deploy_request) : Json(nullptr);
         }
-        steps.push_back({{"tag", m.migration->tag}, {"file", m.migration->file.string()},
+        steps.push_back({{"tag", m.migration->tag},
+                         {"file", m.migration->file.string()},
                          {"resumes_at", m.first_statement ? Json(m.first_statement) : Json(nullptr)},
                          {"statements", std::move(statements)}});
     }
@@ -130,7 +144,8 @@ Json preview_object(const migrate::UpPreview& p, bool with_sql) {
     if (p.through_deploy_requests) {
         Json drs = Json::array();
         for (const auto& d : p.deploy_requests)
-            drs.push_back({{"branch", d.branch}, {"statements", d.statements}, {"creates_libmigrate_tables", d.with_setup}});
+            drs.push_back(
+                {{"branch", d.branch}, {"statements", d.statements}, {"creates_libmigrate_tables", d.with_setup}});
         j["deploy_requests"] = std::move(drs);
     } else {
         j["deploy_requests"] = nullptr;

@@ -17,8 +17,10 @@ bool kw(const Tokens& t, std::size_t i, std::string_view upper) { return i < t.s
 std::size_t skip_group(const Tokens& t, std::size_t i, std::size_t end) {
     int depth = 0;
     for (; i < end; ++i) {
-        if (is_punct(t[i], "(")) ++depth;
-        else if (is_punct(t[i], ")") && --depth == 0) return i + 1;
+        if (is_punct(t[i], "("))
+            ++depth;
+        else if (is_punct(t[i], ")") && --depth == 0)
+            return i + 1;
     }
     return end;
 }
@@ -29,8 +31,10 @@ std::vector<std::pair<std::size_t, std::size_t>> split_commas(const Tokens& t, s
     int depth = 0;
     std::size_t start = begin;
     for (std::size_t i = begin; i < end; ++i) {
-        if (is_punct(t[i], "(")) ++depth;
-        else if (is_punct(t[i], ")")) --depth;
+        if (is_punct(t[i], "("))
+            ++depth;
+        else if (is_punct(t[i], ")"))
+            --depth;
         else if (depth == 0 && is_punct(t[i], ",")) {
             if (i > start) parts.emplace_back(start, i);
             start = i + 1;
@@ -91,9 +95,12 @@ ColumnSpec parse_column(const Tokens& t, std::size_t b, std::size_t e) {
             c.not_null = false;
         } else if (kw(t, i, "DEFAULT")) {
             c.has_default = true;
-            if (i + 1 < e && is_punct(t[i + 1], "(")) i = skip_group(t, i + 1, e) - 1;
-            else if (i + 2 < e && (is_punct(t[i + 1], "-") || is_punct(t[i + 1], "+"))) i += 2;
-            else ++i;
+            if (i + 1 < e && is_punct(t[i + 1], "("))
+                i = skip_group(t, i + 1, e) - 1;
+            else if (i + 2 < e && (is_punct(t[i + 1], "-") || is_punct(t[i + 1], "+")))
+                i += 2;
+            else
+                ++i;
         } else if (kw(t, i, "AUTO_INCREMENT")) {
             c.auto_increment = true;
         } else if (is_word_in(t[i], {"AS", "GENERATED"})) {
@@ -235,7 +242,8 @@ Ddl parse_ddl(const Statement& s) {
     std::size_t i = 1;
     if (kw(t, 0, "CREATE")) {
         if (kw(t, i, "OR")) i += 2;
-        while (i < t.size() && is_word_in(t[i], {"TEMPORARY", "UNIQUE", "FULLTEXT", "SPATIAL", "ONLINE", "OFFLINE"})) ++i;
+        while (i < t.size() && is_word_in(t[i], {"TEMPORARY", "UNIQUE", "FULLTEXT", "SPATIAL", "ONLINE", "OFFLINE"}))
+            ++i;
         if (kw(t, i, "TABLE")) {
             parse_create_table(t, i + 1, d);
         } else if (kw(t, i, "INDEX")) {

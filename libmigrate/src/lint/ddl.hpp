@@ -14,10 +14,10 @@ namespace migrate::lint {
 
 struct ColumnSpec {
     std::string name;
-    const sql::Token* at = nullptr;          // the name
-    const sql::Token* type_at = nullptr;     // the type's first token
-    std::optional<run::probe::Type> type;    // canonical; nullopt for types the probe does not model
-    std::string type_word;                   // lower-case first word of the type, e.g. "serial"
+    const sql::Token* at = nullptr;        // the name
+    const sql::Token* type_at = nullptr;   // the type's first token
+    std::optional<run::probe::Type> type;  // canonical; nullopt for types the probe does not model
+    std::string type_word;                 // lower-case first word of the type, e.g. "serial"
     bool not_null = false, has_default = false, auto_increment = false, generated = false;
     bool unique = false, primary = false;
     const sql::Token* references = nullptr;  // inline REFERENCES
@@ -33,22 +33,29 @@ enum class ClauseKind { add_column, drop_column, modify_column, rename_column, a
 
 struct AlterClause {
     ClauseKind kind = ClauseKind::other;
-    const sql::Token* at = nullptr;          // the clause's first token
-    std::string old_name;                    // drop, CHANGE old new, RENAME COLUMN old TO new
-    ColumnSpec column;                       // add, modify, change (new definition), rename (new name)
-    IndexSpec index;                         // add_index
+    const sql::Token* at = nullptr;  // the clause's first token
+    std::string old_name;            // drop, CHANGE old new, RENAME COLUMN old TO new
+    ColumnSpec column;               // add, modify, change (new definition), rename (new name)
+    IndexSpec index;                 // add_index
 };
 
 struct Ddl {
-    enum class Kind { other, create_table, alter_table, drop_table, truncate, create_index, rename_table } kind =
-        Kind::other;
-    std::string table;                                  // lower-case; create/alter/truncate/create_index
-    std::vector<std::pair<std::string, const sql::Token*>> tables;   // drop_table: every table named
-    std::vector<std::pair<std::string, std::string>> renames;        // rename_table (and ALTER … RENAME TO)
-    std::vector<ColumnSpec> columns;                    // create_table
-    std::vector<IndexSpec> indexes;                     // create_table, create_index
-    std::vector<AlterClause> clauses;                   // alter_table
-    std::vector<const sql::Token*> foreign_keys;        // where each foreign key is declared
+    enum class Kind {
+        other,
+        create_table,
+        alter_table,
+        drop_table,
+        truncate,
+        create_index,
+        rename_table
+    } kind = Kind::other;
+    std::string table;                                              // lower-case; create/alter/truncate/create_index
+    std::vector<std::pair<std::string, const sql::Token*>> tables;  // drop_table: every table named
+    std::vector<std::pair<std::string, std::string>> renames;       // rename_table (and ALTER … RENAME TO)
+    std::vector<ColumnSpec> columns;                                // create_table
+    std::vector<IndexSpec> indexes;                                 // create_table, create_index
+    std::vector<AlterClause> clauses;                               // alter_table
+    std::vector<const sql::Token*> foreign_keys;                    // where each foreign key is declared
 };
 
 Ddl parse_ddl(const Statement& s);

@@ -87,9 +87,8 @@ std::vector<LintFinding> lint_folder(const std::filesystem::path& dir, const Lin
         statements = lint_source(read_migrations_folder(dir), options);
     } catch (const error& e) {
         const auto rule = lint::journal_rule_for(e.code());
-        const bool reported = !rule.empty() && std::any_of(out.begin(), out.end(), [&](const LintFinding& f) {
-            return f.rule == rule;
-        });
+        const bool reported =
+            !rule.empty() && std::any_of(out.begin(), out.end(), [&](const LintFinding& f) { return f.rule == rule; });
         if (!reported) {
             lint::Sink sink(options, out);
             const auto& ctx = e.context();

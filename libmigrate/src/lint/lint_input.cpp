@@ -27,9 +27,12 @@ source::TextPosition in_file(source::TextPosition start, const sql::Token& t) {
 // The comment's text without its markers, or nullopt when it is no suppression.
 std::optional<Suppression> parse_suppression(const sql::Token& comment, std::size_t base, source::TextPosition start) {
     std::string_view s = comment.text;
-    if (s.starts_with("--")) s.remove_prefix(2);
-    else if (s.starts_with("#")) s.remove_prefix(1);
-    else if (s.starts_with("/*")) s = s.substr(2, s.size() >= 4 ? s.size() - 4 : 0);
+    if (s.starts_with("--"))
+        s.remove_prefix(2);
+    else if (s.starts_with("#"))
+        s.remove_prefix(1);
+    else if (s.starts_with("/*"))
+        s = s.substr(2, s.size() >= 4 ? s.size() - 4 : 0);
     s = trim(s);
     constexpr std::string_view tag = "migrate:lint-ignore";
     if (!s.starts_with(tag)) return std::nullopt;
@@ -148,8 +151,8 @@ void for_each_chunk(const File& file, const std::function<void(const Chunk&)>& o
     }
 }
 
-LintFinding* Sink::make(std::string_view rule, const std::filesystem::path& file, std::size_t line,
-                        std::size_t column, std::string message) {
+LintFinding* Sink::make(std::string_view rule, const std::filesystem::path& file, std::size_t line, std::size_t column,
+                        std::string message) {
     const LintRule* r = find_lint_rule(rule);
     if (!r) return nullptr;
     const auto severity = r->severity(options_.flavor);

@@ -4,8 +4,8 @@
 
 #include <migrate/lint.hpp>
 
-#include "../sql/tokenizer.hpp"
 #include "../source/text_position.hpp"
+#include "../sql/tokenizer.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -21,19 +21,19 @@ namespace migrate::lint {
 struct Suppression {
     std::vector<std::string> rules;
     std::string reason;
-    std::size_t offset = 0;             // of the comment, in the file
-    source::TextPosition position;      // of the comment, in the file
+    std::size_t offset = 0;         // of the comment, in the file
+    source::TextPosition position;  // of the comment, in the file
 };
 
 struct File;
 
 struct Statement {
     const File* file = nullptr;
-    std::size_t migration = 0;          // position of its file in apply order
-    std::size_t chunk = 0;              // 0-based chunk of the file
-    std::size_t base = 0;               // file offset of the chunk (token offsets are relative to it)
-    source::TextPosition chunk_start;   // line and column of the chunk's first byte in the file
-    std::vector<sql::Token> tokens;     // significant tokens, the trailing ';' dropped
+    std::size_t migration = 0;         // position of its file in apply order
+    std::size_t chunk = 0;             // 0-based chunk of the file
+    std::size_t base = 0;              // file offset of the chunk (token offsets are relative to it)
+    source::TextPosition chunk_start;  // line and column of the chunk's first byte in the file
+    std::vector<sql::Token> tokens;    // significant tokens, the trailing ';' dropped
     std::vector<Suppression> suppressions;
 
     source::TextPosition position(const sql::Token& t) const;
@@ -43,8 +43,8 @@ struct Statement {
 // drizzle's chunk: the text between `--> statement-breakpoint` markers, whitespace-only ones included.
 struct Chunk {
     std::size_t index = 0;
-    std::size_t base = 0;               // file offset
-    source::TextPosition start;         // line and column of its first byte in the file
+    std::size_t base = 0;        // file offset
+    source::TextPosition start;  // line and column of its first byte in the file
     std::string_view text;
     std::vector<Statement> statements;
     bool has_comment = false;
@@ -64,7 +64,7 @@ void for_each_chunk(const File& file, const std::function<void(const Chunk&)>& o
 
 // Where findings go: drops rules that do not apply to the flavour, applies suppressions.
 class Sink {
-public:
+  public:
     Sink(const LintOptions& options, std::vector<LintFinding>& out) : options_(options), out_(out) {}
     const LintOptions& options() const { return options_; }
 
@@ -74,9 +74,9 @@ public:
     void add(std::string_view rule, const std::filesystem::path& file, std::size_t line, std::size_t column,
              std::string message);
 
-private:
-    LintFinding* make(std::string_view rule, const std::filesystem::path& file, std::size_t line,
-                      std::size_t column, std::string message);
+  private:
+    LintFinding* make(std::string_view rule, const std::filesystem::path& file, std::size_t line, std::size_t column,
+                      std::string message);
     const LintOptions& options_;
     std::vector<LintFinding>& out_;
 };

@@ -16,11 +16,12 @@ void check_chunk(const File& file, const Chunk& c, Sink& sink) {
         if (!c.statements.empty()) return;
         const auto& pos = c.start;
         sink.add("empty-chunk", file.path, pos.line, pos.column,
-                 c.has_comment ? fmt::format("chunk {} holds only comments: drizzle sends it as a query that does nothing",
-                                             c.index + 1)
-                               : fmt::format("chunk {} is empty: drizzle sends it and the server answers 1065 Query "
-                                             "was empty (libmigrate skips it)",
-                                             c.index + 1));
+                 c.has_comment
+                     ? fmt::format("chunk {} holds only comments: drizzle sends it as a query that does nothing",
+                                   c.index + 1)
+                     : fmt::format("chunk {} is empty: drizzle sends it and the server answers 1065 Query "
+                                   "was empty (libmigrate skips it)",
+                                   c.index + 1));
     }
 }
 

@@ -9,9 +9,11 @@ void check_destructive(const Statement& s, const Ddl& d, const SchemaModel& befo
     using K = Ddl::Kind;
     if (d.kind == K::drop_table)
         for (const auto& [name, at] : d.tables)
-            sink.add("destructive-drop-table", s, *at, fmt::format("DROP TABLE `{}` deletes the table and its rows", name));
+            sink.add("destructive-drop-table", s, *at,
+                     fmt::format("DROP TABLE `{}` deletes the table and its rows", name));
     if (d.kind == K::truncate)
-        sink.add("destructive-truncate", s, s.tokens.front(), fmt::format("TRUNCATE deletes every row of `{}`", d.table));
+        sink.add("destructive-truncate", s, s.tokens.front(),
+                 fmt::format("TRUNCATE deletes every row of `{}`", d.table));
     if (d.kind != K::alter_table) return;
     for (const auto& a : d.clauses) {
         if (a.kind == ClauseKind::drop_column) {

@@ -29,11 +29,14 @@ std::vector<std::size_t> entry_offsets(std::string_view text) {
     for (std::size_t i = open; i < text.size(); ++i) {
         const char c = text[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
-        if (c == '"') in_string = true;
+        if (c == '"')
+            in_string = true;
         else if (c == '[' || c == '{') {
             if (c == '{' && depth == 1) offsets.push_back(i);
             ++depth;
@@ -79,7 +82,9 @@ JournalCheck check_journal(const fs::path& dir) {
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto& e = entries[i];
         const auto pos = source::position_of(*text, i < offsets.size() ? offsets[i] : 0);
-        auto add = [&](std::string_view rule, std::string message) { sink.add(rule, path, pos.line, pos.column, std::move(message)); };
+        auto add = [&](std::string_view rule, std::string message) {
+            sink.add(rule, path, pos.line, pos.column, std::move(message));
+        };
         if (!e.is_object() || !e.contains("tag") || !e["tag"].is_string() || !e.contains("when") ||
             !e["when"].is_number_integer()) {
             add("journal-invalid", fmt::format("entries[{}] needs a string \"tag\" and an integer \"when\"", i));
@@ -93,8 +98,7 @@ JournalCheck check_journal(const fs::path& dir) {
         if (e.contains("idx") && e["idx"].is_number_integer()) {
             const auto idx = e["idx"].get<long long>();
             if (auto [it, fresh] = idx_seen.emplace(idx, i); !fresh)
-                add("journal-duplicate-idx",
-                    fmt::format("\"{}\" repeats idx {} of entries[{}]", tag, idx, it->second));
+                add("journal-duplicate-idx", fmt::format("\"{}\" repeats idx {} of entries[{}]", tag, idx, it->second));
         }
         if (previous && e["when"].get<long long>() <= (*previous)["when"].get<long long>())
             add("journal-when-not-increasing",
@@ -119,8 +123,9 @@ JournalCheck check_journal(const fs::path& dir) {
             unlisted.push_back(f.path());
     std::sort(unlisted.begin(), unlisted.end());
     for (const auto& f : unlisted)
-        sink.add("journal-unlisted-file", f, 0, 0,
-                 fmt::format("{} is not in meta/_journal.json: drizzle and migrate never run it", f.filename().string()));
+        sink.add(
+            "journal-unlisted-file", f, 0, 0,
+            fmt::format("{} is not in meta/_journal.json: drizzle and migrate never run it", f.filename().string()));
     return out;
 }
 

@@ -27,7 +27,8 @@ void check_table_copy(const Statement& s, const Ddl& d, const SchemaModel& befor
     if (!before.table_predates(d.table, s.migration)) return;  // created by this migration: no rows yet
     const auto& first = s.tokens.front();
     const auto& last = s.tokens.back();
-    const std::string_view sql(first.text.data(), static_cast<std::size_t>(last.text.data() + last.text.size() - first.text.data()));
+    const std::string_view sql(first.text.data(),
+                               static_cast<std::size_t>(last.text.data() + last.text.size() - first.text.data()));
     plan::LiveTable live;
     const TableState* state = before.table(d.table);
     if (state) live = live_table(*state);

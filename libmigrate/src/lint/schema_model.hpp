@@ -16,7 +16,7 @@ struct ColumnState {
     std::optional<run::probe::Type> type;
     bool not_null = false;
     bool has_default = false;
-    std::size_t added_in = 0;   // migration position
+    std::size_t added_in = 0;  // migration position
 };
 
 struct TableState {
@@ -25,7 +25,7 @@ struct TableState {
 };
 
 class SchemaModel {
-public:
+  public:
     // Records what the statement did (after the rules looked at it).
     void apply(const Ddl& d, std::size_t migration);
 
@@ -37,7 +37,7 @@ public:
     // True unless the column was added by `migration` (or its table created by it).
     bool column_predates(const std::string& table, const std::string& column, std::size_t migration) const;
 
-private:
+  private:
     std::map<std::string, TableState> tables_;
 };
 

@@ -32,8 +32,11 @@ int integer_bits(const Type& t) {
 // Decimal digits of the largest value of an integer type.
 int integer_digits(const Type& t) {
     static const int u[] = {3, 5, 8, 10, 20}, s[] = {3, 5, 7, 10, 19};
-    const int k = integer_bits(t) == 8 ? 0 : integer_bits(t) == 16 ? 1 : integer_bits(t) == 24 ? 2
-                                                                       : integer_bits(t) == 32 ? 3 : 4;
+    const int k = integer_bits(t) == 8    ? 0
+                  : integer_bits(t) == 16 ? 1
+                  : integer_bits(t) == 24 ? 2
+                  : integer_bits(t) == 32 ? 3
+                                          : 4;
     return t.is_unsigned ? u[k] : s[k];
 }
 
@@ -87,9 +90,12 @@ std::string describe(const Type& t) { return run::probe::render(t); }
 std::optional<std::string> integer_to_integer(const Type& f, const Type& t) {
     const int fb = integer_bits(f), tb = integer_bits(t);
     bool ok;
-    if (f.is_unsigned == t.is_unsigned) ok = tb >= fb;
-    else if (f.is_unsigned) ok = tb > fb;  // signed needs one more bit for the same maximum
-    else ok = false;                       // unsigned cannot hold negative values
+    if (f.is_unsigned == t.is_unsigned)
+        ok = tb >= fb;
+    else if (f.is_unsigned)
+        ok = tb > fb;  // signed needs one more bit for the same maximum
+    else
+        ok = false;  // unsigned cannot hold negative values
     if (ok) return std::nullopt;
     return fmt::format("{} cannot hold every {} value", describe(t), describe(f));
 }
@@ -104,7 +110,8 @@ std::optional<std::string> narrowing(const Type& from, const Type& to) {
     auto lost = [&](std::string why) { return std::optional<std::string>(std::move(why)); };
     auto shorter = [&](long long need, long long have) -> std::optional<std::string> {
         if (have >= need) return std::nullopt;
-        return lost(fmt::format("{} holds {} characters, {} values need up to {}", describe(t), have, describe(f), need));
+        return lost(
+            fmt::format("{} holds {} characters, {} values need up to {}", describe(t), have, describe(f), need));
     };
 
     if (is_integer_type(f) && is_integer_type(t)) return integer_to_integer(f, t);
@@ -159,7 +166,8 @@ std::optional<std::string> narrowing(const Type& from, const Type& to) {
         return std::nullopt;
     }
     if (f.name == "year" && is_integer_type(t) && integer_bits(t) >= 16) return std::nullopt;
-    return lost(fmt::format("converting {} to {} loses or rejects values that do not convert", describe(f), describe(t)));
+    return lost(
+        fmt::format("converting {} to {} loses or rejects values that do not convert", describe(f), describe(t)));
 }
 
 }  // namespace migrate::lint

@@ -80,8 +80,8 @@ struct ClauseCost {
     std::string reason;
     bool column_instant = false;  // ADD/DROP COLUMN done instantly alone, by a rebuild next to in-place work
     bool drops_primary = false, adds_primary = false;
-    bool neutral = false;         // LOCK=, ALGORITHM=INPLACE/INSTANT: no work of its own
-    bool forces_copy = false;     // ALGORITHM=COPY: a copy whatever the other clauses
+    bool neutral = false;      // LOCK=, ALGORITHM=INPLACE/INSTANT: no work of its own
+    bool forces_copy = false;  // ALGORITHM=COPY: a copy whatever the other clauses
 };
 
 ClauseCost cost(A a, std::string reason) { return {a, std::move(reason)}; }
@@ -100,7 +100,8 @@ void skip_group(Cursor& c) {
     if (!c.is_punct("(")) return;
     int depth = 0;
     while (!c.done()) {
-        if (c.is_punct("(")) ++depth;
+        if (c.is_punct("("))
+            ++depth;
         else if (c.is_punct(")") && --depth == 0) {
             c.skip();
             return;
@@ -153,8 +154,10 @@ ColumnSpec read_column(Cursor c) {
             c.skip();
         } else if (c.accept("DEFAULT") || c.accept("COMMENT")) {
             if (c.is_punct("-") || c.is_punct("+")) c.skip();
-            if (c.is_punct("(")) skip_group(c);
-            else c.skip();
+            if (c.is_punct("("))
+                skip_group(c);
+            else
+                c.skip();
         } else if (c.accept("AUTO_INCREMENT")) {
             s.auto_increment = true;
         } else if (c.accept("AS") || c.accept("GENERATED")) {
@@ -192,14 +195,15 @@ const LiveColumn* find_column(const LiveTable* t, const std::string& name) {
 }
 
 class Rules {
-public:
+  public:
     Rules(Flavor flavor, const LiveTable* live, ServerTraits traits)
         : mariadb_(flavor == Flavor::mariadb), t_(live), traits_(traits) {}
 
     ClauseCost add_column(const std::string& name, const ColumnSpec& s) const {
         const std::string what = fmt::format("ADD `{}`", name);
         if (s.auto_increment) return cost(A::rebuild, what + " AUTO_INCREMENT: every row gets a value");
-        if (s.generated && s.stored) return cost(A::copy, what + ": a stored generated column is computed for every row");
+        if (s.generated && s.stored)
+            return cost(A::copy, what + ": a stored generated column is computed for every row");
         if (s.primary) return cost(A::rebuild, what + " PRIMARY KEY: a new clustered index");
         if (s.unique) return cost(A::rebuild, what + " UNIQUE: the column and its index are built together");
         if (s.check && !mariadb_) return cost(A::copy, what + " with CHECK: MySQL validates every row by copying");
@@ -252,7 +256,7 @@ public:
     const LiveTable* live() const { return t_; }
     bool mariadb() const { return mariadb_; }
 
-private:
+  private:
     ClauseCost type_change(const std::string& what, const Type& from, const Type& to, const LiveColumn& was) const {
         const std::string change = fmt::format("{}: {} → {}", what, run::probe::render(from), run::probe::render(to));
         if (from == to) return cost(A::instant, what + ": same type (default, comment or name only)");
@@ -266,12 +270,13 @@ private:
             length(to.args[0], new_len)) {
             if (new_len > old_len) {
                 if (mariadb_) return cost(A::instant, change + ": a longer VARCHAR");
-                const std::uint64_t per_char = to.name == "varbinary" ? 1 : std::max<std::uint32_t>(was.bytes_per_char, 1);
+                const std::uint64_t per_char =
+                    to.name == "varbinary" ? 1 : std::max<std::uint32_t>(was.bytes_per_char, 1);
                 const bool same_prefix = (old_len * per_char <= 255) == (new_len * per_char <= 255);
-                return same_prefix
-                           ? cost(A::in_place, change + ": a longer VARCHAR with the same length prefix")
-                           : cost(A::copy, change + fmt::format(": the length prefix grows from 1 to 2 bytes "
-                                                                "({} bytes per character)", per_char));
+                return same_prefix ? cost(A::in_place, change + ": a longer VARCHAR with the same length prefix")
+                                   : cost(A::copy, change + fmt::format(": the length prefix grows from 1 to 2 bytes "
+                                                                        "({} bytes per character)",
+                                                                        per_char));
             }
         }
         return cost(A::copy, change + ": the type changes");
@@ -288,9 +293,12 @@ ClauseCost index_cost(IndexKind kind, const Rules& r) {
     switch (kind) {
         case IndexKind::fulltext: {
             const LiveTable* t = r.live();
-            if (!t || !t->indexes_known) return cost(A::depends, "ADD FULLTEXT: the table's first FULLTEXT index rebuilds it, a further one is in place");
-            return t->has_fulltext ? cost(A::in_place, "ADD FULLTEXT: the table already has one, the index is built in place")
-                                   : cost(A::rebuild, "ADD FULLTEXT: the table's first, it is rebuilt with FTS_DOC_ID");
+            if (!t || !t->indexes_known)
+                return cost(A::depends,
+                            "ADD FULLTEXT: the table's first FULLTEXT index rebuilds it, a further one is in place");
+            return t->has_fulltext
+                       ? cost(A::in_place, "ADD FULLTEXT: the table already has one, the index is built in place")
+                       : cost(A::rebuild, "ADD FULLTEXT: the table's first, it is rebuilt with FTS_DOC_ID");
         }
         case IndexKind::spatial: return cost(A::in_place, "ADD SPATIAL INDEX: built in place");
         case IndexKind::unique: return cost(A::in_place, "ADD UNIQUE: built in place, the table is read");
@@ -428,7 +436,8 @@ DdlCost combine(std::string table, const std::vector<ClauseCost>& clauses) {
     if (forced_copy) out.algorithm = A::copy;
     for (const auto& c : clauses) {
         if (c.neutral) continue;
-        const bool decides = c.algorithm == out.algorithm || (out.algorithm == A::rebuild && c.column_instant && !escalated.empty()) ||
+        const bool decides = c.algorithm == out.algorithm ||
+                             (out.algorithm == A::rebuild && c.column_instant && !escalated.empty()) ||
                              (c.drops_primary && out.algorithm != A::instant);
         if (decides && !c.reason.empty()) reasons.push_back(c.reason);
     }
@@ -438,7 +447,9 @@ DdlCost combine(std::string table, const std::vector<ClauseCost>& clauses) {
     return out;
 }
 
-DdlCost statement(A a, std::string table, std::string reason) { return {a, std::move(table), false, std::move(reason)}; }
+DdlCost statement(A a, std::string table, std::string reason) {
+    return {a, std::move(table), false, std::move(reason)};
+}
 
 }  // namespace
 
@@ -448,7 +459,8 @@ ServerTraits server_traits(std::string_view version) {
     std::size_t i = 0;
     for (int k = 0; k < 3; ++k) {
         if (i >= version.size() || version[i] < '0' || version[i] > '9') return {};
-        while (i < version.size() && version[i] >= '0' && version[i] <= '9') part[k] = part[k] * 10 + (version[i++] - '0');
+        while (i < version.size() && version[i] >= '0' && version[i] <= '9')
+            part[k] = part[k] * 10 + (version[i++] - '0');
         if (k < 2 && (i >= version.size() || version[i++] != '.')) return {};
     }
     const bool mariadb = version.find("MariaDB") != std::string_view::npos;
@@ -499,8 +511,11 @@ DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live, Se
         auto table = c.accept("ON") ? table_name(c) : std::nullopt;
         if (!table) return statement(A::depends, "", "CREATE INDEX without ON table");
         const Rules rules(flavor, lookup(*table), traits);
-        const ClauseCost cc = index_cost(fulltext ? IndexKind::fulltext : spatial ? IndexKind::spatial
-                                         : unique ? IndexKind::unique : IndexKind::plain, rules);
+        const ClauseCost cc = index_cost(fulltext  ? IndexKind::fulltext
+                                         : spatial ? IndexKind::spatial
+                                         : unique  ? IndexKind::unique
+                                                   : IndexKind::plain,
+                                         rules);
         return statement(cc.algorithm, *table, "CREATE" + cc.reason.substr(3));
     }
     if (c.accept("DROP")) {

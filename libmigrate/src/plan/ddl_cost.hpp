@@ -19,9 +19,9 @@ namespace migrate::plan {
 
 // A column as information_schema.columns shows it.
 struct LiveColumn {
-    std::string column_type;            // COLUMN_TYPE, e.g. "varchar(20)", "int(11) unsigned"
+    std::string column_type;  // COLUMN_TYPE, e.g. "varchar(20)", "int(11) unsigned"
     bool nullable = true;
-    std::uint32_t bytes_per_char = 0;   // CHARACTER_OCTET_LENGTH / CHARACTER_MAXIMUM_LENGTH; 0: not text
+    std::uint32_t bytes_per_char = 0;  // CHARACTER_OCTET_LENGTH / CHARACTER_MAXIMUM_LENGTH; 0: not text
 };
 
 struct LiveTable {
@@ -29,7 +29,7 @@ struct LiveTable {
     std::set<std::string> indexed_columns;      // lower-case names of columns in any index
     bool has_fulltext = false;
     bool has_primary_key = false;
-    bool indexes_known = true;                  // false: only the columns are known (lint's model of the folder)
+    bool indexes_known = true;  // false: only the columns are known (lint's model of the folder)
 };
 
 // The table a statement's name refers to, lower-cased as given (no schema); nullptr: unknown (no connection,
@@ -38,9 +38,9 @@ using LiveLookup = std::function<const LiveTable*(const std::string& table)>;
 
 struct DdlCost {
     DdlAlgorithm algorithm = DdlAlgorithm::not_applicable;
-    std::string table;          // the table it acts on, as written (unquoted); "" for none
-    bool creates_table = false; // CREATE TABLE: later statements on it change a table created in this run
-    std::string reason;         // the rule, for people
+    std::string table;           // the table it acts on, as written (unquoted); "" for none
+    bool creates_table = false;  // CREATE TABLE: later statements on it change a table created in this run
+    std::string reason;          // the rule, for people
 };
 
 // What a server's version changes in the rules: instant ADD COLUMN at any position and instant DROP COLUMN

@@ -18,13 +18,14 @@ std::string_view to_string(MigrationState s) noexcept {
 }
 
 std::string describe_duplicate(const DuplicateRow& d, std::string_view table) {
-    return fmt::format("row id {} duplicates row id {} of {} (created_at {}, hash {}): two runs recorded the same "
-                       "migration, as drizzle migrators started at once do (drizzle takes no lock). Harmless: drizzle "
-                       "only reads the newest created_at (drizzle 1.0: which names exist), and libmigrate keeps "
-                       "matching row id {}. To remove the extra row: delete from `{}` where id = {}",
-                       d.row.id, d.original_id, d.migration ? d.migration->tag : "?",
-                       d.row.created_at ? std::to_string(*d.row.created_at) : "NULL", d.row.hash.substr(0, 12),
-                       d.original_id, table, d.row.id);
+    return fmt::format(
+        "row id {} duplicates row id {} of {} (created_at {}, hash {}): two runs recorded the same "
+        "migration, as drizzle migrators started at once do (drizzle takes no lock). Harmless: drizzle "
+        "only reads the newest created_at (drizzle 1.0: which names exist), and libmigrate keeps "
+        "matching row id {}. To remove the extra row: delete from `{}` where id = {}",
+        d.row.id, d.original_id, d.migration ? d.migration->tag : "?",
+        d.row.created_at ? std::to_string(*d.row.created_at) : "NULL", d.row.hash.substr(0, 12), d.original_id, table,
+        d.row.id);
 }
 
 std::size_t Plan::count(MigrationState s) const {
@@ -69,9 +70,10 @@ void plan_first_run(Plan& plan, const std::vector<AppliedRow>& rows, const std::
         plan.from_baseline = true;
     }
     if (!facts.baseline) {
-        plan.baseline_problems.push_back("an earlier run started loading the baseline and did not finish, and no "
-                                         "baseline is in use now (baselines are turned off for this run, or the folder was "
-                                         "removed)");
+        plan.baseline_problems.push_back(
+            "an earlier run started loading the baseline and did not finish, and no "
+            "baseline is in use now (baselines are turned off for this run, or the folder was "
+            "removed)");
         return;
     }
     plan.baseline_problems = facts.baseline->problems;

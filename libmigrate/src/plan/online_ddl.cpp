@@ -51,9 +51,12 @@ std::optional<std::uint64_t> parse_byte_size(std::string_view text) noexcept {
         factor = 1;
     } else if (auto p = prefixes.find(unit[0]); p != std::string_view::npos) {
         const std::string rest = unit.substr(1);
-        const double binary = std::pow(1024.0, static_cast<double>(p + 1)), decimal = std::pow(1000.0, static_cast<double>(p + 1));
-        if (rest.empty() || rest == "i" || rest == "ib") factor = binary;
-        else if (rest == "b") factor = decimal;
+        const double binary = std::pow(1024.0, static_cast<double>(p + 1)),
+                     decimal = std::pow(1000.0, static_cast<double>(p + 1));
+        if (rest.empty() || rest == "i" || rest == "ib")
+            factor = binary;
+        else if (rest == "b")
+            factor = decimal;
     }
     if (factor == 0) return std::nullopt;
     const double bytes = std::round(whole * scale * factor);

@@ -37,19 +37,23 @@ TableFacts read_table_facts(connect::Connection& conn, const std::vector<std::st
     f.traits = server_traits(version);
     if (tables.empty()) return f;
     const std::string where = "table_schema = database() and table_name in (" + in_list(tables) + ")";
-    for (const auto& r : conn.query("select table_name, table_rows, coalesce(data_length, 0) + coalesce(index_length, 0) "
-                                    "from information_schema.tables where table_type in ('BASE TABLE', 'SYSTEM VERSIONED') and " + where))
+    for (const auto& r :
+         conn.query("select table_name, table_rows, coalesce(data_length, 0) + coalesce(index_length, 0) "
+                    "from information_schema.tables where table_type in ('BASE TABLE', 'SYSTEM VERSIONED') and " +
+                    where))
         if (r.size() >= 3 && r[0]) f.sizes[run::probe::lower(*r[0])] = TableSize{number(r[1]), number(r[2])};
-    for (const auto& r : conn.query("select table_name, column_name, column_type, is_nullable, character_maximum_length, "
-                                    "character_octet_length from information_schema.columns where " + where)) {
+    for (const auto& r :
+         conn.query("select table_name, column_name, column_type, is_nullable, character_maximum_length, "
+                    "character_octet_length from information_schema.columns where " +
+                    where)) {
         if (r.size() < 6 || !r[0] || !r[1]) continue;
         const auto chars = number(r[4]), octets = number(r[5]);
-        f.tables[run::probe::lower(*r[0])].columns[run::probe::lower(*r[1])] =
-            LiveColumn{r[2].value_or(""), r[3].value_or("YES") == "YES",
-                       static_cast<std::uint32_t>(chars ? octets / chars : 0)};
+        f.tables[run::probe::lower(*r[0])].columns[run::probe::lower(*r[1])] = LiveColumn{
+            r[2].value_or(""), r[3].value_or("YES") == "YES", static_cast<std::uint32_t>(chars ? octets / chars : 0)};
     }
     for (const auto& r : conn.query("select table_name, index_name, column_name, index_type from "
-                                    "information_schema.statistics where " + where)) {
+                                    "information_schema.statistics where " +
+                                    where)) {
         if (r.size() < 4 || !r[0]) continue;
         LiveTable& t = f.tables[run::probe::lower(*r[0])];
         if (r[2]) t.indexed_columns.insert(run::probe::lower(*r[2]));
@@ -110,8 +114,11 @@ void refuse_large_copies(const std::vector<StatementRef>& statements, const std:
                                 m.file.string(), st.line, statements[i].index + 1, m.tag,
                                 c.algorithm == DdlAlgorithm::copy ? "copy" : "rebuild", c.table,
                                 format_bytes(c.size->bytes), c.size->rows, format_bytes(limit), c.reason),
-                    {.file = m.file.string(), .line = st.line, .statement = statements[i].index,
-                     .statements = m.statements.size(), .tag = m.tag});
+                    {.file = m.file.string(),
+                     .line = st.line,
+                     .statement = statements[i].index,
+                     .statements = m.statements.size(),
+                     .tag = m.tag});
     }
 }
 

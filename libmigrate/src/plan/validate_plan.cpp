@@ -24,12 +24,13 @@ void validate_plan(const Plan& plan, const ValidationOptions& options) {
         const Migration& m = *e.migration;
         if (e.hash_differs)
             add(errc::migration_changed,
-                fmt::format("{} was applied with hash {} (row id {}) but the file now hashes to {}: it was edited after "
-                            "being applied, so databases migrated before and after the edit differ. Restore the file "
-                            "(e.g. git checkout), or if the edit was deliberate and the database already matches it, "
-                            "record its new hash (repair). (Line-ending conversion such as git autocrlf also changes the "
-                            "hash.)",
-                            m.file.string(), e.row->hash, e.row->id, m.hash),
+                fmt::format(
+                    "{} was applied with hash {} (row id {}) but the file now hashes to {}: it was edited after "
+                    "being applied, so databases migrated before and after the edit differ. Restore the file "
+                    "(e.g. git checkout), or if the edit was deliberate and the database already matches it, "
+                    "record its new hash (repair). (Line-ending conversion such as git autocrlf also changes the "
+                    "hash.)",
+                    m.file.string(), e.row->hash, e.row->id, m.hash),
                 remedy::record_new_hash);
     }
     if (!options.allow_missing)
@@ -44,12 +45,13 @@ void validate_plan(const Plan& plan, const ValidationOptions& options) {
         for (const auto& e : plan.entries)
             if (e.state == MigrationState::out_of_order)
                 add(errc::out_of_order,
-                    fmt::format("{} (when {}) is not applied but is not newer than the newest applied migration (created_at "
-                                "{}): drizzle would skip it silently, forever (typically a branch merged after a newer "
-                                "migration was deployed). Check it does not conflict with what ran since, then allow "
-                                "out-of-order entries to apply it; drizzle keeps ignoring it either way, since its "
-                                "high-water mark does not move.",
-                                e.migration->tag, e.migration->when, *plan.newest_created_at),
+                    fmt::format(
+                        "{} (when {}) is not applied but is not newer than the newest applied migration (created_at "
+                        "{}): drizzle would skip it silently, forever (typically a branch merged after a newer "
+                        "migration was deployed). Check it does not conflict with what ran since, then allow "
+                        "out-of-order entries to apply it; drizzle keeps ignoring it either way, since its "
+                        "high-water mark does not move.",
+                        e.migration->tag, e.migration->when, *plan.newest_created_at),
                     remedy::allow_out_of_order);
     if (!options.allow_dirty && !plan.unrecorded_tables.empty()) {
         std::string names;
@@ -73,8 +75,8 @@ void validate_plan(const Plan& plan, const ValidationOptions& options) {
                             p),
                 remedy::recreate_or_skip_baseline);
     if (!first) return;
-    std::string message = problems.size() == 1 ? problems.front()
-                                               : fmt::format("{} problems; nothing was applied:", problems.size());
+    std::string message =
+        problems.size() == 1 ? problems.front() : fmt::format("{} problems; nothing was applied:", problems.size());
     if (problems.size() > 1)
         for (const auto& p : problems) message += "\n  - " + p;
     throw error(*first, message, {.fix = fix});

@@ -47,8 +47,7 @@ std::string string_value(const Where& w, std::string_view key, const json& v) {
         auto var = s.substr(4);
         if (var.empty()) w.fail(key, "\"env:\" needs a variable name, e.g. \"env:DATABASE_URL\"");
         const char* value = std::getenv(var.c_str());
-        if (!value)
-            w.fail(key, fmt::format("environment variable {} is not set", var));
+        if (!value) w.fail(key, fmt::format("environment variable {} is not set", var));
         return value;
     }
     return s;
@@ -76,16 +75,16 @@ bool valid_target_name(std::string_view name) {
 // "planetscale": the deploy-request workflow (docs/planetscale.md). The service token is a secret: only
 // "env:VAR" (or the environment's PLANETSCALE_SERVICE_TOKEN_ID / PLANETSCALE_SERVICE_TOKEN) is accepted.
 DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std::string& database) {
-    static const std::set<std::string> known = {"organization", "database",    "branch",  "apiUrl",
-                                                "keyspace",     "serviceTokenId", "serviceToken", "cutover",
-                                                "revertWindow", "instant",     "deployTimeout", "branchPrefix", "pollIntervalMs",
-                                                "fromBranch"};
+    static const std::set<std::string> known = {
+        "organization", "database",     "branch",  "apiUrl",        "keyspace",     "serviceTokenId", "serviceToken",
+        "cutover",      "revertWindow", "instant", "deployTimeout", "branchPrefix", "pollIntervalMs", "fromBranch"};
     if (!p.is_object()) w.fail("planetscale", fmt::format("expected an object, got {}", json_type(p)));
     for (const auto& [key, value] : p.items())
         if (!known.contains(key))
-            w.fail("planetscale." + key, "unknown key (known: organization, database, branch, apiUrl, keyspace, "
-                                         "serviceTokenId, serviceToken, cutover, revertWindow, instant, deployTimeout, "
-                                         "branchPrefix, pollIntervalMs, fromBranch)");
+            w.fail("planetscale." + key,
+                   "unknown key (known: organization, database, branch, apiUrl, keyspace, "
+                   "serviceTokenId, serviceToken, cutover, revertWindow, instant, deployTimeout, "
+                   "branchPrefix, pollIntervalMs, fromBranch)");
     DeployRequestOptions o;
     auto str = [&](const char* key, std::string& field) {
         if (p.contains(key)) field = string_value(w, std::string("planetscale.") + key, p[key]);
@@ -100,8 +99,9 @@ DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std:
     if (o.api.organization.empty()) w.fail("planetscale.organization", "missing: the PlanetScale organization");
     if (o.api.database.empty()) w.fail("planetscale.database", "missing: the PlanetScale database");
     if (o.keyspace.empty()) o.keyspace = database;
-    for (auto [key, field, env] : {std::tuple{"serviceTokenId", &o.api.service_token_id, "PLANETSCALE_SERVICE_TOKEN_ID"},
-                                   std::tuple{"serviceToken", &o.api.service_token, "PLANETSCALE_SERVICE_TOKEN"}}) {
+    for (auto [key, field, env] :
+         {std::tuple{"serviceTokenId", &o.api.service_token_id, "PLANETSCALE_SERVICE_TOKEN_ID"},
+          std::tuple{"serviceToken", &o.api.service_token, "PLANETSCALE_SERVICE_TOKEN"}}) {
         const std::string where = std::string("planetscale.") + key;
         if (p.contains(key)) {
             if (!p[key].is_string() || p[key].get<std::string>().rfind("env:", 0) != 0)
@@ -113,7 +113,8 @@ DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std:
             *field = value;
         }
     }
-    auto choice = [&](const char* key, auto& field, std::initializer_list<std::pair<const char*, std::decay_t<decltype(field)>>> options) {
+    auto choice = [&](const char* key, auto& field,
+                      std::initializer_list<std::pair<const char*, std::decay_t<decltype(field)>>> options) {
         if (!p.contains(key)) return;
         const auto value = string_value(w, std::string("planetscale.") + key, p[key]);
         std::string names;
@@ -126,7 +127,8 @@ DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std:
         }
         w.fail(std::string("planetscale.") + key, fmt::format("expected one of {}, got \"{}\"", names, value));
     };
-    choice("cutover", o.cutover, {{"automatic", CutOver::automatic}, {"apply", CutOver::apply}, {"wait", CutOver::wait_for_human}});
+    choice("cutover", o.cutover,
+           {{"automatic", CutOver::automatic}, {"apply", CutOver::apply}, {"wait", CutOver::wait_for_human}});
     choice("revertWindow", o.revert_window,
            {{"skip", RevertWindow::skip}, {"wait", RevertWindow::wait}, {"leave-open", RevertWindow::leave_open}});
     if (p.contains("instant")) {
@@ -150,14 +152,15 @@ DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std:
 
 TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
     static const std::set<std::string> known = {
-        "url",   "host", "port",        "user",              "password",           "database", "migrations",
-        "table", "lock", "lockTimeout", "statementLockWait", "statementLockBudget", "baseline", "flavor",
-        "sharded", "foreignKeys", "maxTableCopy", "planetscale"};
+        "url",        "host",   "port",    "user",        "password",          "database",
+        "migrations", "table",  "lock",    "lockTimeout", "statementLockWait", "statementLockBudget",
+        "baseline",   "flavor", "sharded", "foreignKeys", "maxTableCopy",      "planetscale"};
     if (!t.is_object()) w.fail("", fmt::format("expected an object, got {}", json_type(t)));
     for (const auto& [key, value] : t.items())
         if (!known.contains(key))
-            w.fail(key, "unknown key (known: url, host, port, user, password, database, migrations, table, lock, "
-                        "lockTimeout, baseline, flavor, sharded, foreignKeys, maxTableCopy, planetscale)");
+            w.fail(key,
+                   "unknown key (known: url, host, port, user, password, database, migrations, table, lock, "
+                   "lockTimeout, baseline, flavor, sharded, foreignKeys, maxTableCopy, planetscale)");
 
     TargetConfig c;
     c.name = w.target;
@@ -165,8 +168,7 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
     const bool has_url = t.contains("url");
     bool has_fields = false;
     for (const char* k : {"host", "port", "user", "password", "database"}) has_fields = has_fields || t.contains(k);
-    if (has_url && has_fields)
-        w.fail("url", "give either \"url\" or host/port/user/password/database, not both");
+    if (has_url && has_fields) w.fail("url", "give either \"url\" or host/port/user/password/database, not both");
     if (has_url) {
         c.url = string_value(w, "url", t["url"]);
         if (c.url.empty()) w.fail("url", "is empty");
@@ -249,9 +251,12 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
     }
     if (t.contains("lock")) {
         auto lock = string_value(w, "lock", t["lock"]);
-        if (lock == "session") c.lock_mode = LockMode::session;
-        else if (lock == "lease") c.lock_mode = LockMode::lease;
-        else w.fail("lock", fmt::format("expected \"session\" or \"lease\", got \"{}\"", lock));
+        if (lock == "session")
+            c.lock_mode = LockMode::session;
+        else if (lock == "lease")
+            c.lock_mode = LockMode::lease;
+        else
+            w.fail("lock", fmt::format("expected \"session\" or \"lease\", got \"{}\"", lock));
     }
     if (t.contains("lockTimeout")) {
         const auto& v = t["lockTimeout"];
@@ -272,16 +277,20 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
         auto name = string_value(w, "flavor", t["flavor"]);
         c.flavor = parse_flavor(name);
         if (!c.flavor)
-            w.fail("flavor", fmt::format("expected \"mysql\", \"mariadb\", \"vitess\" or \"planetscale\", got \"{}\"", name));
+            w.fail("flavor",
+                   fmt::format("expected \"mysql\", \"mariadb\", \"vitess\" or \"planetscale\", got \"{}\"", name));
     }
     if (t.contains("maxTableCopy")) {  // docs/online-ddl.md: a size, or null for no limit
         const auto& v = t["maxTableCopy"];
         std::optional<std::uint64_t> bytes;
-        if (v.is_number_unsigned() && v.get<std::uint64_t>() > 0) bytes = v.get<std::uint64_t>();
-        else if (v.is_string()) bytes = parse_byte_size(v.get<std::string>());
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > 0)
+            bytes = v.get<std::uint64_t>();
+        else if (v.is_string())
+            bytes = parse_byte_size(v.get<std::string>());
         if (!v.is_null() && !bytes)
             w.fail("maxTableCopy", fmt::format("expected a size such as \"1GiB\", \"500MB\" or a number of bytes "
-                                               "(more than 0), or null for no limit; got {}", v.dump()));
+                                               "(more than 0), or null for no limit; got {}",
+                                               v.dump()));
         c.max_table_copy_bytes = bytes;
     }
     if (t.contains("planetscale")) {
@@ -289,8 +298,7 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
         if (!c.url.empty()) {
             try {
                 database = parse_connection_url(c.url).database;
-            } catch (const error&) {
-            }
+            } catch (const error&) {}
         }
         c.deploy_requests = parse_planetscale(w, t["planetscale"], database.empty() ? w.target : database);
     }
@@ -329,8 +337,7 @@ ProjectConfig parse(std::string_view text, const fs::path& file, bool read_env) 
     const fs::path base = file.parent_path();
     for (const auto& [name, value] : targets.items()) {
         Where tw{.file = w.file, .target = name, .read_env = read_env};
-        if (!valid_target_name(name))
-            tw.fail("", "a target name is 1-64 letters, digits, '_', '-' or '.'");
+        if (!valid_target_name(name)) tw.fail("", "a target name is 1-64 letters, digits, '_', '-' or '.'");
         config.targets.push_back(parse_target(tw, value, base));
     }
     return config;

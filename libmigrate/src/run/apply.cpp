@@ -1,7 +1,7 @@
 #include "apply.hpp"
 
-#include "failure_advice.hpp"
 #include "../connect/transaction.hpp"
+#include "failure_advice.hpp"
 #include "fault_injection.hpp"
 #include "lock_waits.hpp"
 #include "probe/ddl_parser.hpp"
@@ -22,7 +22,9 @@ namespace {
 using clock = std::chrono::steady_clock;
 
 // One link of the chain that identifies the text of a migration's first statements.
-std::string chain(const std::string& prefix, std::string_view sql) { return drizzle_hash(prefix + "\n" + drizzle_hash(sql)); }
+std::string chain(const std::string& prefix, std::string_view sql) {
+    return drizzle_hash(prefix + "\n" + drizzle_hash(sql));
+}
 
 void emit(const EventCallback& cb, Event e) {
     if (cb) cb(e);
@@ -32,8 +34,7 @@ void emit(const EventCallback& cb, Event e) {
 void quietly(connect::Connection& conn, const std::string& sql) {
     try {
         conn.execute(sql);
-    } catch (const error&) {
-    }
+    } catch (const error&) {}
 }
 
 // `schema`.`table` as SQL, quoted as the statement probe quotes names.
@@ -52,17 +53,19 @@ std::string location(const Migration& m, std::size_t index) {
     ctx.statement = index;
     ctx.statements = m.statements.size();
     ctx.tag = m.tag;
-    std::string server = ctx.server_errno
-        ? fmt::format(" (errno {}{})", ctx.server_errno, ctx.sqlstate.empty() ? "" : ", sqlstate " + ctx.sqlstate)
-        : "";
-    std::string before = index == 0 ? "no statement of it has run"
+    std::string server = ctx.server_errno ? fmt::format(" (errno {}{})", ctx.server_errno,
+                                                        ctx.sqlstate.empty() ? "" : ", sqlstate " + ctx.sqlstate)
+                                          : "";
+    std::string before = index == 0   ? "no statement of it has run"
                          : index == 1 ? "statement 1 of it has run (MySQL commits DDL at once, so it stays)"
-                                      : fmt::format("statements 1-{} of it have run (MySQL commits DDL at once, so "
-                                                    "they stay)",
-                                                    index);
-    std::string next = ctx.completion_unknown
-        ? "The connection was lost after the statement was sent, so whether it ran is unknown; the next run checks "
-          "the schema before going on."
+                                      : fmt::format(
+                                            "statements 1-{} of it have run (MySQL commits DDL at once, so "
+                                            "they stay)",
+                                            index);
+    std::string next =
+        ctx.completion_unknown
+            ? "The connection was lost after the statement was sent, so whether it ran is unknown; the next run checks "
+              "the schema before going on."
         : e.code() == errc::safe_migrations ? deploy_request_advice()
         : e.code() == errc::statement_blocked
             ? "The statement took no effect. Run again once the blocking sessions have finished (or end them), or "
@@ -85,14 +88,15 @@ std::string location(const Migration& m, std::size_t index) {
     ctx.statements = m.statements.size();
     ctx.tag = m.tag;
     std::string message = fmt::format(
-        "{}: recording progress before statement {} of {} of migration {} failed: {}\nStatement {} itself was not sent. "
+        "{}: recording progress before statement {} of {} of migration {} failed: {}\nStatement {} itself was not "
+        "sent. "
         "The next run resumes at it: the progress table and the schema tell whether it has to run.",
         location(m, index), index + 1, m.statements.size(), m.tag, e.what(), index + 1);
     throw error(e.code(), message, std::move(ctx));
 }
 
 class Runner {
-public:
+  public:
     Runner(RunContext& ctx, const UpOptions& options) : ctx_(ctx), options_(options) {}
 
     UpReport run(Plan plan, const Baseline* baseline, std::optional<std::size_t> last) {
@@ -133,7 +137,7 @@ public:
         return report;
     }
 
-private:
+  private:
     // The work session, before its first statement: our side table as this version needs it, bounded lock
     // waits, and a live view of AUTO_INCREMENT counters.
     void prepare_session() {
@@ -153,7 +157,8 @@ private:
         lock_waits_limited_ = limit_lock_waits(conn, ctx_.lock_waits);
         // MySQL 8 answers information_schema.tables.auto_increment from a cache (a day old by default); the
         // counter recorded before an INSERT must be the live one. MariaDB has no cache and no such variable.
-        if (!connect::is_mariadb(conn.server_version())) quietly(conn, "set session information_schema_stats_expiry = 0");
+        if (!connect::is_mariadb(conn.server_version()))
+            quietly(conn, "set session information_schema_stats_expiry = 0");
     }
 
     // Sleeps `pause` in slices, stopping early for a cancel.
@@ -161,7 +166,8 @@ private:
         const auto until = clock::now() + pause;
         while (clock::now() < until) {
             if (options_.cancel && options_.cancel->load()) return;
-            std::this_thread::sleep_for(std::min<clock::duration>(until - clock::now(), std::chrono::milliseconds(100)));
+            std::this_thread::sleep_for(
+                std::min<clock::duration>(until - clock::now(), std::chrono::milliseconds(100)));
         }
     }
 
@@ -177,13 +183,18 @@ private:
                    const std::vector<const Migration*>& records, std::size_t number, std::size_t total,
                    UpReport& report, std::string detail = {}) {
         const auto start_time = clock::now();
-        Event base{.kind = Event::Kind::migration_started, .migration = &m, .migration_number = number,
-                   .migrations_total = total, .statements_total = m.statements.size(), .detail = std::move(detail)};
+        Event base{.kind = Event::Kind::migration_started,
+                   .migration = &m,
+                   .migration_number = number,
+                   .migrations_total = total,
+                   .statements_total = m.statements.size(),
+                   .detail = std::move(detail)};
         emit(ctx_.on_event, base);
         base_ = &base;
 
         std::size_t first = 0;
-        if (progress) first = resume_point(m, *progress, base);
+        if (progress)
+            first = resume_point(m, *progress, base);
         else if (started_ != &m) {
             try {
                 ctx_.conn.execute(ctx_.progress.start(m, connection_id_, statements_prefix_hash(m, 0)));
@@ -288,7 +299,8 @@ private:
 
     // A statement a deploy request carries: in flight while the carrier works (a rerun asks the carrier
     // again, which finds the deploy request by its branch's name), done once it is on the database.
-    std::string carry_statement(const Migration& m, std::size_t i, const std::string& prefix, const std::string& next_prefix) {
+    std::string carry_statement(const Migration& m, std::size_t i, const std::string& prefix,
+                                const std::string& next_prefix) {
         try {
             ctx_.conn.execute(ctx_.progress.mark(m, i, i, prefix));
         } catch (const error& e) {
@@ -320,12 +332,13 @@ private:
     error blocked_error(const error& last, const Blockers& blockers, std::size_t attempts,
                         std::chrono::steady_clock::duration waited) const {
         error_context c = last.context();
-        return error(errc::statement_blocked,
-                     fmt::format("other sessions held the locks it needs through {} attempt{} over {:.0f} s (each "
-                                 "waited {} s; the lock-wait budget is {} s): {}",
-                                 attempts, attempts == 1 ? "" : "s", std::chrono::duration<double>(waited).count(),
-                                 ctx_.lock_waits.per_attempt.count(), ctx_.lock_waits.total.count(), describe(blockers)),
-                     std::move(c));
+        return error(
+            errc::statement_blocked,
+            fmt::format("other sessions held the locks it needs through {} attempt{} over {:.0f} s (each "
+                        "waited {} s; the lock-wait budget is {} s): {}",
+                        attempts, attempts == 1 ? "" : "s", std::chrono::duration<double>(waited).count(),
+                        ctx_.lock_waits.per_attempt.count(), ctx_.lock_waits.total.count(), describe(blockers)),
+            std::move(c));
     }
 
     // The server rejected statement i of the migration being resumed, which the stopped run may have sent
@@ -341,9 +354,10 @@ private:
         Event skipped = *base_;
         skipped.kind = Event::Kind::statement_skipped;
         skipped.statement_index = i;
-        skipped.detail = fmt::format("the server refused it ({}), and the schema shows why: the stopped run's copy of "
-                                     "it took effect meanwhile ({})",
-                                     e.what(), probe.reason);
+        skipped.detail = fmt::format(
+            "the server refused it ({}), and the schema shows why: the stopped run's copy of "
+            "it took effect meanwhile ({})",
+            e.what(), probe.reason);
         emit(ctx_.on_event, skipped);
         return true;
     }
@@ -367,15 +381,17 @@ private:
         if (now.empty() || !now[0][0] || std::stoull(*now[0][0]) <= *before) return "";
         try {
             ctx_.conn.execute(fmt::format("alter table {} auto_increment = {}", quoted(*table), *before));
-            return fmt::format("; AUTO_INCREMENT of {} set back from {} to {}, giving back the ids the rolled-back "
-                               "insert had taken",
-                               quoted(*table), *now[0][0], *before);
+            return fmt::format(
+                "; AUTO_INCREMENT of {} set back from {} to {}, giving back the ids the rolled-back "
+                "insert had taken",
+                quoted(*table), *now[0][0], *before);
         } catch (const error& e) {
             if (e.completion_unknown() || is_lock_wait_error(e)) throw;
             ids_may_be_given_back_ = false;
-            return fmt::format("; the ids the rolled-back insert took are not given back ({}): new rows of {} are "
-                               "numbered from {}",
-                               e.what(), quoted(*table), *now[0][0]);
+            return fmt::format(
+                "; the ids the rolled-back insert took are not given back ({}): new rows of {} are "
+                "numbered from {}",
+                e.what(), quoted(*table), *now[0][0]);
         }
     }
 
@@ -391,7 +407,6 @@ private:
         }
     }
 
-
     // The tracking rows and the end of progress commit together — and with them the start of the next
     // migration's progress (next_), which saves a commit (an InnoDB log flush) per migration. A crash right
     // after leaves the next migration started with nothing done: the next run resumes it at its statement 1.
@@ -402,20 +417,23 @@ private:
             // Through deploy requests, PlanetScale's "copy migration data" may have brought rows of a branch
             // where the migrations were applied: only missing rows are added.
             if (ctx_.carrier)
-                for (const Migration* r : records) ctx_.conn.execute(ctx_.table.insert_missing_statement(*r, ctx_.shape));
+                for (const Migration* r : records)
+                    ctx_.conn.execute(ctx_.table.insert_missing_statement(*r, ctx_.shape));
             else if (!records.empty())
                 ctx_.conn.execute(ctx_.table.insert_statement(records, ctx_.shape));
             ctx_.conn.execute(ctx_.progress.remove(m));
-            if (next_) ctx_.conn.execute(ctx_.progress.start(*next_, connection_id_, statements_prefix_hash(*next_, 0)));
+            if (next_)
+                ctx_.conn.execute(ctx_.progress.start(*next_, connection_id_, statements_prefix_hash(*next_, 0)));
             tx.commit();
             started_ = next_;
         } catch (const error& e) {
             error_context c = e.context();
             c.file = m.file.string();
             c.tag = m.tag;
-            std::string message = fmt::format("all statements of {} ran, but recording it in {} failed: {}; the next "
-                                              "run records it without running anything again",
-                                              m.tag, ctx_.table.name(), e.what());
+            std::string message = fmt::format(
+                "all statements of {} ran, but recording it in {} failed: {}; the next "
+                "run records it without running anything again",
+                m.tag, ctx_.table.name(), e.what());
             throw error(e.code(), message, std::move(c));
         }
     }
@@ -501,9 +519,10 @@ private:
             } else {
                 auto cls = classify_statement(sql);
                 if (cls == StatementClass::dml) {
-                    why = fmt::format("statement {} (DML) was in flight; it commits together with its progress mark, "
-                                      "which is absent, so it did not take effect: retrying it{}",
-                                      i + 1, give_back_ids_on_resume(m, i));
+                    why = fmt::format(
+                        "statement {} (DML) was in flight; it commits together with its progress mark, "
+                        "which is absent, so it did not take effect: retrying it{}",
+                        i + 1, give_back_ids_on_resume(m, i));
                 } else {
                     // The schema first: a copying MODIFY that completed need not copy the table again. Where it
                     // cannot tell, a statement that is harmless to repeat is repeated.
@@ -525,8 +544,12 @@ private:
                                         "Check the database, then record what you found: that it took effect (it "
                                         "is skipped) or that it did not (it runs again)",
                                         location(m, i), i + 1, m.tag, probe.reason),
-                            {.file = m.file.string(), .line = m.statements[i].line, .statement = i,
-                             .statements = n, .tag = m.tag, .fix = remedy::decide_in_flight});
+                            {.file = m.file.string(),
+                             .line = m.statements[i].line,
+                             .statement = i,
+                             .statements = n,
+                             .tag = m.tag,
+                             .fix = remedy::decide_in_flight});
                     }
                 }
             }
@@ -537,8 +560,9 @@ private:
                 why = fmt::format("statement {} had failed; the operator resolved it as applied", i + 1);
             } else {
                 why = fmt::format("statement {} had failed (errno {}): retrying it{}", i + 1, p.error_errno,
-                                  classify_statement(m.statements[i].sql) == StatementClass::dml ? give_back_ids_on_resume(m, i)
-                                                                                  : "");
+                                  classify_statement(m.statements[i].sql) == StatementClass::dml
+                                      ? give_back_ids_on_resume(m, i)
+                                      : "");
             }
         } else {
             why = fmt::format("{} of {} statements were done", p.statements_done, n);
@@ -567,7 +591,8 @@ private:
 
 }  // namespace
 
-std::vector<const PlanEntry*> entries_to_run(const Plan& plan, bool allow_out_of_order, std::optional<std::size_t> last) {
+std::vector<const PlanEntry*> entries_to_run(const Plan& plan, bool allow_out_of_order,
+                                             std::optional<std::size_t> last) {
     std::vector<const PlanEntry*> out;
     for (const PlanEntry* e : plan.to_apply(allow_out_of_order))
         if (!last || e->migration->position <= *last) out.push_back(e);

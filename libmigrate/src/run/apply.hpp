@@ -16,7 +16,7 @@ namespace migrate::run {
 // branch with safe migrations takes DDL only through deploy requests (deploy/deployer.hpp). The runner
 // marks such a statement in flight, has the carrier make sure it is on the database, and marks it done.
 class StatementCarrier {
-public:
+  public:
     virtual ~StatementCarrier() = default;
     virtual bool carries(const Migration& m, std::size_t index) const = 0;
     // Blocks until the statement (with the rest of its deploy request) is on the database, following or
@@ -44,7 +44,8 @@ UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options, const 
                     std::optional<std::size_t> last = std::nullopt);
 
 // What a run applies: plan.to_apply(), up to position `last` when given.
-std::vector<const PlanEntry*> entries_to_run(const Plan& plan, bool allow_out_of_order, std::optional<std::size_t> last);
+std::vector<const PlanEntry*> entries_to_run(const Plan& plan, bool allow_out_of_order,
+                                             std::optional<std::size_t> last);
 
 // The statements a run sends, in order: the baseline load (when given) from where an earlier run stopped it,
 // then each entry from where an earlier run stopped it.

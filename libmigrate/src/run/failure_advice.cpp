@@ -6,16 +6,16 @@ namespace migrate::run {
 namespace {
 
 // Server error numbers (the same on MySQL and MariaDB).
-constexpr std::uint32_t er_dbaccess_denied = 1044;       // access denied for user to database
-constexpr std::uint32_t er_table_exists = 1050;          // Table '…' already exists
-constexpr std::uint32_t er_dup_fieldname = 1060;         // Duplicate column name '…'
-constexpr std::uint32_t er_dup_keyname = 1061;           // Duplicate key name '…'
-constexpr std::uint32_t er_tableaccess_denied = 1142;    // CREATE/ALTER/… command denied to user
-constexpr std::uint32_t er_columnaccess_denied = 1143;   // command denied for a column
-constexpr std::uint32_t er_net_packet_too_large = 1153;  // Got a packet bigger than 'max_allowed_packet'
-constexpr std::uint32_t er_specific_access_denied = 1227;  // needs SUPER or another global privilege
+constexpr std::uint32_t er_dbaccess_denied = 1044;            // access denied for user to database
+constexpr std::uint32_t er_table_exists = 1050;               // Table '…' already exists
+constexpr std::uint32_t er_dup_fieldname = 1060;              // Duplicate column name '…'
+constexpr std::uint32_t er_dup_keyname = 1061;                // Duplicate key name '…'
+constexpr std::uint32_t er_tableaccess_denied = 1142;         // CREATE/ALTER/… command denied to user
+constexpr std::uint32_t er_columnaccess_denied = 1143;        // command denied for a column
+constexpr std::uint32_t er_net_packet_too_large = 1153;       // Got a packet bigger than 'max_allowed_packet'
+constexpr std::uint32_t er_specific_access_denied = 1227;     // needs SUPER or another global privilege
 constexpr std::uint32_t er_option_prevents_statement = 1290;  // --read-only / --super-read-only
-constexpr std::uint32_t er_fk_dup_name = 1826;           // Duplicate foreign key constraint name
+constexpr std::uint32_t er_fk_dup_name = 1826;                // Duplicate foreign key constraint name
 
 // A missing privilege or a read-only server, whatever statement met it; `then` ends "then run again".
 std::optional<std::string> access_advice(std::uint32_t server_errno, std::string_view then) {
@@ -24,16 +24,17 @@ std::optional<std::string> access_advice(std::uint32_t server_errno, std::string
         case er_tableaccess_denied:
         case er_columnaccess_denied:
         case er_specific_access_denied:
-            return fmt::format("The connection's user lacks a privilege this statement needs. Grant it (e.g. GRANT "
-                               "CREATE, ALTER, DROP, INDEX, REFERENCES, INSERT, UPDATE, DELETE ON <database>.* TO "
-                               "<user>), or connect as the user that owns the schema, then run again{}.",
-                               then);
+            return fmt::format(
+                "The connection's user lacks a privilege this statement needs. Grant it (e.g. GRANT "
+                "CREATE, ALTER, DROP, INDEX, REFERENCES, INSERT, UPDATE, DELETE ON <database>.* TO "
+                "<user>), or connect as the user that owns the schema, then run again{}.",
+                then);
         case er_option_prevents_statement:
-            return fmt::format("The server runs with read_only (or super_read_only) and refuses writes: it is probably "
-                               "a replica. Connect to the primary, then run again{}.",
-                               then);
-        default:
-            return std::nullopt;
+            return fmt::format(
+                "The server runs with read_only (or super_read_only) and refuses writes: it is probably "
+                "a replica. Connect to the primary, then run again{}.",
+                then);
+        default: return std::nullopt;
     }
 }
 
@@ -81,8 +82,7 @@ std::optional<std::string> failure_advice(const error& e, const Migration& m, st
             return "The statement is larger than the server's max_allowed_packet. Raise max_allowed_packet on the "
                    "server, or split the statement (e.g. fewer rows per INSERT), then run again: it resumes at this "
                    "statement.";
-        default:
-            return access_advice(e.server_errno(), ": it resumes at this statement");
+        default: return access_advice(e.server_errno(), ": it resumes at this statement");
     }
 }
 

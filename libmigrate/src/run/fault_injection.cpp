@@ -14,7 +14,7 @@ struct KillAt {
 };
 
 KillAt* configured() {
-    static KillAt* k = [] () -> KillAt* {
+    static KillAt* k = []() -> KillAt* {
         const char* env = std::getenv("MIGRATE_TEST_KILL_AT");
         if (!env || !*env) return nullptr;
         std::string s(env);

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include <random>
 #include <unistd.h>
+#include <random>
 
 namespace migrate::run {
 namespace {
@@ -58,7 +58,8 @@ void wait_for(const TargetOptions& options, const EventCallback& on_event, const
                                     "still migrating this database: wait for it, or raise the lock timeout",
                                     options.lock_timeout.count(), who.empty() ? "(released meanwhile)" : who));
         if (on_event)
-            on_event({.kind = Event::Kind::lock_waiting, .duration = clock::now() - start,
+            on_event({.kind = Event::Kind::lock_waiting,
+                      .duration = clock::now() - start,
                       .detail = who.empty() ? "the holder just released it" : who});
     }
     if (on_event) on_event({.kind = Event::Kind::lock_acquired, .duration = clock::now() - start});
@@ -70,8 +71,7 @@ std::string session_holder(connect::Connection& conn, const std::string& name) {
     std::string who = "connection " + id;
     try {  // processlist is not available everywhere (e.g. Vitess); the connection id is enough then
         if (auto s = find_session(conn, std::stoull(id))) who += fmt::format(" ({}@{})", s->user, s->host);
-    } catch (const error&) {
-    }
+    } catch (const error&) {}
     return who;
 }
 
@@ -84,7 +84,7 @@ std::string lease_holder(connect::Connection& conn, const tracking::TrackingTabl
 }
 
 class SessionLock final : public MigrationLock {
-public:
+  public:
     SessionLock(std::unique_ptr<connect::Connection> conn, std::string name)
         : MigrationLock(std::move(conn), std::chrono::seconds(5)), name_(std::move(name)) {}
     ~SessionLock() override {
@@ -104,17 +104,19 @@ public:
     }
     std::string holder() { return session_holder(conn(), name_); }
 
-private:
+  private:
     // vtgate keeps a lock's reserved connection only while the session is used: ping it.
     void keep_alive() override { conn().query("select 1"); }
     std::string name_;
 };
 
 class LeaseLock final : public MigrationLock {
-public:
+  public:
     LeaseLock(std::unique_ptr<connect::Connection> conn, const tracking::TrackingTable& table, std::chrono::seconds ttl)
         : MigrationLock(std::move(conn), std::chrono::duration_cast<std::chrono::milliseconds>(ttl) / 3),
-          table_(table), ttl_(ttl), holder_(this_host()) {
+          table_(table),
+          ttl_(ttl),
+          holder_(this_host()) {
         std::random_device rd;
         owner_ = fmt::format("{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
     }
@@ -128,11 +130,12 @@ public:
         }
     }
     void create_table() {
-        conn().execute("create table if not exists " + lease_table(table_) +
-                       " (`name` varchar(64) not null primary key, `owner` char(32) not null, "
-                       "`holder` varchar(255) not null, `acquired_at` timestamp(6) not null default current_timestamp(6), "
-                       "`expires_at` timestamp(6) not null) "
-                       "comment 'libmigrate: migration lock lease; drizzle does not read this'");
+        conn().execute(
+            "create table if not exists " + lease_table(table_) +
+            " (`name` varchar(64) not null primary key, `owner` char(32) not null, "
+            "`holder` varchar(255) not null, `acquired_at` timestamp(6) not null default current_timestamp(6), "
+            "`expires_at` timestamp(6) not null) "
+            "comment 'libmigrate: migration lock lease; drizzle does not read this'");
     }
     bool try_once(std::chrono::milliseconds wait) {
         const auto deadline = clock::now() + wait;
@@ -140,13 +143,13 @@ public:
             // Expiry is judged by the server's clock, so replicas' clocks do not matter.
             if (conn().execute(fmt::format("insert ignore into {} (name, owner, holder, expires_at) values ('migrate', "
                                            "{}, {}, now(6) + interval {} second)",
-                                           lease_table(table_), sql_string_literal(owner_),
-                                           sql_string_literal(holder_), ttl_.count())) == 1)
+                                           lease_table(table_), sql_string_literal(owner_), sql_string_literal(holder_),
+                                           ttl_.count())) == 1)
                 return true;
             if (conn().execute(fmt::format("update {} set owner = {}, holder = {}, acquired_at = now(6), expires_at = "
                                            "now(6) + interval {} second where name = 'migrate' and expires_at < now(6)",
-                                           lease_table(table_), sql_string_literal(owner_),
-                                           sql_string_literal(holder_), ttl_.count())) == 1)
+                                           lease_table(table_), sql_string_literal(owner_), sql_string_literal(holder_),
+                                           ttl_.count())) == 1)
                 return true;
             if (clock::now() >= deadline) return false;
             // A lease cannot be waited on server-side; poll it a few times within this attempt.
@@ -155,7 +158,7 @@ public:
     }
     std::string holder() { return lease_holder(conn(), table_); }
 
-private:
+  private:
     void keep_alive() override {
         if (conn().execute(fmt::format("update {} set expires_at = now(6) + interval {} second where name = 'migrate' "
                                        "and owner = {}",
@@ -213,14 +216,14 @@ std::unique_ptr<MigrationLock> MigrationLock::acquire(const ConnectionUrl& url, 
     if (options.lock_mode == LockMode::lease) {
         auto lock = std::unique_ptr<LeaseLock>(new LeaseLock(std::move(conn), table, options.lease_ttl));
         lock->create_table();
-        wait_for(options, on_event, cancel, [&](auto wait) { return lock->try_once(wait); },
-                 [&] { return lock->holder(); });
+        wait_for(
+            options, on_event, cancel, [&](auto wait) { return lock->try_once(wait); }, [&] { return lock->holder(); });
         lock->start_keep_alive();
         return lock;
     }
     auto lock = std::unique_ptr<SessionLock>(new SessionLock(std::move(conn), session_lock_name(url.database, table)));
-    wait_for(options, on_event, cancel, [&](auto wait) { return lock->try_once(wait); },
-             [&] { return lock->holder(); });
+    wait_for(
+        options, on_event, cancel, [&](auto wait) { return lock->try_once(wait); }, [&] { return lock->holder(); });
     lock->start_keep_alive();
     return lock;
 }
@@ -228,8 +231,9 @@ std::unique_ptr<MigrationLock> MigrationLock::acquire(const ConnectionUrl& url, 
 std::string describe_lock_holder(connect::Connection& conn, const tracking::TrackingTable& table, LockMode mode,
                                  const std::string& database) {
     if (mode == LockMode::session) return session_holder(conn, session_lock_name(database, table));
-    auto exists = conn.query("select 1 from information_schema.tables where table_schema = database() and table_name = " +
-                             sql_string_literal(table.side_table("lock")));
+    auto exists =
+        conn.query("select 1 from information_schema.tables where table_schema = database() and table_name = " +
+                   sql_string_literal(table.side_table("lock")));
     return exists.empty() ? "" : lease_holder(conn, table);
 }
 

@@ -17,7 +17,7 @@
 namespace migrate::run {
 
 class MigrationLock {
-public:
+  public:
     // Waits up to options.lock_timeout, reporting the holder through lock_waiting events.
     // Throws lock_timeout, interrupted, or a connection error.
     static std::unique_ptr<MigrationLock> acquire(const ConnectionUrl& url, const tracking::TrackingTable& table,
@@ -30,14 +30,14 @@ public:
     // Throws lock_lost when the keep-alive found the lock gone; the run must stop before its next write.
     void check() const;
 
-protected:
+  protected:
     MigrationLock(std::unique_ptr<connect::Connection> conn, std::chrono::milliseconds keep_alive_every);
     void start_keep_alive();
     void stop_keep_alive();
     virtual void keep_alive() = 0;  // on the lock connection; throws if the lock is gone
     connect::Connection& conn() { return *conn_; }
 
-private:
+  private:
     std::unique_ptr<connect::Connection> conn_;
     std::chrono::milliseconds every_;
     std::thread thread_;

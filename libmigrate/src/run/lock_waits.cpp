@@ -30,9 +30,7 @@ std::string id_list(const std::vector<std::uint64_t>& ids) {
     return out.empty() ? "0" : out;
 }
 
-std::string schema_of(const TableRef& t) {
-    return t.schema.empty() ? "database()" : sql_string_literal(t.schema);
-}
+std::string schema_of(const TableRef& t) { return t.schema.empty() ? "database()" : sql_string_literal(t.schema); }
 
 // Session ids from a query whose first column is one, without `ignore`; nullopt when the query fails (no
 // such table or plugin, no privilege).
@@ -73,14 +71,13 @@ void describe_sessions(connect::Connection& conn, Blockers& b) {
                 s->command_seconds = session.seconds;
                 s->statement = statement_headline(session.info);
             }
-    } catch (const error&) {
-    }
+    } catch (const error&) {}
     try {
         for (const auto& row : conn.query("select trx_mysql_thread_id, timestampdiff(second, trx_started, now()) from "
-                                          "information_schema.innodb_trx where trx_mysql_thread_id in (" + id_list(ids) + ")"))
+                                          "information_schema.innodb_trx where trx_mysql_thread_id in (" +
+                                          id_list(ids) + ")"))
             if (auto* s = find(number(row[0]).value_or(-1))) s->transaction_seconds = number(row[1]);
-    } catch (const error&) {
-    }
+    } catch (const error&) {}
 }
 
 }  // namespace
@@ -98,7 +95,8 @@ bool limit_lock_waits(connect::Connection& conn, const LockWaits& policy) {
 }
 
 bool is_lock_wait_error(const error& e) {
-    return !e.completion_unknown() && (e.server_errno() == er_lock_wait_timeout || e.server_errno() == er_lock_deadlock);
+    return !e.completion_unknown() &&
+           (e.server_errno() == er_lock_wait_timeout || e.server_errno() == er_lock_deadlock);
 }
 
 Backoff::Backoff() : random_(std::random_device{}()) {}
@@ -151,9 +149,9 @@ Blockers find_blockers(connect::Connection& conn, LockKind kind, const std::opti
     // some). innodb_trx needs the PROCESS privilege.
     try {
         std::vector<std::uint64_t> ids;
-        for (const auto& row : conn.query(std::string("select trx_mysql_thread_id from information_schema.innodb_trx") +
-                                          (kind == LockKind::rows ? " where trx_rows_locked > 0" : "") +
-                                          " order by trx_started")) {
+        for (const auto& row :
+             conn.query(std::string("select trx_mysql_thread_id from information_schema.innodb_trx") +
+                        (kind == LockKind::rows ? " where trx_rows_locked > 0" : "") + " order by trx_started")) {
             auto n = number(row[0]);
             if (n && *n > 0 && std::find(ignore.begin(), ignore.end(), static_cast<std::uint64_t>(*n)) == ignore.end())
                 ids.push_back(static_cast<std::uint64_t>(*n));

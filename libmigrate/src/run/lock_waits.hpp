@@ -36,11 +36,11 @@ bool is_lock_wait_error(const error& e);
 // Exponential backoff with jitter between attempts: about 0.5 s, 1 s, 2 s … capped at 8 s, each scaled by
 // a random factor in [0.5, 1.5) so that replicas or runs blocked together do not retry in step.
 class Backoff {
-public:
+  public:
     Backoff();
     std::chrono::milliseconds next();
 
-private:
+  private:
     std::mt19937 random_;
     unsigned attempt_ = 0;
 };
@@ -57,11 +57,11 @@ struct BlockingSession {
 
 // How the sessions were found, most precise first.
 enum class BlockerSource {
-    metadata_lock_info,   // MariaDB's METADATA_LOCK_INFO plugin: holders of the table's metadata lock
-    performance_schema,   // MySQL 8 performance_schema.metadata_locks: granted locks on the table
-    open_transactions,    // no lock table to ask (or row locks, whose wait graph is gone once the wait timed
-                          // out): the other sessions with an open transaction — candidates, oldest first
-    unavailable,          // the server would not say (no PROCESS privilege, no information_schema: Vitess)
+    metadata_lock_info,  // MariaDB's METADATA_LOCK_INFO plugin: holders of the table's metadata lock
+    performance_schema,  // MySQL 8 performance_schema.metadata_locks: granted locks on the table
+    open_transactions,   // no lock table to ask (or row locks, whose wait graph is gone once the wait timed
+                         // out): the other sessions with an open transaction — candidates, oldest first
+    unavailable,         // the server would not say (no PROCESS privilege, no information_schema: Vitess)
 };
 
 struct Blockers {

@@ -29,10 +29,10 @@ std::vector<std::uint64_t> previous_sessions(connect::Connection& conn, const tr
     std::vector<std::uint64_t> out;
     // One second of slack the safe way: a row written in the second the server started still counts (waiting
     // for a stranger's session is bounded; not waiting for ours is the bug this prevents).
-    for (const auto& row : conn.query(fmt::format(
-             "select distinct connection_id from `{}` where connection_id is not null and connection_id <> "
-             "connection_id() and updated_at >= now(6) - interval {} second",
-             progress.name(), std::stoll(*uptime[0][1]) + 1)))
+    for (const auto& row : conn.query(
+             fmt::format("select distinct connection_id from `{}` where connection_id is not null and connection_id <> "
+                         "connection_id() and updated_at >= now(6) - interval {} second",
+                         progress.name(), std::stoll(*uptime[0][1]) + 1)))
         if (row[0]) out.push_back(std::stoull(*row[0]));
     return out;
 }
@@ -68,7 +68,8 @@ void settle(connect::Connection& conn, std::uint64_t id, std::chrono::seconds bu
                                     "it)",
                                     budget.count(), describe(id, *s), id));
         if (on_event && clock::now() >= next_event) {
-            on_event({.kind = Event::Kind::previous_run_waiting, .duration = waited,
+            on_event({.kind = Event::Kind::previous_run_waiting,
+                      .duration = waited,
                       .detail = describe(id, *s) + "; resuming once it ends"});
             next_event = clock::now() + std::chrono::seconds(5);
         }

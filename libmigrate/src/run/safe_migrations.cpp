@@ -27,13 +27,15 @@ std::optional<PendingDdl> first_ddl(const Plan& plan, const Baseline* baseline,
         return std::nullopt;
     };
     if (baseline)
-        if (auto d = scan(baseline->snapshot, plan.baseline_progress ? plan.baseline_progress->statements_done : 0)) return d;
+        if (auto d = scan(baseline->snapshot, plan.baseline_progress ? plan.baseline_progress->statements_done : 0))
+            return d;
     for (const PlanEntry* e : entries)
         if (auto d = scan(*e->migration, e->progress ? e->progress->statements_done : 0)) return d;
     return std::nullopt;
 }
 
-void preflight_ddl(connect::Connection& conn, const tracking::ProgressTable& progress, const std::optional<PendingDdl>& ddl) {
+void preflight_ddl(connect::Connection& conn, const tracking::ProgressTable& progress,
+                   const std::optional<PendingDdl>& ddl) {
     if (!ddl) return;
     try {
         conn.execute(progress.create_statement());
@@ -55,12 +57,13 @@ void preflight_ddl(connect::Connection& conn, const tracking::ProgressTable& pro
         ctx.statement = ddl->statement;
         ctx.statements = m.statements.size();
         ctx.tag = m.tag;
-        throw error(errc::safe_migrations,
-                    fmt::format("the server refuses DDL (\"{}\"), and {} holds DDL ({}:{}, statement {} of {}); nothing "
-                                "was run. {}",
-                                e.what(), m.tag, m.file.string(), ctx.line.value_or(0), ddl->statement + 1,
-                                m.statements.size(), deploy_request_advice()),
-                    std::move(ctx));
+        throw error(
+            errc::safe_migrations,
+            fmt::format("the server refuses DDL (\"{}\"), and {} holds DDL ({}:{}, statement {} of {}); nothing "
+                        "was run. {}",
+                        e.what(), m.tag, m.file.string(), ctx.line.value_or(0), ddl->statement + 1, m.statements.size(),
+                        deploy_request_advice()),
+            std::move(ctx));
     }
 }
 

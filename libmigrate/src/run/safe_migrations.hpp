@@ -29,6 +29,7 @@ std::optional<PendingDdl> first_ddl(const Plan& plan, const Baseline* baseline,
 // When the run holds DDL, sends one harmless DDL statement first — `create table if not exists` of the
 // progress table, which the run needs anyway — so that a branch refusing DDL says so before any migration
 // statement has run. Throws migrate::error(errc::safe_migrations) naming the first pending DDL; nothing ran.
-void preflight_ddl(connect::Connection& conn, const tracking::ProgressTable& progress, const std::optional<PendingDdl>& ddl);
+void preflight_ddl(connect::Connection& conn, const tracking::ProgressTable& progress,
+                   const std::optional<PendingDdl>& ddl);
 
 }  // namespace migrate::run

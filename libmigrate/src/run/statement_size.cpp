@@ -33,24 +33,25 @@ void check_statement(std::uint64_t max_packet, const Migration& m, std::size_t i
     const Statement& s = m.statements[i];
     const std::uint64_t largest = largest_statement(max_packet);
     if (s.sql.size() <= largest) return;
-    throw error(errc::statement_too_large,
-                fmt::format("{}:{}: statement {} of {} of migration {} is {} bytes, and the server accepts at most "
-                            "{} bytes per statement (max_allowed_packet = {}): the server would drop the "
-                            "connection part-way through it. Nothing was run. Raise max_allowed_packet on the "
-                            "server to at least {} (SET GLOBAL max_allowed_packet = {}, or in its configuration; "
-                            "new connections pick it up), or split the statement into smaller ones (e.g. fewer "
-                            "rows per INSERT, each chunk ending in --> statement-breakpoint)",
-                            m.file.string(), s.line, i + 1, m.statements.size(), m.tag, s.sql.size(), largest,
-                            max_packet, s.sql.size() + 2, s.sql.size() + 2),
-                {.file = m.file.string(), .line = s.line, .statement = i, .statements = m.statements.size(),
-                 .tag = m.tag});
+    throw error(
+        errc::statement_too_large,
+        fmt::format("{}:{}: statement {} of {} of migration {} is {} bytes, and the server accepts at most "
+                    "{} bytes per statement (max_allowed_packet = {}): the server would drop the "
+                    "connection part-way through it. Nothing was run. Raise max_allowed_packet on the "
+                    "server to at least {} (SET GLOBAL max_allowed_packet = {}, or in its configuration; "
+                    "new connections pick it up), or split the statement into smaller ones (e.g. fewer "
+                    "rows per INSERT, each chunk ending in --> statement-breakpoint)",
+                    m.file.string(), s.line, i + 1, m.statements.size(), m.tag, s.sql.size(), largest, max_packet,
+                    s.sql.size() + 2, s.sql.size() + 2),
+        {.file = m.file.string(), .line = s.line, .statement = i, .statements = m.statements.size(), .tag = m.tag});
 }
 
 }  // namespace
 
 void check_statement_sizes(std::uint64_t max_packet, const Plan& plan, const Baseline* baseline,
                            const std::vector<const PlanEntry*>& entries) {
-    for (const auto& ref : statements_to_send(plan, baseline, entries)) check_statement(max_packet, *ref.migration, ref.index);
+    for (const auto& ref : statements_to_send(plan, baseline, entries))
+        check_statement(max_packet, *ref.migration, ref.index);
 }
 
 void check_statement_sizes(connect::Connection& conn, const Plan& plan, const Baseline* baseline,

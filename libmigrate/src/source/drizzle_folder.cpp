@@ -17,7 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // A tag names a file next to the journal; anything that could leave the folder is refused.
 std::optional<std::string> tag_problem(const std::string& tag) {
     if (tag.empty()) return "is empty";
@@ -77,10 +76,10 @@ Source parse_drizzle_journal(const fs::path& dir, std::string_view journal_text,
         if (!e.tag) return refuse(errc::journal_invalid, where() + " has no string \"tag\"", {.file = jp});
         const std::string& tag = *e.tag;
         if (auto why = tag_problem(tag))
-            return refuse(errc::tag_invalid,
-                          fmt::format("{} tag \"{}\" {}: a tag must be a file name in the migrations folder", where(),
-                                      tag, *why),
-                          {.file = jp, .tag = tag});
+            return refuse(
+                errc::tag_invalid,
+                fmt::format("{} tag \"{}\" {}: a tag must be a file name in the migrations folder", where(), tag, *why),
+                {.file = jp, .tag = tag});
         if (repeated[i])
             return refuse(errc::tag_duplicate,
                           fmt::format("{} repeats tag \"{}\": each migration must appear once in the journal "
@@ -105,15 +104,16 @@ Source parse_drizzle_journal(const fs::path& dir, std::string_view journal_text,
     Source source;
     source.dir = dir;
     Problems problems;
-    load_entries(entries.size(), prepare, read_sql,
-                 [](const Migration& m) {
-                     return Problem{errc::migration_missing,
-                                    fmt::format("no file {} for journal entry {} (\"{}\"): restore it, or remove the "
-                                                "entry if the migration was never applied anywhere",
-                                                m.file.string(), m.position, m.tag),
-                                    {.file = m.file.string(), .tag = m.tag}};
-                 },
-                 source.migrations, problems);
+    load_entries(
+        entries.size(), prepare, read_sql,
+        [](const Migration& m) {
+            return Problem{errc::migration_missing,
+                           fmt::format("no file {} for journal entry {} (\"{}\"): restore it, or remove the "
+                                       "entry if the migration was never applied anywhere",
+                                       m.file.string(), m.position, m.tag),
+                           {.file = m.file.string(), .tag = m.tag}};
+        },
+        source.migrations, problems);
     problems.throw_if_any(dir);
     return source;
 }

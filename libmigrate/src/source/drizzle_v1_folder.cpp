@@ -20,7 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_name_char(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
@@ -54,7 +53,8 @@ std::optional<std::string> folder_name_problem(const std::string& name) {
     if (name.size() < 16 || name[14] != '_' || !std::all_of(name.begin(), name.begin() + 14, is_digit))
         return "does not start with a 14-digit UTC time and '_' (<YYYYMMDDHHMMSS>_<name>, as drizzle-kit 1.0 writes)";
     if (!prefix_millis(std::string_view(name).substr(0, 14)))
-        return fmt::format("starts with {}, which is not a valid UTC date and time (YYYYMMDDHHMMSS)", name.substr(0, 14));
+        return fmt::format("starts with {}, which is not a valid UTC date and time (YYYYMMDDHHMMSS)",
+                           name.substr(0, 14));
     if (!std::all_of(name.begin() + 15, name.end(), is_name_char))
         return "has characters other than ASCII letters, digits, '_' and '-' after the time (drizzle orders "
                "folders by ICU collation, which libmigrate reproduces for these characters only)";
@@ -104,11 +104,12 @@ std::vector<fs::path> v1_folders(const fs::path& dir) {
         const std::string_view name = entry->d_name;
         if (name == "." || name == "..") continue;
         struct stat st {};
-        const bool is_dir = entry->d_type == DT_DIR ||
-            ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) &&
-             ::fstatat(dir_fd, entry->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode));
+        const bool is_dir =
+            entry->d_type == DT_DIR || ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) &&
+                                        ::fstatat(dir_fd, entry->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode));
         if (!is_dir) continue;
-        const bool timed_name = name.size() >= 15 && name[14] == '_' && std::all_of(name.begin(), name.begin() + 14, is_digit);
+        const bool timed_name =
+            name.size() >= 15 && name[14] == '_' && std::all_of(name.begin(), name.begin() + 14, is_digit);
         if (timed_name || ::fstatat(dir_fd, (std::string(name) + "/migration.sql").c_str(), &st, 0) == 0)
             out.push_back(dir / name);
     }
@@ -159,15 +160,15 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
         const bool has_sql = fs::exists(entry.path() / "migration.sql", entry_ec);
         if (!has_sql && !(name.size() > 0 && is_digit(name[0]))) continue;  // e.g. a leftover meta/ without journal
         if (auto why = folder_name_problem(name)) {
-            problems.add(errc::tag_invalid,
-                         fmt::format("{}: folder name \"{}\" {}", entry.path().string(), name, *why),
+            problems.add(errc::tag_invalid, fmt::format("{}: folder name \"{}\" {}", entry.path().string(), name, *why),
                          {.file = entry.path().string(), .tag = name});
             continue;
         }
         candidates.push_back(entry);
     }
     if (ec)
-        throw error(errc::journal_missing, fmt::format("cannot list migrations folder {}: {}", dir.string(), ec.message()),
+        throw error(errc::journal_missing,
+                    fmt::format("cannot list migrations folder {}: {}", dir.string(), ec.message()),
                     {.file = dir.string()});
     std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
         return drizzle_locale_less(a.path().filename().string(), b.path().filename().string());
@@ -185,17 +186,17 @@ Source read_drizzle_v1_folder(const fs::path& dir) {
         m.file = candidates[i].path() / "migration.sql";
         return out;
     };
-    source::load_entries(candidates.size(), prepare,
-                         [&dir](const fs::path& file) { return source::read_migration_file(dir, file); },
-                         [](const Migration& m) {
-                             return source::Problem{errc::migration_missing,
-                                                    fmt::format("no file {} in migration folder {}: restore it, or "
-                                                                "remove the folder if the migration was never applied "
-                                                                "anywhere",
-                                                                m.file.string(), m.file.parent_path().string()),
-                                                    {.file = m.file.string(), .tag = m.tag}};
-                         },
-                         source.migrations, problems);
+    source::load_entries(
+        candidates.size(), prepare, [&dir](const fs::path& file) { return source::read_migration_file(dir, file); },
+        [](const Migration& m) {
+            return source::Problem{errc::migration_missing,
+                                   fmt::format("no file {} in migration folder {}: restore it, or "
+                                               "remove the folder if the migration was never applied "
+                                               "anywhere",
+                                               m.file.string(), m.file.parent_path().string()),
+                                   {.file = m.file.string(), .tag = m.tag}};
+        },
+        source.migrations, problems);
     problems.throw_if_any(dir);
     if (source.migrations.empty())
         throw error(errc::journal_missing,

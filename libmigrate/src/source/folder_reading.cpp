@@ -80,8 +80,8 @@ void Problems::add(Problem problem) {
 void Problems::throw_if_any(const std::filesystem::path& dir) {
     if (!first_code) return;
     std::string message = lines.size() == 1
-        ? lines.front()
-        : fmt::format("{} problems in migrations folder {}:", lines.size(), dir.string());
+                              ? lines.front()
+                              : fmt::format("{} problems in migrations folder {}:", lines.size(), dir.string());
     if (lines.size() > 1)
         for (const auto& l : lines) message += "\n  - " + l;
     throw error(*first_code, message, first_context);
@@ -93,12 +93,12 @@ std::optional<Problem> load_migration_text(Migration& m, std::string file_bytes)
     m.hash = bad ? drizzle_hash(bytes) : sha256_hex(bytes);  // drizzle_hash would check the bytes again
     if (bad) {
         auto pos = position_of(bytes, *bad);
-        return Problem{errc::not_utf8,
-                       fmt::format("{}:{}:{}: byte 0x{:02X} is not valid UTF-8; drizzle would silently "
-                                   "replace it with U+FFFD (and record hash {}); save the file as UTF-8",
-                                   m.file.string(), pos.line, pos.column, static_cast<unsigned char>(bytes[*bad]),
-                                   m.hash),
-                       {.file = m.file.string(), .line = pos.line, .tag = m.tag}};
+        return Problem{
+            errc::not_utf8,
+            fmt::format("{}:{}:{}: byte 0x{:02X} is not valid UTF-8; drizzle would silently "
+                        "replace it with U+FFFD (and record hash {}); save the file as UTF-8",
+                        m.file.string(), pos.line, pos.column, static_cast<unsigned char>(bytes[*bad]), m.hash),
+            {.file = m.file.string(), .line = pos.line, .tag = m.tag}};
     }
     // The buffer moves into the shared string without being copied; the statements view it.
     m.text = std::make_shared<const std::string>(std::move(file_bytes));
@@ -141,8 +141,8 @@ void load_entries(std::size_t count, const std::function<FolderEntry(std::size_t
                   const std::function<Problem(const Migration&)>& missing, std::vector<Migration>& out,
                   Problems& problems) {
     std::vector<FolderEntry> entries(count);
-    const std::size_t threads = std::min<std::size_t>({entries.size() / files_per_thread,
-                                                       std::max(1u, std::thread::hardware_concurrency()), 8});
+    const std::size_t threads = std::min<std::size_t>(
+        {entries.size() / files_per_thread, std::max(1u, std::thread::hardware_concurrency()), 8});
     if (threads <= 1) {
         for (std::size_t i = 0; i < count; ++i) load_entry(entries[i], i, prepare, read_sql, missing);
     } else {

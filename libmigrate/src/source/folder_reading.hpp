@@ -45,7 +45,9 @@ struct Problems {
     std::vector<std::string> lines;
 
     void add(Problem problem);
-    void add(errc code, std::string line, error_context context = {}) { add({code, std::move(line), std::move(context)}); }
+    void add(errc code, std::string line, error_context context = {}) {
+        add({code, std::move(line), std::move(context)});
+    }
     void throw_if_any(const std::filesystem::path& dir);
 };
 

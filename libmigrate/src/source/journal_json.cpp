@@ -11,8 +11,8 @@
 #include <migrate/error.hpp>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <limits>
@@ -26,7 +26,7 @@ using json = nlohmann::json;
 // the fuzz target's reference), without building a DOM of every entry. A key given twice counts once,
 // the last value, as json::parse keeps it.
 class SaxJournalReader final : public nlohmann::json_sax<json> {
-public:
+  public:
     bool root_is_object = false;
     bool entries_is_array = false;
     std::vector<JournalEntry> entries;
@@ -75,7 +75,7 @@ public:
     std::optional<std::size_t> error_byte;
     std::string error_what;
 
-private:
+  private:
     enum class Frame { object, array };
     enum class Scalar { other, boolean, signed_integer, unsigned_integer, string };
     // Where a container sits: the root object, the entries array, one entry, or anything else (skipped).
@@ -99,8 +99,7 @@ private:
             case Place::entry:
                 assign(Scalar::other);  // a container where tag/when/breakpoints belong: not the right type
                 return Place::skipped;
-            case Place::skipped:
-                return Place::skipped;
+            case Place::skipped: return Place::skipped;
         }
         return Place::skipped;
     }
@@ -123,21 +122,14 @@ private:
                     entries.clear();
                 }
                 break;
-            case Place::entries:
-                add_entry(false);
-                break;
-            case Place::entry:
-                assign(kind);
-                break;
-            case Place::skipped:
-                break;
+            case Place::entries: add_entry(false); break;
+            case Place::entry: assign(kind); break;
+            case Place::skipped: break;
         }
         return true;
     }
 
-    void add_entry(bool is_object) {
-        entries.emplace_back().is_object = is_object;
-    }
+    void add_entry(bool is_object) { entries.emplace_back().is_object = is_object; }
 
     // A value of the current entry under key_.
     void assign(Scalar kind) {
@@ -149,7 +141,8 @@ private:
             e.when.reset();
             if (kind == Scalar::signed_integer) e.when = signed_;
             // An unsigned past int64 would wrap to a negative created_at: left unset, refused.
-            if (kind == Scalar::unsigned_integer && unsigned_ <= std::uint64_t{std::numeric_limits<std::int64_t>::max()})
+            if (kind == Scalar::unsigned_integer &&
+                unsigned_ <= std::uint64_t{std::numeric_limits<std::int64_t>::max()})
                 e.when = static_cast<std::int64_t>(unsigned_);
         } else if (key_ == "breakpoints") {
             e.breakpoints.reset();
@@ -219,10 +212,11 @@ std::vector<JournalEntry> read_journal_entries(std::string_view text, const std:
     SaxJournalReader journal;
     if (!json::sax_parse(text, &journal)) {
         if (journal.overflow)  // json::parse's out_of_range: no position, the message quotes the number
-            throw error(errc::journal_invalid,
-                        fmt::format("{}: not valid JSON (number overflow parsing '{}'); restore the file drizzle-kit wrote",
-                                    jp, *journal.overflow),
-                        {.file = jp});
+            throw error(
+                errc::journal_invalid,
+                fmt::format("{}: not valid JSON (number overflow parsing '{}'); restore the file drizzle-kit wrote", jp,
+                            *journal.overflow),
+                {.file = jp});
         const std::size_t byte = journal.error_byte.value_or(0);
         auto pos = position_of(text, byte == 0 ? 0 : byte - 1);
         std::string what = journal.error_what;

@@ -13,9 +13,9 @@ namespace migrate::source {
 // One element of "entries", as JSON.parse would read it (a key given twice counts once, its last value).
 struct JournalEntry {
     bool is_object = false;
-    std::optional<std::string> tag;     // "tag", when it is a string
-    std::optional<std::int64_t> when;   // "when", when it is an integer within the 64-bit signed range
-    std::optional<bool> breakpoints;    // "breakpoints", when it is a boolean
+    std::optional<std::string> tag;    // "tag", when it is a string
+    std::optional<std::int64_t> when;  // "when", when it is an integer within the 64-bit signed range
+    std::optional<bool> breakpoints;   // "breakpoints", when it is a boolean
 };
 
 // The entries of the journal's text. Throws error(journal_invalid) naming `journal_path` (and line and

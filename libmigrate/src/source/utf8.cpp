@@ -42,8 +42,10 @@ void decode(std::string_view s, Valid&& valid, Invalid&& invalid) {
             ++i;
         }
         // A short sequence is one invalid subpart; the byte that broke it is decoded afresh.
-        if (seen == needed) valid(start, i);
-        else invalid(start);
+        if (seen == needed)
+            valid(start, i);
+        else
+            invalid(start);
     }
 }
 
@@ -51,16 +53,20 @@ void decode(std::string_view s, Valid&& valid, Invalid&& invalid) {
 
 Utf8Check check_utf8(std::string_view bytes) {
     Utf8Check result;
-    decode(bytes, [](std::size_t, std::size_t) {},
-           [&](std::size_t at) { if (!result.first_invalid) result.first_invalid = at; });
+    decode(
+        bytes, [](std::size_t, std::size_t) {},
+        [&](std::size_t at) {
+            if (!result.first_invalid) result.first_invalid = at;
+        });
     return result;
 }
 
 std::string replace_invalid_utf8(std::string_view bytes) {
     std::string out;
     out.reserve(bytes.size() + 8);
-    decode(bytes, [&](std::size_t b, std::size_t e) { out.append(bytes.substr(b, e - b)); },
-           [&](std::size_t) { out.append("\xEF\xBF\xBD"); });
+    decode(
+        bytes, [&](std::size_t b, std::size_t e) { out.append(bytes.substr(b, e - b)); },
+        [&](std::size_t) { out.append("\xEF\xBF\xBD"); });
     return out;
 }
 

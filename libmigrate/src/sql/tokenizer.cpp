@@ -33,7 +33,7 @@ void append_escaped(std::string& out, char c) {
 }
 
 class Lexer {
-public:
+  public:
     Lexer(std::string_view sql, const Options& options) : s_(sql), options_(options) {}
 
     std::vector<Token> run() {
@@ -47,7 +47,7 @@ public:
         return std::move(out_);
     }
 
-private:
+  private:
     struct Quoted {
         bool closed = false;
         std::size_t end = 0;  // one past the closing quote

@@ -38,7 +38,8 @@ std::string fix_for_service(const error_context& c) {
                    "StartupOptions::target.use_baseline = false to replay the migrations.";
         case remedy::record_new_hash:
             return " Fix: if the edit was deliberate, an operator records the new hash (Target::repair).";
-        case remedy::allow_missing: return " Fix: if those rows are expected, start with StartupOptions::up.allow_missing.";
+        case remedy::allow_missing:
+            return " Fix: if those rows are expected, start with StartupOptions::up.allow_missing.";
         case remedy::allow_out_of_order:
             return " Fix: if that order is intended, start with StartupOptions::up.allow_out_of_order.";
         case remedy::adopt_database:
@@ -59,10 +60,8 @@ bool is_validation_error(errc code) noexcept {
         case errc::partial_edited:
         case errc::needs_resolve:
         case errc::database_not_empty:
-        case errc::table_copy_too_large:
-            return true;
-        default:
-            return false;
+        case errc::table_copy_too_large: return true;
+        default: return false;
     }
 }
 
@@ -79,8 +78,8 @@ StartupReport run_at_startup(const StartupOptions& options) {
             report.validation_refused = true;
             report.ok = true;
             log_line(options, StartupLogLevel::warning,
-                     "migrations refused (" + std::string(to_string(code)) + "), starting anyway: " +
-                         report.error_message + fix_for_service(report.context));
+                     "migrations refused (" + std::string(to_string(code)) +
+                         "), starting anyway: " + report.error_message + fix_for_service(report.context));
         } else {
             report.validation_refused = is_validation_error(code);
             report.ok = false;
@@ -92,8 +91,8 @@ StartupReport run_at_startup(const StartupOptions& options) {
 
     try {
         auto target = Target::open(options.target);
-        log_line(options, StartupLogLevel::info, "migrating " + target.url().redacted() + " from " +
-                                                     options.target.migrations_dir.string());
+        log_line(options, StartupLogLevel::info,
+                 "migrating " + target.url().redacted() + " from " + options.target.migrations_dir.string());
         bool logged_wait = false;
         EventCallback on_event = [&](const Event& e) {
             if (e.kind == Event::Kind::lock_waiting && !logged_wait) {
@@ -134,8 +133,7 @@ StartupReport run_at_startup(const StartupOptions& options) {
         fail(errc::internal, "unknown exception", {});
     }
     finish();
-    if (options.throw_on_error && !report.ok)
-        throw error(*report.error_code, report.error_message, report.context);
+    if (options.throw_on_error && !report.ok) throw error(*report.error_code, report.error_message, report.context);
     return report;
 }
 

@@ -37,7 +37,8 @@ std::string ProgressTable::create_statement() const {
            "  `error_message` text null,\n"
            "  `decision` varchar(16) null comment 'migrate resolve: applied | retry',\n"
            "  `connection_id` bigint unsigned null,\n"
-           "  `auto_increment_before` bigint unsigned null comment 'INSERT in flight or failed: its table''s counter before',\n"
+           "  `auto_increment_before` bigint unsigned null comment 'INSERT in flight or failed: its table''s counter "
+           "before',\n"
            "  `started_at` timestamp(6) not null default current_timestamp(6),\n"
            "  `updated_at` timestamp(6) not null default current_timestamp(6)\n"
            ") comment 'libmigrate: migrations started and not finished; drizzle does not read this'";
@@ -63,7 +64,8 @@ std::string ProgressTable::add_counter_column_statement() const {
 
 std::optional<std::uint64_t> ProgressTable::counter_before(connect::Connection& conn, const Migration& m) const {
     try {
-        auto rows = conn.query(fmt::format("select auto_increment_before from {} where created_at = {}", quoted_, m.when));
+        auto rows =
+            conn.query(fmt::format("select auto_increment_before from {} where created_at = {}", quoted_, m.when));
         if (rows.empty()) return std::nullopt;
         auto n = to_index(rows[0][0]);
         return n ? std::optional<std::uint64_t>(*n) : std::nullopt;
@@ -75,9 +77,10 @@ std::optional<std::uint64_t> ProgressTable::counter_before(connect::Connection& 
 std::map<std::int64_t, Progress> ProgressTable::read(connect::Connection& conn) const {
     std::map<std::int64_t, Progress> out;
     if (!exists(conn)) return out;
-    auto rows = conn.query("select created_at, hash, statements_total, statements_done, in_flight, failed_statement, "
-                           "error_errno, error_sqlstate, error_message, decision, connection_id, updated_at, done_prefix_hash from " +
-                           quoted_);
+    auto rows = conn.query(
+        "select created_at, hash, statements_total, statements_done, in_flight, failed_statement, "
+        "error_errno, error_sqlstate, error_message, decision, connection_id, updated_at, done_prefix_hash from " +
+        quoted_);
     for (auto& r : rows) {
         Progress p;
         std::int64_t when = std::stoll(r[0].value_or("0"));
@@ -98,18 +101,20 @@ std::map<std::int64_t, Progress> ProgressTable::read(connect::Connection& conn) 
     return out;
 }
 
-std::string ProgressTable::start(const Migration& m, std::uint64_t connection_id, const std::string& prefix_hash) const {
-    return fmt::format("replace into {} (created_at, hash, tag, statements_total, statements_done, done_prefix_hash, "
-                       "connection_id) values ({}, {}, {}, {}, 0, {}, {})",
-                       quoted_, m.when, sql_string_literal(m.hash), sql_string_literal(m.tag), m.statements.size(),
-                       sql_string_literal(prefix_hash), connection_id);
+std::string ProgressTable::start(const Migration& m, std::uint64_t connection_id,
+                                 const std::string& prefix_hash) const {
+    return fmt::format(
+        "replace into {} (created_at, hash, tag, statements_total, statements_done, done_prefix_hash, "
+        "connection_id) values ({}, {}, {}, {}, 0, {}, {})",
+        quoted_, m.when, sql_string_literal(m.hash), sql_string_literal(m.tag), m.statements.size(),
+        sql_string_literal(prefix_hash), connection_id);
 }
 
 std::string ProgressTable::resume(const Migration& m, std::uint64_t connection_id) const {
-    return fmt::format("update {} set hash = {}, tag = {}, statements_total = {}, connection_id = {}, "
-                       "updated_at = current_timestamp(6) where created_at = {}",
-                       quoted_, sql_string_literal(m.hash), sql_string_literal(m.tag), m.statements.size(), connection_id,
-                       m.when);
+    return fmt::format(
+        "update {} set hash = {}, tag = {}, statements_total = {}, connection_id = {}, "
+        "updated_at = current_timestamp(6) where created_at = {}",
+        quoted_, sql_string_literal(m.hash), sql_string_literal(m.tag), m.statements.size(), connection_id, m.when);
 }
 
 std::string ProgressTable::mark(const Migration& m, std::size_t done, std::optional<std::size_t> in_flight,
@@ -125,20 +130,21 @@ std::string ProgressTable::mark(const Migration& m, std::size_t done, std::optio
             "information_schema.tables where table_schema = {1} and table_name = {2})), ",
             done, counter->schema.empty() ? "database()" : sql_string_literal(counter->schema),
             sql_string_literal(counter->table));
-    return fmt::format("update {} set {}statements_done = {}, done_prefix_hash = {}, in_flight = {}, "
-                       "failed_statement = null, error_errno = null, error_sqlstate = null, error_message = null, "
-                       "decision = null, updated_at = current_timestamp(6) where created_at = {}",
-                       quoted_, counter_sql, done, sql_string_literal(prefix_hash),
-                       in_flight ? std::to_string(*in_flight) : std::string("null"), m.when);
+    return fmt::format(
+        "update {} set {}statements_done = {}, done_prefix_hash = {}, in_flight = {}, "
+        "failed_statement = null, error_errno = null, error_sqlstate = null, error_message = null, "
+        "decision = null, updated_at = current_timestamp(6) where created_at = {}",
+        quoted_, counter_sql, done, sql_string_literal(prefix_hash),
+        in_flight ? std::to_string(*in_flight) : std::string("null"), m.when);
 }
 
 std::string ProgressTable::failed(const Migration& m, std::size_t index, const error& e) const {
     std::string message = e.what();
     if (message.size() > 4000) message.resize(4000);
-    return fmt::format("update {} set in_flight = null, failed_statement = {}, error_errno = {}, error_sqlstate = {}, "
-                       "error_message = {}, updated_at = current_timestamp(6) where created_at = {}",
-                       quoted_, index, e.server_errno(), sql_string_literal(e.sqlstate()),
-                       sql_string_literal(message), m.when);
+    return fmt::format(
+        "update {} set in_flight = null, failed_statement = {}, error_errno = {}, error_sqlstate = {}, "
+        "error_message = {}, updated_at = current_timestamp(6) where created_at = {}",
+        quoted_, index, e.server_errno(), sql_string_literal(e.sqlstate()), sql_string_literal(message), m.when);
 }
 
 std::string ProgressTable::decide(std::int64_t when, std::string_view decision) const {

@@ -20,7 +20,7 @@ struct CounterOf {
 };
 
 class ProgressTable {
-public:
+  public:
     explicit ProgressTable(const TrackingTable& tracking);
 
     const std::string& name() const { return name_; }
@@ -46,7 +46,7 @@ public:
     std::string decide(std::int64_t when, std::string_view decision) const;
     std::string remove(const Migration& m) const;
 
-private:
+  private:
     std::string name_;
     std::string quoted_;
 };

@@ -46,8 +46,10 @@ std::string sql_string_literal(std::string_view text) {
     }
     std::string out = "'";
     for (char c : text) {
-        if (c == '\'') out += "''";
-        else out.push_back(c);
+        if (c == '\'')
+            out += "''";
+        else
+            out.push_back(c);
     }
     return out + "'";
 }
@@ -83,7 +85,8 @@ std::string TrackingTable::insert_statement(const std::vector<const Migration*>&
     // Same columns and values as drizzle's `insert into t (`hash`, `created_at`) values(?, ?)`; the 1.0
     // `name` column is filled when present so drizzle 1.0 does not re-run the migration. Several rows in
     // one statement get consecutive ids in the order given, as separate inserts would.
-    std::string out = fmt::format("insert into {} (`hash`, `created_at`{}) values", quoted(), shape.has_name ? ", `name`" : "");
+    std::string out =
+        fmt::format("insert into {} (`hash`, `created_at`{}) values", quoted(), shape.has_name ? ", `name`" : "");
     for (std::size_t i = 0; i < ms.size(); ++i) {
         out += fmt::format("{}({}, {}", i ? ", " : "", sql_string_literal(ms[i]->hash), ms[i]->when);
         out += shape.has_name ? fmt::format(", {})", sql_string_literal(ms[i]->tag)) : std::string(")");
@@ -94,9 +97,10 @@ std::string TrackingTable::insert_statement(const std::vector<const Migration*>&
 std::string TrackingTable::insert_missing_statement(const Migration& m, const TableShape& shape) const {
     const std::string hash = sql_string_literal(m.hash);
     const std::string name = shape.has_name ? ", " + sql_string_literal(m.tag) : "";
-    return fmt::format("insert into {0} (`hash`, `created_at`{1}) select {2}, {3}{4} from dual where not exists "
-                       "(select 1 from {0} where `created_at` = {3} and `hash` = {2})",
-                       quoted(), shape.has_name ? ", `name`" : "", hash, m.when, name);
+    return fmt::format(
+        "insert into {0} (`hash`, `created_at`{1}) select {2}, {3}{4} from dual where not exists "
+        "(select 1 from {0} where `created_at` = {3} and `hash` = {2})",
+        quoted(), shape.has_name ? ", `name`" : "", hash, m.when, name);
 }
 
 std::string TrackingTable::delete_statement(const Migration& m) const {
@@ -134,15 +138,15 @@ std::vector<AppliedRow> TrackingTable::read(connect::Connection& conn, const Tab
     std::vector<AppliedRow> out;
     if (!shape.exists) return out;
     // Row by row as they arrive: every start reads the whole table.
-    conn.for_each_row(fmt::format("select id, hash, created_at{} from {} order by id", shape.has_name ? ", name" : "",
-                                  quoted()),
-                      [&](const connect::RowView& r) {
-                          AppliedRow& a = out.emplace_back();
-                          a.id = r[0] ? to_number<std::uint64_t>(*r[0], "id") : 0;
-                          a.hash = r[1].value_or("");
-                          if (r[2]) a.created_at = to_number<std::int64_t>(*r[2], "created_at");
-                          if (shape.has_name && r.size() > 3 && r[3]) a.name = std::string(*r[3]);
-                      });
+    conn.for_each_row(
+        fmt::format("select id, hash, created_at{} from {} order by id", shape.has_name ? ", name" : "", quoted()),
+        [&](const connect::RowView& r) {
+            AppliedRow& a = out.emplace_back();
+            a.id = r[0] ? to_number<std::uint64_t>(*r[0], "id") : 0;
+            a.hash = r[1].value_or("");
+            if (r[2]) a.created_at = to_number<std::int64_t>(*r[2], "created_at");
+            if (shape.has_name && r.size() > 3 && r[3]) a.name = std::string(*r[3]);
+        });
     return out;
 }
 

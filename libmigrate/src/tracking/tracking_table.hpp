@@ -12,12 +12,12 @@ namespace migrate::tracking {
 
 struct TableShape {
     bool exists = false;
-    bool has_name = false;        // drizzle 1.0 columns
+    bool has_name = false;  // drizzle 1.0 columns
     bool has_applied_at = false;
 };
 
 class TrackingTable {
-public:
+  public:
     // Throws migrate::error(errc::table_invalid) unless `name` is a plain identifier.
     explicit TrackingTable(std::string name);
 
@@ -48,7 +48,7 @@ public:
     }
     std::vector<AppliedRow> read(connect::Connection& conn, const TableShape& shape) const;
 
-private:
+  private:
     std::string name_;
 };
 

@@ -16,9 +16,7 @@ std::string join_ids(const std::vector<std::uint64_t>& ids) {
     return out;
 }
 
-std::string plural(std::size_t n, std::string_view word) {
-    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
 // Why `up` refuses, which rows, and what to do.
 std::string refusal(const TrackingTable& table, const Source& source, const std::vector<AppliedRow>& rows,
@@ -33,7 +31,8 @@ std::string refusal(const TrackingTable& table, const Source& source, const std:
         "folder, naming each row after the folder of its created_at second or of its hash; {} of its {} rows {} no "
         "folder of {}, so nothing was changed:{}\nThose migrations were applied to this database but their folders "
         "are missing here: restore them (merge the branch that has them, or run `drizzle-kit up` on the 0.x folder "
-        "that applied them) and run again. Allowing missing migrations does not help: drizzle-orm 1.0 refuses this table too "
+        "that applied them) and run again. Allowing missing migrations does not help: drizzle-orm 1.0 refuses this "
+        "table too "
         "(\"While upgrading your database migrations table we found {} migrations (ids: {}) in the database that do "
         "not match any local migration\").",
         table.name(), unmatched.size(), rows.size(), unmatched.size() == 1 ? "matches" : "match", source.dir.string(),
@@ -71,8 +70,10 @@ V0Matching match_v0_rows(const Source& source, const std::vector<AppliedRow>& ro
         } else if (auto h = by_hash.find(r.hash); h != by_hash.end()) {
             match = h->second;
         }
-        if (match) out.matched.push_back({r.id, match});
-        else out.unmatched.push_back(r.id);
+        if (match)
+            out.matched.push_back({r.id, match});
+        else
+            out.unmatched.push_back(r.id);
     }
     return out;
 }
@@ -121,8 +122,10 @@ std::vector<std::string> V0TableUpgrade::statements(const TrackingTable& table) 
 std::string V0TableUpgrade::done(const TrackingTable& table) const {
     if (!needed() || refused()) return "";
     std::vector<std::string> work;
-    if (add_name) work.push_back("added `name` and `applied_at`");
-    else if (add_applied_at) work.push_back("added `applied_at`");
+    if (add_name)
+        work.push_back("added `name` and `applied_at`");
+    else if (add_applied_at)
+        work.push_back("added `applied_at`");
     if (const auto n = matching.matched.size(); n > 0)
         work.push_back(fmt::format("named {} after {}", plural(n, "row"), n == 1 ? "its folder" : "their folders"));
     return fmt::format("upgraded {} as drizzle 1.0 does ({})", table.name(),
@@ -133,29 +136,35 @@ std::string V0TableUpgrade::describe(const TrackingTable& table) const {
     if (!needed()) return "";
     const auto& unmatched = matching.unmatched;
     if (refused())
-        return fmt::format("{} is a drizzle 0.x table (no `name` column): `up` refuses to upgrade it, as drizzle 1.0 "
-                           "does: row {} {} {} no migration folder (restore the missing folders)",
-                           table.name(), unmatched.size() == 1 ? "id" : "ids", join_ids(unmatched),
-                           unmatched.size() == 1 ? "matches" : "match");
+        return fmt::format(
+            "{} is a drizzle 0.x table (no `name` column): `up` refuses to upgrade it, as drizzle 1.0 "
+            "does: row {} {} {} no migration folder (restore the missing folders)",
+            table.name(), unmatched.size() == 1 ? "id" : "ids", join_ids(unmatched),
+            unmatched.size() == 1 ? "matches" : "match");
     std::vector<std::string> work;
-    if (add_name) work.push_back("adds `name` and `applied_at`");
-    else if (add_applied_at) work.push_back("adds `applied_at`");
+    if (add_name)
+        work.push_back("adds `name` and `applied_at`");
+    else if (add_applied_at)
+        work.push_back("adds `applied_at`");
     if (const auto n = matching.matched.size(); n > 0)
         work.push_back(fmt::format("names {} after {}", plural(n, "row"), n == 1 ? "its folder" : "their folders"));
     const std::string what = work.size() == 2 ? work[0] + ", " + work[1] : work[0];
     if (add_name)
-        return fmt::format("{} is a drizzle 0.x table (no `name` column): `up` first upgrades it as drizzle 1.0 "
-                           "does: {}",
-                           table.name(), what);
+        return fmt::format(
+            "{} is a drizzle 0.x table (no `name` column): `up` first upgrades it as drizzle 1.0 "
+            "does: {}",
+            table.name(), what);
     if (matching.matched.empty())
-        return fmt::format("{} has a `name` column but no `applied_at` (a drizzle 1.0 upgrade stopped between its "
-                           "two ALTERs): `up` adds it",
-                           table.name());
-    return fmt::format("{} has {} without a name, each matching a folder by drizzle 1.0's upgrade rules (an upgrade "
-                       "that stopped half-way, or rows a drizzle 0.x runner added after it){}: `up` completes the "
-                       "upgrade: {}",
-                       table.name(), plural(matching.matched.size(), "row"),
-                       add_applied_at ? ", and no `applied_at` column" : "", what);
+        return fmt::format(
+            "{} has a `name` column but no `applied_at` (a drizzle 1.0 upgrade stopped between its "
+            "two ALTERs): `up` adds it",
+            table.name());
+    return fmt::format(
+        "{} has {} without a name, each matching a folder by drizzle 1.0's upgrade rules (an upgrade "
+        "that stopped half-way, or rows a drizzle 0.x runner added after it){}: `up` completes the "
+        "upgrade: {}",
+        table.name(), plural(matching.matched.size(), "row"), add_applied_at ? ", and no `applied_at` column" : "",
+        what);
 }
 
 V0TableUpgrade upgrade_v0_table(connect::Connection& conn, const TrackingTable& table, const Source& source) {

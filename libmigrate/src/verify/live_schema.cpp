@@ -30,8 +30,10 @@ Schema read_live_schema(connect::Connection& conn, const std::set<std::string>& 
                                     "where table_schema = database()")) {
         const std::string name = text(r[0]);
         if (skip.contains(name)) continue;
-        if (text(r[1]) == "VIEW") schema.views.insert(name);
-        else schema.tables[name].name = name;
+        if (text(r[1]) == "VIEW")
+            schema.views.insert(name);
+        else
+            schema.tables[name].name = name;
     }
     auto table = [&](const connect::Value& v) -> Table* {
         auto it = schema.tables.find(text(v));
@@ -66,14 +68,15 @@ Schema read_live_schema(connect::Connection& conn, const std::set<std::string>& 
         if (t->indexes.empty() || t->indexes.back().name != index) t->indexes.push_back({index, {}, text(r[2]) == "0"});
         t->indexes.back().columns.push_back(column);
     }
-    for (const auto& r : conn.query("select rc.table_name, rc.constraint_name, rc.referenced_table_name, rc.delete_rule, "
-                                    "rc.update_rule, k.column_name, k.referenced_column_name "
-                                    "from information_schema.referential_constraints rc "
-                                    "join information_schema.key_column_usage k on k.constraint_schema = "
-                                    "rc.constraint_schema and k.constraint_name = rc.constraint_name and "
-                                    "k.table_name = rc.table_name "
-                                    "where rc.constraint_schema = database() "
-                                    "order by rc.table_name, rc.constraint_name, k.ordinal_position")) {
+    for (const auto& r :
+         conn.query("select rc.table_name, rc.constraint_name, rc.referenced_table_name, rc.delete_rule, "
+                    "rc.update_rule, k.column_name, k.referenced_column_name "
+                    "from information_schema.referential_constraints rc "
+                    "join information_schema.key_column_usage k on k.constraint_schema = "
+                    "rc.constraint_schema and k.constraint_name = rc.constraint_name and "
+                    "k.table_name = rc.table_name "
+                    "where rc.constraint_schema = database() "
+                    "order by rc.table_name, rc.constraint_name, k.ordinal_position")) {
         Table* t = table(r[0]);
         if (!t) continue;
         if (t->foreign_keys.empty() || t->foreign_keys.back().name != text(r[1]))
@@ -82,12 +85,13 @@ Schema read_live_schema(connect::Connection& conn, const std::set<std::string>& 
         t->foreign_keys.back().columns_to.push_back(text(r[6]));
     }
     // MariaDB's check_constraints names the table; MySQL 8's does not (its check names are unique per schema).
-    const char* checks = mariadb ? "select table_name, constraint_name, check_clause from information_schema.check_constraints "
-                                   "where constraint_schema = database()"
-                                 : "select tc.table_name, cc.constraint_name, cc.check_clause "
-                                   "from information_schema.table_constraints tc join information_schema.check_constraints cc "
-                                   "on cc.constraint_schema = tc.constraint_schema and cc.constraint_name = tc.constraint_name "
-                                   "where tc.constraint_type = 'CHECK' and tc.table_schema = database()";
+    const char* checks =
+        mariadb ? "select table_name, constraint_name, check_clause from information_schema.check_constraints "
+                  "where constraint_schema = database()"
+                : "select tc.table_name, cc.constraint_name, cc.check_clause "
+                  "from information_schema.table_constraints tc join information_schema.check_constraints cc "
+                  "on cc.constraint_schema = tc.constraint_schema and cc.constraint_name = tc.constraint_name "
+                  "where tc.constraint_type = 'CHECK' and tc.table_schema = database()";
     for (const auto& r : conn.query(checks))
         if (Table* t = table(r[0])) t->checks.push_back({text(r[1]), text(r[2])});
     return schema;

@@ -82,10 +82,15 @@ std::string canonical_number(const std::string& s) {
 
 std::string canonical_type(std::string_view type) {
     std::string t = squeeze(type);
-    static const std::vector<std::pair<std::string, std::string>> aliases = {
-        {"boolean", "tinyint(1)"}, {"bool", "tinyint(1)"}, {"serial", "bigint unsigned"},
-        {"integer", "int"}, {"double precision", "double"}, {"real", "double"},
-        {"numeric", "decimal"}, {"dec", "decimal"}, {"fixed", "decimal"}};
+    static const std::vector<std::pair<std::string, std::string>> aliases = {{"boolean", "tinyint(1)"},
+                                                                             {"bool", "tinyint(1)"},
+                                                                             {"serial", "bigint unsigned"},
+                                                                             {"integer", "int"},
+                                                                             {"double precision", "double"},
+                                                                             {"real", "double"},
+                                                                             {"numeric", "decimal"},
+                                                                             {"dec", "decimal"},
+                                                                             {"fixed", "decimal"}};
     for (const auto& [from, to] : aliases)
         if (t == from || t.starts_with(from + " ") || t.starts_with(from + "(")) {
             t = to + t.substr(from.size());
@@ -102,8 +107,8 @@ std::string canonical_type(std::string_view type) {
 }
 
 bool is_numeric_type(std::string_view canonical) {
-    for (std::string_view p : {"tinyint", "smallint", "mediumint", "int", "bigint", "decimal", "double", "float",
-                               "bit", "year"})
+    for (std::string_view p :
+         {"tinyint", "smallint", "mediumint", "int", "bigint", "decimal", "double", "float", "bit", "year"})
         if (canonical.starts_with(p)) return true;
     return false;
 }

@@ -12,16 +12,16 @@ namespace migrate::verify {
 
 struct Column {
     std::string name{};
-    std::string type{};                        // "bigint unsigned", "bigint(20) unsigned", "json", ...
+    std::string type{};  // "bigint unsigned", "bigint(20) unsigned", "json", ...
     bool not_null = false;
     bool auto_increment = false;
-    bool on_update_now = false;                // ON UPDATE CURRENT_TIMESTAMP
+    bool on_update_now = false;                  // ON UPDATE CURRENT_TIMESTAMP
     std::optional<std::string> default_value{};  // SQL text ("'x'", "(now())", "0"); nullopt: no default
 };
 
 struct Index {
     std::string name{};
-    std::vector<std::string> columns{};        // an expression part is "(expression)"
+    std::vector<std::string> columns{};  // an expression part is "(expression)"
     bool unique = false;
 };
 
@@ -30,7 +30,7 @@ struct ForeignKey {
     std::vector<std::string> columns{};
     std::string table_to{};
     std::vector<std::string> columns_to{};
-    std::string on_delete{};                   // "" when the source does not say
+    std::string on_delete{};  // "" when the source does not say
     std::string on_update{};
 };
 
@@ -41,18 +41,18 @@ struct Check {
 
 struct Table {
     std::string name{};
-    std::vector<Column> columns{};             // in the source's order
-    std::vector<std::string> primary_key{};    // empty: none
-    std::vector<Index> indexes{};              // unique constraints included (the server has only indexes)
+    std::vector<Column> columns{};           // in the source's order
+    std::vector<std::string> primary_key{};  // empty: none
+    std::vector<Index> indexes{};            // unique constraints included (the server has only indexes)
     std::vector<ForeignKey> foreign_keys{};
     std::vector<Check> checks{};
-    std::set<std::string> serial_columns{};    // snapshot: declared `serial` (brings its own UNIQUE key)
+    std::set<std::string> serial_columns{};  // snapshot: declared `serial` (brings its own UNIQUE key)
 };
 
 struct Schema {
     std::map<std::string, Table> tables{};
     std::set<std::string> views{};
-    std::vector<std::string> not_compared{};   // what the source holds that verify does not compare
+    std::vector<std::string> not_compared{};  // what the source holds that verify does not compare
 };
 
 }  // namespace migrate::verify

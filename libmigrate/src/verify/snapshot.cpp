@@ -43,7 +43,8 @@ Schema parse_snapshot(std::string_view text, const std::string& file) {
             throw error(errc::snapshot_invalid,
                         fmt::format("{} is a {} snapshot; libmigrate reads MySQL ones", file, j.value("dialect", "")),
                         {.file = file});
-        const std::string version = j.at("version").is_string() ? j.at("version").get<std::string>() : j.at("version").dump();
+        const std::string version =
+            j.at("version").is_string() ? j.at("version").get<std::string>() : j.at("version").dump();
         if (version == "5") return parse_snapshot_v5(j);
         if (version == "6") return parse_snapshot_v6(j);
         throw error(errc::snapshot_invalid,

@@ -10,8 +10,8 @@
 
 #include <filesystem>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 namespace migrate::verify {
 

@@ -27,14 +27,16 @@ Schema parse_snapshot_v5(const Json& snapshot) {
             col.on_update_now = c.value("onUpdate", false);
             if (c.contains("default")) col.default_value = default_text(c.at("default"));
             if (c.value("primaryKey", false)) table.primary_key.push_back(col.name);
-            if (c.contains("generated")) schema.not_compared.push_back(table.name + "." + col.name + ": generated column expression");
+            if (c.contains("generated"))
+                schema.not_compared.push_back(table.name + "." + col.name + ": generated column expression");
             table.columns.push_back(std::move(col));
         }
         // A composite (or named) primary key replaces the columns' own flags.
         for (const auto& [pkey, pk] : member(t, "compositePrimaryKeys").items())
             table.primary_key = strings(pk.at("columns"));
         for (const auto& [ikey, i] : member(t, "indexes").items())
-            table.indexes.push_back({i.at("name").get<std::string>(), strings(i.at("columns")), i.value("isUnique", false)});
+            table.indexes.push_back(
+                {i.at("name").get<std::string>(), strings(i.at("columns")), i.value("isUnique", false)});
         for (const auto& [ukey, u] : member(t, "uniqueConstraints").items())
             table.indexes.push_back({u.at("name").get<std::string>(), strings(u.at("columns")), true});
         for (const auto& [fkey, f] : member(t, "foreignKeys").items())
@@ -45,8 +47,7 @@ Schema parse_snapshot_v5(const Json& snapshot) {
             table.checks.push_back({k.at("name").get<std::string>(), k.value("value", "")});
         schema.tables.emplace(table.name, std::move(table));
     }
-    for (const auto& [vkey, v] : member(snapshot, "views").items())
-        schema.views.insert(v.value("name", vkey));
+    for (const auto& [vkey, v] : member(snapshot, "views").items()) schema.views.insert(v.value("name", vkey));
     return schema;
 }
 

@@ -14,9 +14,12 @@ namespace {
 std::vector<std::string> index_parts(const Json& list) {
     std::vector<std::string> out;
     for (const auto& v : list) {
-        if (v.is_string()) out.push_back(v.get<std::string>());
-        else if (v.value("isExpression", false)) out.push_back("(" + v.at("value").get<std::string>() + ")");
-        else out.push_back(v.at("value").get<std::string>());
+        if (v.is_string())
+            out.push_back(v.get<std::string>());
+        else if (v.value("isExpression", false))
+            out.push_back("(" + v.at("value").get<std::string>() + ")");
+        else
+            out.push_back(v.at("value").get<std::string>());
     }
     return out;
 }
@@ -28,7 +31,8 @@ Schema parse_snapshot_v6(const Json& snapshot) {
     const Json& ddl = snapshot.at("ddl");
     // Tables first: the other entities refer to them by name, in any order.
     for (const auto& e : ddl)
-        if (e.at("entityType") == "tables") schema.tables[e.at("name").get<std::string>()].name = e.at("name").get<std::string>();
+        if (e.at("entityType") == "tables")
+            schema.tables[e.at("name").get<std::string>()].name = e.at("name").get<std::string>();
     auto table_of = [&](const Json& e) -> Table& {
         const std::string name = e.at("table").get<std::string>();
         auto it = schema.tables.find(name);
@@ -57,7 +61,8 @@ Schema parse_snapshot_v6(const Json& snapshot) {
         } else if (kind == "pks") {
             table_of(e).primary_key = strings(e.at("columns"));
         } else if (kind == "indexes") {
-            table_of(e).indexes.push_back({e.at("name").get<std::string>(), index_parts(e.at("columns")), e.value("isUnique", false)});
+            table_of(e).indexes.push_back(
+                {e.at("name").get<std::string>(), index_parts(e.at("columns")), e.value("isUnique", false)});
         } else if (kind == "fks") {
             table_of(e).foreign_keys.push_back({e.at("name").get<std::string>(), strings(e.at("columns")),
                                                 e.at("tableTo").get<std::string>(), strings(e.at("columnsTo")),

@@ -11,7 +11,6 @@
 
 #include <fmt/format.h>
 
-
 namespace migrate {
 
 std::string_view to_string(SchemaDrift::Kind kind) noexcept {
@@ -58,15 +57,18 @@ SchemaReport verify_schema(Target& target, const Status* status) {
 
     // Our own tables are not the user's schema (docs/compatibility.md, "libmigrate's side tables").
     auto conn = connect::Connection::open(target.url());
-    verify::Schema live = verify::read_live_schema(*conn, {status->table, status->table + "_progress", status->table + "_lock"});
+    verify::Schema live =
+        verify::read_live_schema(*conn, {status->table, status->table + "_progress", status->table + "_lock"});
     verify::normalise_live(live);
 
-    const std::size_t behind = status->plan.count(MigrationState::pending) + status->plan.count(MigrationState::out_of_order);
+    const std::size_t behind =
+        status->plan.count(MigrationState::pending) + status->plan.count(MigrationState::out_of_order);
     if (behind)
-        report.drift.push_back({SchemaDrift::Kind::migrations_pending, SchemaDrift::Severity::notice, "", "", "", "",
-                                fmt::format("{} migration{} of the folder {} not applied (the tracking check lists them): the "
-                                            "snapshot describes the schema after all of them",
-                                            behind, behind == 1 ? "" : "s", behind == 1 ? "is" : "are")});
+        report.drift.push_back(
+            {SchemaDrift::Kind::migrations_pending, SchemaDrift::Severity::notice, "", "", "", "",
+             fmt::format("{} migration{} of the folder {} not applied (the tracking check lists them): the "
+                         "snapshot describes the schema after all of them",
+                         behind, behind == 1 ? "" : "s", behind == 1 ? "is" : "are")});
     auto drift = verify::compare_schemas(expected, live, verify::tables_created_by(target.source()));
     report.drift.insert(report.drift.end(), drift.begin(), drift.end());
     return report;

@@ -31,12 +31,14 @@ TrackingReport verify_tracking(const Plan& plan, std::string_view table) {
         r.problems.push_back({K::table_missing, "", std::nullopt, "", "",
                               fmt::format("no tracking table: none of the {} migrations is recorded", r.migrations)});
     if (!plan.table_upgrade.empty())
-        r.problems.push_back({K::table_upgrade_due, "", std::nullopt, "", "",
-                              "the tracking table has drizzle 0.x's shape under a drizzle 1.0 folder: " + plan.table_upgrade});
+        r.problems.push_back(
+            {K::table_upgrade_due, "", std::nullopt, "", "",
+             "the tracking table has drizzle 0.x's shape under a drizzle 1.0 folder: " + plan.table_upgrade});
     if (plan.baseline_progress)
-        r.problems.push_back({K::partial, "baseline", std::nullopt, "", "",
-                              fmt::format("the baseline load is half-done ({} of {} statements)",
-                                          plan.baseline_progress->statements_done, plan.baseline_progress->statements_total)});
+        r.problems.push_back(
+            {K::partial, "baseline", std::nullopt, "", "",
+             fmt::format("the baseline load is half-done ({} of {} statements)",
+                         plan.baseline_progress->statements_done, plan.baseline_progress->statements_total)});
     for (const auto& e : plan.entries) {
         const std::string& tag = e.migration->tag;
         if (e.progress)
@@ -47,10 +49,11 @@ TrackingReport verify_tracking(const Plan& plan, std::string_view table) {
             r.problems.push_back({K::missing_row, tag, std::nullopt, e.migration->hash, "",
                                   fmt::format("missing row for {} (when {}): not applied", tag, e.migration->when)});
         else if (e.state == MigrationState::out_of_order)
-            r.problems.push_back({K::out_of_order, tag, std::nullopt, e.migration->hash, "",
-                                  fmt::format("missing row for {} (when {}), older than the newest row: drizzle skips it "
-                                              "forever",
-                                              tag, e.migration->when)});
+            r.problems.push_back(
+                {K::out_of_order, tag, std::nullopt, e.migration->hash, "",
+                 fmt::format("missing row for {} (when {}), older than the newest row: drizzle skips it "
+                             "forever",
+                             tag, e.migration->when)});
         if (e.hash_differs)
             r.problems.push_back({K::hash_differs, tag, e.row->id, e.migration->hash, e.row->hash,
                                   fmt::format("hash differs for {} (row id {}): file {}, recorded {}", tag, e.row->id,

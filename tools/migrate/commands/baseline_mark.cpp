@@ -16,8 +16,11 @@ Command add_baseline_mark_command(CLI::App& app, GlobalOptions& g) {
     add_global_options(sub, g, TargetPolicy::exactly_one, JsonOutput::document);
     sub->add_option("--through", args->through, "last migration the database already reflects")->required();
     sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
-    return {.app = sub, .name = "baseline mark", .targets = TargetPolicy::exactly_one,
-            .on_closed_stdout = ClosedStdout::finish_silently, .run = [args](const Invocation& in) {
+    return {.app = sub,
+            .name = "baseline mark",
+            .targets = TargetPolicy::exactly_one,
+            .on_closed_stdout = ClosedStdout::finish_silently,
+            .run = [args](const Invocation& in) {
                 BaselineArgs run = *args;
                 run.json = in.global.json;
                 return run_baseline_mark(in.targets.front(), run);

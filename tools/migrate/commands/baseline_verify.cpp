@@ -16,8 +16,11 @@ Command add_baseline_verify_command(CLI::App& app, GlobalOptions& g) {
     add_global_options(sub, g, TargetPolicy::several, JsonOutput::document);
     sub->add_option("--scratch-url", args->scratch_url,
                     "server for the scratch databases (created and dropped; default: the target's own server)");
-    return {.app = sub, .name = "baseline verify", .targets = TargetPolicy::several,
-            .on_closed_stdout = ClosedStdout::finish_silently, .run = [args](const Invocation& in) {
+    return {.app = sub,
+            .name = "baseline verify",
+            .targets = TargetPolicy::several,
+            .on_closed_stdout = ClosedStdout::finish_silently,
+            .run = [args](const Invocation& in) {
                 BaselineArgs run = *args;
                 run.json = in.global.json;
                 run.jobs = in.global.jobs;

@@ -20,15 +20,15 @@ namespace cli {
 // The options every command shares, declared once (global_options.cpp). Which of them a command takes
 // follows from its TargetPolicy and JsonOutput.
 struct GlobalOptions {
-    std::string url;                          // --url (default: $DATABASE_URL)
-    std::string dir = "drizzle";              // --dir
+    std::string url;              // --url (default: $DATABASE_URL)
+    std::string dir = "drizzle";  // --dir
     std::string table = "__drizzle_migrations";
-    std::string lock = "session";             // --lock session|lease
+    std::string lock = "session";  // --lock session|lease
     int lock_timeout_s = 300;
-    std::string config;                       // --config (default: migrate.json here or upward)
-    std::vector<std::string> keyspaces;       // --keyspace, repeatable
+    std::string config;                  // --config (default: migrate.json here or upward)
+    std::vector<std::string> keyspaces;  // --keyspace, repeatable
     bool all = false;
-    int jobs = 0;                             // 0 = one thread per target
+    int jobs = 0;  // 0 = one thread per target
     bool json = false;
     bool quiet = false;
     bool no_color = false;
@@ -46,8 +46,8 @@ struct Invocation {
 };
 
 struct Command {
-    CLI::App* app = nullptr;           // the subcommand; main runs the one that was parsed
-    std::string name;                  // for --json's "command": "status", "baseline create", …
+    CLI::App* app = nullptr;  // the subcommand; main runs the one that was parsed
+    std::string name;         // for --json's "command": "status", "baseline create", …
     TargetPolicy targets = TargetPolicy::none;
     ClosedStdout on_closed_stdout = ClosedStdout::stop_quietly;  // when stdout's reader goes away
     std::function<int(const Invocation&)> run;

@@ -24,10 +24,19 @@ Command add_lint_command(CLI::App& app, GlobalOptions& g);
 
 using AddCommand = Command (*)(CLI::App&, GlobalOptions&);
 inline constexpr std::array all_commands = {
-    &add_status_command, &add_up_command,     &add_repair_command, &add_resolve_command,
-    &add_revert_command, &add_plan_command,   &add_version_command, &add_tui_command,
-    &add_baseline_create_command, &add_baseline_verify_command, &add_baseline_mark_command,
-    &add_verify_command, &add_lint_command,
+    &add_status_command,
+    &add_up_command,
+    &add_repair_command,
+    &add_resolve_command,
+    &add_revert_command,
+    &add_plan_command,
+    &add_version_command,
+    &add_tui_command,
+    &add_baseline_create_command,
+    &add_baseline_verify_command,
+    &add_baseline_mark_command,
+    &add_verify_command,
+    &add_lint_command,
 };
 
 // `migrate --version` is `migrate version` (version.cpp).

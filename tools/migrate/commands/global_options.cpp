@@ -18,13 +18,15 @@ void add_global_options(CLI::App* sub, GlobalOptions& g, TargetPolicy targets, J
         sub->add_option("--config", g.config,
                         "project config naming several targets (default: migrate.json here or in a parent folder, "
                         "used when neither --url nor DATABASE_URL is given); docs/config.md");
-        sub->add_option("--keyspace", g.keyspaces, "a target of the project config (repeatable)")->allow_extra_args(false);
+        sub->add_option("--keyspace", g.keyspaces, "a target of the project config (repeatable)")
+            ->allow_extra_args(false);
     }
     if (targets == TargetPolicy::several || targets == TargetPolicy::every_by_default) {
         sub->add_flag("--all", g.all, "every target of the project config");
         sub->add_option("--jobs", g.jobs, "targets run at once (default: all of them)")->check(CLI::Range(1, 1024));
     }
-    if (json == JsonOutput::document) sub->add_flag("--json", g.json, "one JSON document on stdout (schema: docs/cli.md)");
+    if (json == JsonOutput::document)
+        sub->add_flag("--json", g.json, "one JSON document on stdout (schema: docs/cli.md)");
     sub->add_flag("-q,--quiet", g.quiet, "only results and errors (no progress lines)");
     sub->add_flag("--no-color", g.no_color, "no colour (also: NO_COLOR set; colour is only used on a terminal)");
 }

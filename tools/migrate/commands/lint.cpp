@@ -9,22 +9,27 @@ namespace cli {
 
 Command add_lint_command(CLI::App& app, GlobalOptions& g) {
     auto a = std::make_shared<LintArgs>();
-    auto* lint = app.add_subcommand("lint", "check migrations for what the server will reject or what loses data "
-                                            "(docs/lint.md); connects only with --url");
-    lint->footer("Examples:\n  migrate lint drizzle --flavor planetscale\n  migrate lint --all --format sarif > lint.sarif\n"
-                 "  migrate lint --dir drizzle --url mysql://app@db/app   # also: applied migrations edited since");
+    auto* lint = app.add_subcommand("lint",
+                                    "check migrations for what the server will reject or what loses data "
+                                    "(docs/lint.md); connects only with --url");
+    lint->footer(
+        "Examples:\n  migrate lint drizzle --flavor planetscale\n  migrate lint --all --format sarif > lint.sarif\n"
+        "  migrate lint --dir drizzle --url mysql://app@db/app   # also: applied migrations edited since");
     // Lint chooses folders itself (lint_cli.cpp): its --dir, --config, --keyspace, --all are its own.
-    lint->add_option("folders", a->folders, "migrations folders (default: --dir, every target of the project config, "
-                                            "or drizzle)");
+    lint->add_option("folders", a->folders,
+                     "migrations folders (default: --dir, every target of the project config, "
+                     "or drizzle)");
     lint->add_option("--dir", a->dir, "a drizzle-kit migrations folder");
     lint->add_option("--format", a->format, "human, json or sarif (SARIF 2.1.0 for code scanning)")
         ->check(CLI::IsMember({"human", "json", "sarif"}))
         ->capture_default_str();
-    lint->add_option("--flavor", a->flavor, "the server: mysql, mariadb, vitess or planetscale (default: the target's "
-                                            "\"flavor\" in migrate.json, else mysql)")
+    lint->add_option("--flavor", a->flavor,
+                     "the server: mysql, mariadb, vitess or planetscale (default: the target's "
+                     "\"flavor\" in migrate.json, else mysql)")
         ->check(CLI::IsMember({"mysql", "mariadb", "vitess", "planetscale"}));
-    lint->add_option("--url", a->url, "also flag applied migrations edited since (reads the tracking table; "
-                                      "default: $DATABASE_URL)");
+    lint->add_option("--url", a->url,
+                     "also flag applied migrations edited since (reads the tracking table; "
+                     "default: $DATABASE_URL)");
     lint->add_option("--table", a->table, "the tracking table --url reads")->capture_default_str();
     lint->add_option("--config", a->config, "project config (default: migrate.json here or in a parent folder)");
     lint->add_option("--keyspace", a->keyspaces, "a target of the project config (repeatable; default: all)")

@@ -18,9 +18,11 @@ struct PlanArgs {
 
 Command add_plan_command(CLI::App& app, GlobalOptions& g) {
     auto args = std::make_shared<PlanArgs>();
-    auto* sub = app.add_subcommand("plan", "show what `up` would do per target (steps, statements, refusals, lock); changes nothing");
-    sub->footer("Examples:\n  migrate plan --keyspace oi_claims        # paste into a deploy request\n"
-                "  migrate plan --all --json");
+    auto* sub = app.add_subcommand(
+        "plan", "show what `up` would do per target (steps, statements, refusals, lock); changes nothing");
+    sub->footer(
+        "Examples:\n  migrate plan --keyspace oi_claims        # paste into a deploy request\n"
+        "  migrate plan --all --json");
     add_global_options(sub, g, TargetPolicy::several, JsonOutput::document);
     add_planetscale_options(sub, args->planetscale, false);
     add_validation_overrides(sub, args->up);

@@ -26,21 +26,29 @@ int repair(const migrate::TargetConfig& t, const RepairArgs& args, const GlobalO
     for (const auto& e : target.status().plan.entries)
         if (e.hash_differs) {
             if (!g.json)
-                fmt::print("  {}: recorded hash {} -> file hash {}\n", e.migration->tag, e.row->hash, e.migration->hash);
-            rows.push_back({{"tag", e.migration->tag}, {"row_id", e.row->id}, {"recorded_hash", e.row->hash},
+                fmt::print("  {}: recorded hash {} -> file hash {}\n", e.migration->tag, e.row->hash,
+                           e.migration->hash);
+            rows.push_back({{"tag", e.migration->tag},
+                            {"row_id", e.row->id},
+                            {"recorded_hash", e.row->hash},
                             {"file_hash", e.migration->hash}});
             ++changed;
         }
     if (changed == 0) {
-        if (g.json) print_single_document("repair", {{"name", t.name}, {"repaired", rows}});
-        else fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
+        if (g.json)
+            print_single_document("repair", {{"name", t.name}, {"repaired", rows}});
+        else
+            fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
         return exit_ok;
     }
-    if (!confirmed(args.yes, fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s")))
+    if (!confirmed(args.yes,
+                   fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s")))
         return exit_usage;
     auto repaired = target.repair(print_common_event);
-    if (g.json) print_single_document("repair", {{"name", t.name}, {"repaired", rows}});
-    else fmt::print("repaired {} tracking row{}\n", repaired.size(), repaired.size() == 1 ? "" : "s");
+    if (g.json)
+        print_single_document("repair", {{"name", t.name}, {"repaired", rows}});
+    else
+        fmt::print("repaired {} tracking row{}\n", repaired.size(), repaired.size() == 1 ? "" : "s");
     return exit_ok;
 }
 
@@ -49,11 +57,14 @@ int repair(const migrate::TargetConfig& t, const RepairArgs& args, const GlobalO
 Command add_repair_command(CLI::App& app, GlobalOptions& g) {
     auto args = std::make_shared<RepairArgs>();
     auto* sub = app.add_subcommand("repair", "record the current hash of applied migrations whose files were edited");
-    sub->footer("Examples:\n  migrate repair --dir drizzle             # lists the edited migrations, asks\n"
-                "  migrate repair --yes --json");
+    sub->footer(
+        "Examples:\n  migrate repair --dir drizzle             # lists the edited migrations, asks\n"
+        "  migrate repair --yes --json");
     add_global_options(sub, g, TargetPolicy::exactly_one, JsonOutput::document);
     sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
-    return {.app = sub, .name = "repair", .targets = TargetPolicy::exactly_one,
+    return {.app = sub,
+            .name = "repair",
+            .targets = TargetPolicy::exactly_one,
             .on_closed_stdout = ClosedStdout::finish_silently,
             .run = [args](const Invocation& in) { return repair(in.targets.front(), *args, in.global); }};
 }

@@ -22,11 +22,13 @@ struct ResolveArgs {
 };
 
 int resolve(const migrate::TargetConfig& t, const ResolveArgs& args, const GlobalOptions& g) {
-    if (args.applied == args.retry) throw UsageError("migrate resolve: say what the statement did: --applied or --retry");
+    if (args.applied == args.retry)
+        throw UsageError("migrate resolve: say what the statement did: --applied or --retry");
     auto target = migrate::Target::open(t.options());
     target.resolve(args.tag, args.applied, print_common_event);
     if (g.json)
-        print_single_document("resolve", {{"name", t.name}, {"tag", args.tag}, {"decision", args.applied ? "applied" : "retry"}});
+        print_single_document("resolve",
+                              {{"name", t.name}, {"tag", args.tag}, {"decision", args.applied ? "applied" : "retry"}});
     else
         fmt::print("recorded: {} {}; `migrate up` continues from there\n", args.tag,
                    args.applied ? "statement took effect (it will be skipped)" : "statement will run again");
@@ -44,7 +46,9 @@ Command add_resolve_command(CLI::App& app, GlobalOptions& g) {
     auto* applied = sub->add_flag("--applied", args->applied, "the statement took effect: skip it");
     auto* retry = sub->add_flag("--retry", args->retry, "the statement did not take effect: run it again");
     applied->excludes(retry);
-    return {.app = sub, .name = "resolve", .targets = TargetPolicy::exactly_one,
+    return {.app = sub,
+            .name = "resolve",
+            .targets = TargetPolicy::exactly_one,
             .on_closed_stdout = ClosedStdout::finish_silently,
             .run = [args](const Invocation& in) { return resolve(in.targets.front(), *args, in.global); }};
 }

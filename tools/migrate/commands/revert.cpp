@@ -30,24 +30,29 @@ int revert(const migrate::TargetConfig& t, const RevertArgs& args, const GlobalO
     if (!confirmed(args.yes, fmt::format("revert {} on PlanetScale and unrecord the migrations it carried?", which)))
         return exit_usage;
     // JSON on stdout is the one document; progress lines would break it.
-    auto r = target.revert_deploy_request(args.deploy_request,
-                                          g.quiet || g.json ? migrate::EventCallback{} : print_common_event,
-                                          &cancel_requested);
+    auto r = target.revert_deploy_request(
+        args.deploy_request, g.quiet || g.json ? migrate::EventCallback{} : print_common_event, &cancel_requested);
     if (g.json) {
-        print_single_document("revert", {{"name", t.name}, {"deploy_request", r.number}, {"html_url", r.html_url},
-                                          {"unrecorded", r.unrecorded}, {"resumable", r.resumable},
-                                          {"run_again", r.run_again}});
+        print_single_document("revert", {{"name", t.name},
+                                         {"deploy_request", r.number},
+                                         {"html_url", r.html_url},
+                                         {"unrecorded", r.unrecorded},
+                                         {"resumable", r.resumable},
+                                         {"run_again", r.run_again}});
         return exit_ok;
     }
     std::string tags;
     for (const auto& tag : r.unrecorded) tags += (tags.empty() ? "" : ", ") + tag;
     fmt::print("reverted deploy request #{}; no longer recorded: {}\n", r.number, tags);
     for (const auto& tag : r.resumable)
-        fmt::print("  {}: its statements before the deploy request stay on production; `migrate up` resumes after them\n", tag);
+        fmt::print(
+            "  {}: its statements before the deploy request stay on production; `migrate up` resumes after them\n",
+            tag);
     for (const auto& w : r.run_again)
-        fmt::print("  {}: ran on production directly after the deploy request; the revert keeps its data and `migrate "
-                   "up` runs it again\n",
-                   w);
+        fmt::print(
+            "  {}: ran on production directly after the deploy request; the revert keeps its data and `migrate "
+            "up` runs it again\n",
+            w);
     return exit_ok;
 }
 
@@ -57,14 +62,19 @@ Command add_revert_command(CLI::App& app, GlobalOptions& g) {
     auto args = std::make_shared<RevertArgs>();
     auto* sub = app.add_subcommand(
         "revert", "PlanetScale: revert the newest deploy request inside its revert window and unrecord its migrations");
-    sub->footer("Examples:\n  migrate revert --keyspace oi_claims       # the newest deploy request, asks first\n"
-                "  migrate revert 42 --yes --json --url mysql://app@host/oi_claims --planetscale-org acme");
+    sub->footer(
+        "Examples:\n  migrate revert --keyspace oi_claims       # the newest deploy request, asks first\n"
+        "  migrate revert 42 --yes --json --url mysql://app@host/oi_claims --planetscale-org acme");
     add_global_options(sub, g, TargetPolicy::exactly_one, JsonOutput::document);
     add_planetscale_options(sub, args->planetscale, true);
-    sub->add_option("number", args->deploy_request, "the deploy request (default: the newest libmigrate opened for the keyspace)");
+    sub->add_option("number", args->deploy_request,
+                    "the deploy request (default: the newest libmigrate opened for the keyspace)");
     sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
-    return {.app = sub, .name = "revert", .targets = TargetPolicy::exactly_one,
-            .on_closed_stdout = ClosedStdout::finish_silently, .run = [args](const Invocation& in) {
+    return {.app = sub,
+            .name = "revert",
+            .targets = TargetPolicy::exactly_one,
+            .on_closed_stdout = ClosedStdout::finish_silently,
+            .run = [args](const Invocation& in) {
                 auto targets = in.targets;
                 apply_planetscale_choices(args->planetscale, in.source, targets);
                 return revert(targets.front(), *args, in.global);

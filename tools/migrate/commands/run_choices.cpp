@@ -32,7 +32,8 @@ void add_validation_overrides(CLI::App* sub, UpChoices& c) {
 }
 
 void add_no_baseline(CLI::App* sub, bool& no_baseline) {
-    sub->add_flag("--no-baseline", no_baseline, "an empty database replays the migrations instead of loading the baseline");
+    sub->add_flag("--no-baseline", no_baseline,
+                  "an empty database replays the migrations instead of loading the baseline");
 }
 
 migrate::UpOptions up_options(const UpChoices& c, const migrate::TargetConfig& t) {
@@ -40,8 +41,10 @@ migrate::UpOptions up_options(const UpChoices& c, const migrate::TargetConfig& t
     if (!c.max_table_copy.empty()) {
         max_copy = migrate::parse_byte_size(c.max_table_copy);
         if (!max_copy)
-            throw UsageError(fmt::format("migrate: --max-table-copy: \"{}\" is not a size: give bytes or a number with "
-                                         "a unit, e.g. 1GiB, 1G (1024^3), 500MB (1000^2)", c.max_table_copy));
+            throw UsageError(
+                fmt::format("migrate: --max-table-copy: \"{}\" is not a size: give bytes or a number with "
+                            "a unit, e.g. 1GiB, 1G (1024^3), 500MB (1000^2)",
+                            c.max_table_copy));
     }
     return {.allow_out_of_order = c.allow_out_of_order,
             .allow_missing = c.allow_missing,
@@ -71,10 +74,12 @@ void apply_statement_lock_choices(const StatementLockChoices& c, std::vector<mig
     }
 }
 
-void apply_planetscale_choices(const PlanetScaleArgs& args, TargetSource source, std::vector<migrate::TargetConfig>& targets) {
+void apply_planetscale_choices(const PlanetScaleArgs& args, TargetSource source,
+                               std::vector<migrate::TargetConfig>& targets) {
     if (source == TargetSource::project && !args.organization.empty())
-        throw UsageError("migrate: --planetscale-org cannot be combined with a project config: set the target's "
-                         "\"planetscale\" there");
+        throw UsageError(
+            "migrate: --planetscale-org cannot be combined with a project config: set the target's "
+            "\"planetscale\" there");
     for (auto& t : targets) {
         if (source == TargetSource::url) t.deploy_requests = planetscale_target(args, t.name);
         apply_deploy_choices(args, t.deploy_requests);

@@ -42,7 +42,8 @@ void apply_statement_lock_choices(const StatementLockChoices& choices, std::vect
 
 // The deploy requests of the selected targets: a --url target's from --planetscale-*, a project target's
 // from migrate.json (--planetscale-org is then a usage error); the run's choices apply to both.
-void apply_planetscale_choices(const PlanetScaleArgs& args, TargetSource source, std::vector<migrate::TargetConfig>& targets);
+void apply_planetscale_choices(const PlanetScaleArgs& args, TargetSource source,
+                               std::vector<migrate::TargetConfig>& targets);
 
 // --no-baseline: an empty database replays the migrations.
 void apply_no_baseline(bool no_baseline, std::vector<migrate::TargetConfig>& targets);

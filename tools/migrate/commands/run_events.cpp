@@ -30,9 +30,9 @@ std::string waiting_line(const migrate::Event& e) {
     if (e.kind == K::previous_run_waiting)
         return fmt::format("waiting for a stopped run's statement to end on the server ({} so far): {}",
                            seconds(e.duration), e.detail);
-    return fmt::format("{}:{} statement {} blocked by other sessions' locks ({} so far): {}", e.migration->file.string(),
-                       e.migration->statements[e.statement_index].line, e.statement_index + 1, seconds(e.duration),
-                       e.detail);
+    return fmt::format("{}:{} statement {} blocked by other sessions' locks ({} so far): {}",
+                       e.migration->file.string(), e.migration->statements[e.statement_index].line,
+                       e.statement_index + 1, seconds(e.duration), e.detail);
 }
 
 void print_common_event(const migrate::Event& e) {
@@ -58,9 +58,9 @@ std::string up_summary(const migrate::UpReport& report, std::size_t migrations) 
                            report.table_upgrade.empty() ? "" : report.table_upgrade + "; ",
                            report.table_upgrade.empty() ? "" : "else ",
                            report.plan_before.count(migrate::MigrationState::applied), migrations);
-    std::string s = fmt::format("applied {} migration{} ({} statements) in {}", report.migrations_applied,
-                                report.migrations_applied == 1 ? "" : "s", report.statements_run,
-                                seconds(report.duration));
+    std::string s =
+        fmt::format("applied {} migration{} ({} statements) in {}", report.migrations_applied,
+                    report.migrations_applied == 1 ? "" : "s", report.statements_run, seconds(report.duration));
     if (report.baseline_covered)
         s = fmt::format("loaded the baseline ({} migrations recorded), then {}", report.baseline_covered,
                         report.migrations_applied == 0 ? fmt::format("nothing else to apply ({} statements in {})",
@@ -71,11 +71,14 @@ std::string up_summary(const migrate::UpReport& report, std::size_t migrations) 
 
 void ProgressBar::show(const migrate::Event& e) {
     if (!enabled_ || e.migrations_total == 0) return;
-    const double done = (static_cast<double>(e.migration_number - 1) +
-                         (e.statements_total ? static_cast<double>(e.statement_index) / static_cast<double>(e.statements_total) : 0.0)) /
-                        static_cast<double>(e.migrations_total);
+    const double done =
+        (static_cast<double>(e.migration_number - 1) +
+         (e.statements_total ? static_cast<double>(e.statement_index) / static_cast<double>(e.statements_total)
+                             : 0.0)) /
+        static_cast<double>(e.migrations_total);
     const int width = 24, filled = static_cast<int>(done * width);
-    fmt::print(stderr, "\r\x1b[K[{}{}] {}/{} migrations, statement {}/{}, {}", std::string(static_cast<std::size_t>(filled), '#'),
+    fmt::print(stderr, "\r\x1b[K[{}{}] {}/{} migrations, statement {}/{}, {}",
+               std::string(static_cast<std::size_t>(filled), '#'),
                std::string(static_cast<std::size_t>(width - filled), '.'), e.migration_number, e.migrations_total,
                e.statement_index + 1, e.statements_total, seconds(std::chrono::steady_clock::now() - start_));
     std::fflush(stderr);

@@ -24,7 +24,7 @@ std::string up_summary(const migrate::UpReport& report, std::size_t migrations);
 
 // A one-line progress bar on stderr, redrawn in place; only when stderr is a terminal.
 class ProgressBar {
-public:
+  public:
     explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
     ~ProgressBar() { clear(); }
     ProgressBar(const ProgressBar&) = delete;
@@ -32,7 +32,7 @@ public:
     void show(const migrate::Event& e);
     void clear();
 
-private:
+  private:
     bool enabled_;
     bool shown_ = false;
     std::chrono::steady_clock::time_point start_;

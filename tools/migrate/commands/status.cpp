@@ -33,8 +33,7 @@ void print_partial(const migrate::Migration& m, const migrate::Progress& p) {
     fmt::print("  partial {}: {} of {} statements done", m.tag, p.statements_done, p.statements_total);
     if (p.in_flight && *p.in_flight < m.statements.size())
         fmt::print("; statement {} ({}:{}) was in flight when the run stopped{}", *p.in_flight + 1, m.file.string(),
-                   m.statements[*p.in_flight].line,
-                   p.decision.empty() ? "" : "; resolved as " + p.decision);
+                   m.statements[*p.in_flight].line, p.decision.empty() ? "" : "; resolved as " + p.decision);
     if (p.failed_statement && *p.failed_statement < m.statements.size())
         fmt::print("; statement {} ({}:{}) failed: errno {} {}{}", *p.failed_statement + 1, m.file.string(),
                    m.statements[*p.failed_statement].line, p.error_errno,
@@ -51,10 +50,10 @@ int status_one(const migrate::TargetConfig& t, const StatusArgs& args) {
     fmt::print("transport  {}, driver {}, server {}\n", migrate::to_string(s.transport), s.driver, s.server_version);
     fmt::print("folder     {}, {} migrations\n", t.migrations_dir.string(), target.source().migrations.size());
     if (plan.table_exists)
-        fmt::print("table      {}, {} rows, newest created_at {}\n", s.table,
-                   plan.count(migrate::MigrationState::applied) + plan.rows_without_file.size() +
-                       plan.duplicate_rows.size(),
-                   plan.newest_created_at ? std::to_string(*plan.newest_created_at) : "none");
+        fmt::print(
+            "table      {}, {} rows, newest created_at {}\n", s.table,
+            plan.count(migrate::MigrationState::applied) + plan.rows_without_file.size() + plan.duplicate_rows.size(),
+            plan.newest_created_at ? std::to_string(*plan.newest_created_at) : "none");
     else
         fmt::print("table      {} (not created yet)\n", s.table);
     if (!plan.table_upgrade.empty()) fmt::print("upgrade    {}\n", plan.table_upgrade);
@@ -62,16 +61,18 @@ int status_one(const migrate::TargetConfig& t, const StatusArgs& args) {
     for (const auto& d : s.deploy_requests)
         fmt::print("deploy     #{} from {}: {}{}\n", d.number, d.branch, d.deployment_state,
                    d.html_url.empty() ? "" : "  " + d.html_url);
-    if (!s.deploy_requests_error.empty()) fmt::print("deploy     cannot read deploy requests: {}\n", s.deploy_requests_error);
+    if (!s.deploy_requests_error.empty())
+        fmt::print("deploy     cannot read deploy requests: {}\n", s.deploy_requests_error);
     if (const auto* b = target.baseline()) {
         fmt::print("baseline   {}, {} migrations through {}{}\n", b->dir.string(), b->covered.size(), b->through,
                    plan.from_baseline ? "; the database is empty, so `up` loads it first" : "");
         for (const auto& p : b->problems) fmt::print("           stale: {}\n", p);
     }
     if (!plan.unrecorded_tables.empty())
-        fmt::print("warning    the database has {} table(s) but records no migration: `up` refuses it until it is "
-                   "adopted with `migrate baseline mark --through TAG` (or --allow-dirty)\n",
-                   plan.unrecorded_tables.size());
+        fmt::print(
+            "warning    the database has {} table(s) but records no migration: `up` refuses it until it is "
+            "adopted with `migrate baseline mark --through TAG` (or --allow-dirty)\n",
+            plan.unrecorded_tables.size());
 
     std::size_t changed = 0;
     for (const auto& e : plan.entries) changed += e.hash_differs ? 1 : 0;
@@ -86,7 +87,8 @@ int status_one(const migrate::TargetConfig& t, const StatusArgs& args) {
     const std::size_t partial = plan.partial().size() + (plan.baseline_progress ? 1 : 0);
     if (partial) fmt::print(", partially applied {}", partial);
     fmt::print("\n");
-    if (plan.baseline_progress && target.baseline()) print_partial(target.baseline()->snapshot, *plan.baseline_progress);
+    if (plan.baseline_progress && target.baseline())
+        print_partial(target.baseline()->snapshot, *plan.baseline_progress);
     for (const auto* e : plan.partial()) print_partial(*e->migration, *e->progress);
 
     bool header = false;
@@ -101,7 +103,8 @@ int status_one(const migrate::TargetConfig& t, const StatusArgs& args) {
         if (e.progress) state += " (partially applied)";
         if (e.by_baseline) state += " (recorded by the baseline)";
         if (e.hash_differs) state += " (file edited since it was applied)";
-        if (e.state == migrate::MigrationState::out_of_order) state += " (older than the newest applied; drizzle skips it)";
+        if (e.state == migrate::MigrationState::out_of_order)
+            state += " (older than the newest applied; drizzle skips it)";
         fmt::print("  {:<40} {:>15} {:>10}  {}\n", e.migration->tag, e.migration->when, e.migration->statements.size(),
                    state);
     }
@@ -139,7 +142,8 @@ int status_many(const std::vector<migrate::TargetConfig>& targets, const GlobalO
             rows[i] = {t.name, "-", "-", "-", "-", "-", "-", error_summary(e)};
         } catch (const std::exception& e) {
             codes[i] = exit_internal;
-            rows[i] = {t.name, "-", "-", "-", "-", "-", "-", "internal error: " + first_line(migrate::redact_url_text(e.what()))};
+            rows[i] = {t.name, "-", "-", "-",
+                       "-",    "-", "-", "internal error: " + first_line(migrate::redact_url_text(e.what()))};
         }
     });
     const int code = *std::max_element(codes.begin(), codes.end());
@@ -156,8 +160,9 @@ int status_many(const std::vector<migrate::TargetConfig>& targets, const GlobalO
 Command add_status_command(CLI::App& app, GlobalOptions& g) {
     auto args = std::make_shared<StatusArgs>();
     auto* sub = app.add_subcommand("status", "show applied, pending and half-applied migrations; changes nothing");
-    sub->footer("Examples:\n  migrate status --url mysql://app:secret@db:3306/app --dir drizzle\n"
-                "  migrate status -v --keyspace oi_claims\n  migrate status --all --json");
+    sub->footer(
+        "Examples:\n  migrate status --url mysql://app:secret@db:3306/app --dir drizzle\n"
+        "  migrate status -v --keyspace oi_claims\n  migrate status --all --json");
     add_global_options(sub, g, TargetPolicy::several, JsonOutput::document);
     sub->add_flag("-v,--verbose", args->verbose, "list every migration, not only those needing attention");
     add_no_baseline(sub, args->no_baseline);

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include <memory>
 #include <unistd.h>
+#include <memory>
 
 namespace cli {
 namespace {
@@ -71,21 +71,23 @@ int up_many(const std::vector<migrate::TargetConfig>& targets, const UpArgs& arg
             auto on_event = [&](const migrate::Event& e) {
                 using K = migrate::Event::Kind;
                 if (e.kind == K::migration_finished)
-                    steps.push_back({{"tag", e.migration->tag}, {"statements", e.statements_total},
-                                     {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.duration).count()}});
+                    steps.push_back(
+                        {{"tag", e.migration->tag},
+                         {"statements", e.statements_total},
+                         {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.duration).count()}});
                 if (g.quiet && !is_waiting(e)) return;
                 if (e.kind == K::lock_waiting)
-                    say(stderr, fmt::format("waiting for the migration lock ({} so far): held by {}", seconds(e.duration),
-                                            e.detail));
+                    say(stderr, fmt::format("waiting for the migration lock ({} so far): held by {}",
+                                            seconds(e.duration), e.detail));
                 else if (e.kind == K::previous_run_waiting || e.kind == K::statement_lock_waiting)
                     say(stderr, waiting_line(e));
                 else if (e.kind == K::migration_resumed)
                     say(progress, fmt::format("  resuming {} at statement {} of {}: {}", e.migration->tag,
                                               e.statement_index + 1, e.statements_total, e.detail));
                 else if (e.kind == K::statement_skipped)
-                    say(progress, fmt::format("  {}:{} statement {} skipped: {}", e.migration->file.string(),
-                                              e.migration->statements[e.statement_index].line, e.statement_index + 1,
-                                              e.detail));
+                    say(progress,
+                        fmt::format("  {}:{} statement {} skipped: {}", e.migration->file.string(),
+                                    e.migration->statements[e.statement_index].line, e.statement_index + 1, e.detail));
                 else if (e.kind == K::deploy_request)
                     say(progress, "  " + e.detail);
                 else if (e.kind == K::run_started && e.migrations_total > 0)
@@ -101,7 +103,11 @@ int up_many(const std::vector<migrate::TargetConfig>& targets, const UpArgs& arg
             return int{exit_ok};
         } catch (const migrate::error& e) {  // for_each_target prints it and takes its exit code
             const int failed = exit_code_for(e.code());
-            docs[i] = {{"name", t.name}, {"ok", false}, {"exit", failed}, {"steps", std::move(steps)}, {"error", error_json(e)}};
+            docs[i] = {{"name", t.name},
+                       {"ok", false},
+                       {"exit", failed},
+                       {"steps", std::move(steps)},
+                       {"error", error_json(e)}};
             rows[i] = {t.name, fmt::format("failed (exit {})", failed), error_summary(e)};
             throw;
         } catch (const std::exception& e) {
@@ -124,17 +130,22 @@ int up_many(const std::vector<migrate::TargetConfig>& targets, const UpArgs& arg
 Command add_up_command(CLI::App& app, GlobalOptions& g) {
     auto args = std::make_shared<UpArgs>();
     auto* sub = app.add_subcommand("up", "apply pending migrations in journal order (resumes a half-applied one)");
-    sub->footer("Examples:\n  DATABASE_URL=mysql://app:secret@db/app migrate up --dir drizzle\n"
-                "  migrate up --all --jobs 2 --config migrate.json\n  migrate up --to 0042_add_vin --quiet\n"
-                "  migrate up --no-baseline --json");
+    sub->footer(
+        "Examples:\n  DATABASE_URL=mysql://app:secret@db/app migrate up --dir drizzle\n"
+        "  migrate up --all --jobs 2 --config migrate.json\n  migrate up --to 0042_add_vin --quiet\n"
+        "  migrate up --no-baseline --json");
     add_global_options(sub, g, TargetPolicy::several, JsonOutput::document);
-    sub->add_flag("-v,--verbose", args->verbose, "one line per statement as it starts (file:line), not only per migration");
+    sub->add_flag("-v,--verbose", args->verbose,
+                  "one line per statement as it starts (file:line), not only per migration");
     add_statement_lock_options(sub, args->statement_locks);
     add_planetscale_options(sub, args->planetscale, true);
     add_validation_overrides(sub, args->up);
     add_no_baseline(sub, args->up.no_baseline);
-    return {.app = sub, .name = "up", .targets = TargetPolicy::several,
-            .on_closed_stdout = ClosedStdout::finish_silently, .run = [args](const Invocation& in) {
+    return {.app = sub,
+            .name = "up",
+            .targets = TargetPolicy::several,
+            .on_closed_stdout = ClosedStdout::finish_silently,
+            .run = [args](const Invocation& in) {
                 auto targets = in.targets;
                 apply_statement_lock_choices(args->statement_locks, targets);
                 apply_planetscale_choices(args->planetscale, in.source, targets);

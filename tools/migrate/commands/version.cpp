@@ -16,11 +16,19 @@ int run_version(const GlobalOptions& g) {
     if (g.json) {
         Json list = Json::array();
         for (const auto& d : drivers)
-            list.push_back({{"name", d.name}, {"version", d.version.empty() ? Json() : Json(d.version)},
-                            {"file", d.file.empty() ? Json() : Json(d.file)}, {"schemes", d.schemes},
+            list.push_back({{"name", d.name},
+                            {"version", d.version.empty() ? Json() : Json(d.version)},
+                            {"file", d.file.empty() ? Json() : Json(d.file)},
+                            {"schemes", d.schemes},
                             {"error", d.error.empty() ? Json() : Json(d.error)}});
-        Json doc{{"version", 1}, {"command", "version"}, {"ok", true}, {"exit", 0}, {"cli", MIGRATE_CLI_VERSION},
-                 {"library", migrate::library_version()}, {"driver_abi", migrate::driver_abi_version()}, {"drivers", list}};
+        Json doc{{"version", 1},
+                 {"command", "version"},
+                 {"ok", true},
+                 {"exit", 0},
+                 {"cli", MIGRATE_CLI_VERSION},
+                 {"library", migrate::library_version()},
+                 {"driver_abi", migrate::driver_abi_version()},
+                 {"drivers", list}};
         fmt::print("{}\n", doc.dump(2));
         return exit_ok;
     }
@@ -28,7 +36,8 @@ int run_version(const GlobalOptions& g) {
                migrate::driver_abi_version());
     for (const auto& d : drivers)
         fmt::print("driver {:<17} {}\n", d.name,
-                   d.error.empty() ? fmt::format("{} ({}; {})", d.version, d.schemes, d.file) : "not loadable: " + first_line(d.error));
+                   d.error.empty() ? fmt::format("{} ({}; {})", d.version, d.schemes, d.file)
+                                   : "not loadable: " + first_line(d.error));
     return exit_ok;
 }
 
@@ -36,8 +45,9 @@ Command add_version_command(CLI::App& app, GlobalOptions& g) {
     auto* sub = app.add_subcommand("version", "print the CLI, library, driver ABI and driver plugin versions");
     sub->footer("Examples:\n  migrate version\n  migrate version --json");
     add_global_options(sub, g, TargetPolicy::none, JsonOutput::document);
-    return {.app = sub, .name = "version", .targets = TargetPolicy::none,
-            .run = [](const Invocation& in) { return run_version(in.global); }};
+    return {.app = sub, .name = "version", .targets = TargetPolicy::none, .run = [](const Invocation& in) {
+                return run_version(in.global);
+            }};
 }
 
 }  // namespace cli

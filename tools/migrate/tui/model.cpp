@@ -39,9 +39,10 @@ std::string summary_of(const migrate::UpPreview& p) {
             ++rewrites;
             biggest = std::max(biggest, ps.cost.size->bytes);
         }
-    return fmt::format("{}, {} statements ({} DDL){}{}", what, statements, ddl,
-                       rewrites ? fmt::format(", {} rewrite a table (largest {})", rewrites, migrate::format_bytes(biggest)) : "",
-                       p.status.lock_holder.empty() ? "" : ", waits for the lock");
+    return fmt::format(
+        "{}, {} statements ({} DDL){}{}", what, statements, ddl,
+        rewrites ? fmt::format(", {} rewrite a table (largest {})", rewrites, migrate::format_bytes(biggest)) : "",
+        p.status.lock_holder.empty() ? "" : ", waits for the lock");
 }
 
 }  // namespace
@@ -162,13 +163,15 @@ void Model::request_preview(std::vector<std::size_t> which) {
         for (std::size_t i : which) {
             const Entry& e = entries_[i];
             std::string summary;
-            if (!e.target) summary = "cannot be opened";
-            else try {
-                summary = summary_of(e.target->preview(up_options(e)));
-            } catch (const migrate::error& err) {
-                summary = fmt::format("error[{}]: {}", migrate::to_string(err.code()),
-                                      first_line(migrate::redact_url_text(err.what())));
-            }
+            if (!e.target)
+                summary = "cannot be opened";
+            else
+                try {
+                    summary = summary_of(e.target->preview(up_options(e)));
+                } catch (const migrate::error& err) {
+                    summary = fmt::format("error[{}]: {}", migrate::to_string(err.code()),
+                                          first_line(migrate::redact_url_text(err.what())));
+                }
             out.emplace_back(e.state.name, summary);
         }
         std::lock_guard lock(mutex_);
@@ -214,34 +217,41 @@ void Model::apply_one(std::size_t i) {
         using K = migrate::Event::Kind;
         std::lock_guard lock(mutex_);
         auto& s = e.state;
-        if (ev.kind == K::lock_waiting) s.progress = "waiting for the lock held by " + ev.detail;
-        else if (ev.kind == K::previous_run_waiting) s.progress = "waiting for a stopped run's statement: " + ev.detail;
+        if (ev.kind == K::lock_waiting)
+            s.progress = "waiting for the lock held by " + ev.detail;
+        else if (ev.kind == K::previous_run_waiting)
+            s.progress = "waiting for a stopped run's statement: " + ev.detail;
         else if (ev.kind == K::statement_lock_waiting)
             s.progress = fmt::format("[{}/{}] {} statement {}/{} blocked: {}", ev.migration_number, ev.migrations_total,
                                      ev.migration->tag, ev.statement_index + 1, ev.statements_total, ev.detail);
         else if (ev.kind == K::deploy_request && ev.deploy_request) {  // phase, state and per-table progress
             s.progress = ev.detail;
             auto& drs = s.deploy_requests;
-            auto it = std::find_if(drs.begin(), drs.end(), [&](const auto& d) { return d.branch == ev.deploy_request->branch; });
-            if (it == drs.end()) drs.push_back(*ev.deploy_request);
-            else *it = *ev.deploy_request;
-        }
-        else if (ev.kind == K::statement_started || ev.kind == K::migration_started)
+            auto it = std::find_if(drs.begin(), drs.end(),
+                                   [&](const auto& d) { return d.branch == ev.deploy_request->branch; });
+            if (it == drs.end())
+                drs.push_back(*ev.deploy_request);
+            else
+                *it = *ev.deploy_request;
+        } else if (ev.kind == K::statement_started || ev.kind == K::migration_started)
             s.progress = fmt::format("[{}/{}] {} statement {}/{}", ev.migration_number, ev.migrations_total,
                                      ev.migration->tag, ev.statement_index + 1, ev.statements_total);
-        else return;
+        else
+            return;
         mark_dirty();
     };
     std::string result;
     std::optional<Failure> failure;
     try {
         auto report = e.target->up(on_event, up_options(e));
-        result = report.migrations_applied == 0 && report.baseline_covered == 0
-                     ? "nothing to do"
-                     : fmt::format("applied {} migration{}{} ({} statements) in {:.1f} s", report.migrations_applied,
-                                   report.migrations_applied == 1 ? "" : "s",
-                                   report.baseline_covered ? fmt::format(" after the baseline ({})", report.baseline_covered) : "",
-                                   report.statements_run, std::chrono::duration<double>(report.duration).count());
+        result =
+            report.migrations_applied == 0 && report.baseline_covered == 0
+                ? "nothing to do"
+                : fmt::format(
+                      "applied {} migration{}{} ({} statements) in {:.1f} s", report.migrations_applied,
+                      report.migrations_applied == 1 ? "" : "s",
+                      report.baseline_covered ? fmt::format(" after the baseline ({})", report.baseline_covered) : "",
+                      report.statements_run, std::chrono::duration<double>(report.duration).count());
     } catch (const migrate::error& err) {
         Failure f;
         f.code = std::string(migrate::to_string(err.code()));

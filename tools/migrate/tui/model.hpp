@@ -24,8 +24,8 @@ struct MigrationRow {
 
 // An apply that failed: shown in place, with the statement.
 struct Failure {
-    std::string code;           // error[code]
-    std::string message;        // the whole message, redacted
+    std::string code;     // error[code]
+    std::string message;  // the whole message, redacted
     std::string file;
     std::size_t line = 0;
     std::string statement_sql;  // the statement that failed, when known
@@ -33,28 +33,28 @@ struct Failure {
 
 struct TargetState {
     std::string name;
-    std::string url;            // redacted
+    std::string url;  // redacted
     std::string transport = "-";
-    bool loaded = false;        // a refresh has completed at least once
+    bool loaded = false;  // a refresh has completed at least once
     std::size_t applied = 0, pending = 0, changed = 0, out_of_order = 0, partial = 0;
-    std::size_t lint = 0;       // lint findings (errors and warnings) in the folder
+    std::size_t lint = 0;  // lint findings (errors and warnings) in the folder
     std::string lock_holder;
-    std::string baseline;       // "through TAG", "(stale)", or ""
-    std::string read_error;     // the last refresh failed: why
+    std::string baseline;    // "through TAG", "(stale)", or ""
+    std::string read_error;  // the last refresh failed: why
     std::vector<MigrationRow> migrations;
     std::vector<migrate::PendingStatement> pending_statements;  // with algorithm and table size
     // PlanetScale: the keyspace's open deploy requests (a refresh), or the run's, live with per-table progress.
     std::vector<migrate::DeployRequestProgress> deploy_requests;
     // Applying:
     bool running = false;
-    std::string progress;       // "[2/5] 0042_add_vin statement 3/4"
+    std::string progress;  // "[2/5] 0042_add_vin statement 3/4"
     std::chrono::steady_clock::time_point started{};
-    std::string result;         // after a run: what it did
+    std::string result;  // after a run: what it did
     std::optional<Failure> failure;
 };
 
 class Model {
-public:
+  public:
     // Opens every target (reads its folder); a target that cannot be opened shows its error. `run` holds
     // the command line's choices for every apply and preview (--to, --allow-*, --no-baseline).
     Model(const std::vector<migrate::TargetConfig>& targets, const migrate::UpOptions& run);
@@ -68,14 +68,14 @@ public:
     // True once after anything changed: the screen redraws.
     bool take_dirty();
 
-    void refresh_all();                     // in the background, now
+    void refresh_all();  // in the background, now
     // What `up` would do (for the confirmation), computed on a worker; ready when has_value().
     void request_preview(std::vector<std::size_t> which);
     std::optional<std::vector<std::pair<std::string, std::string>>> take_preview();  // (target, summary)
-    void apply(std::vector<std::size_t> which);   // one worker per target
+    void apply(std::vector<std::size_t> which);                                      // one worker per target
     bool any_running() const;
 
-private:
+  private:
     struct Entry {
         migrate::TargetConfig config;
         std::unique_ptr<migrate::Target> target;

@@ -12,7 +12,8 @@ AdminSql::AdminSql(const Config& config) {
     } catch (const BackendConnectError& e) {
         throw SqlFailure("cannot connect to the database server: " + e.error.text);
     } catch (const BackendCapReached& e) {
-        throw SqlFailure("psdb-gateway: " + std::to_string(e.cap) + " backend connections are open, the limit "
+        throw SqlFailure("psdb-gateway: " + std::to_string(e.cap) +
+                         " backend connections are open, the limit "
                          "--max-backend-connections sets: close SQL sessions, or raise --max-backend-connections");
     }
     // A replay must not wait forever behind a client's open transaction on the same table.

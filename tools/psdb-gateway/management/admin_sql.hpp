@@ -19,14 +19,14 @@ struct SqlFailure : std::runtime_error {
 using SqlRows = std::vector<psdb::Row>;
 
 class AdminSql {
-public:
+  public:
     explicit AdminSql(const Config& config);  // throws SqlFailure when the server refuses the connection
     void exec(const std::string& sql);
     SqlRows rows(const std::string& sql);
     // The first column of the first row, "" when there is none.
     std::string scalar(const std::string& sql);
 
-private:
+  private:
     std::unique_ptr<Backend> backend_;
 };
 

@@ -10,22 +10,22 @@ enum class ErrorCode { not_found, invalid, permission, unauthorized, retry };
 
 inline const char* code_name(ErrorCode c) {
     switch (c) {
-    case ErrorCode::not_found: return "not_found";
-    case ErrorCode::invalid: return "invalid";
-    case ErrorCode::permission: return "permission";
-    case ErrorCode::unauthorized: return "unauthorized";
-    case ErrorCode::retry: return "retry";
+        case ErrorCode::not_found: return "not_found";
+        case ErrorCode::invalid: return "invalid";
+        case ErrorCode::permission: return "permission";
+        case ErrorCode::unauthorized: return "unauthorized";
+        case ErrorCode::retry: return "retry";
     }
     return "invalid";
 }
 
 inline int http_status(ErrorCode c) {
     switch (c) {
-    case ErrorCode::not_found: return 404;
-    case ErrorCode::invalid: return 422;
-    case ErrorCode::permission: return 403;
-    case ErrorCode::unauthorized: return 401;
-    case ErrorCode::retry: return 503;
+        case ErrorCode::not_found: return 404;
+        case ErrorCode::invalid: return 422;
+        case ErrorCode::permission: return 403;
+        case ErrorCode::unauthorized: return 401;
+        case ErrorCode::retry: return 503;
     }
     return 500;
 }

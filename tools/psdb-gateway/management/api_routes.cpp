@@ -46,13 +46,19 @@ void register_routes(httplib::Server& http, Management& m, const Config& config)
             try {
                 const std::string auth = req.get_header_value("Authorization");
                 if (!m.has_service_token())
+                    throw ApiError(
+                        ErrorCode::unauthorized,
+                        "psdb-gateway has no service token configured: start it with --service-token ID:TOKEN "
+                        "(or PSDB_GATEWAY_SERVICE_TOKEN) and send Authorization: ID:TOKEN");
+                if (auth.empty())
                     throw ApiError(ErrorCode::unauthorized,
-                                   "psdb-gateway has no service token configured: start it with --service-token ID:TOKEN "
-                                   "(or PSDB_GATEWAY_SERVICE_TOKEN) and send Authorization: ID:TOKEN");
-                if (auth.empty()) throw ApiError(ErrorCode::unauthorized, "missing Authorization: send the service token as <token-id>:<token>");
+                                   "missing Authorization: send the service token as <token-id>:<token>");
                 if (!m.service_token_matches(auth))
-                    throw ApiError(ErrorCode::unauthorized, "invalid service token: send Authorization: <token-id>:<token> as configured with --service-token");
-                if (scoped && (req.matches[1].str() != m.organization() || req.matches[2].str() != m.database())) throw not_found();
+                    throw ApiError(ErrorCode::unauthorized,
+                                   "invalid service token: send Authorization: <token-id>:<token> as configured with "
+                                   "--service-token");
+                if (scoped && (req.matches[1].str() != m.organization() || req.matches[2].str() != m.database()))
+                    throw not_found();
                 std::optional<HttpFault> fault;
                 if (scoped) fault = m.take_http_fault(req.method, req.path);
                 if (fault) {
@@ -68,11 +74,14 @@ void register_routes(httplib::Server& http, Management& m, const Config& config)
                     if (!req.body.empty()) {
                         body = json::parse(req.body, nullptr, false);
                         if (body.is_null()) body = json::object();  // "null": no members, like an empty body
-                        if (body.is_discarded() || !body.is_object()) throw invalid("the request body is not a JSON object");
+                        if (body.is_discarded() || !body.is_object())
+                            throw invalid("the request body is not a JSON object");
                     }
                     const json out = handler(req, body);
-                    if (out.is_null()) res.status = 204;
-                    else send(res, 200, out);
+                    if (out.is_null())
+                        res.status = 204;
+                    else
+                        send(res, 200, out);
                 }
             } catch (const ApiError& e) {
                 send_error(res, e.code, e.what());
@@ -80,9 +89,11 @@ void register_routes(httplib::Server& http, Management& m, const Config& config)
                 send(res, 500, {{"code", "internal"}, {"message", std::string("psdb-gateway: ") + e.what()}});
             }
             if (config.verbose) {
-                const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+                const double ms =
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
                 std::lock_guard lock(log_mutex);
-                std::fprintf(stderr, "psdb-gateway: %s %s %d %.3fms\n", req.method.c_str(), req.path.c_str(), res.status, ms);
+                std::fprintf(stderr, "psdb-gateway: %s %s %d %.3fms\n", req.method.c_str(), req.path.c_str(),
+                             res.status, ms);
             }
         };
     };
@@ -91,47 +102,60 @@ void register_routes(httplib::Server& http, Management& m, const Config& config)
 
     http.Get(b("/branches"), api(true, [&m](auto&, auto&) { return m.list_branches(); }));
     http.Post(b("/branches"), api(true, [&m](auto&, const json& body) { return m.create_branch(body); }));
-    http.Get(b("/branches/([^/]+)"), api(true, [&m](const httplib::Request& r, auto&) { return m.get_branch(r.matches[3]); }));
+    http.Get(b("/branches/([^/]+)"),
+             api(true, [&m](const httplib::Request& r, auto&) { return m.get_branch(r.matches[3]); }));
     http.Delete(b("/branches/([^/]+)"), api(true, [&m](const httplib::Request& r, auto&) {
-        m.delete_branch(r.matches[3]);
-        return json(nullptr);
-    }));
+                    m.delete_branch(r.matches[3]);
+                    return json(nullptr);
+                }));
     http.Post(b("/branches/([^/]+)/safe-migrations"),
               api(true, [&m](const httplib::Request& r, auto&) { return m.set_safe_migrations(r.matches[3], true); }));
-    http.Delete(b("/branches/([^/]+)/safe-migrations"),
-                api(true, [&m](const httplib::Request& r, auto&) { return m.set_safe_migrations(r.matches[3], false); }));
-    http.Post(b("/branches/([^/]+)/passwords"),
-              api(true, [&m](const httplib::Request& r, const json& body) { return m.create_password(r.matches[3], body); }));
+    http.Delete(b("/branches/([^/]+)/safe-migrations"), api(true, [&m](const httplib::Request& r, auto&) {
+                    return m.set_safe_migrations(r.matches[3], false);
+                }));
+    http.Post(b("/branches/([^/]+)/passwords"), api(true, [&m](const httplib::Request& r, const json& body) {
+                  return m.create_password(r.matches[3], body);
+              }));
     http.Delete(b("/branches/([^/]+)/passwords/([^/]+)"), api(true, [&m](const httplib::Request& r, auto&) {
-        m.delete_password(r.matches[3], r.matches[4]);
-        return json(nullptr);
-    }));
+                    m.delete_password(r.matches[3], r.matches[4]);
+                    return json(nullptr);
+                }));
 
     http.Get(b("/deploy-requests"), api(true, [&m](const httplib::Request& r, auto&) {
-        return m.list_deploy_requests(r.get_param_value("state"), r.get_param_value("branch"), r.get_param_value("into_branch"));
-    }));
-    http.Post(b("/deploy-requests"), api(true, [&m](auto&, const json& body) { return m.create_deploy_request(body); }));
-    http.Get(b("/deploy-requests/([0-9]+)"), api(true, [&m](const httplib::Request& r, auto&) { return m.get_deploy_request(number_of(r)); }));
-    http.Patch(b("/deploy-requests/([0-9]+)"),
-               api(true, [&m](const httplib::Request& r, const json& body) { return m.close_deploy_request(number_of(r), body); }));
+                 return m.list_deploy_requests(r.get_param_value("state"), r.get_param_value("branch"),
+                                               r.get_param_value("into_branch"));
+             }));
+    http.Post(b("/deploy-requests"),
+              api(true, [&m](auto&, const json& body) { return m.create_deploy_request(body); }));
+    http.Get(b("/deploy-requests/([0-9]+)"),
+             api(true, [&m](const httplib::Request& r, auto&) { return m.get_deploy_request(number_of(r)); }));
+    http.Patch(b("/deploy-requests/([0-9]+)"), api(true, [&m](const httplib::Request& r, const json& body) {
+                   return m.close_deploy_request(number_of(r), body);
+               }));
     http.Post(b("/deploy-requests/([0-9]+)/deploy"),
               api(true, [&m](const httplib::Request& r, const json& body) { return m.deploy(number_of(r), body); }));
-    http.Post(b("/deploy-requests/([0-9]+)/apply-deploy"), api(true, [&m](const httplib::Request& r, auto&) { return m.apply_deploy(number_of(r)); }));
-    http.Post(b("/deploy-requests/([0-9]+)/cancel"), api(true, [&m](const httplib::Request& r, auto&) { return m.cancel(number_of(r)); }));
-    http.Post(b("/deploy-requests/([0-9]+)/revert"), api(true, [&m](const httplib::Request& r, auto&) { return m.revert(number_of(r)); }));
-    http.Post(b("/deploy-requests/([0-9]+)/skip-revert"), api(true, [&m](const httplib::Request& r, auto&) { return m.skip_revert(number_of(r)); }));
-    http.Get(b("/deploy-requests/([0-9]+)/operations"), api(true, [&m](const httplib::Request& r, auto&) { return m.operations(number_of(r)); }));
-    http.Get(b("/deploy-requests/([0-9]+)/deployment"), api(true, [&m](const httplib::Request& r, auto&) { return m.deployment(number_of(r)); }));
+    http.Post(b("/deploy-requests/([0-9]+)/apply-deploy"),
+              api(true, [&m](const httplib::Request& r, auto&) { return m.apply_deploy(number_of(r)); }));
+    http.Post(b("/deploy-requests/([0-9]+)/cancel"),
+              api(true, [&m](const httplib::Request& r, auto&) { return m.cancel(number_of(r)); }));
+    http.Post(b("/deploy-requests/([0-9]+)/revert"),
+              api(true, [&m](const httplib::Request& r, auto&) { return m.revert(number_of(r)); }));
+    http.Post(b("/deploy-requests/([0-9]+)/skip-revert"),
+              api(true, [&m](const httplib::Request& r, auto&) { return m.skip_revert(number_of(r)); }));
+    http.Get(b("/deploy-requests/([0-9]+)/operations"),
+             api(true, [&m](const httplib::Request& r, auto&) { return m.operations(number_of(r)); }));
+    http.Get(b("/deploy-requests/([0-9]+)/deployment"),
+             api(true, [&m](const httplib::Request& r, auto&) { return m.deployment(number_of(r)); }));
     http.Get(b("/deploy-queue"), api(true, [&m](auto&, auto&) { return m.deploy_queue(); }));
 
     http.Post("/_gateway/faults", api(false, [&m](auto&, const json& body) {
-        m.add_fault(body);
-        return json::object();
-    }));
+                  m.add_fault(body);
+                  return json::object();
+              }));
     http.Delete("/_gateway/faults", api(false, [&m](auto&, auto&) {
-        m.clear_faults();
-        return json::object();
-    }));
+                    m.clear_faults();
+                    return json::object();
+                }));
 
     // Anything else under /v1: PlanetScale's not_found (after auth, as there).
     auto unknown = api(false, [](auto&, auto&) -> json { throw not_found(); });

@@ -44,7 +44,8 @@ json Management::get_branch(const std::string& name) {
 json Management::create_branch(const json& body) {
     const std::string name = string_member(body, "name"), parent = string_member(body, "parent_branch", production_);
     if (!valid_branch_name(name))
-        throw invalid("branch name \"" + name + "\" is invalid: use 1-64 lowercase letters, digits and '-', not starting with '-'");
+        throw invalid("branch name \"" + name +
+                      "\" is invalid: use 1-64 lowercase letters, digits and '-', not starting with '-'");
     std::lock_guard lock(mutex_);
     if (branches_.count(name)) throw invalid("branch " + name + " already exists");
     auto p = branches_.find(parent);
@@ -73,7 +74,8 @@ void Management::drop_branch(const std::string& name) {
     if (b == branches_.end() || b->second.production) return;
     const std::string database = b->second.database;
     branches_.erase(b);
-    for (auto it = passwords_.begin(); it != passwords_.end();) it = it->second.branch == name ? passwords_.erase(it) : std::next(it);
+    for (auto it = passwords_.begin(); it != passwords_.end();)
+        it = it->second.branch == name ? passwords_.erase(it) : std::next(it);
     end_sessions_(name);
     try {
         admin().exec("DROP DATABASE IF EXISTS " + ident(database));
@@ -84,7 +86,8 @@ void Management::drop_branch(const std::string& name) {
 
 void Management::delete_branch(const std::string& name) {
     std::lock_guard lock(mutex_);
-    if (branch_or_404(name).production) throw invalid("branch " + name + " is the production branch and cannot be deleted");
+    if (branch_or_404(name).production)
+        throw invalid("branch " + name + " is the production branch and cannot be deleted");
     drop_branch(name);
 }
 

@@ -23,7 +23,8 @@ std::string branch_database(const std::string& production_database, const std::s
     return name.substr(0, 47) + "_" + hex;
 }
 
-void create_branch_database(AdminSql& sql, const std::string& from, const std::string& to, const std::string& copy_table) {
+void create_branch_database(AdminSql& sql, const std::string& from, const std::string& to,
+                            const std::string& copy_table) {
     // The name is derived and belongs to the gateway: a database left by an earlier gateway process goes.
     sql.exec("DROP DATABASE IF EXISTS " + ident(to));
     sql.exec("CREATE DATABASE " + ident(to));
@@ -45,11 +46,13 @@ void create_branch_database(AdminSql& sql, const std::string& from, const std::s
     const std::string from_prefix = ident(from) + ".", to_prefix = ident(to) + ".";
     for (const auto& v : views) {
         std::string def = sql.rows("SHOW CREATE VIEW " + ident(from) + "." + ident(v)).at(0).at(1).value_or("");
-        for (std::size_t p = def.find(from_prefix); p != std::string::npos; p = def.find(from_prefix, p + to_prefix.size()))
+        for (std::size_t p = def.find(from_prefix); p != std::string::npos;
+             p = def.find(from_prefix, p + to_prefix.size()))
             def.replace(p, from_prefix.size(), to_prefix);
         sql.exec(def);
     }
-    if (copy_table_present) sql.exec("INSERT INTO " + ident(copy_table) + " SELECT * FROM " + ident(from) + "." + ident(copy_table));
+    if (copy_table_present)
+        sql.exec("INSERT INTO " + ident(copy_table) + " SELECT * FROM " + ident(from) + "." + ident(copy_table));
     sql.exec("SET SESSION foreign_key_checks = 1");
 }
 

@@ -32,6 +32,7 @@ std::string branch_database(const std::string& production_database, const std::s
 
 // Creates `to` with the schema of `from`: every table (foreign_key_checks=0) then every view, no rows,
 // except the rows of `copy_table` when it is set and is a table of `from`. Throws SqlFailure.
-void create_branch_database(AdminSql& sql, const std::string& from, const std::string& to, const std::string& copy_table);
+void create_branch_database(AdminSql& sql, const std::string& from, const std::string& to,
+                            const std::string& copy_table);
 
 }  // namespace gateway::management

@@ -27,7 +27,8 @@ std::vector<Token> tokenize(std::string_view s) {
         const char c = s[p];
         if (std::isspace(static_cast<unsigned char>(c))) {
             ++p;
-        } else if (c == '#' || (c == '-' && s.substr(p, 3).size() == 3 && s.substr(p, 2) == "--" && std::isspace(static_cast<unsigned char>(s[p + 2])))) {
+        } else if (c == '#' || (c == '-' && s.substr(p, 3).size() == 3 && s.substr(p, 2) == "--" &&
+                                std::isspace(static_cast<unsigned char>(s[p + 2])))) {
             const auto e = s.find('\n', p);
             p = e == std::string_view::npos ? s.size() : e + 1;
         } else if (s.substr(p, 3) == "/*!" || s.substr(p, 4) == "/*M!") {
@@ -71,7 +72,7 @@ std::vector<Token> tokenize(std::string_view s) {
 }
 
 class Reader {
-public:
+  public:
     explicit Reader(std::vector<Token> t) : t_(std::move(t)) {}
     bool done() const { return i_ >= t_.size(); }
     bool is(std::string_view up) const { return !done() && t_[i_].type == TokenType::word && t_[i_].upper == up; }
@@ -108,7 +109,8 @@ public:
     // ALTER TABLE's clauses: every top-level clause is ADD [COLUMN] <column>.
     bool clauses_add_column_only() {
         static const std::set<std::string, std::less<>> not_columns = {
-            "INDEX", "KEY", "UNIQUE", "PRIMARY", "CONSTRAINT", "FOREIGN", "FULLTEXT", "SPATIAL", "CHECK", "PARTITION", "PERIOD", "SYSTEM", "VECTOR"};
+            "INDEX",   "KEY",   "UNIQUE",    "PRIMARY", "CONSTRAINT", "FOREIGN", "FULLTEXT",
+            "SPATIAL", "CHECK", "PARTITION", "PERIOD",  "SYSTEM",     "VECTOR"};
         if (done()) return false;
         int depth = 0;
         bool clause_start = true;
@@ -118,7 +120,8 @@ public:
                 if (!accept("ADD")) return false;
                 if (done()) return false;
                 const Token& next = t_[i_];
-                if (next.type == TokenType::word && next.upper != "COLUMN" && not_columns.count(next.upper)) return false;
+                if (next.type == TokenType::word && next.upper != "COLUMN" && not_columns.count(next.upper))
+                    return false;
                 clause_start = false;
                 continue;
             }
@@ -132,7 +135,7 @@ public:
         return !clause_start;
     }
 
-private:
+  private:
     std::vector<Token> t_;
     std::size_t i_ = 0;
 };

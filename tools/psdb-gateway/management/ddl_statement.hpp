@@ -9,7 +9,16 @@
 
 namespace gateway::management {
 
-enum class DdlKind { create_table, alter_table, drop_table, rename_table, truncate_table, create_index, drop_index, other };
+enum class DdlKind {
+    create_table,
+    alter_table,
+    drop_table,
+    rename_table,
+    truncate_table,
+    create_index,
+    drop_index,
+    other
+};
 
 struct DdlStatement {
     DdlKind kind = DdlKind::other;

@@ -27,8 +27,11 @@ void Management::schedule(DeployRequest& d) {
 }
 
 json Management::operation_json(const Operation& o) const {
-    const char* state = o.state == OperationState::pending ? "pending" : o.state == OperationState::in_progress ? "in_progress" : "complete";
-    const int eta = o.state == OperationState::complete ? 0 : (100 - o.progress) * config_.deploy_step_ms / 50 / 1000 + 1;
+    const char* state = o.state == OperationState::pending       ? "pending"
+                        : o.state == OperationState::in_progress ? "in_progress"
+                                                                 : "complete";
+    const int eta =
+        o.state == OperationState::complete ? 0 : (100 - o.progress) * config_.deploy_step_ms / 50 / 1000 + 1;
     return {{"id", o.id},
             {"state", state},
             {"keyspace_name", config_.mysql_database},
@@ -45,8 +48,10 @@ json Management::deployment_json(const DeployRequest& d) const {
     json preceding = json::array();
     if (d.state == DeployState::queued)
         for (const auto& [n, e] : requests_)
-            if (&e != &d && e.into_branch == d.into_branch && is_deploying(e.state) && (e.state != DeployState::queued || e.queue_seq < d.queue_seq))
-                preceding.push_back({{"id", e.deployment_id}, {"state", state_name(e.state)}, {"deploy_request_number", e.number}});
+            if (&e != &d && e.into_branch == d.into_branch && is_deploying(e.state) &&
+                (e.state != DeployState::queued || e.queue_seq < d.queue_seq))
+                preceding.push_back(
+                    {{"id", e.deployment_id}, {"state", state_name(e.state)}, {"deploy_request_number", e.number}});
     json out = {{"id", d.deployment_id},
                 {"state", state_name(d.state)},
                 {"deployable", d.deployable},
@@ -75,7 +80,8 @@ json Management::deploy_request_json(const DeployRequest& d) const {
             {"deployment_state", state_name(d.state)},
             {"approved", d.approved},
             {"notes", d.notes},
-            {"html_url", "http://" + address_ + "/" + organization_ + "/" + database_ + "/deploy-requests/" + std::to_string(d.number)},
+            {"html_url", "http://" + address_ + "/" + organization_ + "/" + database_ + "/deploy-requests/" +
+                             std::to_string(d.number)},
             {"auto_cutover", d.auto_cutover},
             {"auto_delete_branch", d.auto_delete_branch},
             {"deployment", deployment_json(d)},
@@ -85,7 +91,8 @@ json Management::deploy_request_json(const DeployRequest& d) const {
             {"deployed_at", time_or_null(d.deployed_at)}};
 }
 
-json Management::list_deploy_requests(const std::string& state, const std::string& branch, const std::string& into_branch) {
+json Management::list_deploy_requests(const std::string& state, const std::string& branch,
+                                      const std::string& into_branch) {
     std::lock_guard lock(mutex_);
     json data = json::array();
     for (auto it = requests_.rbegin(); it != requests_.rend(); ++it) {
@@ -109,16 +116,20 @@ json Management::create_deploy_request(const json& body) {
     const std::string into = string_member(body, "into_branch", production_);
     if (branch.empty()) throw invalid("branch: the branch to deploy is required");
     auto found = branches_.find(branch);
-    if (found == branches_.end()) throw invalid("branch " + branch + " does not exist: create it (POST /branches) first");
+    if (found == branches_.end())
+        throw invalid("branch " + branch + " does not exist: create it (POST /branches) first");
     const Branch& b = found->second;
-    if (b.production) throw invalid("branch " + branch + " is the production branch: open a deploy request from a development branch");
+    if (b.production)
+        throw invalid("branch " + branch +
+                      " is the production branch: open a deploy request from a development branch");
     auto target = branches_.find(into);
     if (target == branches_.end()) throw invalid("into_branch " + into + " does not exist");
     if (!target->second.safe_migrations)
         throw invalid("branch " + into + " does not have safe migrations enabled: enable them (POST /branches/" + into +
                       "/safe-migrations) before deploying into it");
     for (const auto& [n, e] : requests_)
-        if (e.open && e.branch == branch) throw invalid("branch " + branch + " already has an open deploy request #" + std::to_string(n));
+        if (e.open && e.branch == branch)
+            throw invalid("branch " + branch + " already has an open deploy request #" + std::to_string(n));
     DeployRequest d;
     d.id = random_id(12);
     d.deployment_id = random_id(12);
@@ -140,7 +151,8 @@ json Management::close_deploy_request(long long number, const json& body) {
     std::lock_guard lock(mutex_);
     DeployRequest& d = request_or_404(number);
     if (is_deploying(d.state) || d.state == DeployState::in_progress_revert)
-        throw invalid("deploy request #" + std::to_string(number) + " is deploying (" + state_name(d.state) + "): cancel it first");
+        throw invalid("deploy request #" + std::to_string(number) + " is deploying (" + state_name(d.state) +
+                      "): cancel it first");
     if (d.open) close_request(d);
     return deploy_request_json(d);
 }
@@ -151,10 +163,13 @@ json Management::deploy(long long number, const json& body) {
     DeployRequest& d = request_or_404(number);
     const std::string n = "deploy request #" + std::to_string(number);
     if (!d.open) throw invalid(n + " is closed");
-    if (d.state != DeployState::ready) throw invalid(n + " cannot be deployed: its deployment is " + state_name(d.state));
+    if (d.state != DeployState::ready)
+        throw invalid(n + " cannot be deployed: its deployment is " + state_name(d.state));
     if (!d.deployable) throw invalid(n + " is not deployable: fix its lint errors on branch " + d.branch);
     if (instant && !d.instant_ddl_eligible)
-        throw invalid(n + " is not eligible for an instant deploy: only ALTER TABLE … ADD COLUMN changes are; deploy it without instant_ddl");
+        throw invalid(n +
+                      " is not eligible for an instant deploy: only ALTER TABLE … ADD COLUMN changes are; deploy it "
+                      "without instant_ddl");
     d.instant_ddl = instant;
     d.state = DeployState::queued;
     d.queued_at = WallClock::now();
@@ -167,7 +182,8 @@ json Management::apply_deploy(long long number) {
     std::lock_guard lock(mutex_);
     DeployRequest& d = request_or_404(number);
     if (d.state != DeployState::pending_cutover)
-        throw invalid("deploy request #" + std::to_string(number) + " is not waiting for its cut-over: its deployment is " + state_name(d.state));
+        throw invalid("deploy request #" + std::to_string(number) +
+                      " is not waiting for its cut-over: its deployment is " + state_name(d.state));
     d.state = DeployState::in_progress_cutover;
     schedule(d);
     return deploy_request_json(d);
@@ -176,8 +192,10 @@ json Management::apply_deploy(long long number) {
 json Management::cancel(long long number) {
     std::lock_guard lock(mutex_);
     DeployRequest& d = request_or_404(number);
-    if (d.state != DeployState::queued && d.state != DeployState::in_progress && d.state != DeployState::pending_cutover)
-        throw invalid("deploy request #" + std::to_string(number) + " cannot be cancelled: its deployment is " + state_name(d.state));
+    if (d.state != DeployState::queued && d.state != DeployState::in_progress &&
+        d.state != DeployState::pending_cutover)
+        throw invalid("deploy request #" + std::to_string(number) + " cannot be cancelled: its deployment is " +
+                      state_name(d.state));
     d.state = DeployState::in_progress_cancel;
     schedule(d);
     return deploy_request_json(d);
@@ -187,7 +205,8 @@ json Management::revert(long long number) {
     std::lock_guard lock(mutex_);
     DeployRequest& d = request_or_404(number);
     if (d.state != DeployState::complete_pending_revert)
-        throw invalid("deploy request #" + std::to_string(number) + " cannot be reverted: its deployment is " + state_name(d.state) +
+        throw invalid("deploy request #" + std::to_string(number) + " cannot be reverted: its deployment is " +
+                      state_name(d.state) +
                       " (a revert is possible only in the revert window, complete_pending_revert)");
     d.state = DeployState::in_progress_revert;
     schedule(d);
@@ -198,7 +217,8 @@ json Management::skip_revert(long long number) {
     std::lock_guard lock(mutex_);
     DeployRequest& d = request_or_404(number);
     if (d.state != DeployState::complete_pending_revert)
-        throw invalid("deploy request #" + std::to_string(number) + " has no revert window open: its deployment is " + state_name(d.state));
+        throw invalid("deploy request #" + std::to_string(number) + " has no revert window open: its deployment is " +
+                      state_name(d.state));
     finish(d);
     return deploy_request_json(d);
 }

@@ -6,21 +6,21 @@ namespace gateway::management {
 
 const char* state_name(DeployState s) {
     switch (s) {
-    case DeployState::pending: return "pending";
-    case DeployState::ready: return "ready";
-    case DeployState::no_changes: return "no_changes";
-    case DeployState::queued: return "queued";
-    case DeployState::in_progress: return "in_progress";
-    case DeployState::pending_cutover: return "pending_cutover";
-    case DeployState::in_progress_cutover: return "in_progress_cutover";
-    case DeployState::complete_pending_revert: return "complete_pending_revert";
-    case DeployState::complete: return "complete";
-    case DeployState::in_progress_revert: return "in_progress_revert";
-    case DeployState::complete_revert: return "complete_revert";
-    case DeployState::in_progress_cancel: return "in_progress_cancel";
-    case DeployState::complete_cancel: return "complete_cancel";
-    case DeployState::error: return "error";
-    case DeployState::complete_error: return "complete_error";
+        case DeployState::pending: return "pending";
+        case DeployState::ready: return "ready";
+        case DeployState::no_changes: return "no_changes";
+        case DeployState::queued: return "queued";
+        case DeployState::in_progress: return "in_progress";
+        case DeployState::pending_cutover: return "pending_cutover";
+        case DeployState::in_progress_cutover: return "in_progress_cutover";
+        case DeployState::complete_pending_revert: return "complete_pending_revert";
+        case DeployState::complete: return "complete";
+        case DeployState::in_progress_revert: return "in_progress_revert";
+        case DeployState::complete_revert: return "complete_revert";
+        case DeployState::in_progress_cancel: return "in_progress_cancel";
+        case DeployState::complete_cancel: return "complete_cancel";
+        case DeployState::error: return "error";
+        case DeployState::complete_error: return "complete_error";
     }
     return "error";
 }
@@ -46,7 +46,9 @@ std::vector<Operation> operations_of(const std::vector<std::string>& statements)
     for (const auto& sql : statements) {
         const DdlStatement d = parse_ddl(sql);
         if (d.tables.empty()) continue;
-        const char* name = d.kind == DdlKind::create_table ? "CREATE" : d.kind == DdlKind::drop_table ? "DROP" : "ALTER";
+        const char* name = d.kind == DdlKind::create_table ? "CREATE"
+                           : d.kind == DdlKind::drop_table ? "DROP"
+                                                           : "ALTER";
         const std::size_t n = d.kind == DdlKind::rename_table ? 1 : d.tables.size();
         for (std::size_t i = 0; i < n; ++i) {
             Operation& o = op_for(d.tables[i], name);

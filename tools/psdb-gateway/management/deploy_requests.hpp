@@ -16,8 +16,21 @@
 namespace gateway::management {
 
 enum class DeployState {
-    pending, ready, no_changes, queued, in_progress, pending_cutover, in_progress_cutover, complete_pending_revert, complete,
-    in_progress_revert, complete_revert, in_progress_cancel, complete_cancel, error, complete_error
+    pending,
+    ready,
+    no_changes,
+    queued,
+    in_progress,
+    pending_cutover,
+    in_progress_cutover,
+    complete_pending_revert,
+    complete,
+    in_progress_revert,
+    complete_revert,
+    in_progress_cancel,
+    complete_cancel,
+    error,
+    complete_error
 };
 const char* state_name(DeployState s);
 // Queued or between the start of the replay and the end of the cut-over: holds the queue.

@@ -21,15 +21,16 @@ std::string aside_name(long long number, const std::string& table) {
 }
 
 bool table_exists(AdminSql& sql, const std::string& database, const std::string& table) {
-    return !sql.rows("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + literal(database) + " AND TABLE_NAME = " +
-                     literal(table) + " AND TABLE_TYPE = 'BASE TABLE'")
+    return !sql.rows("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + literal(database) +
+                     " AND TABLE_NAME = " + literal(table) + " AND TABLE_TYPE = 'BASE TABLE'")
                 .empty();
 }
 
 std::vector<std::string> columns_of(AdminSql& sql, const std::string& database, const std::string& table) {
     std::vector<std::string> out;
-    for (const auto& r : sql.rows("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + literal(database) +
-                                  " AND TABLE_NAME = " + literal(table) + " ORDER BY ORDINAL_POSITION"))
+    for (const auto& r :
+         sql.rows("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + literal(database) +
+                  " AND TABLE_NAME = " + literal(table) + " ORDER BY ORDINAL_POSITION"))
         out.push_back(r[0].value_or(""));
     return out;
 }
@@ -49,10 +50,13 @@ std::vector<std::string> common_columns(const std::vector<std::string>& a, const
 
 // A unique index whose columns are all NOT NULL (a PRIMARY KEY is one).
 bool has_unique_not_null_key(AdminSql& sql, const std::string& database, const std::string& table) {
-    return sql.scalar("SELECT COUNT(*) FROM (SELECT s.INDEX_NAME FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c"
-                      " ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME"
-                      " WHERE s.TABLE_SCHEMA = " + literal(database) + " AND s.TABLE_NAME = " + literal(table) +
-                      " AND s.NON_UNIQUE = 0 GROUP BY s.INDEX_NAME HAVING SUM(c.IS_NULLABLE = 'YES') = 0) k") != "0";
+    return sql.scalar(
+               "SELECT COUNT(*) FROM (SELECT s.INDEX_NAME FROM information_schema.STATISTICS s JOIN "
+               "information_schema.COLUMNS c"
+               " ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME"
+               " WHERE s.TABLE_SCHEMA = " +
+               literal(database) + " AND s.TABLE_NAME = " + literal(table) +
+               " AND s.NON_UNIQUE = 0 GROUP BY s.INDEX_NAME HAVING SUM(c.IS_NULLABLE = 'YES') = 0) k") != "0";
 }
 
 }  // namespace
@@ -86,7 +90,8 @@ void Management::worker_loop() {
 
 bool Management::queue_blocked(const DeployRequest& d) const {
     for (const auto& [n, e] : requests_)
-        if (&e != &d && e.into_branch == d.into_branch && is_deploying(e.state) && (e.state != DeployState::queued || e.queue_seq < d.queue_seq))
+        if (&e != &d && e.into_branch == d.into_branch && is_deploying(e.state) &&
+            (e.state != DeployState::queued || e.queue_seq < d.queue_seq))
             return true;
     return false;
 }
@@ -113,80 +118,86 @@ void Management::advance(DeployRequest& d) {
         return fault->second.becomes;
     };
     switch (d.state) {
-    case DeployState::pending:
-        lint(d);
-        d.next_step = idle;
-        d.updated_at = WallClock::now();
-        return;
-    case DeployState::queued: {
-        if (queue_blocked(d)) {
+        case DeployState::pending:
+            lint(d);
+            d.next_step = idle;
+            d.updated_at = WallClock::now();
+            return;
+        case DeployState::queued: {
+            if (queue_blocked(d)) {
+                schedule(d);
+                return;
+            }
+            const auto injected = fault_at(DeployState::in_progress);
+            if (injected == DeployState::error)
+                return fail(d, DeployState::error, "injected deployment fault at in_progress");
+            d.state = DeployState::in_progress;
+            d.started_at = WallClock::now();
+            for (auto& o : d.operations) {
+                o.state = OperationState::in_progress;
+                o.progress = 0;
+                o.updated_at = WallClock::now();
+            }
+            start_replay(d);
+            if (injected) return fail(d, *injected, "injected deployment fault after the replay");
             schedule(d);
             return;
         }
-        const auto injected = fault_at(DeployState::in_progress);
-        if (injected == DeployState::error) return fail(d, DeployState::error, "injected deployment fault at in_progress");
-        d.state = DeployState::in_progress;
-        d.started_at = WallClock::now();
-        for (auto& o : d.operations) {
-            o.state = OperationState::in_progress;
-            o.progress = 0;
-            o.updated_at = WallClock::now();
+        case DeployState::in_progress: {
+            bool done = true;
+            for (auto& o : d.operations) {
+                o.progress = std::min(100, o.progress + kProgressStep);
+                if (o.progress == 100) o.state = OperationState::complete;
+                o.updated_at = WallClock::now();
+                done = done && o.progress == 100;
+            }
+            if (!done) return schedule(d);
+            if (d.instant_ddl) {
+                d.cutover_at = WallClock::now();
+                return finish(d);
+            }
+            d.state = d.auto_cutover ? DeployState::in_progress_cutover : DeployState::pending_cutover;
+            if (d.auto_cutover)
+                schedule(d);
+            else
+                d.next_step = idle;
+            d.updated_at = WallClock::now();
+            return;
         }
-        start_replay(d);
-        if (injected) return fail(d, *injected, "injected deployment fault after the replay");
-        schedule(d);
-        return;
-    }
-    case DeployState::in_progress: {
-        bool done = true;
-        for (auto& o : d.operations) {
-            o.progress = std::min(100, o.progress + kProgressStep);
-            if (o.progress == 100) o.state = OperationState::complete;
-            o.updated_at = WallClock::now();
-            done = done && o.progress == 100;
+        case DeployState::in_progress_cutover: {
+            const auto injected = fault_at(DeployState::in_progress_cutover);
+            if (injected == DeployState::error)
+                return fail(d, DeployState::error, "injected deployment fault at in_progress_cutover");
+            cut_over(d);
+            if (injected) return fail(d, *injected, "injected deployment fault after the cut-over");
+            d.state = DeployState::complete_pending_revert;
+            d.cutover_at = d.deployed_at = WallClock::now();
+            d.updated_at = WallClock::now();
+            d.revert_deadline = SteadyClock::now() + std::chrono::seconds(config_.revert_window_seconds);
+            d.next_step = d.revert_deadline;
+            return;
         }
-        if (!done) return schedule(d);
-        if (d.instant_ddl) {
-            d.cutover_at = WallClock::now();
-            return finish(d);
-        }
-        d.state = d.auto_cutover ? DeployState::in_progress_cutover : DeployState::pending_cutover;
-        if (d.auto_cutover) schedule(d);
-        else d.next_step = idle;
-        d.updated_at = WallClock::now();
-        return;
-    }
-    case DeployState::in_progress_cutover: {
-        const auto injected = fault_at(DeployState::in_progress_cutover);
-        if (injected == DeployState::error) return fail(d, DeployState::error, "injected deployment fault at in_progress_cutover");
-        cut_over(d);
-        if (injected) return fail(d, *injected, "injected deployment fault after the cut-over");
-        d.state = DeployState::complete_pending_revert;
-        d.cutover_at = d.deployed_at = WallClock::now();
-        d.updated_at = WallClock::now();
-        d.revert_deadline = SteadyClock::now() + std::chrono::seconds(config_.revert_window_seconds);
-        d.next_step = d.revert_deadline;
-        return;
-    }
-    case DeployState::complete_pending_revert:
-        if (SteadyClock::now() >= d.revert_deadline) finish(d);
-        else d.next_step = d.revert_deadline;
-        return;
-    case DeployState::in_progress_revert:
-        undo(d);
-        d.state = DeployState::complete_revert;
-        d.finished_at = WallClock::now();
-        close_request(d);
-        d.next_step = idle;
-        return;
-    case DeployState::in_progress_cancel:
-        if (d.replayed) undo(d);
-        d.state = DeployState::complete_cancel;
-        d.finished_at = WallClock::now();
-        close_request(d);
-        d.next_step = idle;
-        return;
-    default: d.next_step = idle; return;
+        case DeployState::complete_pending_revert:
+            if (SteadyClock::now() >= d.revert_deadline)
+                finish(d);
+            else
+                d.next_step = d.revert_deadline;
+            return;
+        case DeployState::in_progress_revert:
+            undo(d);
+            d.state = DeployState::complete_revert;
+            d.finished_at = WallClock::now();
+            close_request(d);
+            d.next_step = idle;
+            return;
+        case DeployState::in_progress_cancel:
+            if (d.replayed) undo(d);
+            d.state = DeployState::complete_cancel;
+            d.finished_at = WallClock::now();
+            close_request(d);
+            d.next_step = idle;
+            return;
+        default: d.next_step = idle; return;
     }
 }
 
@@ -205,16 +216,19 @@ void Management::lint(DeployRequest& d) {
     for (const auto& sql : d.statements) {
         const DdlStatement s = parse_ddl(sql);
         d.instant_ddl_eligible = d.instant_ddl_eligible && s.kind == DdlKind::alter_table && s.add_column_only;
-        if (s.kind != DdlKind::create_table && s.kind != DdlKind::alter_table && s.kind != DdlKind::create_index) continue;
+        if (s.kind != DdlKind::create_table && s.kind != DdlKind::alter_table && s.kind != DdlKind::create_index)
+            continue;
         for (const auto& t : s.tables) {
             if (!checked.insert(t).second || !table_exists(admin(), b->second.database, t)) continue;
             if (has_unique_not_null_key(admin(), b->second.database, t)) continue;
-            d.lint_errors.push_back({{"lint_error", "NO_UNIQUE_KEY"},
-                                     {"subject_type", "table"},
-                                     {"keyspace_name", config_.mysql_database},
-                                     {"table_name", t},
-                                     {"error_description", "table \"" + t + "\" has no unique key: all tables must have at least one unique, not-null key"},
-                                     {"docs_url", "https://planetscale.com/docs/learn/deploy-requests"}});
+            d.lint_errors.push_back(
+                {{"lint_error", "NO_UNIQUE_KEY"},
+                 {"subject_type", "table"},
+                 {"keyspace_name", config_.mysql_database},
+                 {"table_name", t},
+                 {"error_description",
+                  "table \"" + t + "\" has no unique key: all tables must have at least one unique, not-null key"},
+                 {"docs_url", "https://planetscale.com/docs/learn/deploy-requests"}});
         }
     }
     d.deployable = d.lint_errors.empty();
@@ -261,8 +275,7 @@ void Management::start_replay(DeployRequest& d) {
     } catch (...) {
         try {
             sql.exec("SET SESSION foreign_key_checks = 1");
-        } catch (...) {
-        }
+        } catch (...) {}
         throw;
     }
     sql.exec("SET SESSION foreign_key_checks = 1");
@@ -284,8 +297,8 @@ void Management::cut_over(DeployRequest& d) {
     if (!table_exists(sql, b->second.database, table) || !table_exists(sql, prod, table)) return;
     const auto cols = common_columns(columns_of(sql, prod, table), columns_of(sql, b->second.database, table));
     // INSERT IGNORE: rows production already has (by primary or unique key) stay as they are.
-    sql.exec("INSERT IGNORE INTO " + ident(prod) + "." + ident(table) + " (" + column_list(cols) + ") SELECT " + column_list(cols) + " FROM " +
-             ident(b->second.database) + "." + ident(table));
+    sql.exec("INSERT IGNORE INTO " + ident(prod) + "." + ident(table) + " (" + column_list(cols) + ") SELECT " +
+             column_list(cols) + " FROM " + ident(b->second.database) + "." + ident(table));
 }
 
 void Management::undo(DeployRequest& d) {
@@ -308,7 +321,8 @@ void Management::undo(DeployRequest& d) {
             const auto cols = common_columns(tb.columns, columns_of(sql, prod, t));
             sql.exec("DROP TABLE IF EXISTS " + ident(rebuild));
             sql.exec(def);
-            sql.exec("INSERT INTO " + ident(rebuild) + " (" + column_list(cols) + ") SELECT " + column_list(cols) + " FROM " + ident(t));
+            sql.exec("INSERT INTO " + ident(rebuild) + " (" + column_list(cols) + ") SELECT " + column_list(cols) +
+                     " FROM " + ident(t));
             sql.exec("DROP TABLE " + ident(t));
             sql.exec("RENAME TABLE " + ident(rebuild) + " TO " + ident(t));
         } else {

@@ -20,22 +20,30 @@ void Faults::add(const nlohmann::json& body) {
             if (f.status < 100 || f.status > 599) throw invalid("status: expected an HTTP status (100-599)");
         }
         if (body.contains("times")) {
-            if (!body["times"].is_number_integer() || body["times"].get<int>() < 1) throw invalid("times: expected a positive number");
+            if (!body["times"].is_number_integer() || body["times"].get<int>() < 1)
+                throw invalid("times: expected a positive number");
             f.times = body["times"].get<int>();
         }
         http.push_back(std::move(f));
         return;
     }
     if (kind == "deployment") {
-        if (!body.contains("number") || !body["number"].is_number_integer()) throw invalid("number: expected a deploy request number");
+        if (!body.contains("number") || !body["number"].is_number_integer())
+            throw invalid("number: expected a deploy request number");
         DeploymentFault f;
         const std::string at = string_member(body, "at", "in_progress"), state = string_member(body, "state", "error");
-        if (at == "in_progress") f.at = DeployState::in_progress;
-        else if (at == "in_progress_cutover") f.at = DeployState::in_progress_cutover;
-        else throw invalid("at: expected \"in_progress\" or \"in_progress_cutover\"");
-        if (state == "error") f.becomes = DeployState::error;
-        else if (state == "complete_error") f.becomes = DeployState::complete_error;
-        else throw invalid("state: expected \"error\" or \"complete_error\"");
+        if (at == "in_progress")
+            f.at = DeployState::in_progress;
+        else if (at == "in_progress_cutover")
+            f.at = DeployState::in_progress_cutover;
+        else
+            throw invalid("at: expected \"in_progress\" or \"in_progress_cutover\"");
+        if (state == "error")
+            f.becomes = DeployState::error;
+        else if (state == "complete_error")
+            f.becomes = DeployState::complete_error;
+        else
+            throw invalid("state: expected \"error\" or \"complete_error\"");
         deployments[body["number"].get<long long>()] = f;
         return;
     }

@@ -56,7 +56,8 @@ std::optional<SessionTarget> Management::authenticate(const std::string& usernam
     std::lock_guard lock(mutex_);
     for (const auto& [id, p] : passwords_) {
         if (p.username != username) continue;
-        if (CRYPTO_memcmp(p.secret_digest.data(), digest.data(), digest.size()) != 0 || p.expired(WallClock::now())) return std::nullopt;
+        if (CRYPTO_memcmp(p.secret_digest.data(), digest.data(), digest.size()) != 0 || p.expired(WallClock::now()))
+            return std::nullopt;
         auto b = branches_.find(p.branch);
         if (b == branches_.end()) return std::nullopt;
         return SessionTarget{b->second.name, b->second.database, p.username};

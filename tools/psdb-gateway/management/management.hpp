@@ -32,7 +32,7 @@ struct SessionTarget {
 };
 
 class Management {
-public:
+  public:
     // `end_sessions(branch)` ends the SQL sessions of a deleted branch.
     Management(const Config& config, std::function<void(const std::string&)> end_sessions);
     ~Management();  // stops the worker
@@ -80,7 +80,7 @@ public:
     void clear_faults();
     std::optional<HttpFault> take_http_fault(const std::string& method, const std::string& path);
 
-private:
+  private:
     // Callers hold mutex_.
     Branch& branch_or_404(const std::string& name);
     DeployRequest& request_or_404(long long number);

@@ -13,7 +13,8 @@ json Management::create_password(const std::string& branch, const json& body) {
     if (!role) throw invalid("role \"" + role_text + "\" is invalid: use reader, writer, readwriter or admin");
     std::optional<long long> ttl;
     if (auto it = body.find("ttl"); it != body.end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<long long>() < 0) throw invalid("ttl: expected seconds (a non-negative integer)");
+        if (!it->is_number_integer() || it->get<long long>() < 0)
+            throw invalid("ttl: expected seconds (a non-negative integer)");
         ttl = it->get<long long>();
     }
     std::lock_guard lock(mutex_);

@@ -14,10 +14,10 @@ std::optional<Role> role_from(const std::string& name) {
 
 const char* role_name(Role r) {
     switch (r) {
-    case Role::reader: return "reader";
-    case Role::writer: return "writer";
-    case Role::readwriter: return "readwriter";
-    case Role::admin: return "admin";
+        case Role::reader: return "reader";
+        case Role::writer: return "writer";
+        case Role::readwriter: return "readwriter";
+        case Role::admin: return "admin";
     }
     return "admin";
 }

@@ -27,7 +27,8 @@ std::string random_id(std::size_t n) {
 std::string sha256(const std::string& s) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+    if (EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed");
     return std::string(reinterpret_cast<char*>(md), len);
 }
 

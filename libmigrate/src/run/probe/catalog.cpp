@@ -68,8 +68,7 @@ Session read_session(connect::Connection& conn) {
 }
 
 bool Catalog::exists(Object object, const Name& table, const std::string& name) {
-    const std::string where =
-        fmt::format("table_schema = {} and table_name = {}", schema(table), literal(table.name));
+    const std::string where = fmt::format("table_schema = {} and table_name = {}", schema(table), literal(table.name));
     switch (object) {
         case Object::table:
             return any_row(fmt::format("select table_name from information_schema.tables where {} and "

@@ -31,7 +31,7 @@ struct Finding {
 };
 
 class Catalog {
-public:
+  public:
     Catalog(connect::Connection& conn, Session session) : conn_(conn), s_(std::move(session)) {}
 
     const Session& session() const { return s_; }
@@ -41,7 +41,7 @@ public:
     Finding check(const Expect& e);
     Finding check(const DefinitionCheck& d);
 
-private:
+  private:
     std::string schema(const Name& n) const;
 
     // information_schema compares names case-insensitively; table names are case-sensitive when

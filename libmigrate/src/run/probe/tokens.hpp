@@ -28,7 +28,7 @@ bool same_name(std::string_view a, std::string_view b);
 
 // A walk over a range of significant tokens.
 class Cursor {
-public:
+  public:
     Cursor(const Tokens& t, std::size_t begin, std::size_t end) : t_(&t), i_(begin), end_(end) {}
 
     bool done() const { return i_ >= end_; }
@@ -53,7 +53,7 @@ public:
     std::size_t pos() const { return i_; }
     std::string rest_text() const;  // for messages
 
-private:
+  private:
     const Tokens* t_;
     std::size_t i_, end_;
 };
