@@ -18,8 +18,8 @@ bootstrap:
 # build system (CMake writes CMakeCache.txt even then, and `cmake --build` could never recover).
 build:
 	@if [ ! -f "$(BUILD_DIR)/CMakeCache.txt" ] || { [ ! -f "$(BUILD_DIR)/Makefile" ] && [ ! -f "$(BUILD_DIR)/build.ninja" ]; }; then \
-	  echo "cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo"; \
-	  cmake -S . -B "$(BUILD_DIR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo; \
+	  echo "cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGRATE_WARNINGS_AS_ERRORS=ON"; \
+	  cmake -S . -B "$(BUILD_DIR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGRATE_WARNINGS_AS_ERRORS=ON; \
 	fi
 	cmake --build "$(BUILD_DIR)" -j$(JOBS)
 
@@ -27,8 +27,8 @@ build:
 # in a build directory of its own.
 build-sanitize:
 	@if [ ! -f "$(SANITIZE_BUILD_DIR)/CMakeCache.txt" ] || { [ ! -f "$(SANITIZE_BUILD_DIR)/Makefile" ] && [ ! -f "$(SANITIZE_BUILD_DIR)/build.ninja" ]; }; then \
-	  echo "cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DMIGRATE_SANITIZE=ON"; \
-	  cmake -S . -B "$(SANITIZE_BUILD_DIR)" -DCMAKE_BUILD_TYPE=Debug -DMIGRATE_SANITIZE=ON; \
+	  echo "cmake -S . -B $(SANITIZE_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DMIGRATE_SANITIZE=ON -DMIGRATE_WARNINGS_AS_ERRORS=ON"; \
+	  cmake -S . -B "$(SANITIZE_BUILD_DIR)" -DCMAKE_BUILD_TYPE=Debug -DMIGRATE_SANITIZE=ON -DMIGRATE_WARNINGS_AS_ERRORS=ON; \
 	fi
 	cmake --build "$(SANITIZE_BUILD_DIR)" -j$(JOBS)
 

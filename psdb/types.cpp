@@ -13,84 +13,84 @@ namespace {
 
 // MYSQL_TYPE_* (mysql_com.h / MariaDB Connector/C mariadb_com.h)
 enum MysqlType : int {
-    kDecimal = 0,
-    kTiny = 1,
-    kShort = 2,
-    kLong = 3,
-    kFloat = 4,
-    kDouble = 5,
-    kNull = 6,
-    kTimestamp = 7,
-    kLongLong = 8,
-    kInt24 = 9,
-    kDate = 10,
-    kTime = 11,
-    kDateTime = 12,
-    kYear = 13,
-    kNewDate = 14,
-    kVarchar = 15,
-    kBit = 16,
-    kTimestamp2 = 17,
-    kDateTime2 = 18,
-    kTime2 = 19,
-    kVector = 242,
-    kJson = 245,
-    kNewDecimal = 246,
-    kEnum = 247,
-    kSet = 248,
-    kTinyBlob = 249,
-    kMediumBlob = 250,
-    kLongBlob = 251,
-    kBlob = 252,
-    kVarString = 253,
-    kString = 254,
-    kGeometry = 255,
+    type_decimal = 0,
+    type_tiny = 1,
+    type_short = 2,
+    type_long = 3,
+    type_float = 4,
+    type_double = 5,
+    type_null = 6,
+    type_timestamp = 7,
+    type_long_long = 8,
+    type_int24 = 9,
+    type_date = 10,
+    type_time = 11,
+    type_date_time = 12,
+    type_year = 13,
+    type_new_date = 14,
+    type_varchar = 15,
+    type_bit = 16,
+    type_timestamp2 = 17,
+    type_date_time2 = 18,
+    type_time2 = 19,
+    type_vector = 242,
+    type_json = 245,
+    type_new_decimal = 246,
+    type_enum = 247,
+    type_set = 248,
+    type_tiny_blob = 249,
+    type_medium_blob = 250,
+    type_long_blob = 251,
+    type_blob = 252,
+    type_var_string = 253,
+    type_string = 254,
+    type_geometry = 255,
 };
 
-constexpr std::uint32_t kUnsignedFlag = 32, kBinaryFlag = 128, kEnumFlag = 256, kSetFlag = 2048;
+constexpr std::uint32_t unsigned_flag = 32, binary_flag = 128, enum_flag = 256, set_flag = 2048;
 
 }  // namespace
 
 std::string vitess_type_name(int mysql_type, std::uint32_t flags, std::uint32_t /*charset: see above*/) {
-    const bool is_unsigned = flags & kUnsignedFlag;
-    const bool binary = flags & kBinaryFlag;
+    const bool is_unsigned = flags & unsigned_flag;
+    const bool binary = flags & binary_flag;
     switch (mysql_type) {
-        case kNull: return "";  // NULL_TYPE, omitted on the wire
-        case kTiny: return is_unsigned ? "UINT8" : "INT8";
-        case kShort: return is_unsigned ? "UINT16" : "INT16";
-        case kInt24: return is_unsigned ? "UINT24" : "INT24";
-        case kLong: return is_unsigned ? "UINT32" : "INT32";
-        case kLongLong: return is_unsigned ? "UINT64" : "INT64";
-        case kFloat: return "FLOAT32";
-        case kDouble: return "FLOAT64";
-        case kDecimal:
-        case kNewDecimal: return "DECIMAL";
-        case kTimestamp:
-        case kTimestamp2: return "TIMESTAMP";
-        case kDate:
-        case kNewDate: return "DATE";
-        case kTime:
-        case kTime2: return "TIME";
-        case kDateTime:
-        case kDateTime2: return "DATETIME";
-        case kYear: return "YEAR";
-        case kBit: return "BIT";
-        case kJson: return "JSON";
-        case kGeometry: return "GEOMETRY";
-        case kVector: return "VECTOR";
-        case kEnum: return "ENUM";
-        case kSet: return "SET";
-        case kTinyBlob:
-        case kMediumBlob:
-        case kLongBlob:
-        case kBlob: return binary ? "BLOB" : "TEXT";
-        case kVarchar:
-        case kVarString: return binary ? "VARBINARY" : "VARCHAR";
-        case kString:
+        case type_null: return "";  // NULL_TYPE, omitted on the wire
+        case type_tiny: return is_unsigned ? "UINT8" : "INT8";
+        case type_short: return is_unsigned ? "UINT16" : "INT16";
+        case type_int24: return is_unsigned ? "UINT24" : "INT24";
+        case type_long: return is_unsigned ? "UINT32" : "INT32";
+        case type_long_long: return is_unsigned ? "UINT64" : "INT64";
+        case type_float: return "FLOAT32";
+        case type_double: return "FLOAT64";
+        case type_decimal:
+        case type_new_decimal: return "DECIMAL";
+        case type_timestamp:
+        case type_timestamp2: return "TIMESTAMP";
+        case type_date:
+        case type_new_date: return "DATE";
+        case type_time:
+        case type_time2: return "TIME";
+        case type_date_time:
+        case type_date_time2: return "DATETIME";
+        case type_year: return "YEAR";
+        case type_bit: return "BIT";
+        case type_json: return "JSON";
+        case type_geometry: return "GEOMETRY";
+        case type_vector: return "VECTOR";
+        case type_enum: return "ENUM";
+        case type_set: return "SET";
+        case type_tiny_blob:
+        case type_medium_blob:
+        case type_long_blob:
+        case type_blob: return binary ? "BLOB" : "TEXT";
+        case type_varchar:
+        case type_var_string: return binary ? "VARBINARY" : "VARCHAR";
+        case type_string:
             // Binary first, as vitess does: ENUM/SET columns never carry BINARY_FLAG.
             if (binary) return "BINARY";
-            if (flags & kEnumFlag) return "ENUM";
-            if (flags & kSetFlag) return "SET";
+            if (flags & enum_flag) return "ENUM";
+            if (flags & set_flag) return "SET";
             return "CHAR";
         default: throw std::invalid_argument("unsupported MySQL column type " + std::to_string(mysql_type));
     }

@@ -53,7 +53,7 @@ std::string Redactor::apply(std::string text) const {
         // A secret of 6 bytes or more is replaced wherever it occurs. A shorter one only where it stands
         // alone (no letter or digit right before or after it): a 1-byte password must not turn "https"
         // into "htt***s", while "password: ab1" still loses "ab1".
-        const bool anywhere = secret.size() >= kAnywhereLength;
+        const bool anywhere = secret.size() >= anywhere_length;
         for (std::size_t pos = text.find(secret); pos != std::string::npos;) {
             const std::size_t end = pos + secret.size();
             const bool alone = (pos == 0 || !alnum(text[pos - 1])) && (end >= text.size() || !alnum(text[end]));

@@ -28,11 +28,11 @@ inline DriverError make_error(int status, std::string message, bool completion_u
 }
 
 // Strings that must never appear in a message (password, "user:password", its base64), replaced by
-// "***": anywhere when at least kAnywhereLength bytes long, else where they stand alone (see .cpp).
+// "***": anywhere when at least anywhere_length bytes long, else where they stand alone (see .cpp).
 // Empty strings are ignored.
 class Redactor {
   public:
-    static constexpr std::size_t kAnywhereLength = 6;
+    static constexpr std::size_t anywhere_length = 6;
     Redactor() = default;
     explicit Redactor(std::vector<std::string> secrets);
     std::string apply(std::string text) const;

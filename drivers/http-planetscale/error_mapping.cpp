@@ -11,7 +11,7 @@ namespace migrate::drivers::http_planetscale {
 namespace {
 
 // The first 4 KiB of a body go into a message (the message buffer then keeps what fits).
-constexpr std::size_t kBodyExcerptBytes = 4096;
+constexpr std::size_t body_excerpt_bytes = 4096;
 
 const char* error_name(httplib::Error e) {
     switch (e) {
@@ -179,7 +179,7 @@ DriverError error_from_http_status(int status, std::string_view reason, std::str
         // A JSON error: wrapped {"error":{…}} or bare Connect {"code","message"}.
         e.server_errno = rpc->mysql_errno;
         e.sqlstate = rpc->sqlstate;
-        std::string text = printable_excerpt(rpc->message, kBodyExcerptBytes);
+        std::string text = printable_excerpt(rpc->message, body_excerpt_bytes);
         if (text.empty()) text = "request refused";
         e.message = text + " (" + status_text + ", code " + printable_excerpt(rpc->code, 64) + ", from " + where + ")";
         if (status == 401 || status == 403) {
@@ -191,7 +191,7 @@ DriverError error_from_http_status(int status, std::string_view reason, std::str
             e.status = MIGRATE_DRIVER_ERR_SERVER;  // a definite refusal of the request
         }
     } else {
-        const std::string excerpt = printable_excerpt(body.substr(0, kBodyExcerptBytes), kBodyExcerptBytes);
+        const std::string excerpt = printable_excerpt(body.substr(0, body_excerpt_bytes), body_excerpt_bytes);
         if (status >= 520 && status <= 530)
             e.message = "Cloudflare error: " + status_text + " (not a database error) from " + where;
         else
@@ -212,7 +212,7 @@ DriverError error_from_rpc(const psdb::RpcError& rpc, Phase phase) {
     DriverError e;
     e.server_errno = rpc.mysql_errno;
     e.sqlstate = rpc.sqlstate;
-    e.message = printable_excerpt(rpc.message, kBodyExcerptBytes);
+    e.message = printable_excerpt(rpc.message, body_excerpt_bytes);
     if (e.message.empty()) e.message = "the server reported error code " + printable_excerpt(rpc.code, 64);
     if (phase == Phase::open) {
         e.status = MIGRATE_DRIVER_ERR_CONNECT;
@@ -239,7 +239,7 @@ bool is_retryable_read(std::string_view sql) {
     if (sql.find(":=") != std::string_view::npos) return false;
 
     // Any of these words anywhere (even inside a string literal: erring towards "no" is harmless).
-    static constexpr std::array<std::string_view, 10> kSideEffects = {
+    static constexpr std::array<std::string_view, 10> side_effects = {
         "get_lock", "release_lock", "release_all_locks",  // lock state; RELEASE_LOCK twice returns 0
         "update",   "share",                              // FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE
         "into",                                           // INTO @var / OUTFILE / DUMPFILE
@@ -255,7 +255,7 @@ bool is_retryable_read(std::string_view sql) {
         if (j - i <= 17) {
             std::string word;
             for (char c : sql.substr(i, j - i)) word.push_back(lower(c));
-            for (auto w : kSideEffects)
+            for (auto w : side_effects)
                 if (word == w) return false;
         }
         i = j;

@@ -28,8 +28,8 @@ struct migrate_driver_conn {
 namespace migrate::drivers::http_planetscale {
 namespace {
 
-constexpr const char* kDriverName = "http-planetscale";
-constexpr const char* kDriverVersion = "0.1.0";
+constexpr const char* driver_name = "http-planetscale";
+constexpr const char* driver_version = "0.1.0";
 
 // Turns the exception currently being handled into an ERR_INTERNAL report. Must be called from inside
 // a catch block; never throws. The text of a std::exception is redacted when a redactor is known.
@@ -117,15 +117,15 @@ void drv_close(migrate_driver_conn* conn) noexcept {
     delete conn;
 }
 
-const char* const kSchemes[] = {"http", "https", "mysql", "mariadb", nullptr};
+const char* const schemes[] = {"http", "https", "mysql", "mariadb", nullptr};
 
-const migrate_driver_v1 kDriver = {
+const migrate_driver_v1 driver_table = {
     MIGRATE_DRIVER_ABI_VERSION,
     sizeof(migrate_driver_v1),
-    kDriverName,
-    kDriverVersion,
+    driver_name,
+    driver_version,
     "http",
-    kSchemes,
+    schemes,
     &drv_open,
     &drv_execute,
     &drv_server_version,
@@ -136,5 +136,5 @@ const migrate_driver_v1 kDriver = {
 }  // namespace migrate::drivers::http_planetscale
 
 extern "C" MIGRATE_DRIVER_EXPORT const migrate_driver_v1* migrate_driver_entry(void) {
-    return &migrate::drivers::http_planetscale::kDriver;
+    return &migrate::drivers::http_planetscale::driver_table;
 }

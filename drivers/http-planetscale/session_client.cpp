@@ -19,21 +19,21 @@
 namespace migrate::drivers::http_planetscale {
 namespace {
 
-constexpr const char* kExecutePath = "/psdb.v1alpha1.Database/Execute";
-constexpr const char* kCloseSessionPath = "/psdb.v1alpha1.Database/CloseSession";
+constexpr const char* execute_path = "/psdb.v1alpha1.Database/Execute";
+constexpr const char* close_session_path = "/psdb.v1alpha1.Database/CloseSession";
 // CloseSession of an abandoned session is best effort: it waits at most this long.
-constexpr unsigned int kAbandonTimeoutSeconds = 5;
-constexpr const char* kUserAgent = "libmigrate-http-planetscale/0.1.0";
-constexpr const char* kContentType = "application/json";
+constexpr unsigned int abandon_timeout_seconds = 5;
+constexpr const char* user_agent = "libmigrate-http-planetscale/0.1.0";
+constexpr const char* content_type = "application/json";
 
 // A timeout of 0 ("none") becomes this many seconds.
-constexpr unsigned int kNoTimeoutSeconds = 24 * 60 * 60;
+constexpr unsigned int no_timeout_seconds = 24 * 60 * 60;
 
 // A kept-alive connection idle for longer than this is closed before the next request and a fresh one
 // is opened. Servers close idle connections on their own (httplib and Node after 5 s); a request that
 // crosses that close in flight fails in a way that cannot be told apart from a lost response, which for
 // a write means "completion unknown". Reconnecting after a short idle time makes that race unlikely.
-constexpr std::chrono::seconds kIdleReconnect{2};
+constexpr std::chrono::seconds idle_reconnect{2};
 
 // Blocks SIGPIPE in the calling thread while the HTTP client writes: OpenSSL writes to the socket
 // without MSG_NOSIGNAL, and a write to a connection the server closed would otherwise kill the host
@@ -137,12 +137,12 @@ void SessionClient::close_abandoned_session() {
     // server and left to its reaping; any answer is ignored.
     if (!broken_ || session_.is_null() || !http_) return;
     http_->stop();  // the old socket may still carry the lost response
-    const auto timeout = static_cast<time_t>(std::min(connect_timeout_, kAbandonTimeoutSeconds));
+    const auto timeout = static_cast<time_t>(std::min(connect_timeout_, abandon_timeout_seconds));
     http_->set_connection_timeout(timeout, 0);
-    http_->set_read_timeout(static_cast<time_t>(kAbandonTimeoutSeconds), 0);
-    http_->set_write_timeout(static_cast<time_t>(kAbandonTimeoutSeconds), 0);
+    http_->set_read_timeout(static_cast<time_t>(abandon_timeout_seconds), 0);
+    http_->set_write_timeout(static_cast<time_t>(abandon_timeout_seconds), 0);
     const psdb::json body = {{"session", session_}};
-    (void)http_->Post(kCloseSessionPath, body.dump(), kContentType);
+    (void)http_->Post(close_session_path, body.dump(), content_type);
 }
 
 std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig& config, DriverError& err) {
@@ -204,9 +204,9 @@ std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig& config, D
         self->http_ = std::make_unique<httplib::ClientImpl>(c.host, port);
     }
 
-    self->connect_timeout_ = c.connect_timeout != 0 ? c.connect_timeout : kNoTimeoutSeconds;
-    self->read_timeout_ = c.read_timeout != 0 ? c.read_timeout : kNoTimeoutSeconds;
-    self->write_timeout_ = c.write_timeout != 0 ? c.write_timeout : kNoTimeoutSeconds;
+    self->connect_timeout_ = c.connect_timeout != 0 ? c.connect_timeout : no_timeout_seconds;
+    self->read_timeout_ = c.read_timeout != 0 ? c.read_timeout : no_timeout_seconds;
+    self->write_timeout_ = c.write_timeout != 0 ? c.write_timeout : no_timeout_seconds;
 
     httplib::ClientImpl& http = *self->http_;
     http.set_connection_timeout(static_cast<time_t>(self->connect_timeout_), 0);
@@ -216,7 +216,7 @@ std::unique_ptr<SessionClient> SessionClient::create(const HttpConfig& config, D
     http.set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle delay between them
     http.set_follow_location(false);
     http.set_basic_auth(c.user, c.password);
-    http.set_default_headers({{"User-Agent", kUserAgent}});
+    http.set_default_headers({{"User-Agent", user_agent}});
     return self;
 }
 
@@ -238,7 +238,7 @@ void SessionClient::remember_session_from_error_body(const std::string& body) {
 }
 
 void SessionClient::close_if_idle() {
-    if (used_ && http_->is_socket_open() != 0 && std::chrono::steady_clock::now() - last_used_ > kIdleReconnect) {
+    if (used_ && http_->is_socket_open() != 0 && std::chrono::steady_clock::now() - last_used_ > idle_reconnect) {
         SigpipeGuard guard;
         http_->stop();
     }
@@ -278,7 +278,7 @@ bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_ro
 
     const std::string body = psdb::execute_request(sql, session_);
     const bool retryable_read = is_retryable_read(sql);
-    const std::string where = origin_ + kExecutePath;
+    const std::string where = origin_ + execute_path;
 
     // A retried request: what happened the first time, for the final message and completion flag.
     std::string first_failure;
@@ -294,7 +294,7 @@ bool SessionClient::execute_locked(std::string_view sql, const migrate_driver_ro
         const auto start = std::chrono::steady_clock::now();
         httplib::Result res = [&] {
             SigpipeGuard guard;
-            return http_->Post(kExecutePath, body, kContentType);
+            return http_->Post(execute_path, body, content_type);
         }();
         const int saved_errno = errno;
         used_ = true;

@@ -38,8 +38,8 @@ namespace {
 
 namespace kit = migrate::driver_kit;
 
-constexpr const char* kDriverName = "mysql2-like";
-constexpr const char* kDriverVersion = "0.1.0";
+constexpr const char* driver_name = "mysql2-like";
+constexpr const char* driver_version = "0.1.0";
 
 // ---------------------------------------------------------------------------------------------
 // Library initialisation, once per process. Connector/C 3.x needs no per-thread initialisation
@@ -358,15 +358,15 @@ void drv_close(migrate_driver_conn* conn) noexcept {
     delete conn;
 }
 
-const char* const kSchemes[] = {"mysql", "mariadb", nullptr};
+const char* const schemes[] = {"mysql", "mariadb", nullptr};
 
-const migrate_driver_v1 kDriver = {
+const migrate_driver_v1 driver_table = {
     MIGRATE_DRIVER_ABI_VERSION,
     sizeof(migrate_driver_v1),
-    kDriverName,
-    kDriverVersion,
+    driver_name,
+    driver_version,
     "tcp",
-    kSchemes,
+    schemes,
     &drv_open,
     &drv_execute,
     &drv_server_version,
@@ -377,5 +377,5 @@ const migrate_driver_v1 kDriver = {
 }  // namespace migrate::drivers::mysql2_like
 
 extern "C" MIGRATE_DRIVER_EXPORT const migrate_driver_v1* migrate_driver_entry(void) {
-    return &migrate::drivers::mysql2_like::kDriver;
+    return &migrate::drivers::mysql2_like::driver_table;
 }

@@ -93,7 +93,11 @@ typedef enum migrate_errc {
 
 #define MIGRATE_OK 0
 /* The status a function returns for an error code; MIGRATE_STATUS_CODE undoes it. */
-#define MIGRATE_STATUS(code)        ((int)(code) + 1)
+#ifdef __cplusplus /* no C-style cast in C++ callers' code (-Wold-style-cast) */
+#define MIGRATE_STATUS(code) (static_cast<int>(code) + 1)
+#else
+#define MIGRATE_STATUS(code) ((int)(code) + 1)
+#endif
 #define MIGRATE_STATUS_CODE(status) ((status)-1)
 
 typedef struct migrate_error migrate_error; /* opaque */

@@ -66,7 +66,7 @@ OptionResult parse_common_option(std::string_view key, const char* value, Common
             return OptionResult::accepted;
         }
         unsigned long v = 0;
-        if (!parse_unsigned(value, kMaxTimeoutSeconds, v))
+        if (!parse_unsigned(value, max_timeout_seconds, v))
             return bad_value("a whole number of seconds from 0 to 2147483; 0 = none");
         target = static_cast<unsigned int>(v);
     } else {

@@ -87,9 +87,9 @@ static void write_file(const char* path, const char* text) {
 }
 
 /* The journal of 0000_users, 0001_posts and a third migration `tag` holding `sql`; `path` gets its file. */
-static void add_third_migration(const char* folder, char* path, size_t size, const char* tag, const char* sql) {
+static void add_third_migration(const char* dir, char* path, size_t size, const char* tag, const char* sql) {
     char journal[1024];
-    snprintf(path, size, "%s/meta/_journal.json", folder);
+    snprintf(path, size, "%s/meta/_journal.json", dir);
     snprintf(journal, sizeof journal,
              "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":["
              "{\"idx\":0,\"version\":\"5\",\"when\":1000,\"tag\":\"0000_users\",\"breakpoints\":true},"
@@ -97,7 +97,7 @@ static void add_third_migration(const char* folder, char* path, size_t size, con
              "{\"idx\":2,\"version\":\"5\",\"when\":3000,\"tag\":\"%s\",\"breakpoints\":true}]}",
              tag);
     write_file(path, journal);
-    snprintf(path, size, "%s/%s.sql", folder, tag);
+    snprintf(path, size, "%s/%s.sql", dir, tag);
     write_file(path, sql);
 }
 

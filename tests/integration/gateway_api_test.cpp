@@ -21,7 +21,7 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr const char* kToken = "tok-id:tok-secret-4f1c9a";
+constexpr const char* api_token = "tok-id:tok-secret-4f1c9a";
 
 struct Reply {
     int status = 0;
@@ -32,7 +32,7 @@ struct Reply {
 // The management API of one gateway, as a client with the service token.
 class Api {
   public:
-    explicit Api(const Gateway& gw, std::string token = kToken)
+    explicit Api(const Gateway& gw, std::string token = api_token)
         : client_("127.0.0.1", gw.port()),
           base_path_(std::regex_replace(gw.api_base(), std::regex("^http://[^/]+"), "")),
           token_(std::move(token)) {
@@ -152,7 +152,7 @@ std::vector<std::string> gateway_args(const ScratchDatabase& db, std::vector<std
                                   db.name(),
                                   "--safe-migrations",
                                   "--service-token",
-                                  kToken,
+                                  api_token,
                                   "--deploy-step-ms",
                                   "50",
                                   "--branch-ready-ms",

@@ -49,10 +49,10 @@ int server_connections_in(Sql& observer, const std::string& database) {
     return n;
 }
 
-// `clients` threads send `rpc` together, at most kInFlight at a time, while the server's connection count is
+// `clients` threads send `rpc` together, at most max_in_flight at a time, while the server's connection count is
 // sampled. The limit keeps the simultaneous connects within the listen backlog of cpp-httplib (5): beyond it,
 // a loaded machine drops connections before the gateway sees them, with or without caps.
-constexpr std::ptrdiff_t kInFlight = 4;
+constexpr std::ptrdiff_t max_in_flight = 4;
 
 struct Burst {
     std::vector<Answer> answers;
@@ -63,7 +63,7 @@ Burst burst(const Gateway& gw, const std::string& database, int clients, const s
     Burst out;
     out.answers.resize(static_cast<std::size_t>(clients));
     std::latch start(clients + 1);
-    std::counting_semaphore<kInFlight> in_flight(kInFlight);
+    std::counting_semaphore<max_in_flight> in_flight(max_in_flight);
     std::atomic<int> finished{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < clients; ++i)

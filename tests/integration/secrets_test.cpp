@@ -24,8 +24,8 @@ namespace {
 
 // Needs percent-encoding in a URL (/ : @) and JSON escaping nowhere; "Canary" and "7f3a9e" are what the
 // search looks for, so neither may appear in anything else the test uses.
-const std::string kPassword = "Kn0wn/Canary:Pw@7f3a9e";
-const std::string kPasswordEncoded = "Kn0wn%2FCanary%3APw%407f3a9e";
+const std::string known_password = "Kn0wn/Canary:Pw@7f3a9e";
+const std::string known_password_encoded = "Kn0wn%2FCanary%3APw%407f3a9e";
 
 std::string base64(const std::string& s) {
     std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
@@ -41,7 +41,7 @@ struct CanaryUser {
     CanaryUser() {
         Sql root;
         for (const char* host : {"127.0.0.1", "localhost", "%"}) {
-            root.exec("CREATE USER IF NOT EXISTS '" + name + "'@'" + host + "' IDENTIFIED BY '" + kPassword + "'");
+            root.exec("CREATE USER IF NOT EXISTS '" + name + "'@'" + host + "' IDENTIFIED BY '" + known_password + "'");
             root.exec("GRANT ALL PRIVILEGES ON *.* TO '" + name + "'@'" + host + "'");
         }
     }
@@ -53,7 +53,7 @@ struct CanaryUser {
         } catch (...) {}
     }
     // mysql://<name>:<canary>@host:port/<database>
-    std::string url(const std::string& database, const std::string& password_encoded = kPasswordEncoded) const {
+    std::string url(const std::string& database, const std::string& password_encoded = known_password_encoded) const {
         auto server = migrate::parse_connection_url(server_url());
         return "mysql://" + name + ":" + password_encoded + "@" + server.host + ":" + std::to_string(server.port) +
                "/" + database;
@@ -62,7 +62,7 @@ struct CanaryUser {
 
 // Every form of the secret that would count as a leak.
 std::vector<std::string> leak_forms(const std::string& user) {
-    return {"Canary", "7f3a9e", base64(user + ":" + kPassword), base64(kPassword)};
+    return {"Canary", "7f3a9e", base64(user + ":" + known_password), base64(known_password)};
 }
 
 // Collects what every invocation printed, checks its exit code (so a run that failed early, printing
@@ -143,22 +143,24 @@ TEST_CASE("secrets: no subcommand prints the password over TCP, successes and fa
 
     // Failures: each error path formats a URL or a server message.
     const auto server = migrate::parse_connection_url(server_url());
-    const std::string wrong =
-        "mysql://migrate:" + kPasswordEncoded + "@" + server.host + ":" + std::to_string(server.port) + "/" + db.name();
+    const std::string wrong = "mysql://migrate:" + known_password_encoded + "@" + server.host + ":" +
+                              std::to_string(server.port) + "/" + db.name();
     t.cli("wrong password", {"up", "--url", wrong, "--dir", corpus}, 4);
     t.cli("wrong password --json", {"status", "--json", "--url", wrong, "--dir", corpus}, 4);
     t.cli("nothing listening",
           {"up", "--url",
-           "mysql://" + user.name + ":" + kPasswordEncoded + "@127.0.0.1:" + std::to_string(free_port()) + "/x",
+           "mysql://" + user.name + ":" + known_password_encoded + "@127.0.0.1:" + std::to_string(free_port()) + "/x",
            "--dir", corpus},
           4);
     t.cli("unknown database", {"status", "--url", user.url(db.name() + "_missing"), "--dir", corpus}, 4);
     t.cli("unparsable URL",
-          {"up", "--url", "mysql://" + user.name + ":" + kPasswordEncoded + "@127.0.0.1:nope/x", "--dir", corpus}, 3);
+          {"up", "--url", "mysql://" + user.name + ":" + known_password_encoded + "@127.0.0.1:nope/x", "--dir", corpus},
+          3);
     // Not percent-encoded: the last '@' ends the user info, so this names the default port, where nothing listens.
     t.cli("URL with an unencoded password",
-          {"up", "--url", "mysql://" + user.name + ":" + kPassword + "@127.0.0.1:" + std::to_string(free_port()) + "/x",
-           "--dir", corpus},
+          {"up", "--url",
+           "mysql://" + user.name + ":" + known_password + "@127.0.0.1:" + std::to_string(free_port()) + "/x", "--dir",
+           corpus},
           4);
     t.cli("unknown URL option", {"status", "--url", url + "?sslmode=sometimes", "--dir", corpus}, 3);
     ScratchDatabase failing("secret_fail");
@@ -198,7 +200,7 @@ TEST_CASE("secrets: a project config's passwords stay out of status, up --all, p
                    server.host + "\", \"port\": " + std::to_string(server.port) + ", \"user\": \"" + user.name +
                    "\", \"password\": \"env:SECRET_TEST_PW\", \"database\": \"" + b.name() + "\", \"migrations\": \"" +
                    corpus_folder("oi_claims").string() + "\"}\n}}\n");
-    const std::map<std::string, std::string> env = {{"SECRET_TEST_PW", kPassword}};
+    const std::map<std::string, std::string> env = {{"SECRET_TEST_PW", known_password}};
     Transcript t;
     t.cli("status --all", {"status", "--all", "--config", config.string()}, 0, env);
     t.cli("plan --all --json", {"plan", "--all", "--json", "--config", config.string()}, 0, env);
@@ -234,25 +236,25 @@ TEST_CASE("secrets: over HTTP the password is in neither the CLI's output nor th
     ScratchDatabase db("secret_http"), safe("secret_safe");
     const auto corpus = corpus_folder("oi_global").string();
     // Clients authenticate to the gateway with the canary; the gateway logs every request (--verbose).
-    Gateway gw({"--verbose", "--mysql-database", db.name(), "--user", user.name, "--password", kPassword,
-                "--mysql-user", user.name, "--mysql-password", kPassword});
+    Gateway gw({"--verbose", "--mysql-database", db.name(), "--user", user.name, "--password", known_password,
+                "--mysql-user", user.name, "--mysql-password", known_password});
     Gateway gw_safe({"--verbose", "--safe-migrations", "--mysql-database", safe.name(), "--user", user.name,
-                     "--password", kPassword, "--mysql-user", user.name, "--mysql-password", kPassword});
+                     "--password", known_password, "--mysql-user", user.name, "--mysql-password", known_password});
     auto http_url = [&](const Gateway& g, const std::string& database, const std::string& password) {
         return "http://" + user.name + ":" + password + "@127.0.0.1:" + std::to_string(g.port()) + "/" + database;
     };
     Transcript t;
-    t.cli("http status", {"status", "--url", http_url(gw, db.name(), kPasswordEncoded), "--dir", corpus}, 0);
+    t.cli("http status", {"status", "--url", http_url(gw, db.name(), known_password_encoded), "--dir", corpus}, 0);
     t.cli("http up -v",
-          {"up", "-v", "--no-baseline", "--url", http_url(gw, db.name(), kPasswordEncoded), "--dir", corpus}, 0);
+          {"up", "-v", "--no-baseline", "--url", http_url(gw, db.name(), known_password_encoded), "--dir", corpus}, 0);
     t.cli("http status --json",
-          {"status", "--json", "--url", http_url(gw, db.name(), kPasswordEncoded), "--dir", corpus}, 0);
+          {"status", "--json", "--url", http_url(gw, db.name(), known_password_encoded), "--dir", corpus}, 0);
     t.cli("http wrong password", {"status", "--url", http_url(gw, db.name(), "Canary-wrong-7f3a9e"), "--dir", corpus},
           4);
     t.cli("http wrong password --json",
           {"up", "--json", "--url", http_url(gw, db.name(), "Canary-wrong-7f3a9e"), "--dir", corpus}, 4);
     t.cli("http safe migrations refused",
-          {"up", "--url", http_url(gw_safe, safe.name(), kPasswordEncoded), "--dir", corpus}, 7);
+          {"up", "--url", http_url(gw_safe, safe.name(), known_password_encoded), "--dir", corpus}, 7);
     REQUIRE(db.connect().scalar("SELECT count(*) FROM __drizzle_migrations") == "51");
     t.add("gateway log", gw.log());
     t.add("safe gateway log", gw_safe.log());

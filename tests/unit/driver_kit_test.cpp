@@ -46,7 +46,7 @@ std::string parse_error(std::initializer_list<Opt> opts, const kit::DriverOption
     return error;
 }
 
-const char* const kTimeoutExpected = "(expected a whole number of seconds from 0 to 2147483; 0 = none)";
+const char* const timeout_expected = "(expected a whole number of seconds from 0 to 2147483; 0 = none)";
 
 }  // namespace
 
@@ -165,7 +165,7 @@ TEST_CASE("driver kit: bad timeouts name the key and the value") {
         for (const char* bad : {"2147484", "4294967295", "", "-1", "1.5", "10s", "12345678901"}) {
             INFO(key << "=" << bad);
             CHECK(parse_error({{key, bad}}) ==
-                  std::string("invalid value for option '") + key + "': '" + bad + "' " + kTimeoutExpected);
+                  std::string("invalid value for option '") + key + "': '" + bad + "' " + timeout_expected);
         }
     }
 }

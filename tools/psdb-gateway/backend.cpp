@@ -46,11 +46,11 @@ bool is_mariadb_json(const MYSQL_FIELD& f) {
 }
 
 psdb::Field field_of(const MYSQL_FIELD& f) {
-    constexpr int kMysqlTypeJson = 245;
+    constexpr int mysql_type_json = 245;
     psdb::Field out;
     out.name.assign(f.name, f.name_length);
     out.type =
-        psdb::vitess_type_name(is_mariadb_json(f) ? kMysqlTypeJson : static_cast<int>(f.type), f.flags, f.charsetnr);
+        psdb::vitess_type_name(is_mariadb_json(f) ? mysql_type_json : static_cast<int>(f.type), f.flags, f.charsetnr);
     out.table.assign(f.table, f.table_length);
     out.org_table.assign(f.org_table, f.org_table_length);
     out.database.assign(f.db, f.db_length);

@@ -18,8 +18,8 @@ namespace gateway {
 
 namespace {
 
-constexpr const char* kService = "/psdb.v1alpha1.Database/";
-constexpr std::size_t kMaxRequestBytes = 64u << 20;
+constexpr const char* service = "/psdb.v1alpha1.Database/";
+constexpr std::size_t max_request_bytes = 64u << 20;
 
 // Connect's code → HTTP status table (connect-go ≥ 1.x).
 int connect_status(const std::string& code) {
@@ -80,7 +80,7 @@ Server::Server(const Config& config)
     }
     const int threads = config.threads;
     http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-    http_->set_payload_max_length(kMaxRequestBytes);
+    http_->set_payload_max_length(max_request_bytes);
     // httplib writes headers and body separately: without this, Nagle + delayed ACK add ~40 ms per response.
     http_->set_tcp_nodelay(true);
     routes();
@@ -154,15 +154,15 @@ void Server::routes() {
         };
     };
 
-    http_->Post(std::string(kService) + "Execute",
+    http_->Post(std::string(service) + "Execute",
                 rpc([this](const json& body, const management::SessionTarget& target, httplib::Response& res) {
                     return execute(body, target, res);
                 }));
-    http_->Post(std::string(kService) + "CreateSession",
+    http_->Post(std::string(service) + "CreateSession",
                 rpc([this](const json&, const management::SessionTarget& target, httplib::Response& res) {
                     return create_session(target, res);
                 }));
-    http_->Post(std::string(kService) + "CloseSession",
+    http_->Post(std::string(service) + "CloseSession",
                 rpc([this](const json& body, const management::SessionTarget&, httplib::Response& res) {
                     return close_session(body, res);
                 }));

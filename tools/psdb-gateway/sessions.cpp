@@ -15,7 +15,7 @@ namespace gateway {
 
 namespace {
 
-constexpr std::size_t kEndedRemembered = 10000;
+constexpr std::size_t ended_remembered = 10000;
 
 std::string random_bytes(std::size_t n) {
     std::string out(n, '\0');
@@ -191,7 +191,7 @@ void SessionTable::release(const std::shared_ptr<Session>& s, const std::string&
 
 void SessionTable::remember_end(const std::string& uuid, const std::string& reason) {
     if (ended_.emplace(uuid, reason).second) ended_order_.push_back(uuid);
-    while (ended_order_.size() > kEndedRemembered) {
+    while (ended_order_.size() > ended_remembered) {
         ended_.erase(ended_order_.front());
         ended_order_.pop_front();
     }

@@ -116,7 +116,7 @@ int guarded(migrate_error** err, F&& f) noexcept {
 
 // Does a caller's struct of `size` bytes include `field` (ending at offset+size)?
 #define MIGRATE_HAS_FIELD(ptr, type, field) \
-    ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type*)nullptr)->field))
+    ((ptr)->struct_size >= offsetof(type, field) + sizeof(static_cast<type*>(nullptr)->field))
 
 char* copy_string(const std::string& s) {
     auto* out = static_cast<char*>(std::malloc(s.size() + 1));

@@ -9,7 +9,7 @@
 namespace migrate::deploy {
 namespace {
 
-constexpr std::string_view kPrefix = "libmigrate-carries:";
+constexpr std::string_view prefix = "libmigrate-carries:";
 
 template <class T>
 bool parse_number(std::string_view s, T& out) {
@@ -33,7 +33,7 @@ CarriedRecord carried_record(const std::string& keyspace, const std::string& bat
 }
 
 std::string notes_line(const CarriedRecord& r) {
-    std::string out = fmt::format("{} keyspace={} batch={}", kPrefix, r.keyspace, r.batch);
+    std::string out = fmt::format("{} keyspace={} batch={}", prefix, r.keyspace, r.batch);
     for (const auto& s : r.statements) out += fmt::format(" {}#{}-{}", s.when, s.first, s.last);
     return out;
 }
@@ -42,8 +42,8 @@ std::optional<CarriedRecord> read_carried_record(const std::string& notes) {
     std::istringstream lines(notes);
     std::string line;
     while (std::getline(lines, line)) {
-        if (line.rfind(kPrefix, 0) != 0) continue;
-        std::istringstream words(line.substr(kPrefix.size()));
+        if (line.rfind(prefix, 0) != 0) continue;
+        std::istringstream words(line.substr(prefix.size()));
         CarriedRecord r;
         std::string w;
         while (words >> w) {

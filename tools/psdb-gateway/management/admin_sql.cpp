@@ -3,7 +3,7 @@
 namespace gateway::management {
 
 namespace {
-constexpr std::size_t kMaxRows = 10'000'000;  // copies go through INSERT … SELECT, never through here
+constexpr std::size_t max_rows = 10'000'000;  // copies go through INSERT … SELECT, never through here
 }
 
 AdminSql::AdminSql(const Config& config) {
@@ -23,7 +23,7 @@ AdminSql::AdminSql(const Config& config) {
 void AdminSql::exec(const std::string& sql) { rows(sql); }
 
 SqlRows AdminSql::rows(const std::string& sql) {
-    Outcome o = backend_->execute(sql, kMaxRows);
+    Outcome o = backend_->execute(sql, max_rows);
     if (o.error) throw SqlFailure(o.error->text);
     return o.result ? std::move(o.result->rows) : SqlRows{};
 }

@@ -12,7 +12,7 @@ namespace gateway::management {
 
 namespace {
 
-constexpr const char* kBase = "/v1/organizations/([^/]+)/databases/([^/]+)";
+constexpr const char* database_path_pattern = "/v1/organizations/([^/]+)/databases/([^/]+)";
 
 // Answers the handler's JSON, or 204 for null.
 using Handler = std::function<json(const httplib::Request& req, const json& body)>;
@@ -97,7 +97,7 @@ void register_routes(httplib::Server& http, Management& m, const Config& config)
             }
         };
     };
-    const std::string base = kBase;
+    const std::string base = database_path_pattern;
     auto b = [&base](const char* rest) { return base + rest; };
 
     http.Get(b("/branches"), api(true, [&m](auto&, auto&) { return m.list_branches(); }));

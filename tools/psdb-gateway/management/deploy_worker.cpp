@@ -13,7 +13,7 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr int kProgressStep = 50;  // percent per step: pending → 0 → 50 → 100
+constexpr int progress_step = 50;  // percent per step: pending → 0 → 50 → 100
 
 // Where a table the log drops waits out the revert window.
 std::string aside_name(long long number, const std::string& table) {
@@ -146,7 +146,7 @@ void Management::advance(DeployRequest& d) {
         case DeployState::in_progress: {
             bool done = true;
             for (auto& o : d.operations) {
-                o.progress = std::min(100, o.progress + kProgressStep);
+                o.progress = std::min(100, o.progress + progress_step);
                 if (o.progress == 100) o.state = OperationState::complete;
                 o.updated_at = WallClock::now();
                 done = done && o.progress == 100;

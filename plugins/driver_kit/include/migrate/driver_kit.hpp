@@ -31,7 +31,7 @@ enum class SslMode { disabled, required, verify_ca, verify_identity };
 const char* ssl_mode_name(SslMode mode) noexcept;
 
 // The largest timeout in seconds whose milliseconds still fit an int (Connector/C's timeouts, poll()).
-inline constexpr unsigned long kMaxTimeoutSeconds = 2147483;
+inline constexpr unsigned long max_timeout_seconds = 2147483;
 
 // The common keys, as given. std::nullopt = not given (absent, NULL, or "" where noted).
 struct CommonOptions {
@@ -42,7 +42,7 @@ struct CommonOptions {
     std::optional<std::string> database;  // "" = not given
     std::optional<SslMode> ssl_mode;      // the driver picks the default
     std::optional<std::string> ssl_ca, ssl_capath, ssl_cert, ssl_key;  // "" = not given
-    unsigned int connect_timeout = 10;                                 // seconds; 0 = none; at most kMaxTimeoutSeconds
+    unsigned int connect_timeout = 10;                                 // seconds; 0 = none; at most max_timeout_seconds
     unsigned int read_timeout = 0;
     unsigned int write_timeout = 0;
 };
