@@ -5,6 +5,7 @@
 #include "deploy/carried_record.hpp"
 #include "deploy/deployer.hpp"
 #include "deploy/revert.hpp"
+#include "plan/make_plan.hpp"
 #include "plan/table_facts.hpp"
 #include "run/apply.hpp"
 #include "run/lock.hpp"
@@ -28,6 +29,30 @@
 
 namespace migrate {
 
+std::string_view to_string(StatementKind k) noexcept {
+    switch (k) {
+        case StatementKind::ddl: return "ddl";
+        case StatementKind::dml: return "dml";
+        case StatementKind::harmless: return "harmless";
+        case StatementKind::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+namespace {
+
+StatementKind statement_kind(run::StatementClass c) {
+    switch (c) {
+        case run::StatementClass::ddl: return StatementKind::ddl;
+        case run::StatementClass::dml: return StatementKind::dml;
+        case run::StatementClass::harmless: return StatementKind::harmless;
+        case run::StatementClass::unknown: return StatementKind::unknown;
+    }
+    return StatementKind::unknown;
+}
+
+}  // namespace
+
 struct Target::Impl {
     TargetOptions options;
     Source source;
@@ -49,10 +74,11 @@ struct Target::Impl {
     }
 
     // What the database says now: tracking rows and progress, as a plan. A 0.x table under a 1.0 folder is
-    // planned as it will read once `up` has upgraded it (plan.table_upgrade says so). `load_baseline`: an
-    // empty database may start from the baseline (not when it covers more than `up --to` asks for).
+    // planned as it will read once `up` has upgraded it (*table_upgrade says what that upgrade will do, "" when
+    // none is due). `load_baseline`: an empty database may start from the baseline (not when it covers more
+    // than `up --to` asks for).
     Plan read_plan(connect::Connection& conn, tracking::TableShape& shape, bool load_baseline = true,
-                   std::optional<std::size_t> last = std::nullopt) const {
+                   std::optional<std::size_t> last = std::nullopt, std::string* table_upgrade = nullptr) const {
         shape = table.inspect(conn);
         auto rows = table.read(conn, shape);
         const auto upgrade = tracking::plan_v0_upgrade(source, shape, rows);
@@ -60,9 +86,9 @@ struct Target::Impl {
         FirstRunFacts facts;
         if (rows.empty() && in_progress.empty()) facts.other_tables = baseline::list_tables(conn, own_tables());
         if (load_baseline && baseline && (!last || baseline->covered.size() <= *last + 1)) facts.baseline = &*baseline;
-        Plan plan = make_plan(source, upgrade.rows_after(std::move(rows)), shape.exists, in_progress, facts);
-        plan.table_upgrade = upgrade.describe(table);
-        return plan;
+        if (table_upgrade) *table_upgrade = upgrade.describe(table);
+        return make_plan(source, upgrade.rows_after(std::move(rows)), shape.exists,
+                         tracking::partial_runs(in_progress, source, baseline ? &*baseline : nullptr), facts);
     }
 
     // The statements `up` would run for `plan`, in run order (a half-applied migration from where it resumes).
@@ -84,7 +110,7 @@ struct Target::Impl {
         s.server_version = conn->server_version();
         s.table = table.name();
         tracking::TableShape shape;
-        s.plan = read_plan(*conn, shape, load_baseline, last);
+        s.plan = read_plan(*conn, shape, load_baseline, last, &s.table_upgrade);
         s.lock_holder = run::describe_lock_holder(*conn, table, options.lock_mode, url.database);
         if (const auto& dr = options.deploy_requests) {
             try {
@@ -195,8 +221,9 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
     {
         // Fast path for the common start-up: nothing to apply needs no lock (a concurrent run can only
         // apply more, never make something pending), so N replicas with nothing to do never contend.
-        Plan before = impl_->read_plan(*conn, shape, options.use_baseline, last);
-        if (shape.exists && before.table_upgrade.empty() && !runs(before)) {
+        std::string upgrade_due;
+        Plan before = impl_->read_plan(*conn, shape, options.use_baseline, last, &upgrade_due);
+        if (shape.exists && upgrade_due.empty() && !runs(before)) {
             validate_plan(before, validation);
             UpReport report;
             report.plan_before = std::move(before);
@@ -344,11 +371,7 @@ UpPreview Target::preview(const UpOptions& options) {
         for (std::size_t i = from; i < m.statements.size(); ++i) {
             const auto c = run::classify_statement(m.statements[i].sql);
             p.has_ddl = p.has_ddl || c == run::StatementClass::ddl || c == run::StatementClass::unknown;
-            pm.statements.push_back({i, m.statements[i].line,
-                                     c == run::StatementClass::ddl        ? "ddl"
-                                     : c == run::StatementClass::dml      ? "dml"
-                                     : c == run::StatementClass::harmless ? "harmless"
-                                                                          : "unknown"});
+            pm.statements.push_back({i, m.statements[i].line, statement_kind(c)});
             const auto& pending = p.status.pending_statements;
             if (next_cost < pending.size() && pending[next_cost].migration == &m && pending[next_cost].index == i)
                 pm.statements.back().cost = pending[next_cost++].cost;
@@ -424,7 +447,9 @@ std::size_t Target::mark_baseline(const std::string& through, const EventCallbac
     return last + 1;
 }
 
-void Target::resolve(const std::string& tag, bool applied, const EventCallback& on_event) {
+void Target::resolve(const std::string& tag, Resolution resolution, const EventCallback& on_event) {
+    if (resolution == Resolution::none)
+        throw error(errc::internal, "Target::resolve needs a decision: Resolution::applied or Resolution::retry");
     auto conn = connect::Connection::open(impl_->url);
     auto lock = impl_->lock_settled(conn, on_event, nullptr);
     tracking::TableShape shape;
@@ -437,7 +462,7 @@ void Target::resolve(const std::string& tag, bool applied, const EventCallback& 
                 fmt::format("{} has no statement waiting for a decision ({}); the target's status shows what "
                             "is half-applied",
                             tag, e.state == MigrationState::applied ? "it is applied" : "no run stopped in it"));
-        conn->execute(impl_->progress.decide(e.migration->when, applied ? "applied" : "retry"));
+        conn->execute(impl_->progress.decide(e.migration->when, resolution));
         return;
     }
     throw error(errc::nothing_to_resolve,

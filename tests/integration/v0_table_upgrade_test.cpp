@@ -85,7 +85,7 @@ TEST_CASE(
     CHECK(status.plan.count(MigrationState::pending) == 1);
     CHECK(status.plan.rows_without_file.empty());
     CHECK(status.plan.entries[1].row->id == 2);
-    CHECK(status.plan.table_upgrade ==
+    CHECK(status.table_upgrade ==
           "__drizzle_migrations is a drizzle 0.x table (no `name` column): `up` first upgrades it as drizzle 1.0 "
           "does: adds `name` and `applied_at`, names 2 rows after their folders");
     CHECK(sql.snapshot() == before);
@@ -100,7 +100,7 @@ TEST_CASE(
     CHECK(sql.rows("select hash, created_at from `__drizzle_migrations` where id = 3") ==
           Rows{{Value(sha_of("20260101000002_c")), Value(std::to_string(T0 + 2000))}});
     auto after = target.status();
-    CHECK(after.plan.table_upgrade.empty());
+    CHECK(after.table_upgrade.empty());
     CHECK(after.plan.count(MigrationState::applied) == 3);
 }
 
@@ -134,7 +134,7 @@ TEST_CASE("target: a 0.x row no folder matches: up refuses, even with allow_miss
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
 
     auto status = target.status();  // reports, does not throw
-    CHECK_THAT(status.plan.table_upgrade, Catch::Contains("refuses") && Catch::Contains("row id 2 matches no"));
+    CHECK_THAT(status.table_upgrade, Catch::Contains("refuses") && Catch::Contains("row id 2 matches no"));
     REQUIRE(status.plan.rows_without_file.size() == 1);
     CHECK(status.plan.rows_without_file[0].id == 2);
 
@@ -171,7 +171,7 @@ TEST_CASE("target: up finishes a drizzle 1.0 upgrade that stopped half-way, as i
         sql.exec("UPDATE `__drizzle_migrations` SET `name` = '20260101000000_a', `applied_at` = NULL WHERE `id` = 1");
     }
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
-    CHECK_THAT(target.status().plan.table_upgrade, Catch::Contains("`up` completes the upgrade"));
+    CHECK_THAT(target.status().table_upgrade, Catch::Contains("`up` completes the upgrade"));
     CHECK(target.up().migrations_applied == 1);  // c only
     CHECK(columns(sql) == std::vector<std::string>{"id", "hash", "created_at", "name", "applied_at"});
     CHECK(named_rows(sql) == Rows{{Value("1"), Value("20260101000000_a"), Value("1")},
@@ -193,7 +193,7 @@ TEST_CASE("target: a nameless row in a 1.0 table that no folder matches is left 
         "name TEXT, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
     sql.exec("INSERT INTO `__drizzle_migrations` (hash, created_at) VALUES ('ffff', 1767225700000)");
     auto target = migrate::Target::open({.url = db.url(), .migrations_dir = tmp.path()});
-    CHECK(target.status().plan.table_upgrade.empty());
+    CHECK(target.status().table_upgrade.empty());
     CHECK(up_error(target).code() == migrate::errc::row_without_file);  // validation, as before
     CHECK(target.up({}, {.allow_missing = true}).migrations_applied == 3);
     CHECK(named_rows(sql).front() == std::vector<Value>{Value("1"), std::nullopt, Value("0")});

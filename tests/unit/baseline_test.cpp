@@ -3,6 +3,8 @@
 #include "baseline/snapshot_sql.hpp"
 #include "temp_dir.hpp"
 
+#include "plan/make_plan.hpp"
+
 #include <migrate/baseline.hpp>
 #include <migrate/error.hpp>
 #include <migrate/plan.hpp>
@@ -287,7 +289,7 @@ TEST_CASE("first runs: an empty database starts from the baseline, a non-empty o
     CHECK_FALSE(recorded.from_baseline);
     CHECK(recorded.unrecorded_tables.empty());
 
-    migrate::Progress half;
+    migrate::PartialRun half;
     half.statements_done = 3;
     auto resume = migrate::make_plan(source, {}, true, {{migrate::baseline_progress_key, half}},
                                      {.other_tables = {"t"}, .baseline = &b});

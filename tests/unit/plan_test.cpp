@@ -1,3 +1,5 @@
+#include "plan/make_plan.hpp"
+
 #include <migrate/plan.hpp>
 
 #include <catch2/catch.hpp>

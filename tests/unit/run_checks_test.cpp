@@ -1,5 +1,7 @@
 // What `up` checks and says around the statements it runs: statements too large for the server's
 // max_allowed_packet (refused before any runs), and the advice a rejected statement's errno selects.
+#include "plan/make_plan.hpp"
+
 #include <migrate/error.hpp>
 #include <migrate/plan.hpp>
 

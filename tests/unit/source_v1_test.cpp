@@ -2,6 +2,8 @@
 // detection, validation; the 1.0 tracking DDL and rows; the 1.0 pending rule.
 #include "tracking/tracking_table.hpp"
 
+#include "plan/make_plan.hpp"
+
 #include <migrate/error.hpp>
 #include <migrate/plan.hpp>
 #include <migrate/source.hpp>
@@ -261,7 +263,7 @@ TEST_CASE("1.0 plan: pending = no row with the folder's name, never out of order
         CHECK(plan.rows_without_file.empty());
     }
     SECTION("progress is attached to pending entries by when") {
-        migrate::Progress p;
+        migrate::PartialRun p;
         p.statements_total = 2;
         p.statements_done = 1;
         auto plan = migrate::make_plan(source, {named(1, "hash-a", 1, "a")}, true, {{1767225601000, p}});

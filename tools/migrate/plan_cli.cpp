@@ -94,7 +94,7 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
         fmt::format("== {}  {} ({}, {})\n", t.name, s.url, migrate::to_string(s.transport), s.server_version);
     out += fmt::format("lock: {}\n",
                        s.lock_holder.empty() ? "free" : "held by " + s.lock_holder + " (up would wait for it)");
-    if (!s.plan.table_upgrade.empty()) out += fmt::format("tracking table: {}\n", s.plan.table_upgrade);
+    if (!s.table_upgrade.empty()) out += fmt::format("tracking table: {}\n", s.table_upgrade);
     if (!p.refusal.empty())
         out += fmt::format("up would refuse, running nothing: error[{}]: {}\n", migrate::to_string(*p.refusal_code),
                            error_text(migrate::error(*p.refusal_code, p.refusal, {.fix = p.refusal_fix})));
@@ -104,7 +104,7 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
     for (const auto& m : p.migrations)
         for (const auto& st : m.statements) {
             ++total;
-            ddl += st.kind == "ddl" || st.kind == "unknown";
+            ddl += st.kind == migrate::StatementKind::ddl || st.kind == migrate::StatementKind::unknown;
         }
     out += fmt::format("{} {} step{}, {} statements ({} DDL):\n", p.refusal.empty() ? "would run" : "pending",
                        p.migrations.size(), p.migrations.size() == 1 ? "" : "s", total, ddl);
@@ -118,11 +118,12 @@ std::string human_text(const migrate::TargetConfig& t, const migrate::UpPreview&
                            m.first_statement ? fmt::format("  (resumes at statement {})", m.first_statement + 1) : "");
         for (const auto& st : m.statements) {
             if (p.through_deploy_requests)
-                out += fmt::format("    :{:<5} {:<8} {:<7} {}\n", st.line, st.kind,
+                out += fmt::format("    :{:<5} {:<8} {:<7} {}\n", st.line, migrate::to_string(st.kind),
                                    st.deploy_request ? fmt::format("DR {}", st.deploy_request) : std::string("direct"),
                                    headline(mig.statements[st.index].sql));
             else
-                out += fmt::format("    :{:<5} {:<8} {}\n", st.line, st.kind, headline(mig.statements[st.index].sql));
+                out += fmt::format("    :{:<5} {:<8} {}\n", st.line, migrate::to_string(st.kind),
+                                   headline(mig.statements[st.index].sql));
             if (auto cost = cost_line(st.cost); !cost.empty()) {
                 out += fmt::format("             {}\n", cost);
                 if (migrate::rewrites_table(st.cost.algorithm) && st.cost.size) {

@@ -67,7 +67,7 @@ std::string schema_text(const migrate::SchemaReport& r) {
 Outcome verify_one(const migrate::TargetConfig& t, const VerifyArgs& args) {
     auto target = migrate::Target::open(t.options());
     const auto status = target.status();
-    const auto tracking = migrate::verify_tracking(status.plan);
+    const auto tracking = migrate::verify_tracking(status);
     Outcome o;
     o.json = {{"name", t.name}, {"url", status.url}, {"tracking", tracking_json(tracking)}, {"schema", nullptr}};
     o.text = tracking_text(tracking, status.table);

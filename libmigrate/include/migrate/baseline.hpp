@@ -34,7 +34,7 @@ struct Baseline {
     std::size_t tables = 0;
     std::size_t rows = 0;
     // snapshot.sql as a migration the runner can apply statement by statement, resumably: tag "baseline",
-    // file snapshot.sql, hash = sha256 of the file, when = baseline_progress_key.
+    // file snapshot.sql, hash = sha256 of the file, when = -1 (its key in the progress table).
     Migration snapshot;
     // Why the baseline no longer describes the folder (empty: usable), e.g. a covered migration edited since
     // the snapshot was made, or snapshot.sql edited by hand. A stale baseline is never applied.
@@ -42,9 +42,6 @@ struct Baseline {
 
     bool usable() const { return problems.empty(); }
 };
-
-// The key of a baseline load in the progress table (journal `when`s are never negative).
-inline constexpr std::int64_t baseline_progress_key = -1;
 
 // Reads <dir>/baseline.json and <dir>/snapshot.sql and checks them against the folder's migrations.
 // nullopt when `dir` does not exist (no baseline). Throws migrate::error(errc::baseline_invalid) naming

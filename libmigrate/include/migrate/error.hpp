@@ -73,7 +73,8 @@ MIGRATE_API std::string_view to_string(errc code) noexcept;
 // words it for its users (the CLI names its command, a service its own procedure).
 enum class remedy {
     none,             // the message says all there is to do
-    resolve_applied,  // record that the statement (context: tag, statement) took effect: Target::resolve(tag, true)
+    resolve_applied,  // record that the statement (context: tag, statement) took effect: Target::resolve(tag,
+                      // Resolution::applied)
     create_baseline,  // create the folder's baseline again: create_baseline()
     // Added later (values keep their numbers):
     record_new_hash,     // an applied migration was edited deliberately: record its new hash (Target::repair)
@@ -84,9 +85,10 @@ enum class remedy {
     recreate_or_skip_baseline,  // create the baseline again (create_baseline()), or replay the migrations
                                 // without it (TargetOptions::use_baseline = false)
     decide_in_flight,           // a stopped run's statement (context: tag, statement) may or may not have taken effect:
-                                // check the database, then record the finding (Target::resolve(tag, applied or retry))
-    choose_scratch_server,      // scratch databases need a server where the user may CREATE and DROP databases
-                                // (BaselineOptions' scratch server URL)
+                       // check the database, then record the finding (Target::resolve(tag, Resolution::applied or
+                       // retry))
+    choose_scratch_server,  // scratch databases need a server where the user may CREATE and DROP databases
+                            // (BaselineOptions' scratch server URL)
 };
 MIGRATE_API std::string_view to_string(remedy r) noexcept;  // "none", "resolve_applied", "create_baseline", …
 

@@ -115,6 +115,9 @@ struct Status {
     std::string server_version;
     std::string table;
     Plan plan;
+    // Not "" when `up` must first upgrade the tracking table as drizzle 1.0 does (a 0.x table under a 1.0
+    // folder, docs/compatibility.md): what it will do, or why it will refuse.
+    std::string table_upgrade;
     std::string lock_holder;                           // who holds the migration lock now, "" when free
     std::vector<PendingStatement> pending_statements;  // what `up` would run, in run order (status(): with the
                                                        // default options; preview(): with its options)
@@ -135,11 +138,20 @@ struct UpReport {
     Plan plan_before;                      // what was pending when the run started
 };
 
+// How the runner treats a statement (docs/safety.md).
+enum class StatementKind {
+    ddl,       // CREATE, ALTER, DROP, RENAME, TRUNCATE: commits implicitly; marked in flight, decided by the schema
+    dml,       // INSERT, UPDATE, DELETE, REPLACE: commits together with its progress mark
+    harmless,  // re-running changes nothing (SET, SELECT, ...)
+    unknown,   // anything else: treated like DDL, and a deploy request would carry it
+};
+MIGRATE_API std::string_view to_string(StatementKind k) noexcept;  // "ddl", "dml", "harmless", "unknown"
+
 // What `up` would do, found without changing anything (`migrate plan`).
 struct PlannedStatement {
-    std::size_t index = 0;           // 0-based in its migration
-    std::size_t line = 0;            // 1-based line in its file
-    std::string kind;                // "ddl", "dml", "harmless" or "unknown" (how the runner treats it)
+    std::size_t index = 0;  // 0-based in its migration
+    std::size_t line = 0;   // 1-based line in its file
+    StatementKind kind = StatementKind::unknown;
     StatementCost cost{};            // algorithm and table size (docs/online-ddl.md)
     std::size_t deploy_request = 0;  // through deploy requests: 1-based UpPreview::deploy_requests entry that
                                      // carries it; 0: it runs on the database directly
@@ -200,7 +212,7 @@ class MIGRATE_API Target {
     // Records the operator's decision for the statement a stopped run left undecided (in flight or failed):
     // applied = it took effect (skip it), retry = run it again. Throws nothing_to_resolve if `tag` has no
     // such statement. Takes the lock.
-    void resolve(const std::string& tag, bool applied, const EventCallback& on_event = {});
+    void resolve(const std::string& tag, Resolution resolution, const EventCallback& on_event = {});
     // Adopts a database built outside these migrations (Flyway's baseline): records every migration up to
     // and including `through` as applied, with drizzle's rows, without running anything. Refuses
     // (history_exists) when the database already records migrations or a run is half-done, and

@@ -45,11 +45,9 @@ struct TrackingReport {
     bool ok() const { return problems.empty(); }
 };
 
-// Pure: every problem a plan shows (pending, out of order, edited, rows without file, duplicate rows,
-// partial). The fix of a duplicate row names the table __drizzle_migrations; the overload with `table`
-// names that one.
-MIGRATE_API TrackingReport verify_tracking(const Plan& plan);
-MIGRATE_API TrackingReport verify_tracking(const Plan& plan, std::string_view table);
+// Pure: every problem a status shows (no table, an upgrade due, pending, out of order, edited, rows without
+// file, duplicate rows, partial). The fix of a duplicate row names the status's tracking table.
+MIGRATE_API TrackingReport verify_tracking(const Status& status);
 // Connects (Target::status()) and checks; changes nothing.
 MIGRATE_API TrackingReport verify_tracking(Target& target);
 

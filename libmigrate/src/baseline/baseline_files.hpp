@@ -3,8 +3,17 @@
 
 #include <migrate/baseline.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+
+namespace migrate {
+
+// The `when` of a baseline's snapshot (Baseline::snapshot.when), under which the progress table records a
+// half-done load: drizzle-kit writes millisecond timestamps, so no migration has it.
+inline constexpr std::int64_t baseline_progress_key = -1;
+
+}  // namespace migrate
 
 namespace migrate::baseline {
 

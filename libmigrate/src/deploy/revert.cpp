@@ -122,9 +122,9 @@ void unrecord(const RevertContext& ctx, const Found& f, RevertReport& out) {
         if (s.first > 0) {
             out.resumable.push_back(m.tag);
             if (has_progress) {
-                statements.push_back(ctx.progress.start(m, connection_id, run::statements_prefix_hash(m, 0)));
+                statements.push_back(ctx.progress.start(m, connection_id, tracking::statements_prefix_hash(m, 0)));
                 statements.push_back(
-                    ctx.progress.mark(m, s.first, std::nullopt, run::statements_prefix_hash(m, s.first)));
+                    ctx.progress.mark(m, s.first, std::nullopt, tracking::statements_prefix_hash(m, s.first)));
             }
         } else if (has_progress) {
             statements.push_back(ctx.progress.remove(m));

@@ -46,7 +46,10 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
                 {"failed_statement", e.progress->failed_statement ? Json(*e.progress->failed_statement) : Json()},
                 {"error_errno", e.progress->error_errno ? Json(e.progress->error_errno) : Json()},
                 {"error_message", e.progress->error_message.empty() ? Json() : Json(e.progress->error_message)},
-                {"decision", e.progress->decision.empty() ? Json() : Json(e.progress->decision)}};
+                {"decision", e.progress->resolution == migrate::Resolution::none
+                                 ? Json()
+                                 : Json(migrate::to_string(e.progress->resolution))},
+                {"done_statements_edited", e.progress->done_statements_edited}};
         migrations.push_back({{"tag", e.migration->tag},
                               {"when", e.migration->when},
                               {"file", e.migration->file.string()},
@@ -95,7 +98,7 @@ Json status_object(const migrate::Target& target, const migrate::Status& s) {
             {"rows_without_file", rows},
             {"duplicate_rows", duplicates},
             {"unrecorded_tables", plan.unrecorded_tables},
-            {"table_upgrade", plan.table_upgrade.empty() ? Json() : Json(plan.table_upgrade)},
+            {"table_upgrade", s.table_upgrade.empty() ? Json() : Json(s.table_upgrade)},
             {"baseline", baseline},
             {"migrations", migrations},
             {"pending_statements", pending},
@@ -109,7 +112,7 @@ Json preview_object(const migrate::UpPreview& p, bool with_sql) {
     j["transport"] = migrate::to_string(s.transport);
     j["server"] = s.server_version;
     j["lock_holder"] = s.lock_holder.empty() ? Json(nullptr) : Json(s.lock_holder);
-    j["table_upgrade"] = s.plan.table_upgrade.empty() ? Json(nullptr) : Json(s.plan.table_upgrade);
+    j["table_upgrade"] = s.table_upgrade.empty() ? Json(nullptr) : Json(s.table_upgrade);
     j["refused"] =
         p.refusal.empty()
             ? Json(nullptr)
@@ -126,11 +129,12 @@ Json preview_object(const migrate::UpPreview& p, bool with_sql) {
     for (const auto& m : p.migrations) {
         Json statements = Json::array();
         for (const auto& st : m.statements) {
-            statements.push_back(with_sql ? Json{{"index", st.index},
-                                                 {"line", st.line},
-                                                 {"kind", st.kind},
-                                                 {"sql", m.migration->statements[st.index].sql}}
-                                          : Json{{"index", st.index}, {"line", st.line}, {"kind", st.kind}});
+            statements.push_back(
+                with_sql ? Json{{"index", st.index},
+                                {"line", st.line},
+                                {"kind", migrate::to_string(st.kind)},
+                                {"sql", m.migration->statements[st.index].sql}}
+                         : Json{{"index", st.index}, {"line", st.line}, {"kind", migrate::to_string(st.kind)}});
             add_cost(statements.back(), st.cost);
             if (p.through_deploy_requests)
                 statements.back()["deploy_request"] = st.deploy_request ? Json(st.deploy_request) : Json(nullptr);

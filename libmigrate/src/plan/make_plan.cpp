@@ -1,5 +1,6 @@
+#include "make_plan.hpp"
+
 #include <migrate/baseline.hpp>
-#include <migrate/plan.hpp>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,15 @@ std::string_view to_string(MigrationState s) noexcept {
         case MigrationState::applied: return "applied";
         case MigrationState::pending: return "pending";
         case MigrationState::out_of_order: return "out_of_order";
+    }
+    return "?";
+}
+
+std::string_view to_string(Resolution r) noexcept {
+    switch (r) {
+        case Resolution::none: return "none";
+        case Resolution::applied: return "applied";
+        case Resolution::retry: return "retry";
     }
     return "?";
 }
@@ -54,7 +64,7 @@ std::vector<const PlanEntry*> Plan::partial() const {
 namespace {
 
 // A database where nothing is recorded: load the baseline when it is empty, refuse it when it is not.
-void plan_first_run(Plan& plan, const std::vector<AppliedRow>& rows, const std::map<std::int64_t, Progress>& progress,
+void plan_first_run(Plan& plan, const std::vector<AppliedRow>& rows, const std::map<std::int64_t, PartialRun>& progress,
                     const FirstRunFacts& facts) {
     if (auto load = progress.find(baseline_progress_key); load != progress.end()) {
         plan.from_baseline = true;
@@ -85,7 +95,7 @@ void plan_first_run(Plan& plan, const std::vector<AppliedRow>& rows, const std::
 // drizzle 1.0 (migrator.utils.js getMigrationsToRun): a local migration runs iff its name is not among
 // the rows' non-NULL names. No high-water mark, so no out_of_order.
 void plan_by_name(Plan& plan, const Source& source, const std::vector<AppliedRow>& rows,
-                  const std::map<std::int64_t, Progress>& progress) {
+                  const std::map<std::int64_t, PartialRun>& progress) {
     std::multimap<std::string, const AppliedRow*> by_name;
     for (const auto& r : rows)
         if (r.name) by_name.emplace(*r.name, &r);
@@ -120,7 +130,7 @@ void plan_by_name(Plan& plan, const Source& source, const std::vector<AppliedRow
 }  // namespace
 
 Plan make_plan(const Source& source, const std::vector<AppliedRow>& rows, bool table_exists,
-               const std::map<std::int64_t, Progress>& progress, const FirstRunFacts& facts) {
+               const std::map<std::int64_t, PartialRun>& progress, const FirstRunFacts& facts) {
     Plan plan;
     plan.table_exists = table_exists;
     // drizzle: `order by created_at desc limit 1`; NULLs sort last, so NULL only wins when all are NULL.

@@ -20,11 +20,7 @@ namespace migrate::run {
 namespace {
 
 using clock = std::chrono::steady_clock;
-
-// One link of the chain that identifies the text of a migration's first statements.
-std::string chain(const std::string& prefix, std::string_view sql) {
-    return drizzle_hash(prefix + "\n" + drizzle_hash(sql));
-}
+using tracking::statements_prefix_hash;
 
 void emit(const EventCallback& cb, Event e) {
     if (cb) cb(e);
@@ -179,7 +175,7 @@ class Runner {
     }
 
     // Runs m's statements (from where `progress` says an earlier run stopped), then records `records`.
-    void apply_one(const Migration& m, const std::optional<Progress>& progress,
+    void apply_one(const Migration& m, const std::optional<PartialRun>& progress,
                    const std::vector<const Migration*>& records, std::size_t number, std::size_t total,
                    UpReport& report, std::string detail = {}) {
         const auto start_time = clock::now();
@@ -233,7 +229,7 @@ class Runner {
     // waiting for another session's lock took no effect and is retried within the lock-wait budget.
     std::string run_statement(const Migration& m, std::size_t i, const std::string& prefix) {
         const std::string_view sql = m.statements[i].sql;
-        const std::string next_prefix = chain(prefix, sql);
+        const std::string next_prefix = tracking::next_prefix_hash(prefix, sql);
         if (carried(m, i)) return carry_statement(m, i, prefix, next_prefix);
         const bool marked = !unmarked(m, i);
         const bool dml = classify_statement(sql) == StatementClass::dml;
@@ -456,7 +452,7 @@ class Runner {
     }
 
     // Where to continue a migration an earlier run left behind, deciding its in-flight statement.
-    std::size_t resume_point(const Migration& m, const Progress& p, const Event& base) {
+    std::size_t resume_point(const Migration& m, const PartialRun& p, const Event& base) {
         std::size_t first = marked_resume_point(m, p, base);
         // A run that stopped on a statement the server rejected marked everything before it, and sent nothing
         // after it; the rejected statement's names may exist for another reason (that is often why it failed).
@@ -476,9 +472,9 @@ class Runner {
         return first;
     }
 
-    std::size_t marked_resume_point(const Migration& m, const Progress& p, const Event& base) {
+    std::size_t marked_resume_point(const Migration& m, const PartialRun& p, const Event& base) {
         const std::size_t n = m.statements.size();
-        if (p.statements_done > n || statements_prefix_hash(m, p.statements_done) != p.done_prefix_hash)
+        if (p.statements_done > n || p.done_statements_edited)
             throw error(errc::partial_edited,
                         fmt::format("{} is half-applied: an earlier run executed its first {} statement(s), and the "
                                     "file has been edited within them since. Restore those statements as they were "
@@ -511,10 +507,10 @@ class Runner {
             const std::string_view sql = m.statements[i].sql;
             if (carried(m, i)) {
                 why = fmt::format("statement {} is carried by a deploy request: following it", i + 1);
-            } else if (p.decision == "applied") {
+            } else if (p.resolution == Resolution::applied) {
                 first = skip(i, "the operator resolved it as applied");
                 why = fmt::format("statement {} was in flight; the operator resolved it as applied", i + 1);
-            } else if (p.decision == "retry") {
+            } else if (p.resolution == Resolution::retry) {
                 why = fmt::format("statement {} was in flight; the operator resolved it as retry", i + 1);
             } else {
                 auto cls = classify_statement(sql);
@@ -555,7 +551,7 @@ class Runner {
             }
         } else if (p.failed_statement && *p.failed_statement < n) {
             const std::size_t i = *p.failed_statement;
-            if (p.decision == "applied") {
+            if (p.resolution == Resolution::applied) {
                 first = skip(i, "the operator resolved it as applied");
                 why = fmt::format("statement {} had failed; the operator resolved it as applied", i + 1);
             } else {
@@ -608,12 +604,6 @@ std::vector<plan::StatementRef> statements_to_send(const Plan& plan, const Basel
     if (baseline) add(baseline->snapshot, plan.baseline_progress ? plan.baseline_progress->statements_done : 0);
     for (const PlanEntry* e : entries) add(*e->migration, e->progress ? e->progress->statements_done : 0);
     return out;
-}
-
-std::string statements_prefix_hash(const Migration& m, std::size_t count) {
-    std::string h = drizzle_hash("");
-    for (std::size_t i = 0; i < count && i < m.statements.size(); ++i) h = chain(h, m.statements[i].sql);
-    return h;
 }
 
 UpReport apply_plan(RunContext& ctx, Plan plan, const UpOptions& options, const Baseline* baseline,

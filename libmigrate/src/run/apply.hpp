@@ -52,7 +52,4 @@ std::vector<const PlanEntry*> entries_to_run(const Plan& plan, bool allow_out_of
 std::vector<plan::StatementRef> statements_to_send(const Plan& plan, const Baseline* baseline,
                                                    const std::vector<const PlanEntry*>& entries);
 
-// sha256 chain over the text of statements 0..count-1 (identifies what a partial run has executed).
-std::string statements_prefix_hash(const Migration& m, std::size_t count);
-
 }  // namespace migrate::run

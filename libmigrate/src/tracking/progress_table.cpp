@@ -1,6 +1,8 @@
 #include "progress_table.hpp"
 
+#include <migrate/baseline.hpp>
 #include <migrate/error.hpp>
+#include <migrate/source.hpp>
 
 #include <fmt/format.h>
 
@@ -17,6 +19,33 @@ std::optional<std::size_t> to_index(const connect::Value& v) {
 }
 
 }  // namespace
+
+std::string next_prefix_hash(const std::string& prefix, std::string_view sql) {
+    return drizzle_hash(prefix + "\n" + drizzle_hash(sql));
+}
+
+std::string statements_prefix_hash(const Migration& m, std::size_t count) {
+    std::string h = drizzle_hash("");
+    for (std::size_t i = 0; i < count && i < m.statements.size(); ++i) h = next_prefix_hash(h, m.statements[i].sql);
+    return h;
+}
+
+std::map<std::int64_t, PartialRun> partial_runs(const std::map<std::int64_t, ProgressRow>& rows, const Source& source,
+                                                const Baseline* baseline) {
+    std::map<std::int64_t, const Migration*> by_when;
+    for (const auto& m : source.migrations) by_when.emplace(m.when, &m);
+    if (baseline) by_when[baseline->snapshot.when] = &baseline->snapshot;
+    std::map<std::int64_t, PartialRun> out;
+    for (const auto& [when, row] : rows) {
+        PartialRun run = row.run;
+        if (auto m = by_when.find(when); m != by_when.end())
+            run.done_statements_edited =
+                run.statements_done > m->second->statements.size() ||
+                statements_prefix_hash(*m->second, run.statements_done) != row.done_prefix_hash;
+        out.emplace(when, std::move(run));
+    }
+    return out;
+}
 
 ProgressTable::ProgressTable(const TrackingTable& tracking)
     : name_(tracking.side_table("progress")), quoted_("`" + name_ + "`") {}
@@ -74,27 +103,30 @@ std::optional<std::uint64_t> ProgressTable::counter_before(connect::Connection& 
     }
 }
 
-std::map<std::int64_t, Progress> ProgressTable::read(connect::Connection& conn) const {
-    std::map<std::int64_t, Progress> out;
+std::map<std::int64_t, ProgressRow> ProgressTable::read(connect::Connection& conn) const {
+    std::map<std::int64_t, ProgressRow> out;
     if (!exists(conn)) return out;
     auto rows = conn.query(
         "select created_at, hash, statements_total, statements_done, in_flight, failed_statement, "
         "error_errno, error_sqlstate, error_message, decision, connection_id, updated_at, done_prefix_hash from " +
         quoted_);
     for (auto& r : rows) {
-        Progress p;
+        ProgressRow p;
         std::int64_t when = std::stoll(r[0].value_or("0"));
         p.hash = r[1].value_or("");
-        p.statements_total = to_index(r[2]).value_or(0);
-        p.statements_done = to_index(r[3]).value_or(0);
-        p.in_flight = to_index(r[4]);
-        p.failed_statement = to_index(r[5]);
-        p.error_errno = static_cast<std::uint32_t>(to_index(r[6]).value_or(0));
-        p.error_sqlstate = r[7].value_or("");
-        p.error_message = r[8].value_or("");
-        p.decision = r[9].value_or("");
+        p.run.statements_total = to_index(r[2]).value_or(0);
+        p.run.statements_done = to_index(r[3]).value_or(0);
+        p.run.in_flight = to_index(r[4]);
+        p.run.failed_statement = to_index(r[5]);
+        p.run.error_errno = static_cast<std::uint32_t>(to_index(r[6]).value_or(0));
+        p.run.error_sqlstate = r[7].value_or("");
+        p.run.error_message = r[8].value_or("");
+        const auto decision = r[9].value_or("");
+        p.run.resolution = decision == "applied" ? Resolution::applied
+                           : decision == "retry" ? Resolution::retry
+                                                 : Resolution::none;
         if (auto id = to_index(r[10])) p.connection_id = *id;
-        p.updated_at = r[11].value_or("");
+        p.run.updated_at = r[11].value_or("");
         p.done_prefix_hash = r[12].value_or("");
         out.emplace(when, std::move(p));
     }
@@ -147,9 +179,11 @@ std::string ProgressTable::failed(const Migration& m, std::size_t index, const e
         quoted_, index, e.server_errno(), sql_string_literal(e.sqlstate()), sql_string_literal(message), m.when);
 }
 
-std::string ProgressTable::decide(std::int64_t when, std::string_view decision) const {
+std::string ProgressTable::decide(std::int64_t when, Resolution resolution) const {
+    // Stored as the words drizzle-free tools and earlier releases read: 'applied', 'retry', or NULL.
     return fmt::format("update {} set decision = {}, updated_at = current_timestamp(6) where created_at = {}", quoted_,
-                       sql_string_literal(decision), when);
+                       resolution == Resolution::none ? std::string("null") : sql_string_literal(to_string(resolution)),
+                       when);
 }
 
 std::string ProgressTable::remove(const Migration& m) const {

@@ -20,20 +20,19 @@ std::string_view to_string(TrackingProblem::Kind kind) noexcept {
     return "unknown";
 }
 
-TrackingReport verify_tracking(const Plan& plan) { return verify_tracking(plan, "__drizzle_migrations"); }
-
-TrackingReport verify_tracking(const Plan& plan, std::string_view table) {
+TrackingReport verify_tracking(const Status& status) {
     using K = TrackingProblem::Kind;
+    const Plan& plan = status.plan;
     TrackingReport r;
     r.migrations = plan.entries.size();
     r.rows = plan.count(MigrationState::applied) + plan.rows_without_file.size() + plan.duplicate_rows.size();
     if (!plan.table_exists)
         r.problems.push_back({K::table_missing, "", std::nullopt, "", "",
                               fmt::format("no tracking table: none of the {} migrations is recorded", r.migrations)});
-    if (!plan.table_upgrade.empty())
+    if (!status.table_upgrade.empty())
         r.problems.push_back(
             {K::table_upgrade_due, "", std::nullopt, "", "",
-             "the tracking table has drizzle 0.x's shape under a drizzle 1.0 folder: " + plan.table_upgrade});
+             "the tracking table has drizzle 0.x's shape under a drizzle 1.0 folder: " + status.table_upgrade});
     if (plan.baseline_progress)
         r.problems.push_back(
             {K::partial, "baseline", std::nullopt, "", "",
@@ -66,13 +65,10 @@ TrackingReport verify_tracking(const Plan& plan, std::string_view table) {
                                           row.name ? ", name " + *row.name : "", row.hash)});
     for (const auto& d : plan.duplicate_rows)
         r.problems.push_back({K::duplicate_row, d.migration ? d.migration->tag : "", d.row.id, "", d.row.hash,
-                              describe_duplicate(d, table)});
+                              describe_duplicate(d, status.table)});
     return r;
 }
 
-TrackingReport verify_tracking(Target& target) {
-    const Status s = target.status();
-    return verify_tracking(s.plan, s.table);
-}
+TrackingReport verify_tracking(Target& target) { return verify_tracking(target.status()); }
 
 }  // namespace migrate

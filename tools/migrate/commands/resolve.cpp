@@ -25,7 +25,8 @@ int resolve(const migrate::TargetConfig& t, const ResolveArgs& args, const Globa
     if (args.applied == args.retry)
         throw UsageError("migrate resolve: say what the statement did: --applied or --retry");
     auto target = migrate::Target::open(t.options());
-    target.resolve(args.tag, args.applied, print_common_event);
+    target.resolve(args.tag, args.applied ? migrate::Resolution::applied : migrate::Resolution::retry,
+                   print_common_event);
     if (g.json)
         print_single_document("resolve",
                               {{"name", t.name}, {"tag", args.tag}, {"decision", args.applied ? "applied" : "retry"}});

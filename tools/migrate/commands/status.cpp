@@ -29,17 +29,27 @@ std::string baseline_summary(const migrate::Baseline* b, const migrate::Plan& pl
     return s;
 }
 
-void print_partial(const migrate::Migration& m, const migrate::Progress& p) {
+std::string resolved_as(const migrate::PartialRun& p) {
+    if (p.resolution == migrate::Resolution::none) return "";
+    return fmt::format("; resolved as {}", migrate::to_string(p.resolution));
+}
+
+// Where a half-applied migration stopped and why; and when the file changed within what already ran.
+void print_partial(const migrate::Migration& m, const migrate::PartialRun& p) {
     fmt::print("  partial {}: {} of {} statements done", m.tag, p.statements_done, p.statements_total);
     if (p.in_flight && *p.in_flight < m.statements.size())
         fmt::print("; statement {} ({}:{}) was in flight when the run stopped{}", *p.in_flight + 1, m.file.string(),
-                   m.statements[*p.in_flight].line, p.decision.empty() ? "" : "; resolved as " + p.decision);
+                   m.statements[*p.in_flight].line, resolved_as(p));
     if (p.failed_statement && *p.failed_statement < m.statements.size())
         fmt::print("; statement {} ({}:{}) failed: errno {} {}{}", *p.failed_statement + 1, m.file.string(),
                    m.statements[*p.failed_statement].line, p.error_errno,
-                   p.error_message.substr(0, p.error_message.find('\n')),
-                   p.decision.empty() ? "" : "; resolved as " + p.decision);
+                   p.error_message.substr(0, p.error_message.find('\n')), resolved_as(p));
     fmt::print(" (last progress {})\n", p.updated_at);
+    if (p.done_statements_edited)
+        fmt::print(
+            "  partial {}: the file was edited within the {} statement(s) already run; `up` refuses to resume "
+            "until they are restored\n",
+            m.tag, p.statements_done);
 }
 
 int status_one(const migrate::TargetConfig& t, const StatusArgs& args) {
@@ -56,7 +66,7 @@ int status_one(const migrate::TargetConfig& t, const StatusArgs& args) {
             plan.newest_created_at ? std::to_string(*plan.newest_created_at) : "none");
     else
         fmt::print("table      {} (not created yet)\n", s.table);
-    if (!plan.table_upgrade.empty()) fmt::print("upgrade    {}\n", plan.table_upgrade);
+    if (!s.table_upgrade.empty()) fmt::print("upgrade    {}\n", s.table_upgrade);
     fmt::print("lock       {}\n", s.lock_holder.empty() ? "free" : "held by " + s.lock_holder);
     for (const auto& d : s.deploy_requests)
         fmt::print("deploy     #{} from {}: {}{}\n", d.number, d.branch, d.deployment_state,

@@ -26,7 +26,7 @@ std::string summary_of(const migrate::UpPreview& p) {
     for (const auto& m : p.migrations)
         for (const auto& s : m.statements) {
             ++statements;
-            ddl += s.kind == "ddl" || s.kind == "unknown";
+            ddl += s.kind == migrate::StatementKind::ddl || s.kind == migrate::StatementKind::unknown;
         }
     const std::size_t steps = p.migrations.size() - (p.baseline ? 1 : 0);
     std::string what = p.baseline ? fmt::format("baseline through {} + {} migration{}", p.baseline->through, steps,
