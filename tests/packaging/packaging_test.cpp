@@ -117,7 +117,8 @@ TEST_CASE("an installed prefix moved elsewhere serves the CLI, find_package and 
           prefix / "include/migrate/driver.h", prefix / "bin/migrate", lib / "libmigrate.so", lib / "libmigrate.so.0",
           lib / "libmigrate/libmigrate-driver-mysql2-like.so", lib / "libmigrate/libmigrate-driver-http-planetscale.so",
           lib / "cmake/libmigrate/libmigrateConfig.cmake", lib / "cmake/libmigrate/libmigrateConfigVersion.cmake",
-          lib / "cmake/libmigrate/libmigrateTargets.cmake", lib / "pkgconfig/libmigrate.pc"}) {
+          lib / "cmake/libmigrate/libmigrateTargets.cmake", lib / "pkgconfig/libmigrate.pc",
+          prefix / "share/doc/libmigrate/cli.md", prefix / "share/doc/libmigrate/embedding.md"}) {
         INFO(file);
         CHECK(fs::exists(file));
     }
@@ -141,6 +142,9 @@ TEST_CASE("an installed prefix moved elsewhere serves the CLI, find_package and 
     REQUIRE(version.exit_code == 0);
     CHECK_THAT(version.out,
                Catch::Contains(prefix.string()) && Catch::Contains("/libmigrate/libmigrate-driver-mysql2-like.so"));
+    // --help names where the documentation it refers to is: the moved tree's share/doc/libmigrate.
+    const auto help = run_process({(prefix / "bin/migrate").string(), "--help"}, clean_env);
+    CHECK_THAT(help.out, Catch::Contains("Documentation (docs/*.md): " + (prefix / "share/doc/libmigrate").string()));
 
     const auto folder = corpus_folder("oi_billing");
     const auto entries = journal_size(folder);

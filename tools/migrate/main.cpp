@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
+#include <string>
 #include <cstdio>
 #include <cstdlib>
 
@@ -77,6 +79,19 @@ bool json_asked(int argc, char** argv) {
     return std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--json"; });
 }
 
+// Where the docs/*.md files this help names are: next to an installed CLI (<prefix>/share/doc/libmigrate,
+// wherever the tree was moved), else in the source checkout the CLI was built from.
+std::string documentation_line() {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto installed = (exe.parent_path() / MIGRATE_DOC_DIR_FROM_BIN).lexically_normal();
+        if (std::filesystem::exists(installed / "cli.md", ec))
+            return "Documentation (docs/*.md): " + installed.string();
+    }
+    return "Documentation (docs/*.md): the docs folder of libmigrate's source, installed into share/doc/libmigrate";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,7 +112,8 @@ int main(int argc, char** argv) {
         "  migrate baseline create --keyspace oi_claims --scratch-url mysql://root@127.0.0.1:3306\n"
         "  migrate baseline mark --through 0041_add_vin --url mysql://app@db/app --dir drizzle\n"
         "Exit codes: 0 ok, 1 apply or verify failed, 2 usage, 3 invalid input, 4 cannot connect, 5 refused, "
-        "6 lock, 7 safe migrations (needs a deploy request), 130 interrupted (docs/cli.md)");
+        "6 lock, 7 safe migrations (needs a deploy request), 130 interrupted (docs/cli.md)\n" +
+        documentation_line());
 
     try {
         app.parse(argc, argv);
