@@ -15,10 +15,10 @@
 #include <unistd.h>
 #include <algorithm>
 #include <csignal>
-#include <filesystem>
-#include <string>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string>
 
 namespace {
 

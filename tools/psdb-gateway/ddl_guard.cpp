@@ -32,9 +32,7 @@ class Scanner {
             const char c = s_[p_];
             if (std::isspace(static_cast<unsigned char>(c))) {
                 ++p_;
-            } else if (c == '#') {
-                skip_line();
-            } else if (c == '-' && at("--") && (p_ + 2 == s_.size() || is_space_or_control(s_[p_ + 2]))) {
+            } else if (c == '#' || (c == '-' && at("--") && (p_ + 2 == s_.size() || is_space_or_control(s_[p_ + 2])))) {
                 skip_line();
             } else if (at("/*!") || at("/*M!")) {
                 // Executable comment: its content is code. Skip the marker and the optional version.

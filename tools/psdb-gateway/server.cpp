@@ -109,7 +109,7 @@ void Server::routes() {
     // Everything an RPC has in common: content type, credentials, a JSON object body, one log line.
     using Rpc = std::function<std::string(const json& body, const management::SessionTarget& target,
                                           httplib::Response& res)>;  // returns the session id for the log
-    auto rpc = [this](Rpc handler) {
+    auto rpc = [this](const Rpc& handler) {
         return [this, handler](const httplib::Request& req, httplib::Response& res) {
             const auto t0 = std::chrono::steady_clock::now();
             std::string session_id;

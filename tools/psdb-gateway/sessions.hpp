@@ -46,7 +46,7 @@ class SessionTable;
 class Lease {
   public:
     Lease(SessionTable* table, std::shared_ptr<Session> s) : table_(table), session_(std::move(s)) {}
-    Lease(Lease&& o) noexcept : table_(o.table_), session_(std::move(o.session_)), drop_(o.drop_) {
+    Lease(Lease&& o) noexcept : table_(o.table_), session_(std::move(o.session_)), drop_(std::move(o.drop_)) {
         o.table_ = nullptr;
     }
     Lease& operator=(Lease&&) = delete;

@@ -112,7 +112,7 @@ ValueKind value_kind(std::string_view data_type) {
 }
 
 std::string select_expression(ValueKind kind, std::string_view column) {
-    const std::string q = quote_identifier(column);
+    std::string q = quote_identifier(column);
     switch (kind) {
         case ValueKind::binary: return "hex(" + q + ")";
         case ValueKind::bit: return q + " + 0";
@@ -155,7 +155,13 @@ std::vector<std::string> insert_statements(std::string_view table, const std::ve
             out.push_back(current + ";");
             current.clear();
         }
-        current += (current.empty() ? head + "\n" : std::string(",\n")) + tuple;
+        if (current.empty()) {
+            current += head;
+            current += '\n';
+        } else {
+            current += ",\n";
+        }
+        current += tuple;
     }
     if (!current.empty()) out.push_back(current + ";");
     return out;

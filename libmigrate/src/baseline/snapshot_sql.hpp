@@ -67,6 +67,6 @@ std::string quote_identifier(std::string_view identifier);
 // column, already formatted by value_literal.
 std::vector<std::string> insert_statements(std::string_view table, const std::vector<std::string>& columns,
                                            const std::vector<std::vector<std::string>>& rows,
-                                           std::size_t max_bytes = 256 * 1024);
+                                           std::size_t max_bytes = std::size_t{256} * 1024);
 
 }  // namespace migrate::baseline

@@ -35,8 +35,8 @@ std::string sha256_hex(std::string_view data) {
         EVP_DigestFinal_ex(context.ctx, digest, &length) != 1)
         throw error(errc::internal, "OpenSSL SHA-256 failed");
     static constexpr char hex[] = "0123456789abcdef";
-    std::string out(length * 2, '0');
-    for (unsigned int i = 0; i < length; ++i) {
+    std::string out(std::size_t{length} * 2, '0');
+    for (std::size_t i = 0; i < length; ++i) {
         out[2 * i] = hex[digest[i] >> 4];
         out[2 * i + 1] = hex[digest[i] & 0xF];
     }

@@ -19,7 +19,7 @@ std::string branch_database(const std::string& production_database, const std::s
     if (name.size() <= 64) return name;
     const std::string digest = sha256(name);
     char hex[17];
-    for (int i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", static_cast<unsigned char>(digest[i]));
+    for (std::size_t i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", static_cast<unsigned char>(digest[i]));
     return name.substr(0, 47) + "_" + hex;
 }
 
