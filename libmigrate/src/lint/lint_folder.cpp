@@ -25,7 +25,7 @@ std::vector<LintFinding> lint_files(const std::vector<File>& files, const LintOp
             check_suppressions(f, c, sink);
             check_chunk(f, c, sink);
             for (const auto& s : c.statements) {
-                const Ddl d = parse_ddl(s);
+                const Ddl d = lower_case_names(sql::parse_statement(s.tokens));
                 check_compat(s, d, sink);
                 check_destructive(s, d, model, sink);
                 check_data_dependent(s, d, model, sink);

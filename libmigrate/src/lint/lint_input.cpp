@@ -1,7 +1,7 @@
 // Cutting files into drizzle's chunks and statements, suppression comments, and the findings sink.
 #include "lint_input.hpp"
 
-#include "../run/probe/tokens.hpp"
+#include "../sql/tokens.hpp"
 
 #include <fmt/format.h>
 
@@ -53,9 +53,7 @@ std::optional<Suppression> parse_suppression(const sql::Token& comment, std::siz
     return sup;
 }
 
-bool is_word(const sql::Token& t, std::initializer_list<std::string_view> upper) {
-    return run::probe::is_word_in(t, upper);
-}
+bool is_word(const sql::Token& t, std::initializer_list<std::string_view> upper) { return sql::is_word_in(t, upper); }
 
 // Splits a chunk's tokens into statements at ';', keeping a stored routine's BEGIN … END body whole.
 void cut_chunk(const File& file, Chunk& chunk) {
@@ -77,7 +75,7 @@ void cut_chunk(const File& file, Chunk& chunk) {
             chunk.has_comment = true;
             continue;
         }
-        if (depth == 0 && run::probe::is_punct(t, ";")) {
+        if (depth == 0 && sql::is_punct(t, ";")) {
             flush();
             continue;
         }

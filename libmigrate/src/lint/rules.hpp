@@ -1,7 +1,7 @@
 // The statement rule families, each given a statement, what it does, and the schema before it. Internal.
 #pragma once
 
-#include "ddl.hpp"
+#include "lint_input.hpp"
 #include "schema_model.hpp"
 
 namespace migrate::lint {

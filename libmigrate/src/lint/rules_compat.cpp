@@ -1,14 +1,12 @@
 // What the target server refuses outright: syntax it lacks, names too long, foreign keys it forbids.
 #include "rules.hpp"
 
-#include "../run/probe/tokens.hpp"
-
 #include <fmt/format.h>
 
 namespace migrate::lint {
 namespace {
 
-using run::probe::is_word_in;
+using sql::is_word_in;
 
 // Characters, not bytes: MySQL's 64 is a character limit.
 std::size_t characters(std::string_view s) {
@@ -34,7 +32,7 @@ void check_if_exists(const Statement& s, Sink& sink) {
         sink.add(
             "alter-if-exists", s, t[i],
             fmt::format("{} in {} is MariaDB syntax; {} rejects it (1064)", not_exists ? "IF NOT EXISTS" : "IF EXISTS",
-                        alter ? "ALTER TABLE" : fmt::format("{} INDEX", run::probe::lower(t[0].text)),
+                        alter ? "ALTER TABLE" : fmt::format("{} INDEX", sql::lower(t[0].text)),
                         to_string(sink.options().flavor)));
     }
 }

@@ -19,7 +19,8 @@ std::string join(const std::vector<std::string>& v) {
 // (NULLs never collide in a unique index); otherwise existing rows may already repeat a value.
 void check_unique(const Statement& s, const std::string& table, const IndexSpec& index, const SchemaModel& before,
                   Sink& sink) {
-    if (!index.unique || index.columns.empty() || !before.table_predates(table, s.migration)) return;
+    if (index.kind != sql::IndexKind::unique || index.columns.empty() || !before.table_predates(table, s.migration))
+        return;
     for (const auto& col : index.columns) {
         if (before.column_predates(table, col, s.migration)) continue;
         const auto* c = before.column(table, col);

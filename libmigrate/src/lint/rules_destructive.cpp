@@ -28,7 +28,7 @@ void check_destructive(const Statement& s, const Ddl& d, const SchemaModel& befo
             if (auto why = narrowing(*was->type, *a.column.type))
                 sink.add("narrowing-type", s, a.column.type_at ? *a.column.type_at : *a.at,
                          fmt::format("`{}`.`{}` changes from {} to {}: {}", d.table, a.column.name,
-                                     run::probe::render(*was->type), run::probe::render(*a.column.type), *why));
+                                     sql::render(*was->type), sql::render(*a.column.type), *why));
         if (!was->not_null && a.column.not_null && before.column_predates(d.table, a.old_name, s.migration))
             sink.add("nullable-to-not-null", s, *a.at,
                      fmt::format("`{}`.`{}` becomes NOT NULL: rows holding NULL make the ALTER fail (strict mode) "

@@ -15,8 +15,7 @@ plan::LiveTable live_table(const TableState& t) {
     plan::LiveTable out;
     out.indexes_known = false;
     for (const auto& [name, c] : t.columns)
-        if (c.type)
-            out.columns[name] = {run::probe::render(*c.type), !c.not_null, run::probe::is_text_type(*c.type) ? 4u : 0u};
+        if (c.type) out.columns[name] = {sql::render(*c.type), !c.not_null, sql::is_text_type(*c.type) ? 4u : 0u};
     return out;
 }
 

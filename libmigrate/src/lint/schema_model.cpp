@@ -10,6 +10,27 @@ ColumnState state_of(const ColumnSpec& c, std::size_t migration) {
 
 }  // namespace
 
+Ddl lower_case_names(Ddl d) {
+    auto column = [](ColumnSpec& c) { c.name = sql::lower(c.name); };
+    auto index = [](IndexSpec& i) {
+        for (auto& c : i.columns) c = sql::lower(c);
+    };
+    d.table = sql::lower(d.table);
+    for (auto& [name, at] : d.tables) name = sql::lower(name);
+    for (auto& [from, to] : d.renames) {
+        from = sql::lower(from);
+        to = sql::lower(to);
+    }
+    for (auto& c : d.columns) column(c);
+    for (auto& i : d.indexes) index(i);
+    for (auto& a : d.clauses) {
+        a.old_name = sql::lower(a.old_name);
+        column(a.column);
+        index(a.index);
+    }
+    return d;
+}
+
 void SchemaModel::apply(const Ddl& d, std::size_t migration) {
     using K = Ddl::Kind;
     if (d.kind == K::create_table) {

@@ -1,9 +1,13 @@
 // The schema as the folder's migrations build it, statement by statement in apply order: which tables
 // and columns exist, their types, and in which migration each appeared. Rules ask it what existed
 // before the statement they look at. Internal.
+//
+// Not verify's Schema (verify/schema_model.hpp) nor plan's LiveTable: this one knows only what lint's rules
+// ask (a column's type, NOT NULL, DEFAULT, and the migration that added it) and holds names lower-cased,
+// while verify's keeps every attribute as its source wrote it, to compare and to quote in messages.
 #pragma once
 
-#include "ddl.hpp"
+#include "../sql/statement.hpp"
 
 #include <cstddef>
 #include <map>
@@ -12,8 +16,18 @@
 
 namespace migrate::lint {
 
+using sql::AlterClause;
+using sql::ClauseKind;
+using sql::ColumnSpec;
+using sql::Ddl;
+using sql::IndexSpec;
+
+// The statement with every table, column and index column name lower-cased, as the model and the rules
+// compare them.
+Ddl lower_case_names(Ddl d);
+
 struct ColumnState {
-    std::optional<run::probe::Type> type;
+    std::optional<sql::Type> type;
     bool not_null = false;
     bool has_default = false;
     std::size_t added_in = 0;  // migration position
@@ -42,6 +56,6 @@ class SchemaModel {
 };
 
 // Why a column of type `from` cannot hold every value after MODIFY to `to`; nullopt when it can.
-std::optional<std::string> narrowing(const run::probe::Type& from, const run::probe::Type& to);
+std::optional<std::string> narrowing(const sql::Type& from, const sql::Type& to);
 
 }  // namespace migrate::lint

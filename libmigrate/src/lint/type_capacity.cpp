@@ -10,7 +10,7 @@
 namespace migrate::lint {
 namespace {
 
-using run::probe::Type;
+using sql::Type;
 
 long long arg(const Type& t, std::size_t i, long long fallback = 0) {
     if (i >= t.args.size()) return fallback;
@@ -62,7 +62,7 @@ long long capacity(const Type& t) {
 
 // The longest text a value of `t` renders as (for conversions to a string type); 0: unknown.
 long long rendered_length(const Type& t) {
-    if (run::probe::is_integer_type(t)) return integer_digits(t) + (t.is_unsigned ? 0 : 1);
+    if (sql::is_integer_type(t)) return integer_digits(t) + (t.is_unsigned ? 0 : 1);
     if (t.name == "decimal") return arg(t, 0, 10) + 2;
     if (t.name == "double") return 23;
     if (t.name == "float") return 12;
@@ -85,7 +85,7 @@ long long rendered_length(const Type& t) {
     return 0;
 }
 
-std::string describe(const Type& t) { return run::probe::render(t); }
+std::string describe(const Type& t) { return sql::render(t); }
 
 std::optional<std::string> integer_to_integer(const Type& f, const Type& t) {
     const int fb = integer_bits(f), tb = integer_bits(t);
@@ -106,7 +106,7 @@ std::optional<std::string> narrowing(const Type& from, const Type& to) {
     if (from == to) return std::nullopt;
     const auto& f = from;
     const auto& t = to;
-    using run::probe::is_integer_type;
+    using sql::is_integer_type;
     auto lost = [&](std::string why) { return std::optional<std::string>(std::move(why)); };
     auto shorter = [&](long long need, long long have) -> std::optional<std::string> {
         if (have >= need) return std::nullopt;

@@ -47,8 +47,7 @@
 // INPLACE (the server refuses one it cannot use, 1845/1846): tests/integration/online_ddl_test.cpp.
 #include "ddl_cost.hpp"
 
-#include "../run/probe/column_definition.hpp"
-#include "../run/probe/ddl_parser.hpp"
+#include "../sql/statement.hpp"
 
 #include <fmt/format.h>
 
@@ -58,9 +57,10 @@
 namespace migrate::plan {
 namespace {
 
-using run::probe::Cursor;
-using run::probe::Tokens;
-using run::probe::Type;
+using sql::ColumnSpec;
+using sql::Cursor;
+using sql::Tokens;
+using sql::Type;
 using A = DdlAlgorithm;
 
 int rank(A a) {
@@ -86,7 +86,7 @@ struct ClauseCost {
 
 ClauseCost cost(A a, std::string reason) { return {a, std::move(reason)}; }
 
-std::string lname(std::string_view s) { return run::probe::lower(s); }
+std::string lname(std::string_view s) { return sql::lower(s); }
 
 // A VARCHAR length as written into `out`; false for anything but a plain number of at most 9 digits.
 bool length(const std::string& s, std::uint64_t& out) {
@@ -96,95 +96,14 @@ bool length(const std::string& s, std::uint64_t& out) {
     return true;
 }
 
-void skip_group(Cursor& c) {
-    if (!c.is_punct("(")) return;
-    int depth = 0;
-    while (!c.done()) {
-        if (c.is_punct("("))
-            ++depth;
-        else if (c.is_punct(")") && --depth == 0) {
-            c.skip();
-            return;
-        }
-        c.skip();
-    }
-}
-
-// [schema.]name → name.
-std::optional<std::string> table_name(Cursor& c) {
-    auto name = c.name();
-    if (name && c.accept_punct(".")) name = c.name();
-    return name;
-}
-
-// What a column definition says, as far as the rules care.
-struct ColumnSpec {
-    std::optional<Type> type;
-    std::string type_text;
-    bool not_null = false, auto_increment = false, generated = false, stored = false;
-    bool unique = false, primary = false, check = false, positioned = false;
-    bool charset = false, collate = false;  // CHARACTER SET / CHARSET, COLLATE
-};
-
-ColumnSpec read_column(Cursor c) {
-    ColumnSpec s;
-    if (const auto* first = c.peek()) s.type_text = lname(first->text);
-    const Cursor at_type = c;
-    std::string why;
-    s.type = run::probe::parse_type(c, why);
-    if (!s.type) {
-        c = at_type;
-        c.skip();
-        skip_group(c);
-    }
-    s.not_null = s.type_text == "serial";
-    while (!c.done()) {
-        if (c.is_punct("(")) {
-            skip_group(c);
-        } else if (c.accept_all({"NOT", "NULL"})) {
-            s.not_null = true;
-        } else if (c.accept("NULL")) {
-            s.not_null = false;
-        } else if (c.accept_all({"CHARACTER", "SET"}) || c.accept("CHARSET")) {
-            s.charset = true;
-            c.skip();
-        } else if (c.is("COLLATE")) {
-            s.collate = true;
-            c.skip();
-            c.skip();
-        } else if (c.accept("DEFAULT") || c.accept("COMMENT")) {
-            if (c.is_punct("-") || c.is_punct("+")) c.skip();
-            if (c.is_punct("("))
-                skip_group(c);
-            else
-                c.skip();
-        } else if (c.accept("AUTO_INCREMENT")) {
-            s.auto_increment = true;
-        } else if (c.accept("AS") || c.accept("GENERATED")) {
-            s.generated = true;
-        } else if (c.accept("STORED") || c.accept("PERSISTENT")) {
-            s.stored = true;
-        } else if (c.accept("UNIQUE")) {
-            s.unique = true;
-        } else if (c.accept("PRIMARY")) {
-            s.primary = true;
-        } else if (c.accept("CHECK")) {
-            s.check = true;
-        } else if (c.accept("FIRST") || c.accept("AFTER")) {
-            s.positioned = true;
-        } else {
-            c.skip();
-        }
-    }
-    s.type_text = s.type ? run::probe::render(*s.type) : s.type_text;
-    return s;
-}
+// The column definition's type as the reasons show it: canonical when it is modelled.
+std::string type_text(const ColumnSpec& s) { return s.type ? sql::render(*s.type) : s.type_word; }
 
 std::optional<Type> live_type(const LiveColumn& col) {
     const Tokens tokens = sql::significant(col.column_type);
     Cursor c(tokens, 0, tokens.size());
     std::string why;
-    auto t = run::probe::parse_type(c, why);
+    auto t = sql::parse_type(c, why);
     return t && c.done() ? t : std::nullopt;
 }
 
@@ -243,7 +162,7 @@ class Rules {
                                         "; NULL ↔ NOT NULL: rebuild; another type: copy)");
         const auto old_type = live_type(*was);
         if (!old_type || !s.type)
-            return cost(A::depends, fmt::format("{}: {} → {} is not modelled", what, was->column_type, s.type_text));
+            return cost(A::depends, fmt::format("{}: {} → {} is not modelled", what, was->column_type, type_text(s)));
         ClauseCost c = type_change(what, *old_type, *s.type, *was);
         if (was->nullable == s.not_null && rank(c.algorithm) < rank(A::rebuild))
             c = cost(A::rebuild, fmt::format("{}: {} → {}: every row is rewritten", what,
@@ -258,7 +177,7 @@ class Rules {
 
   private:
     ClauseCost type_change(const std::string& what, const Type& from, const Type& to, const LiveColumn& was) const {
-        const std::string change = fmt::format("{}: {} → {}", what, run::probe::render(from), run::probe::render(to));
+        const std::string change = fmt::format("{}: {} → {}", what, sql::render(from), sql::render(to));
         if (from == to) return cost(A::instant, what + ": same type (default, comment or name only)");
         const bool enum_like = (to.name == "enum" || to.name == "set") && to.name == from.name;
         if (enum_like && to.args.size() > from.args.size() &&
@@ -287,7 +206,7 @@ class Rules {
     ServerTraits traits_;
 };
 
-enum class IndexKind { plain, unique, fulltext, spatial };
+using sql::IndexKind;
 
 ClauseCost index_cost(IndexKind kind, const Rules& r) {
     switch (kind) {
@@ -307,108 +226,58 @@ ClauseCost index_cost(IndexKind kind, const Rules& r) {
     return cost(A::in_place, "ADD INDEX: built in place, the table is read");
 }
 
-// ADD <index, key or constraint> (c at the word after ADD); nullopt when it adds a column.
-std::optional<ClauseCost> add_key(Cursor& c, const Rules& r) {
-    if (c.accept("CONSTRAINT")) {
-        if (!c.is("PRIMARY") && !c.is("UNIQUE") && !c.is("FOREIGN") && !c.is("CHECK")) c.name();  // the symbol
-    } else if (!c.is("PRIMARY") && !c.is("UNIQUE") && !c.is("FOREIGN") && !c.is("CHECK") && !c.is("INDEX") &&
-               !c.is("KEY") && !c.is("FULLTEXT") && !c.is("SPATIAL")) {
-        return std::nullopt;
+ClauseCost option_cost(const sql::AlterClause& a) {
+    ClauseCost neutral = cost(A::instant, "");
+    neutral.neutral = true;
+    const std::string& o = a.option;
+    if (o == "algorithm") {
+        if (a.value != "copy") return neutral;
+        ClauseCost forced = cost(A::copy, "ALGORITHM=COPY asks for a copy");
+        forced.forces_copy = true;
+        return forced;
     }
-    if (c.accept_all({"PRIMARY", "KEY"})) {
-        ClauseCost k = cost(A::rebuild, "ADD PRIMARY KEY: the clustered index is rebuilt");
-        k.adds_primary = true;
-        return k;
-    }
-    if (c.accept_all({"FOREIGN", "KEY"}))
-        return cost(A::copy, "ADD FOREIGN KEY: with foreign_key_checks=1 the table is copied to check every row");
-    if (c.accept("CHECK")) return cost(A::copy, "ADD CHECK: the table is copied to check every row");
-    if (c.accept("FULLTEXT")) return index_cost(IndexKind::fulltext, r);
-    if (c.accept("SPATIAL")) return index_cost(IndexKind::spatial, r);
-    return index_cost(c.is("UNIQUE") ? IndexKind::unique : IndexKind::plain, r);
+    if (o == "lock") return neutral;
+    if (o == "convert") return cost(A::copy, "CONVERT TO CHARACTER SET: every text column is converted");
+    if (o == "order") return cost(A::copy, "ORDER BY: the table is copied in order");
+    if (o == "engine" || o == "force" || o == "row_format" || o == "key_block_size")
+        return cost(A::rebuild, "ENGINE/FORCE/ROW_FORMAT: the table is rebuilt");
+    return cost(A::instant, "table option: metadata");  // COMMENT, AUTO_INCREMENT, DEFAULT CHARSET, COLLATE
 }
 
-ClauseCost alter_clause(Cursor c, const Rules& r, const Tokens& t) {
-    if (c.accept("ADD")) {
-        const bool column_word = c.accept("COLUMN");
-        c.accept_all({"IF", "NOT", "EXISTS"});
-        if (!column_word)
-            if (auto k = add_key(c, r)) return *k;
-        if (c.is_punct("(")) {  // ADD (a int, b int)
-            Cursor after = c;
-            skip_group(after);
-            const std::size_t close = after.pos() - 1;
-            ClauseCost all = cost(A::instant, "");
-            for (auto [b, e] : run::probe::split_commas(t, c.pos() + 1, close)) {
-                Cursor col(t, b, e);
-                auto name = col.name().value_or("?");
-                ClauseCost one = r.add_column(name, read_column(col));
-                if (rank(one.algorithm) >= rank(all.algorithm)) all = one;
-            }
-            return all;
+ClauseCost alter_clause(const sql::AlterClause& a, const Rules& r, const Tokens& t) {
+    using K = sql::ClauseKind;
+    const std::string text = Cursor(t, a.begin, a.end).rest_text();
+    switch (a.kind) {
+        case K::add_column:
+            if (!a.column.at || !sql::is_name(*a.column.at)) return cost(A::depends, text + " is not modelled");
+            return r.add_column(a.column.name, a.column);
+        case K::drop_column: return r.drop_column(a.old_name);
+        case K::modify_column: return r.modify(a.old_name, a.column);
+        case K::rename_column: return cost(A::instant, "RENAME COLUMN: metadata");
+        case K::alter_column: return cost(A::instant, text + ": metadata");
+        case K::add_index: return index_cost(a.index.kind, r);
+        case K::add_primary_key: {
+            ClauseCost k = cost(A::rebuild, "ADD PRIMARY KEY: the clustered index is rebuilt");
+            k.adds_primary = true;
+            return k;
         }
-        auto name = c.name();
-        if (!name) return cost(A::depends, "ADD " + c.rest_text() + " is not modelled");
-        return r.add_column(*name, read_column(c));
-    }
-    if (c.accept("DROP")) {
-        if (c.accept_all({"PRIMARY", "KEY"})) {
+        case K::add_foreign_key:
+            return cost(A::copy, "ADD FOREIGN KEY: with foreign_key_checks=1 the table is copied to check every row");
+        case K::add_check: return cost(A::copy, "ADD CHECK: the table is copied to check every row");
+        case K::drop_index: return cost(A::in_place, "DROP INDEX: metadata, in place");
+        case K::drop_primary_key: {
             ClauseCost k = cost(A::copy, "DROP PRIMARY KEY without a new one: the table is copied");
             k.drops_primary = true;
             return k;
         }
-        if (c.accept("INDEX") || c.accept("KEY")) return cost(A::in_place, "DROP INDEX: metadata, in place");
-        if (c.accept_all({"FOREIGN", "KEY"}))
-            return cost(r.mariadb() ? A::instant : A::in_place, "DROP FOREIGN KEY: metadata");
-        if (c.accept("CONSTRAINT") || c.accept("CHECK")) return cost(A::instant, "DROP CONSTRAINT: metadata");
-        c.accept("COLUMN");
-        c.accept_all({"IF", "EXISTS"});
-        auto name = c.name();
-        if (!name) return cost(A::depends, "DROP " + c.rest_text() + " is not modelled");
-        return r.drop_column(*name);
+        case K::drop_foreign_key: return cost(r.mariadb() ? A::instant : A::in_place, "DROP FOREIGN KEY: metadata");
+        case K::drop_constraint: return cost(A::instant, "DROP CONSTRAINT: metadata");
+        case K::rename_index: return cost(A::instant, "RENAME INDEX: metadata");
+        case K::rename_table: return cost(A::instant, "RENAME TO: metadata");
+        case K::option: return option_cost(a);
+        case K::other: break;
     }
-    if (c.accept("MODIFY") || c.is("CHANGE")) {
-        const bool change = c.accept("CHANGE");
-        c.accept("COLUMN");
-        c.accept_all({"IF", "EXISTS"});
-        auto name = c.name();
-        if (change) c.name();  // the new name: a rename alone is instant, the definition decides the rest
-        if (!name) return cost(A::depends, "MODIFY without a column name");
-        return r.modify(*name, read_column(c));
-    }
-    if (c.accept("RENAME")) {
-        if (c.accept("COLUMN")) return cost(A::instant, "RENAME COLUMN: metadata");
-        if (c.accept("INDEX") || c.accept("KEY")) return cost(A::instant, "RENAME INDEX: metadata");
-        return cost(A::instant, "RENAME TO: metadata");
-    }
-    if (c.accept("ALTER")) {
-        c.accept("COLUMN");
-        return cost(A::instant, "ALTER COLUMN " + c.rest_text() + ": metadata");
-    }
-    if (c.accept("ALGORITHM")) {
-        c.accept_punct("=");
-        if (c.is("COPY")) {
-            ClauseCost forced = cost(A::copy, "ALGORITHM=COPY asks for a copy");
-            forced.forces_copy = true;
-            return forced;
-        }
-        ClauseCost n = cost(A::instant, "");
-        n.neutral = true;
-        return n;
-    }
-    if (c.accept("LOCK")) {
-        ClauseCost n = cost(A::instant, "");
-        n.neutral = true;
-        return n;
-    }
-    if (c.accept("CONVERT")) return cost(A::copy, "CONVERT TO CHARACTER SET: every text column is converted");
-    if (c.accept_all({"ORDER", "BY"})) return cost(A::copy, "ORDER BY: the table is copied in order");
-    if (c.accept("ENGINE") || c.accept("FORCE") || c.accept("ROW_FORMAT") || c.accept("KEY_BLOCK_SIZE"))
-        return cost(A::rebuild, "ENGINE/FORCE/ROW_FORMAT: the table is rebuilt");
-    if (c.accept("COMMENT") || c.accept("AUTO_INCREMENT") || c.accept("DEFAULT") || c.is("CHARACTER") ||
-        c.is("CHARSET") || c.is("COLLATE"))
-        return cost(A::instant, "table option: metadata");
-    return cost(A::depends, c.rest_text() + " is not modelled");
+    return cost(A::depends, text + " is not modelled");
 }
 
 DdlCost combine(std::string table, const std::vector<ClauseCost>& clauses) {
@@ -472,74 +341,41 @@ ServerTraits server_traits(std::string_view version) {
 }
 
 DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live, ServerTraits traits) {
-    const auto tokens = run::probe::one_statement(sql, sql::Options{});
+    const auto tokens = sql::one_statement(sql, sql::Options{});
     if (!tokens || tokens->empty()) return statement(A::not_applicable, "", "not one statement");
     const Tokens& t = *tokens;
-    Cursor c(t, 0, t.size());
+    const sql::Ddl d = sql::parse_statement(t);
     auto lookup = [&](const std::string& table) { return live ? live(lname(table)) : nullptr; };
-    if (c.accept("ALTER")) {
-        c.accept("ONLINE");
-        c.accept("IGNORE");
-        if (!c.accept("TABLE")) return statement(A::not_applicable, "", "not a table");
-        c.accept_all({"IF", "EXISTS"});
-        auto table = table_name(c);
-        if (!table) return statement(A::depends, "", "ALTER TABLE without a table name");
-        if (c.accept("WAIT")) c.skip();
-        c.accept("NOWAIT");
-        const Rules rules(flavor, lookup(*table), traits);
-        std::vector<ClauseCost> clauses;
-        for (auto [b, e] : run::probe::split_commas(t, c.pos(), t.size()))
-            clauses.push_back(alter_clause(Cursor(t, b, e), rules, t));
-        return combine(*table, clauses);
-    }
-    if (c.accept("CREATE")) {
-        if (c.accept_all({"OR", "REPLACE"})) return statement(A::not_applicable, "", "CREATE OR REPLACE");
-        if (c.accept("TEMPORARY")) return statement(A::not_applicable, "", "a temporary table");
-        if (c.accept("TABLE")) {
-            c.accept_all({"IF", "NOT", "EXISTS"});
-            DdlCost d = statement(A::not_applicable, table_name(c).value_or(""), "a new table");
-            d.creates_table = !d.table.empty();
-            return d;
+    using K = sql::Ddl::Kind;
+    switch (d.kind) {
+        case K::alter_table: {
+            const Rules rules(flavor, lookup(d.table), traits);
+            std::vector<ClauseCost> clauses;
+            for (const auto& a : d.clauses) clauses.push_back(alter_clause(a, rules, t));
+            return combine(d.table, clauses);
         }
-        if (!c.accept("ONLINE")) c.accept("OFFLINE");
-        const bool unique = c.accept("UNIQUE"), fulltext = !unique && c.accept("FULLTEXT");
-        const bool spatial = !unique && !fulltext && c.accept("SPATIAL");
-        if (!c.accept("INDEX")) return statement(A::not_applicable, "", "not a table change");
-        c.accept_all({"IF", "NOT", "EXISTS"});
-        c.name();
-        if (c.accept("USING")) c.skip();
-        auto table = c.accept("ON") ? table_name(c) : std::nullopt;
-        if (!table) return statement(A::depends, "", "CREATE INDEX without ON table");
-        const Rules rules(flavor, lookup(*table), traits);
-        const ClauseCost cc = index_cost(fulltext  ? IndexKind::fulltext
-                                         : spatial ? IndexKind::spatial
-                                         : unique  ? IndexKind::unique
-                                                   : IndexKind::plain,
-                                         rules);
-        return statement(cc.algorithm, *table, "CREATE" + cc.reason.substr(3));
-    }
-    if (c.accept("DROP")) {
-        c.accept("TEMPORARY");
-        if (c.accept("TABLE") || c.accept("TABLES")) {
-            c.accept_all({"IF", "EXISTS"});
-            return statement(A::instant, table_name(c).value_or(""), "DROP TABLE: metadata (the rows are gone)");
+        case K::create_table: {
+            if (d.or_replace) return statement(A::not_applicable, "", "CREATE OR REPLACE");
+            if (d.temporary) return statement(A::not_applicable, "", "a temporary table");
+            DdlCost c = statement(A::not_applicable, d.table, "a new table");
+            c.creates_table = true;
+            return c;
         }
-        if (!c.accept("ONLINE")) c.accept("OFFLINE");
-        if (!c.accept("INDEX")) return statement(A::not_applicable, "", "not a table change");
-        c.accept_all({"IF", "EXISTS"});
-        c.name();
-        auto table = c.accept("ON") ? table_name(c) : std::nullopt;
-        return statement(A::in_place, table.value_or(""), "DROP INDEX: metadata, in place");
+        case K::create_index: {
+            const Rules rules(flavor, lookup(d.table), traits);
+            const ClauseCost cc = index_cost(d.indexes.front().kind, rules);
+            return statement(cc.algorithm, d.table, "CREATE" + cc.reason.substr(3));
+        }
+        case K::drop_index: return statement(A::in_place, d.table, "DROP INDEX: metadata, in place");
+        case K::drop_table:
+            return statement(A::instant, d.tables.empty() ? "" : d.tables.front().first,
+                             "DROP TABLE: metadata (the rows are gone)");
+        case K::rename_table:
+            return statement(A::instant, d.renames.empty() ? "" : d.renames.front().first, "RENAME TABLE: metadata");
+        case K::truncate: return statement(A::instant, d.table, "TRUNCATE: the table is recreated empty");
+        case K::other: break;
     }
-    if (c.accept("RENAME")) {
-        if (!c.accept("TABLE") && !c.accept("TABLES")) return statement(A::not_applicable, "", "not a table change");
-        return statement(A::instant, table_name(c).value_or(""), "RENAME TABLE: metadata");
-    }
-    if (c.accept("TRUNCATE")) {
-        c.accept("TABLE");
-        return statement(A::instant, table_name(c).value_or(""), "TRUNCATE: the table is recreated empty");
-    }
-    return statement(A::not_applicable, "", "not DDL");
+    return statement(A::not_applicable, "", "not a table change");
 }
 
 }  // namespace migrate::plan

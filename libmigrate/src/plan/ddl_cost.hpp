@@ -24,6 +24,9 @@ struct LiveColumn {
     std::uint32_t bytes_per_char = 0;  // CHARACTER_OCTET_LENGTH / CHARACTER_MAXIMUM_LENGTH; 0: not text
 };
 
+// Only what the cost rules ask of a table, so table_facts reads it for every table a plan touches in a few
+// queries, and lint fills it from its replayed folder (indexes_known = false); verify's Schema
+// (verify/schema_model.hpp) holds a table's every attribute, to compare.
 struct LiveTable {
     std::map<std::string, LiveColumn> columns;  // by lower-case name
     std::set<std::string> indexed_columns;      // lower-case names of columns in any index

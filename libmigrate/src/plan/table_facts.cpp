@@ -1,7 +1,7 @@
 // Table sizes and definitions from information_schema, statement costs, the copy limit (table_facts.hpp).
 #include "table_facts.hpp"
 
-#include "../run/probe/tokens.hpp"
+#include "../sql/tokens.hpp"
 
 #include <migrate/error.hpp>
 
@@ -24,7 +24,7 @@ std::uint64_t number(const connect::Value& v) {
 // The maps are keyed by lower-case name, as ddl_cost looks them up.
 std::string in_list(const std::vector<std::string>& tables) {
     std::string out;
-    for (const auto& t : tables) out += (out.empty() ? "" : ", ") + run::probe::literal(t);
+    for (const auto& t : tables) out += (out.empty() ? "" : ", ") + sql::literal(t);
     return out;
 }
 
@@ -41,22 +41,22 @@ TableFacts read_table_facts(connect::Connection& conn, const std::vector<std::st
          conn.query("select table_name, table_rows, coalesce(data_length, 0) + coalesce(index_length, 0) "
                     "from information_schema.tables where table_type in ('BASE TABLE', 'SYSTEM VERSIONED') and " +
                     where))
-        if (r.size() >= 3 && r[0]) f.sizes[run::probe::lower(*r[0])] = TableSize{number(r[1]), number(r[2])};
+        if (r.size() >= 3 && r[0]) f.sizes[sql::lower(*r[0])] = TableSize{number(r[1]), number(r[2])};
     for (const auto& r :
          conn.query("select table_name, column_name, column_type, is_nullable, character_maximum_length, "
                     "character_octet_length from information_schema.columns where " +
                     where)) {
         if (r.size() < 6 || !r[0] || !r[1]) continue;
         const auto chars = number(r[4]), octets = number(r[5]);
-        f.tables[run::probe::lower(*r[0])].columns[run::probe::lower(*r[1])] = LiveColumn{
+        f.tables[sql::lower(*r[0])].columns[sql::lower(*r[1])] = LiveColumn{
             r[2].value_or(""), r[3].value_or("YES") == "YES", static_cast<std::uint32_t>(chars ? octets / chars : 0)};
     }
     for (const auto& r : conn.query("select table_name, index_name, column_name, index_type from "
                                     "information_schema.statistics where " +
                                     where)) {
         if (r.size() < 4 || !r[0]) continue;
-        LiveTable& t = f.tables[run::probe::lower(*r[0])];
-        if (r[2]) t.indexed_columns.insert(run::probe::lower(*r[2]));
+        LiveTable& t = f.tables[sql::lower(*r[0])];
+        if (r[2]) t.indexed_columns.insert(sql::lower(*r[2]));
         t.has_fulltext = t.has_fulltext || r[3].value_or("") == "FULLTEXT";
         t.has_primary_key = t.has_primary_key || r[1].value_or("") == "PRIMARY";
     }
@@ -74,7 +74,7 @@ std::vector<StatementCost> cost_statements(const std::vector<StatementRef>& stat
     for (const auto& s : statements) {
         const DdlCost d = ddl_cost(s.migration->statements[s.index].sql, facts.flavor, live, facts.traits);
         StatementCost c{d.algorithm, d.table, std::nullopt, d.reason};
-        const std::string key = run::probe::lower(d.table);
+        const std::string key = sql::lower(d.table);
         if (d.creates_table) {
             made_in_run.insert(key);
             c.table.clear();
@@ -91,7 +91,7 @@ std::vector<StatementCost> cost_statements(connect::Connection& conn, const std:
     std::map<std::string, std::string> names;  // lower-case → as written
     for (const auto& s : statements) {
         const DdlCost d = ddl_cost(s.migration->statements[s.index].sql, Flavor::mysql);
-        if (!d.table.empty() && !d.creates_table) names.emplace(run::probe::lower(d.table), d.table);
+        if (!d.table.empty() && !d.creates_table) names.emplace(sql::lower(d.table), d.table);
     }
     std::vector<std::string> tables;
     for (const auto& [key, name] : names) tables.push_back(name);

@@ -1,6 +1,6 @@
 // The public entry points of statement_probe.hpp. The work is in probe/: ddl_parser (statement → clauses,
-// classify), column_definition (types and definitions for MODIFY), catalog (session and
-// information_schema, deciding), with tokens shared by all three.
+// classify), catalog (session and information_schema, deciding); tokens and column definitions (MODIFY)
+// come from sql/.
 #include "statement_probe.hpp"
 
 #include "probe/catalog.hpp"

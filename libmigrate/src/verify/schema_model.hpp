@@ -1,5 +1,8 @@
 // A schema as verify compares it, filled from a drizzle-kit snapshot or from information_schema. Values are
 // kept as their source wrote them (for messages); normalise.hpp says when two of them mean the same.
+// Not lint's SchemaModel (lint/schema_model.hpp), which replays the folder's DDL and keeps only what lint's
+// rules ask, with lower-cased names, nor plan's LiveTable (what ddl_cost needs of a live table): this one
+// holds every attribute a snapshot and the server can disagree on.
 #pragma once
 
 #include <map>

@@ -5,25 +5,6 @@
 #include <utility>
 
 namespace migrate::run::probe {
-
-std::vector<std::pair<std::size_t, std::size_t>> split_commas(const Tokens& t, std::size_t begin, std::size_t end) {
-    std::vector<std::pair<std::size_t, std::size_t>> out;
-    int depth = 0;
-    std::size_t start = begin;
-    for (std::size_t i = begin; i < end; ++i) {
-        if (is_punct(t[i], "("))
-            ++depth;
-        else if (is_punct(t[i], ")"))
-            --depth;
-        else if (depth == 0 && is_punct(t[i], ",")) {
-            out.emplace_back(start, i);
-            start = i + 1;
-        }
-    }
-    out.emplace_back(start, end);
-    return out;
-}
-
 namespace {
 
 std::optional<Name> table_name(Cursor& c) {
@@ -375,14 +356,6 @@ bool writes_something(const Tokens& t, std::size_t from) {
 }
 
 }  // namespace
-
-std::optional<Tokens> one_statement(std::string_view text, const sql::Options& options) {
-    Tokens t = sql::significant(text, options);
-    while (!t.empty() && is_punct(t.back(), ";")) t.pop_back();
-    for (const auto& tok : t)
-        if (tok.kind == TokenKind::error || is_punct(tok, ";")) return std::nullopt;
-    return t;
-}
 
 std::string quote(const Name& n) { return n.schema.empty() ? quote(n.name) : quote(n.schema) + "." + quote(n.name); }
 

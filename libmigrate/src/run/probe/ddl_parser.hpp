@@ -1,11 +1,16 @@
-// From statement text to what it claims about the schema: one statement's tokens, the Parsed/Clause
-// model of a DDL statement (what must be present or absent once it has taken effect, whether a re-run is
-// harmless), and classifying a statement as DDL, DML, harmless or unknown. Pure: no server. Internal.
+// From statement text to what it claims about the schema: the Parsed/Clause model of a DDL statement (what
+// must be present or absent once it has taken effect, whether a re-run is harmless), and classifying a
+// statement as DDL, DML, harmless or unknown. Pure: no server. Internal.
+//
+// It reads statements itself rather than through sql::Ddl (sql/statement.hpp), which lint, ddl_cost and
+// verify share: a wrong "applied" skips a statement that never ran, so every clause is read to its last
+// token and anything unread makes it undecidable, names keep their schema, and index, foreign key and
+// constraint names and each clause's IF [NOT] EXISTS are kept; sql::Ddl reads leniently what it rates and
+// lets the rest be "other".
 #pragma once
 
-#include "column_definition.hpp"
-#include "tokens.hpp"
-
+#include "../../sql/column_definition.hpp"
+#include "../../sql/tokens.hpp"
 #include "../statement_probe.hpp"
 
 #include <cstddef>
@@ -17,11 +22,28 @@
 
 namespace migrate::run::probe {
 
-// The tokens of the one statement in `text`, trailing semicolons dropped; nullopt when the text holds
-// more than one statement or does not tokenize.
-std::optional<Tokens> one_statement(std::string_view text, const sql::Options& options);
-// Ranges [begin, end) of t between commas outside parentheses (an ALTER TABLE's clauses).
-std::vector<std::pair<std::size_t, std::size_t>> split_commas(const Tokens& t, std::size_t begin, std::size_t end);
+// The probe reads statements with sql/'s token tools and column definitions.
+using sql::canonical_integer;
+using sql::ColumnDef;
+using sql::Cursor;
+using sql::is_integer_type;
+using sql::is_name;
+using sql::is_punct;
+using sql::is_text_type;
+using sql::is_word_in;
+using sql::literal;
+using sql::lower;
+using sql::one_statement;
+using sql::parse_definition;
+using sql::parse_type;
+using sql::quote;
+using sql::render;
+using sql::same_name;
+using sql::split_commas;
+using sql::Token;
+using sql::TokenKind;
+using sql::Tokens;
+using sql::Type;
 
 // ───── What a statement claims about the schema ─────
 

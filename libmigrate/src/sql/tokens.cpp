@@ -1,16 +1,16 @@
-// Shared by the statement probe's parts: token predicates, the token cursor, SQL quoting (tokens.hpp).
+// Token predicates, one statement's tokens, the token cursor, SQL quoting (tokens.hpp).
 #include "tokens.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace migrate::run::probe {
+namespace migrate::sql {
 
 bool is_punct(const Token& t, std::string_view p) { return t.kind == TokenKind::punct && t.text == p; }
 bool is_name(const Token& t) { return t.kind == TokenKind::word || t.kind == TokenKind::quoted_identifier; }
 bool is_word_in(const Token& t, std::initializer_list<std::string_view> upper) {
-    return std::any_of(upper.begin(), upper.end(), [&](std::string_view u) { return sql::keyword_is(t, u); });
+    return std::any_of(upper.begin(), upper.end(), [&](std::string_view u) { return keyword_is(t, u); });
 }
 
 std::string lower(std::string_view s) {
@@ -21,6 +21,32 @@ std::string lower(std::string_view s) {
 }
 
 bool same_name(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+
+std::optional<Tokens> one_statement(std::string_view text, const Options& options) {
+    Tokens t = significant(text, options);
+    while (!t.empty() && is_punct(t.back(), ";")) t.pop_back();
+    for (const auto& tok : t)
+        if (tok.kind == TokenKind::error || is_punct(tok, ";")) return std::nullopt;
+    return t;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> split_commas(const Tokens& t, std::size_t begin, std::size_t end) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    int depth = 0;
+    std::size_t start = begin;
+    for (std::size_t i = begin; i < end; ++i) {
+        if (is_punct(t[i], "("))
+            ++depth;
+        else if (is_punct(t[i], ")"))
+            --depth;
+        else if (depth == 0 && is_punct(t[i], ",")) {
+            out.emplace_back(start, i);
+            start = i + 1;
+        }
+    }
+    out.emplace_back(start, end);
+    return out;
+}
 
 std::string Cursor::rest_text() const {
     if (done()) return "";
@@ -50,4 +76,4 @@ std::string quote(std::string_view name) {
     return out + "`";
 }
 
-}  // namespace migrate::run::probe
+}  // namespace migrate::sql

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <utility>
 
-namespace migrate::run::probe {
+namespace migrate::sql {
 namespace {
 
 // MySQL's aliases and implied arguments; nullopt (with `why`) for types this probe does not compare.
@@ -169,4 +169,4 @@ std::optional<ColumnDef> parse_definition(Cursor& c, std::string& why) {
     return d;
 }
 
-}  // namespace migrate::run::probe
+}  // namespace migrate::sql

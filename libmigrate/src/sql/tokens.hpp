@@ -1,20 +1,20 @@
-// Shared by the statement probe's parts: predicates on tokens, a cursor over a statement's significant
-// tokens, and names and text rendered as SQL (quoted identifiers, string literals). Internal, not exported.
+// Reading tokens, shared by every reader of SQL (the statement model, the probe, ddl_cost, lint): predicates
+// on tokens, one statement's tokens, a cursor over a range of them, and names and text rendered as SQL
+// (quoted identifiers, string literals). Internal, not exported.
 #pragma once
 
-#include "../../sql/tokenizer.hpp"
+#include "tokenizer.hpp"
 
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-namespace migrate::run::probe {
+namespace migrate::sql {
 
-using sql::Token;
-using sql::TokenKind;
 using Tokens = std::vector<Token>;
 
 bool is_punct(const Token& t, std::string_view p);
@@ -26,6 +26,13 @@ std::string lower(std::string_view s);
 // Column, index and constraint names compare case-insensitively on every platform.
 bool same_name(std::string_view a, std::string_view b);
 
+// The tokens of the one statement in `text`, trailing semicolons dropped; nullopt when the text holds
+// more than one statement or does not tokenize.
+std::optional<Tokens> one_statement(std::string_view text, const Options& options);
+// Ranges [begin, end) of t between commas outside parentheses (an ALTER TABLE's clauses, a CREATE TABLE's
+// elements); a range is empty where two commas meet or a comma ends the list.
+std::vector<std::pair<std::size_t, std::size_t>> split_commas(const Tokens& t, std::size_t begin, std::size_t end);
+
 // A walk over a range of significant tokens.
 class Cursor {
   public:
@@ -33,8 +40,8 @@ class Cursor {
 
     bool done() const { return i_ >= end_; }
     const Token* peek(std::size_t k = 0) const { return i_ + k < end_ ? &(*t_)[i_ + k] : nullptr; }
-    bool is(std::string_view kw, std::size_t k = 0) const { return peek(k) && sql::keyword_is(*peek(k), kw); }
-    bool is_punct(std::string_view p) const { return peek() && probe::is_punct(*peek(), p); }
+    bool is(std::string_view kw, std::size_t k = 0) const { return peek(k) && keyword_is(*peek(k), kw); }
+    bool is_punct(std::string_view p) const { return peek() && sql::is_punct(*peek(), p); }
     bool accept(std::string_view kw) { return is(kw) ? (++i_, true) : false; }
     // All of `kws` in order, or nothing.
     bool accept_all(std::initializer_list<std::string_view> kws) {
@@ -51,6 +58,7 @@ class Cursor {
     }
     void skip() { ++i_; }
     std::size_t pos() const { return i_; }
+    std::size_t end() const { return end_; }
     std::string rest_text() const;  // for messages
 
   private:
@@ -65,4 +73,4 @@ std::string literal(std::string_view text);
 
 std::string quote(std::string_view name);
 
-}  // namespace migrate::run::probe
+}  // namespace migrate::sql

@@ -1,6 +1,7 @@
-// Column types and definitions for comparing a MODIFY / CHANGE a a with information_schema.columns:
-// parsing a type or a definition (type, NULL / NOT NULL, simple DEFAULT) and their canonical forms
-// (MySQL's aliases, implied arguments, integer literals). Internal, not exported.
+// Column types in canonical form (MySQL's aliases, implied arguments, integer literals), so a statement's
+// type and information_schema.columns.column_type compare: the statement model's column definitions, lint's
+// narrowing, ddl_cost's type changes. And the probe's MODIFY / CHANGE a a definitions (type, NULL / NOT
+// NULL, simple DEFAULT), compared with the live column. Internal, not exported.
 #pragma once
 
 #include "tokens.hpp"
@@ -10,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace migrate::run::probe {
+namespace migrate::sql {
 
 // A column type in canonical form, so a definition and information_schema.columns.column_type compare.
 struct Type {
@@ -44,4 +45,4 @@ struct ColumnDef {
 // The rest of the cursor's range as a definition; nullopt (with `why`) for anything not compared.
 std::optional<ColumnDef> parse_definition(Cursor& c, std::string& why);
 
-}  // namespace migrate::run::probe
+}  // namespace migrate::sql
