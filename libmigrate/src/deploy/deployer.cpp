@@ -25,10 +25,6 @@ std::string first_line(std::string_view sql) {
     return line.size() > 100 ? std::string(line.substr(0, 97)) + "..." : std::string(line);
 }
 
-std::string where(const plan::StatementRef& r) {
-    return fmt::format("{}:{}", r.migration->file.string(), r.migration->statements[r.index].line);
-}
-
 // States in which the deploy request will not (or no longer) put its schema on production.
 bool undone(const std::string& s) {
     return s == "complete_revert" || s == "in_progress_revert" || s == "complete_cancel" || s == "in_progress_cancel" ||
