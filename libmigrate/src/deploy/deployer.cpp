@@ -97,10 +97,7 @@ void Deployer::carry(const Migration& m, std::size_t index) {
 }
 
 void Deployer::report(const std::string& phase, const std::string& detail) {
-    progress_.phase = phase;
-    if (!on_event_) return;
-    Event e{.kind = Event::Kind::deploy_request, .detail = detail, .deploy_request = &progress_};
-    on_event_(e);
+    report_progress(on_event_, progress_, phase, detail);
 }
 
 void Deployer::pause() {

@@ -101,13 +101,6 @@ void refuse_if_not_newest(const RevertContext& ctx, const Found& f) {
     }
 }
 
-void report(const RevertContext& ctx, DeployRequestProgress& p, const std::string& phase, const std::string& detail) {
-    p.phase = phase;
-    if (!ctx.on_event) return;
-    Event e{.kind = Event::Kind::deploy_request, .detail = detail, .deploy_request = &p};
-    ctx.on_event(e);
-}
-
 // The tracking table after the revert, in one transaction: rows of the carried migrations go; a migration
 // carried from its statement k > 0 on keeps statements 0..k-1 as progress (they stay on production).
 void unrecord(const RevertContext& ctx, const Found& f, RevertReport& out) {
@@ -200,7 +193,8 @@ RevertReport revert_deploy_request(const RevertContext& ctx, std::optional<std::
     }
     refuse_if_not_newest(ctx, f);
     if (state == "complete_pending_revert") {
-        report(ctx, p, "reverting", fmt::format("reverting deploy request #{} (branch {})", n, f.request.branch));
+        report_progress(ctx.on_event, p, "reverting",
+                        fmt::format("reverting deploy request #{} (branch {})", n, f.request.branch));
         try {
             ctx.client.revert(n);
         } catch (const error& e) {
@@ -235,7 +229,7 @@ RevertReport revert_deploy_request(const RevertContext& ctx, std::optional<std::
         if (d.deployment_state == "complete_pending_revert" && state != "complete_pending_revert")
             throw error(errc::deploy_request_failed, fmt::format("deploy request #{} is back in its revert window", n));
         const std::string detail = fmt::format("deploy request #{} (branch {}): {}", n, d.branch, d.deployment_state);
-        if (detail != last) report(ctx, p, d.deployment_state, detail);
+        if (detail != last) report_progress(ctx.on_event, p, d.deployment_state, detail);
         last = detail;
         if (clock::now() > deadline)
             throw error(errc::deploy_request_waiting,
@@ -253,7 +247,8 @@ RevertReport revert_deploy_request(const RevertContext& ctx, std::optional<std::
     p.deployment_state = "complete_revert";
     std::string tags;
     for (const auto& t : out.unrecorded) tags += (tags.empty() ? "" : ", ") + t;
-    report(ctx, p, "reverted", fmt::format("deploy request #{} is reverted; no longer recorded: {}", n, tags));
+    report_progress(ctx.on_event, p, "reverted",
+                    fmt::format("deploy request #{} is reverted; no longer recorded: {}", n, tags));
     return out;
 }
 
