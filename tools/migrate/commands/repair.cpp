@@ -61,7 +61,7 @@ Command add_repair_command(CLI::App& app, GlobalOptions& g) {
         "Examples:\n  migrate repair --dir drizzle             # lists the edited migrations, asks\n"
         "  migrate repair --yes --json");
     add_global_options(sub, g, TargetPolicy::exactly_one, JsonOutput::document);
-    sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
+    add_yes_flag(sub, args->yes);
     return {.app = sub,
             .name = "repair",
             .targets = TargetPolicy::exactly_one,
