@@ -41,9 +41,8 @@ int repair(const migrate::TargetConfig& t, const RepairArgs& args, const GlobalO
             fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
         return exit_ok;
     }
-    if (!confirmed(args.yes,
-                   fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s")))
-        return exit_usage;
+    require_confirmation(
+        args.yes, fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s"));
     auto repaired = target.repair(print_common_event);
     if (g.json)
         print_single_document("repair", {{"name", t.name}, {"repaired", rows}});

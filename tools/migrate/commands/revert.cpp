@@ -27,8 +27,8 @@ int revert(const migrate::TargetConfig& t, const RevertArgs& args, const GlobalO
     auto target = migrate::Target::open(t.options());
     const std::string which = args.deploy_request ? fmt::format("deploy request #{}", *args.deploy_request)
                                                   : "the newest deploy request libmigrate opened for this keyspace";
-    if (!confirmed(args.yes, fmt::format("revert {} on PlanetScale and unrecord the migrations it carried?", which)))
-        return exit_usage;
+    require_confirmation(args.yes,
+                         fmt::format("revert {} on PlanetScale and unrecord the migrations it carried?", which));
     // JSON on stdout is the one document; progress lines would break it.
     auto r = target.revert_deploy_request(
         args.deploy_request, g.quiet || g.json ? migrate::EventCallback{} : print_common_event, &cancel_requested);
