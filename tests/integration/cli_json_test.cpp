@@ -187,3 +187,50 @@ TEST_CASE("cli json: a usage error under --json is a document with ok false, exi
         CHECK_THAT(j["error"]["message"].get<std::string>(), Catch::Contains(c.message));
     }
 }
+
+TEST_CASE("cli json: a refusal without --yes (repair, revert, baseline mark) is a document too") {
+    ScratchDatabase db("json_refuse");
+    TempDir tmp;
+    write_folder(tmp.path(), {{"0000_a", create_a}});
+    REQUIRE(run_cli({"up", "--url", db.url(), "--dir", tmp.path().string()}).exit_code == 0);
+    write_folder(tmp.path(), {{"0000_a", create_a + "\n-- reviewed"}});
+    ScratchDatabase adopt("json_refuse_mark");
+
+    struct Case {
+        std::vector<std::string> args;
+        std::string command;
+        std::map<std::string, std::string> env;
+    };
+    // Without a terminal (stdin is /dev/null here) only --yes confirms; each refuses before changing anything.
+    for (const auto& c :
+         std::vector<Case>{{with(db, tmp.path(), {"repair"}), "repair", {}},
+                           {with(adopt, tmp.path(), {"baseline", "mark", "--through", "0000_a"}), "baseline mark", {}},
+                           // Refused before any connection or API call: the URL and the token lead nowhere.
+                           {{"revert", "--json", "--url", "mysql://app@127.0.0.1:1/oi_claims", "--dir",
+                             tmp.path().string(), "--planetscale-org", "acme"},
+                            "revert",
+                            {{"PLANETSCALE_SERVICE_TOKEN_ID", "id"}, {"PLANETSCALE_SERVICE_TOKEN", "token"}}}}) {
+        auto r = run_cli(c.args, c.env);
+        INFO(c.command << "\nstdout: " << r.out << "\nstderr: " << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("refusing without confirmation: pass --yes"));
+        auto j = json::parse(r.out);  // the whole of stdout: exactly one document
+        CHECK(j["version"] == 1);
+        CHECK(j["command"] == c.command);
+        CHECK(j["ok"] == false);
+        CHECK(j["exit"] == 2);
+        CHECK(j["targets"] == json::array());
+        CHECK(j["error"]["code"] == "usage");
+        CHECK_THAT(j["error"]["message"].get<std::string>(), Catch::Contains("pass --yes"));
+    }
+    // Nothing was changed: the edit is still there to repair, the adopted database still records nothing.
+    CHECK(document_of(with(db, tmp.path(), {"repair", "--yes"}), 0)["targets"][0]["repaired"].size() == 1);
+    CHECK(document_of(with(adopt, tmp.path(), {"status"}), 0)["targets"][0]["applied"] == 0);
+
+    // A --through the folder lacks is invalid input (3), with its document.
+    auto missing = run_cli(with(adopt, tmp.path(), {"baseline", "mark", "--through", "0009_nope", "--yes"}));
+    CHECK(missing.exit_code == 3);
+    auto m = json::parse(missing.out);
+    CHECK(m["command"] == "baseline mark");
+    CHECK(m["error"]["code"] == "target_not_found");
+}

@@ -2,6 +2,7 @@
 
 #include "cli_common.hpp"
 #include "json_output.hpp"
+#include "target_selection.hpp"
 
 #include <migrate/migrate.hpp>
 
@@ -13,17 +14,17 @@
 #include <mutex>
 
 namespace cli {
-bool confirmed(bool yes, const std::string& question) {
-    if (yes) return true;
-    if (!::isatty(STDIN_FILENO)) {
-        fmt::print(stderr, "migrate: {} — refusing without confirmation: pass --yes\n", question);
-        return false;
-    }
-    fmt::print("{} [y/N] ", question);
-    std::fflush(stdout);
+void require_confirmation(bool yes, const std::string& question) {
+    if (yes) return;
+    if (!::isatty(STDIN_FILENO))
+        throw UsageError(fmt::format("migrate: {} — refusing without confirmation: pass --yes", question));
+    // On stderr: stdout may be a --json document.
+    fmt::print(stderr, "{} [y/N] ", question);
+    std::fflush(stderr);
     std::string answer;
     std::getline(std::cin, answer);
-    return answer == "y" || answer == "Y" || answer == "yes";
+    if (answer != "y" && answer != "Y" && answer != "yes")
+        throw UsageError("migrate: not confirmed; nothing was changed");
 }
 
 // Runs `one` per target like for_each_target and, with --json, prints one document of the entries it
@@ -109,15 +110,14 @@ int run_baseline_mark(const migrate::TargetConfig& t, const BaselineArgs& args) 
     const auto& migrations = target.source().migrations;
     auto it = std::find_if(migrations.begin(), migrations.end(),
                            [&](const migrate::Migration& m) { return m.tag == *args.through; });
-    if (it == migrations.end()) {
-        fmt::print(stderr, "migrate: error[target_not_found]: {} has no migration {}\n", target.source().dir.string(),
-                   *args.through);
-        return exit_invalid_input;
-    }
+    // Thrown, not printed here: main words it and, under --json, prints the document.
+    if (it == migrations.end())
+        throw migrate::error(migrate::errc::target_not_found,
+                             fmt::format("{} has no migration {}", target.source().dir.string(), *args.through));
     const std::size_t n = it->position + 1;
-    if (!confirmed(args.yes, fmt::format("record {} migration{} ({} … {}) as applied in {} without running them?", n,
-                                         n == 1 ? "" : "s", migrations.front().tag, it->tag, target.url().redacted())))
-        return exit_usage;
+    require_confirmation(args.yes,
+                         fmt::format("record {} migration{} ({} … {}) as applied in {} without running them?", n,
+                                     n == 1 ? "" : "s", migrations.front().tag, it->tag, target.url().redacted()));
     auto recorded = target.mark_baseline(*args.through, [](const migrate::Event& e) {
         if (e.kind == migrate::Event::Kind::lock_waiting)
             fmt::print(stderr, "waiting for the migration lock ({} so far): held by {}\n", seconds(e.duration),

@@ -21,7 +21,8 @@ int run_baseline_create(const std::vector<migrate::TargetConfig>& targets, const
 int run_baseline_verify(const std::vector<migrate::TargetConfig>& targets, const BaselineArgs& args);
 int run_baseline_mark(const migrate::TargetConfig& target, const BaselineArgs& args);
 
-// Asks `question` on a terminal; without one, only --yes confirms.
-bool confirmed(bool yes, const std::string& question);
+// Asks `question` on a terminal; without one, only --yes confirms. A refusal throws UsageError (exit 2), so
+// main reports it like any usage error: the message on stderr and, under --json, the one document.
+void require_confirmation(bool yes, const std::string& question);
 
 }  // namespace cli

@@ -79,11 +79,12 @@ std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& ref
     return out;
 }
 
+std::string where(const plan::StatementRef& r) {
+    return fmt::format("{}:{}", r.migration->file.string(), r.migration->statements[r.index].line);
+}
+
 void refuse_several_batches(const std::vector<Batch>& batches, const std::string& existing_branch) {
     if (batches.size() <= 1) return;
-    auto where = [](const plan::StatementRef& r) {
-        return fmt::format("{}:{}", r.migration->file.string(), r.migration->statements[r.index].line);
-    };
     std::string between;
     for (std::size_t k = 1; k < batches.size(); ++k)
         if (!batches[k - 1].statements.empty())

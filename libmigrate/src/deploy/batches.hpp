@@ -33,6 +33,9 @@ bool carried_by_deploy_request(std::string_view sql);
 std::vector<Batch> split_into_batches(const std::vector<plan::StatementRef>& refs, bool setup,
                                       const std::string& prefix, const std::string& keyspace);
 
+// "file:line" of a statement, as messages and deploy-request notes name it.
+std::string where(const plan::StatementRef& r);
+
 // One existing branch holds one schema, so it can stand for one batch only: throws deploy_request_failed,
 // naming where DML splits the work, when there are more.
 void refuse_several_batches(const std::vector<Batch>& batches, const std::string& existing_branch);

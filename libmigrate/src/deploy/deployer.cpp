@@ -25,10 +25,6 @@ std::string first_line(std::string_view sql) {
     return line.size() > 100 ? std::string(line.substr(0, 97)) + "..." : std::string(line);
 }
 
-std::string where(const plan::StatementRef& r) {
-    return fmt::format("{}:{}", r.migration->file.string(), r.migration->statements[r.index].line);
-}
-
 // States in which the deploy request will not (or no longer) put its schema on production.
 bool undone(const std::string& s) {
     return s == "complete_revert" || s == "in_progress_revert" || s == "complete_cancel" || s == "in_progress_cancel" ||
@@ -101,10 +97,7 @@ void Deployer::carry(const Migration& m, std::size_t index) {
 }
 
 void Deployer::report(const std::string& phase, const std::string& detail) {
-    progress_.phase = phase;
-    if (!on_event_) return;
-    Event e{.kind = Event::Kind::deploy_request, .detail = detail, .deploy_request = &progress_};
-    on_event_(e);
+    report_progress(on_event_, progress_, phase, detail);
 }
 
 void Deployer::pause() {

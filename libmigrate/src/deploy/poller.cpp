@@ -20,4 +20,12 @@ void Poller::pause(const std::string& interrupted_message) {
     }
 }
 
+void report_progress(const EventCallback& on_event, DeployRequestProgress& progress, const std::string& phase,
+                     const std::string& detail) {
+    progress.phase = phase;
+    if (!on_event) return;
+    Event e{.kind = Event::Kind::deploy_request, .detail = detail, .deploy_request = &progress};
+    on_event(e);
+}
+
 }  // namespace migrate::deploy

@@ -1,7 +1,10 @@
-// The pause between two reads of a deploy request's state: the poll interval, cut short by a cancel, and a
+// Following a deploy request: the pause between two reads of its state: the poll interval, cut short by a cancel, and a
 // keep-alive for the run's idle work session (servers reap idle sessions while a deploy runs for minutes).
 // Internal.
 #pragma once
+
+#include <migrate/deploy_requests.hpp>
+#include <migrate/target.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -24,5 +27,11 @@ class Poller {
     std::function<void()> keep_alive_;
     std::chrono::steady_clock::time_point kept_alive_{};
 };
+
+// Where a followed deploy request is now (a deploy or a revert): records `phase` in `progress` and, when
+// the run has a callback, sends it a deploy_request event with `detail`. One place, so the deployer and
+// the revert report alike.
+void report_progress(const EventCallback& on_event, DeployRequestProgress& progress, const std::string& phase,
+                     const std::string& detail);
 
 }  // namespace migrate::deploy

@@ -32,6 +32,18 @@ struct Found {
     CarriedRecord record;
 };
 
+// The tracking table as the revert found it, read once under the lock: no other run changes it meanwhile.
+struct Recorded {
+    bool exists = false;
+    std::vector<AppliedRow> rows;
+};
+
+Recorded read_recorded(const RevertContext& ctx) {
+    const auto shape = ctx.table.inspect(ctx.conn);
+    if (!shape.exists) return {};
+    return {true, ctx.table.read(ctx.conn, shape)};
+}
+
 // Deploy request `number`, or the newest one libmigrate opened for this keyspace.
 Found find_deploy_request(const RevertContext& ctx, std::optional<std::uint64_t> number) {
     if (number) {
@@ -72,7 +84,7 @@ const Migration& migration_of(const RevertContext& ctx, const Found& f, std::int
 
 // Only the newest schema can go back: a later deploy request of the keyspace, or a migration recorded after
 // the deploy request, was applied on it.
-void refuse_if_not_newest(const RevertContext& ctx, const Found& f) {
+void refuse_if_not_newest(const RevertContext& ctx, const Found& f, const Recorded& recorded) {
     for (const auto& d : ctx.client.deploy_requests_into()) {
         const bool schema_live = d.deployment_state == "complete" || d.deployment_state == "complete_pending_revert" ||
                                  d.deployment_state == "in_progress_revert";
@@ -86,9 +98,7 @@ void refuse_if_not_newest(const RevertContext& ctx, const Found& f) {
     }
     std::int64_t newest_carried = 0;
     for (const auto& s : f.record.statements) newest_carried = std::max(newest_carried, s.when);
-    const auto shape = ctx.table.inspect(ctx.conn);
-    if (!shape.exists) return;
-    for (const auto& row : ctx.table.read(ctx.conn, shape)) {
+    for (const auto& row : recorded.rows) {
         if (!row.created_at || *row.created_at <= newest_carried) continue;
         std::string tag = fmt::format("created_at {}", *row.created_at);
         for (const auto& m : ctx.source.migrations)
@@ -101,23 +111,15 @@ void refuse_if_not_newest(const RevertContext& ctx, const Found& f) {
     }
 }
 
-void report(const RevertContext& ctx, DeployRequestProgress& p, const std::string& phase, const std::string& detail) {
-    p.phase = phase;
-    if (!ctx.on_event) return;
-    Event e{.kind = Event::Kind::deploy_request, .detail = detail, .deploy_request = &p};
-    ctx.on_event(e);
-}
-
 // The tracking table after the revert, in one transaction: rows of the carried migrations go; a migration
 // carried from its statement k > 0 on keeps statements 0..k-1 as progress (they stay on production).
-void unrecord(const RevertContext& ctx, const Found& f, RevertReport& out) {
-    const auto shape = ctx.table.inspect(ctx.conn);
+void unrecord(const RevertContext& ctx, const Found& f, const Recorded& recorded, RevertReport& out) {
     const bool has_progress = ctx.progress.exists(ctx.conn);
     const auto connection_id = std::stoull(ctx.conn.query("select connection_id()").at(0).at(0).value_or("0"));
     std::vector<std::string> statements;
     for (const auto& s : f.record.statements) {
         const Migration& m = migration_of(ctx, f, s.when);
-        if (shape.exists) statements.push_back(ctx.table.delete_statement(m));
+        if (recorded.exists) statements.push_back(ctx.table.delete_statement(m));
         out.unrecorded.push_back(m.tag);
         if (s.first > 0) {
             out.resumable.push_back(m.tag);
@@ -140,13 +142,10 @@ void unrecord(const RevertContext& ctx, const Found& f, RevertReport& out) {
 }
 
 // Whether a revert's bookkeeping is still to do (it is one transaction: all of it or none).
-bool still_recorded(const RevertContext& ctx, const Found& f) {
-    const auto shape = ctx.table.inspect(ctx.conn);
-    if (!shape.exists) return false;
-    const auto rows = ctx.table.read(ctx.conn, shape);
+bool still_recorded(const RevertContext& ctx, const Found& f, const Recorded& recorded) {
     for (const auto& s : f.record.statements) {
         const Migration& m = migration_of(ctx, f, s.when);
-        for (const auto& r : rows)
+        for (const auto& r : recorded.rows)
             if (r.created_at == m.when && r.hash == m.hash) return true;
     }
     return false;
@@ -191,16 +190,18 @@ RevertReport revert_deploy_request(const RevertContext& ctx, std::optional<std::
                         "changed{}",
                         n, state,
                         state == "complete_cancel" || state == "cancelled" ? "" : " (close or cancel it instead)"));
-    if (state == "complete_revert" && !still_recorded(ctx, f)) {
+    const Recorded recorded = read_recorded(ctx);
+    if (state == "complete_revert" && !still_recorded(ctx, f, recorded)) {
         delete_batch_branch(ctx, f);
         throw error(errc::nothing_to_resolve,
                     fmt::format("deploy request #{} is reverted and none of the migrations it carried is recorded: "
                                 "nothing left to do",
                                 n));
     }
-    refuse_if_not_newest(ctx, f);
+    refuse_if_not_newest(ctx, f, recorded);
     if (state == "complete_pending_revert") {
-        report(ctx, p, "reverting", fmt::format("reverting deploy request #{} (branch {})", n, f.request.branch));
+        report_progress(ctx.on_event, p, "reverting",
+                        fmt::format("reverting deploy request #{} (branch {})", n, f.request.branch));
         try {
             ctx.client.revert(n);
         } catch (const error& e) {
@@ -235,7 +236,7 @@ RevertReport revert_deploy_request(const RevertContext& ctx, std::optional<std::
         if (d.deployment_state == "complete_pending_revert" && state != "complete_pending_revert")
             throw error(errc::deploy_request_failed, fmt::format("deploy request #{} is back in its revert window", n));
         const std::string detail = fmt::format("deploy request #{} (branch {}): {}", n, d.branch, d.deployment_state);
-        if (detail != last) report(ctx, p, d.deployment_state, detail);
+        if (detail != last) report_progress(ctx.on_event, p, d.deployment_state, detail);
         last = detail;
         if (clock::now() > deadline)
             throw error(errc::deploy_request_waiting,
@@ -248,12 +249,13 @@ RevertReport revert_deploy_request(const RevertContext& ctx, std::optional<std::
                         n));
     }
 
-    unrecord(ctx, f, out);
+    unrecord(ctx, f, recorded, out);
     delete_batch_branch(ctx, f);
     p.deployment_state = "complete_revert";
     std::string tags;
     for (const auto& t : out.unrecorded) tags += (tags.empty() ? "" : ", ") + t;
-    report(ctx, p, "reverted", fmt::format("deploy request #{} is reverted; no longer recorded: {}", n, tags));
+    report_progress(ctx.on_event, p, "reverted",
+                    fmt::format("deploy request #{} is reverted; no longer recorded: {}", n, tags));
     return out;
 }
 

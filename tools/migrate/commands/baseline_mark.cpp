@@ -15,7 +15,7 @@ Command add_baseline_mark_command(CLI::App& app, GlobalOptions& g) {
     sub->footer("Examples:\n  migrate baseline mark --through 0041_add_vin --url mysql://app@db/app --dir drizzle");
     add_global_options(sub, g, TargetPolicy::exactly_one, JsonOutput::document);
     sub->add_option("--through", args->through, "last migration the database already reflects")->required();
-    sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
+    add_yes_flag(sub, args->yes);
     return {.app = sub,
             .name = "baseline mark",
             .targets = TargetPolicy::exactly_one,

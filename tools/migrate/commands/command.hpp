@@ -58,6 +58,9 @@ struct Command {
 // -q/--quiet, --no-color for every command.
 void add_global_options(CLI::App* command, GlobalOptions& g, TargetPolicy targets, JsonOutput json);
 
+// -y/--yes: the commands that ask before changing a database (repair, revert, baseline mark).
+void add_yes_flag(CLI::App* command, bool& yes);
+
 // The group `baseline` (create, verify, mark hang under it), added on first use.
 CLI::App* baseline_group(CLI::App& app);
 

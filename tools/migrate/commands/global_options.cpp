@@ -31,6 +31,8 @@ void add_global_options(CLI::App* sub, GlobalOptions& g, TargetPolicy targets, J
     sub->add_flag("--no-color", g.no_color, "no colour (also: NO_COLOR set; colour is only used on a terminal)");
 }
 
+void add_yes_flag(CLI::App* sub, bool& yes) { sub->add_flag("-y,--yes", yes, "do not ask for confirmation"); }
+
 CLI::App* baseline_group(CLI::App& app) {
     try {
         return app.get_subcommand("baseline");

@@ -7,30 +7,18 @@
 #include <memory>
 
 namespace cli {
-namespace {
-
-struct PlanArgs {
-    UpChoices up;
-    PlanetScaleArgs planetscale;
-};
-
-}  // namespace
 
 Command add_plan_command(CLI::App& app, GlobalOptions& g) {
-    auto args = std::make_shared<PlanArgs>();
+    auto args = std::make_shared<RunChoices>();
     auto* sub = app.add_subcommand(
         "plan", "show what `up` would do per target (steps, statements, refusals, lock); changes nothing");
     sub->footer(
         "Examples:\n  migrate plan --keyspace oi_claims        # paste into a deploy request\n"
         "  migrate plan --all --json");
     add_global_options(sub, g, TargetPolicy::several, JsonOutput::document);
-    add_planetscale_options(sub, args->planetscale, false);
-    add_validation_overrides(sub, args->up);
-    add_no_baseline(sub, args->up.no_baseline);
+    add_run_choices(sub, *args, RunGroup::planetscale_api | RunGroup::validation | RunGroup::no_baseline);
     return {.app = sub, .name = "plan", .targets = TargetPolicy::several, .run = [args](const Invocation& in) {
-                auto targets = in.targets;
-                apply_planetscale_choices(args->planetscale, in.source, targets);
-                apply_no_baseline(args->up.no_baseline, targets);
+                const auto targets = targets_with(*args, in);
                 // The target's "maxTableCopy" applies unless the command line sets a limit (run_plan).
                 return run_plan(targets, up_options(args->up, {}), in.global.json, in.global.jobs);
             }};

@@ -41,9 +41,8 @@ int repair(const migrate::TargetConfig& t, const RepairArgs& args, const GlobalO
             fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
         return exit_ok;
     }
-    if (!confirmed(args.yes,
-                   fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s")))
-        return exit_usage;
+    require_confirmation(
+        args.yes, fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s"));
     auto repaired = target.repair(print_common_event);
     if (g.json)
         print_single_document("repair", {{"name", t.name}, {"repaired", rows}});
@@ -61,7 +60,7 @@ Command add_repair_command(CLI::App& app, GlobalOptions& g) {
         "Examples:\n  migrate repair --dir drizzle             # lists the edited migrations, asks\n"
         "  migrate repair --yes --json");
     add_global_options(sub, g, TargetPolicy::exactly_one, JsonOutput::document);
-    sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
+    add_yes_flag(sub, args->yes);
     return {.app = sub,
             .name = "repair",
             .targets = TargetPolicy::exactly_one,

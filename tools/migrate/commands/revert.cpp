@@ -20,15 +20,15 @@ namespace {
 struct RevertArgs {
     std::optional<std::uint64_t> deploy_request;  // default: the newest libmigrate opened for the keyspace
     bool yes = false;
-    PlanetScaleArgs planetscale;
+    RunChoices run;  // --planetscale-* and how to follow the revert (--deploy-timeout, --deploy-poll-ms)
 };
 
 int revert(const migrate::TargetConfig& t, const RevertArgs& args, const GlobalOptions& g) {
     auto target = migrate::Target::open(t.options());
     const std::string which = args.deploy_request ? fmt::format("deploy request #{}", *args.deploy_request)
                                                   : "the newest deploy request libmigrate opened for this keyspace";
-    if (!confirmed(args.yes, fmt::format("revert {} on PlanetScale and unrecord the migrations it carried?", which)))
-        return exit_usage;
+    require_confirmation(args.yes,
+                         fmt::format("revert {} on PlanetScale and unrecord the migrations it carried?", which));
     // JSON on stdout is the one document; progress lines would break it.
     auto r = target.revert_deploy_request(
         args.deploy_request, g.quiet || g.json ? migrate::EventCallback{} : print_common_event, &cancel_requested);
@@ -66,19 +66,16 @@ Command add_revert_command(CLI::App& app, GlobalOptions& g) {
         "Examples:\n  migrate revert --keyspace oi_claims       # the newest deploy request, asks first\n"
         "  migrate revert 42 --yes --json --url mysql://app@host/oi_claims --planetscale-org acme");
     add_global_options(sub, g, TargetPolicy::exactly_one, JsonOutput::document);
-    add_planetscale_options(sub, args->planetscale, true);
+    add_run_choices(sub, args->run, RunGroup::deploys);
     sub->add_option("number", args->deploy_request,
                     "the deploy request (default: the newest libmigrate opened for the keyspace)");
-    sub->add_flag("-y,--yes", args->yes, "do not ask for confirmation");
-    return {.app = sub,
-            .name = "revert",
-            .targets = TargetPolicy::exactly_one,
-            .on_closed_stdout = ClosedStdout::finish_silently,
-            .run = [args](const Invocation& in) {
-                auto targets = in.targets;
-                apply_planetscale_choices(args->planetscale, in.source, targets);
-                return revert(targets.front(), *args, in.global);
-            }};
+    add_yes_flag(sub, args->yes);
+    return {
+        .app = sub,
+        .name = "revert",
+        .targets = TargetPolicy::exactly_one,
+        .on_closed_stdout = ClosedStdout::finish_silently,
+        .run = [args](const Invocation& in) { return revert(targets_with(args->run, in).front(), *args, in.global); }};
 }
 
 }  // namespace cli

@@ -91,4 +91,22 @@ void apply_no_baseline(bool no_baseline, std::vector<migrate::TargetConfig>& tar
         for (auto& t : targets) t.use_baseline = false;
 }
 
+void add_run_choices(CLI::App* sub, RunChoices& c, RunGroup groups) {
+    c.groups = groups;
+    if (has(groups, RunGroup::statement_locks)) add_statement_lock_options(sub, c.statement_locks);
+    if (has(groups, RunGroup::planetscale_api) || has(groups, RunGroup::deploys))
+        add_planetscale_options(sub, c.planetscale, has(groups, RunGroup::deploys));
+    if (has(groups, RunGroup::validation)) add_validation_overrides(sub, c.up);
+    if (has(groups, RunGroup::no_baseline)) add_no_baseline(sub, c.up.no_baseline);
+}
+
+std::vector<migrate::TargetConfig> targets_with(const RunChoices& c, const Invocation& in) {
+    auto targets = in.targets;
+    if (has(c.groups, RunGroup::statement_locks)) apply_statement_lock_choices(c.statement_locks, targets);
+    if (has(c.groups, RunGroup::planetscale_api) || has(c.groups, RunGroup::deploys))
+        apply_planetscale_choices(c.planetscale, in.source, targets);
+    if (has(c.groups, RunGroup::no_baseline)) apply_no_baseline(c.up.no_baseline, targets);
+    return targets;
+}
+
 }  // namespace cli

@@ -48,4 +48,31 @@ void apply_planetscale_choices(const PlanetScaleArgs& args, TargetSource source,
 // --no-baseline: an empty database replays the migrations.
 void apply_no_baseline(bool no_baseline, std::vector<migrate::TargetConfig>& targets);
 
+// The groups above as a command takes them: each command names its groups once (add_run_choices) and gets
+// its targets with every group it declared applied (targets_with), so up, tui, plan and status cannot
+// drift apart in how an option is spelled, described or applied.
+enum class RunGroup : unsigned {
+    statement_locks = 1,  // --statement-lock-wait, --statement-lock-budget
+    planetscale_api = 2,  // --planetscale-* and --from-branch: where the deploy requests are (reads only)
+    deploys = 4,          // planetscale_api plus how this run deploys: --cutover, --revert-window, …
+    validation = 8,       // --allow-*, --to, --max-table-copy
+    no_baseline = 16,     // --no-baseline
+};
+constexpr RunGroup operator|(RunGroup a, RunGroup b) {
+    return static_cast<RunGroup>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has(RunGroup set, RunGroup g) { return (static_cast<unsigned>(set) & static_cast<unsigned>(g)) != 0; }
+
+struct RunChoices {
+    RunGroup groups{};
+    UpChoices up;
+    StatementLockChoices statement_locks;
+    PlanetScaleArgs planetscale;
+};
+// Declares `groups` on the command, in the order --help lists them: statement locks, PlanetScale,
+// validation, --no-baseline.
+void add_run_choices(CLI::App* command, RunChoices& choices, RunGroup groups);
+// The invocation's targets with the declared groups' choices applied.
+std::vector<migrate::TargetConfig> targets_with(const RunChoices& choices, const Invocation& in);
+
 }  // namespace cli

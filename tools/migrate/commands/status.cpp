@@ -16,8 +16,7 @@ namespace {
 
 struct StatusArgs {
     bool verbose = false;
-    bool no_baseline = false;
-    PlanetScaleArgs planetscale;
+    RunChoices run;
 };
 
 // "through 0042_x (42 migrations)", with what `up` will do with it.
@@ -175,12 +174,9 @@ Command add_status_command(CLI::App& app, GlobalOptions& g) {
         "  migrate status -v --keyspace oi_claims\n  migrate status --all --json");
     add_global_options(sub, g, TargetPolicy::several, JsonOutput::document);
     sub->add_flag("-v,--verbose", args->verbose, "list every migration, not only those needing attention");
-    add_no_baseline(sub, args->no_baseline);
-    add_planetscale_options(sub, args->planetscale, false);
+    add_run_choices(sub, args->run, RunGroup::planetscale_api | RunGroup::no_baseline);
     return {.app = sub, .name = "status", .targets = TargetPolicy::several, .run = [args](const Invocation& in) {
-                auto targets = in.targets;
-                apply_planetscale_choices(args->planetscale, in.source, targets);
-                apply_no_baseline(args->no_baseline, targets);
+                const auto targets = targets_with(args->run, in);
                 if (in.several() || in.global.json) return status_many(targets, in.global);
                 return status_one(targets.front(), *args);
             }};

@@ -18,14 +18,12 @@ namespace {
 
 struct UpArgs {
     bool verbose = false;
-    UpChoices up;
-    StatementLockChoices statement_locks;
-    PlanetScaleArgs planetscale;
+    RunChoices run;
 };
 
 int up_one(const migrate::TargetConfig& t, const UpArgs& args, const GlobalOptions& g) {
     auto target = migrate::Target::open(t.options());
-    const auto options = up_options(args.up, t);
+    const auto options = up_options(args.run.up, t);
     ProgressBar bar(!g.quiet && ::isatty(STDERR_FILENO));
     auto on_event = [&](const migrate::Event& e) {
         using K = migrate::Event::Kind;
@@ -60,7 +58,7 @@ int up_many(const std::vector<migrate::TargetConfig>& targets, const UpArgs& arg
     std::vector<std::vector<std::string>> rows(targets.size());
     std::vector<Json> docs(targets.size());
     std::vector<migrate::UpOptions> options;
-    for (const auto& t : targets) options.push_back(up_options(args.up, t));  // usage errors before any target runs
+    for (const auto& t : targets) options.push_back(up_options(args.run.up, t));  // usage errors before any target runs
     // With --json, stdout holds only the document: progress goes to stderr; --quiet drops it.
     std::FILE* progress = g.json ? stderr : stdout;
     const int code = for_each_target(targets, g.jobs, [&](const migrate::TargetConfig& t, auto say) {
@@ -137,19 +135,14 @@ Command add_up_command(CLI::App& app, GlobalOptions& g) {
     add_global_options(sub, g, TargetPolicy::several, JsonOutput::document);
     sub->add_flag("-v,--verbose", args->verbose,
                   "one line per statement as it starts (file:line), not only per migration");
-    add_statement_lock_options(sub, args->statement_locks);
-    add_planetscale_options(sub, args->planetscale, true);
-    add_validation_overrides(sub, args->up);
-    add_no_baseline(sub, args->up.no_baseline);
+    add_run_choices(sub, args->run,
+                    RunGroup::statement_locks | RunGroup::deploys | RunGroup::validation | RunGroup::no_baseline);
     return {.app = sub,
             .name = "up",
             .targets = TargetPolicy::several,
             .on_closed_stdout = ClosedStdout::finish_silently,
             .run = [args](const Invocation& in) {
-                auto targets = in.targets;
-                apply_statement_lock_choices(args->statement_locks, targets);
-                apply_planetscale_choices(args->planetscale, in.source, targets);
-                apply_no_baseline(args->up.no_baseline, targets);
+                const auto targets = targets_with(args->run, in);
                 if (in.several() || in.global.json) return up_many(targets, *args, in.global);
                 return up_one(targets.front(), *args, in.global);
             }};
