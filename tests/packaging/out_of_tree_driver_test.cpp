@@ -93,8 +93,7 @@ TEST_CASE("an out-of-tree driver declaring a new scheme is picked and passes the
             run_logged({migrate, "status", "--no-baseline", "--url", url, "--dir", folder.string()}, clean_env);
         CHECK(status.exit_code == 4);  // driver_not_found, like a missing built-in driver
         CHECK_THAT(status.err, Catch::Contains("no driver declares URL scheme 'loopback-mysql'") &&
-                                   Catch::Contains("MIGRATE_DRIVER_PATH") &&
-                                   Catch::Contains(prefix.string()));
+                                   Catch::Contains("MIGRATE_DRIVER_PATH") && Catch::Contains(prefix.string()));
         CHECK_THAT(status.err, !Catch::Contains("migrate-local-pw"));
     }
 }
