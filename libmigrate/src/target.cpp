@@ -185,6 +185,10 @@ Target Target::open(TargetOptions options) {
         throw error(errc::url_invalid, fmt::format("connection URL {} names no database: add it as the path, "
                                                    "mysql://user:password@host:port/DATABASE",
                                                    url.redacted()));
+    // A scheme only a driver plugin declares is settled on that driver's transport here (loading no server,
+    // only the driver), so a URL no driver serves fails before the folder is read, and status shows the
+    // transport the driver declares. Built-in schemes are settled already and load nothing here.
+    url = connect::settled_url(url);
     if (options.lock_timeout.count() < 0) throw error(errc::url_invalid, "the lock timeout cannot be negative");
     if (options.lease_ttl.count() < 3) throw error(errc::url_invalid, "the lease ttl must be at least 3 seconds");
     if (options.lock_waits.per_attempt.count() < 0 || options.lock_waits.total.count() < 1)

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace migrate::plugins {
@@ -43,5 +44,30 @@ std::shared_ptr<const LoadedDriver> load_driver(std::string_view name);
 
 // Loads the driver in one specific file (no search). Throws DriverLoadError.
 std::shared_ptr<const LoadedDriver> load_driver_file(const std::filesystem::path& file, std::string_view expected_name);
+
+// Every driver file of the search path as (file, driver name its file name promises): the first file of each
+// name in search order, as load_driver would pick it. Nothing is loaded.
+std::vector<std::pair<std::filesystem::path, std::string>> driver_files();
+
+// Whether a driver lists `scheme` among its declared schemes (ASCII case-insensitive) and, unless
+// `transport` is empty, declares that transport.
+bool driver_serves(const migrate_driver_v1& api, std::string_view scheme, std::string_view transport);
+
+// What the core asks for when it connects: a URL scheme, the transport the URL settled on ("" when the
+// driver is to decide), and the built-in driver conventionally serving that pair ("" for a scheme the
+// core does not know).
+struct SchemeRequest {
+    std::string_view scheme;
+    std::string_view transport;
+    std::string_view conventional_name;
+};
+
+// Loads the driver serving `request` (cached process-wide while in use). With a conventional name, that
+// driver is loaded by name (load_driver) and must declare the scheme and transport; only when no file of
+// that name exists are the directories scanned. Otherwise every libmigrate-driver-*.so of the search path
+// is tried, directory by directory (files in name order), and the first that declares the scheme wins.
+// Throws DriverLoadError: not_found names the scheme, every directory searched and each file that could not
+// be loaded on the way.
+std::shared_ptr<const LoadedDriver> load_driver_for_scheme(const SchemeRequest& request);
 
 }  // namespace migrate::plugins

@@ -145,10 +145,10 @@ TEST_CASE("transport choice follows the documented rules") {
 TEST_CASE("bad URLs are refused without echoing the password") {
     const std::string secret = "Sup3rS3cret";
     for (std::string bad : std::vector<std::string>{
-             "postgres://u:" + secret + "@h/d", "mysql://u:" + secret + "@h:99999/d",
-             "mysql://u:" + secret + "@h:port/d", "mysql://u:" + secret + "@h/d?frobnicate=1",
-             "mysql://u:" + secret + "%zz@h/d", "mysql://:" + secret + "@h/d", "mysql://u:" + secret + "@/d",
-             "mysql://u:" + secret + "@h/a/b", "mysql://u:" + secret + "@[::1/d", "not a url " + secret}) {
+             "my sql://u:" + secret + "@h/d", "mysql://u:" + secret + "@h:99999/d", "mysql://u:" + secret + "@h:port/d",
+             "mysql://u:" + secret + "@h/d?frobnicate=1", "mysql://u:" + secret + "%zz@h/d",
+             "mysql://:" + secret + "@h/d", "mysql://u:" + secret + "@/d", "mysql://u:" + secret + "@h/a/b",
+             "mysql://u:" + secret + "@[::1/d", "not a url " + secret}) {
         auto msg = url_error(bad);
         CHECK_THAT(msg, !Catch::Contains(secret));
     }
@@ -165,4 +165,51 @@ TEST_CASE("driver options carry the password, redaction hides it in any text") {
     CHECK(migrate::redact_url_text("failed: mysql://u:pw@h:1/d and https://x:y@z/w") ==
           "failed: mysql://u:***@h:1/d and https://x:***@z/w");
     CHECK(migrate::redact_url_text("no secrets mysql://u@h/d") == "no secrets mysql://u@h/d");
+}
+
+TEST_CASE("a scheme libmigrate does not know is parsed generically and left to its driver") {
+    auto u = parse_connection_url("Loopback-MySQL://app:pw@db.example:4000/d?connect-timeout=5");
+    CHECK(u.scheme == "loopback-mysql");
+    CHECK_FALSE(migrate::is_builtin_scheme(u.scheme));
+    CHECK_FALSE(u.transport_settled);
+    CHECK(u.host == "db.example");
+    CHECK(u.port == 4000);
+    CHECK(u.connect_timeout_s == 5);
+    CHECK(u.redacted() == "loopback-mysql://app:***@db.example:4000/d");
+
+    SECTION("over tcp: TLS verified for a remote host, off for loopback and sockets") {
+        auto tcp = u;
+        migrate::settle_transport(tcp, Transport::tcp);
+        CHECK(tcp.transport_settled);
+        CHECK(tcp.transport == Transport::tcp);
+        CHECK(tcp.tls == TlsMode::verify_identity);
+        auto local = parse_connection_url("x-db://u@127.0.0.1/d");
+        migrate::settle_transport(local, Transport::tcp);
+        CHECK(local.tls == TlsMode::disabled);
+        auto asked = parse_connection_url("x-db://u@127.0.0.1/d?ssl-mode=REQUIRED");
+        migrate::settle_transport(asked, Transport::tcp);
+        CHECK(asked.tls == TlsMode::required);
+    }
+    SECTION("over http: TLS verified, even for loopback; no unix socket") {
+        auto local = parse_connection_url("x-db://u@127.0.0.1/d");
+        migrate::settle_transport(local, Transport::http);
+        CHECK(local.tls == TlsMode::verify_identity);
+        auto sock = parse_connection_url("x-db://u@localhost/d?socket=/run/db.sock");
+        CHECK_THROWS_AS(migrate::settle_transport(sock, Transport::http), migrate::error);
+    }
+    SECTION("the driver is told the scheme it serves") {
+        bool has_scheme = false;
+        for (auto& [k, v] : u.driver_options())
+            if (k == "scheme") has_scheme = v == "loopback-mysql";
+        CHECK(has_scheme);
+    }
+    SECTION("a settled URL keeps its transport") {
+        auto m = parse_connection_url("mysql://u@h/d");
+        CHECK(m.transport_settled);
+        CHECK_NOTHROW(migrate::settle_transport(m, Transport::tcp));
+        CHECK_THROWS_AS(migrate::settle_transport(m, Transport::http), migrate::error);
+    }
+    CHECK_THAT(url_error("x-db://u@h/d?transport=http"), Catch::Contains("decides its transport"));
+    CHECK_THAT(url_error("1db://u@h/d"), Catch::Contains("scheme"));
+    CHECK_THAT(url_error("x-db://h/d"), Catch::Contains("no user name"));
 }

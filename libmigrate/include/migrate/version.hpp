@@ -19,6 +19,7 @@ struct DriverInfo {
     std::string schemes;  // URL schemes it serves, comma-separated
     std::string error;    // why it could not be loaded, "" when it was
 };
-// Every driver libmigrate knows (one per transport), loaded to read its version.
+// The built-in drivers (one per transport, listed even when missing), then every other driver file in the
+// driver search path, each loaded to read its version and schemes.
 MIGRATE_API std::vector<DriverInfo> available_drivers();
 }  // namespace migrate

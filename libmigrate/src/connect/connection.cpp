@@ -39,19 +39,46 @@ bool is_mariadb(std::string_view server_version) {
     return v.find("mariadb") != std::string::npos;
 }
 
-std::string_view driver_for(Transport t) { return t == Transport::http ? "http-planetscale" : "mysql2-like"; }
+std::string_view conventional_driver(const ConnectionUrl& url) {
+    if (!is_builtin_scheme(url.scheme) || !url.transport_settled) return "";
+    return url.transport == Transport::http ? "http-planetscale" : "mysql2-like";
+}
 
-std::unique_ptr<Connection> Connection::open(const ConnectionUrl& url) {
-    std::shared_ptr<const plugins::LoadedDriver> driver;
+std::shared_ptr<const plugins::LoadedDriver> driver_for(const ConnectionUrl& url) {
     try {
-        driver = plugins::load_driver(driver_for(url.transport));
+        return plugins::load_driver_for_scheme({.scheme = url.scheme,
+                                                .transport = url.transport_settled ? to_string(url.transport) : "",
+                                                .conventional_name = conventional_driver(url)});
     } catch (const plugins::DriverLoadError& e) {
         using R = plugins::DriverLoadError::Reason;
         errc code = e.reason() == R::not_found      ? errc::driver_not_found
                     : e.reason() == R::incompatible ? errc::driver_incompatible
                                                     : errc::driver_broken;
-        throw error(code, fmt::format("{} transport: {}", to_string(url.transport), e.what()));
+        throw error(code, url.transport_settled ? fmt::format("{} transport: {}", to_string(url.transport), e.what())
+                                                : std::string(e.what()));
     }
+}
+
+Transport declared_transport(const plugins::LoadedDriver& driver) {
+    const std::string_view t = driver.api->transport;
+    if (t == "tcp") return Transport::tcp;
+    if (t == "http") return Transport::http;
+    throw error(errc::driver_incompatible,
+                fmt::format("driver '{}' ({}) declares transport '{}'; libmigrate speaks tcp and http",
+                            driver.api->name, driver.file.string(), t));
+}
+
+ConnectionUrl settled_url(const ConnectionUrl& url) {
+    if (url.transport_settled) return url;
+    ConnectionUrl out = url;
+    settle_transport(out, declared_transport(*driver_for(url)));
+    return out;
+}
+
+std::unique_ptr<Connection> Connection::open(const ConnectionUrl& given) {
+    std::shared_ptr<const plugins::LoadedDriver> driver = driver_for(given);
+    ConnectionUrl url = given;
+    if (!url.transport_settled) settle_transport(url, declared_transport(*driver));
 
     auto options = url.driver_options();
     std::vector<migrate_driver_option> c_options;

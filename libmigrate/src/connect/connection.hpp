@@ -21,7 +21,8 @@ using RowView = std::vector<std::optional<std::string_view>>;
 
 class Connection {
   public:
-    // Loads the driver for url.transport and connects. Throws migrate::error.
+    // Loads the driver for the URL's scheme (settling its transport, see settled_url) and connects.
+    // Throws migrate::error.
     static std::unique_ptr<Connection> open(const ConnectionUrl& url);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -51,7 +52,19 @@ class Connection {
 // "10.11.19-MariaDB-0+deb12u1"; MySQL, Vitess and PlanetScale report MySQL-style versions.
 bool is_mariadb(std::string_view server_version);
 
-// The driver name serving a transport: tcp → mysql2-like, http → http-planetscale.
-std::string_view driver_for(Transport t);
+// The built-in driver conventionally serving a URL whose scheme libmigrate knows: tcp → mysql2-like,
+// http → http-planetscale; "" for another scheme (its driver is found by the scheme it declares).
+std::string_view conventional_driver(const ConnectionUrl& url);
+
+// Loads the driver serving the URL's scheme (over its transport, once settled): plugins::load_driver_for_scheme.
+// Throws migrate::error (driver_not_found, driver_incompatible, driver_broken).
+std::shared_ptr<const plugins::LoadedDriver> driver_for(const ConnectionUrl& url);
+
+// The transport a driver declares. Throws migrate::error(driver_incompatible) for one libmigrate does not speak.
+Transport declared_transport(const plugins::LoadedDriver& driver);
+
+// `url` settled on its driver's transport (settle_transport): unchanged when already settled, else the
+// driver is looked up. Throws migrate::error (driver_*, url_invalid).
+ConnectionUrl settled_url(const ConnectionUrl& url);
 
 }  // namespace migrate::connect

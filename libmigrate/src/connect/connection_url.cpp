@@ -64,6 +64,12 @@ unsigned parse_unsigned(std::string_view value, std::string_view key, unsigned m
     return v;
 }
 
+bool valid_scheme(std::string_view s) {
+    if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+    return std::all_of(s.begin(), s.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '+' || c == '-' || c == '.'; });
+}
+
 bool is_loopback(std::string_view host) { return host == "localhost" || host == "::1" || host.starts_with("127."); }
 
 std::optional<TlsMode> parse_tls_mode(std::string_view v) {
@@ -96,8 +102,12 @@ ConnectionUrl parse_connection_url(std::string_view text) {
     if (sep == std::string_view::npos || sep == 0)
         fail("expected scheme://user:password@host:port/database (e.g. mysql://app@db.internal:3306/app)");
     u.scheme = lower(text.substr(0, sep));
-    if (u.scheme != "mysql" && u.scheme != "mariadb" && u.scheme != "http" && u.scheme != "https")
-        fail(fmt::format("unsupported scheme '{}': use mysql://, mariadb://, http:// or https://", u.scheme));
+    // Any scheme of RFC 3986's shape: one libmigrate does not know is a driver plugin's to serve, and only a
+    // lookup of the drivers can tell whether one does (settle_transport, Connection::open).
+    if (!valid_scheme(u.scheme))
+        fail(
+            "the scheme (before ://) must start with a letter and hold only letters, digits, '+', '-' and '.' "
+            "(mysql://, mariadb://, http://, https://, or one a driver declares)");
     std::string_view rest = text.substr(sep + 3);
 
     // Query string first ('?' cannot appear unencoded elsewhere), then userinfo up to the last '@'
@@ -238,6 +248,19 @@ ConnectionUrl parse_connection_url(std::string_view text) {
     if (u.host.empty() && u.socket.empty()) fail("no host (mysql://user:password@HOST:port/database)");
     if (u.user.empty()) fail("no user name (mysql://USER:password@host:port/database)");
 
+    u.tls_given = tls.has_value();
+    if (tls) u.tls = *tls;
+    if (!is_builtin_scheme(u.scheme)) {
+        // The driver that declares the scheme decides the transport: a parameter could only contradict it.
+        if (transport)
+            fail(fmt::format(
+                "transport= applies to mysql://, mariadb://, http:// and https:// only; the driver that declares "
+                "{}:// decides its transport",
+                u.scheme));
+        u.transport_settled = false;
+        return u;
+    }
+
     const bool http_scheme = u.scheme == "http" || u.scheme == "https";
     if (transport)
         u.transport = *transport;
@@ -247,23 +270,40 @@ ConnectionUrl parse_connection_url(std::string_view text) {
         u.transport = Transport::tcp;
     if (u.transport == Transport::tcp && http_scheme)
         fail(fmt::format("transport=tcp needs a mysql:// or mariadb:// URL, not {}://", u.scheme));
-    if (u.transport == Transport::http && !u.socket.empty()) fail("a unix socket cannot be used with transport=http");
-
-    // TLS verification is on unless asked otherwise. Plaintext by default only for explicit http:// and
-    // for TCP to loopback or a unix socket (traffic that never leaves the machine). The HTTP transport
-    // with a mysql:// URL means https (as @planetscale/database does).
-    if (tls)
-        u.tls = *tls;
-    else if (u.transport == Transport::http)
-        u.tls = u.scheme == "http" ? TlsMode::disabled : TlsMode::verify_identity;
-    else if (!u.socket.empty() || is_loopback(u.host))
-        u.tls = TlsMode::disabled;
-    else
-        u.tls = TlsMode::verify_identity;
+    u.transport_settled = false;
+    settle_transport(u, u.transport);
     if (u.scheme == "http" && u.tls != TlsMode::disabled) fail("http:// is plaintext; use https:// for TLS");
     if (u.scheme == "https" && u.tls == TlsMode::disabled)
         fail("https:// with ssl-mode=DISABLED: use http:// for plaintext");
     return u;
+}
+
+bool is_builtin_scheme(std::string_view scheme) noexcept {
+    return scheme == "mysql" || scheme == "mariadb" || scheme == "http" || scheme == "https";
+}
+
+void settle_transport(ConnectionUrl& u, Transport t) {
+    if (u.transport_settled) {
+        if (u.transport != t)
+            fail(fmt::format("{}:// is settled on transport {}, not {}", u.scheme, to_string(u.transport),
+                             to_string(t)));
+        return;
+    }
+    u.transport = t;
+    if (u.transport == Transport::http && !u.socket.empty()) fail("a unix socket cannot be used with transport=http");
+
+    // TLS verification is on unless asked otherwise. Plaintext by default only for explicit http:// and
+    // for TCP to loopback or a unix socket (traffic that never leaves the machine). The HTTP transport
+    // with any other scheme means https (as @planetscale/database does with mysql://).
+    if (!u.tls_given) {
+        if (u.transport == Transport::http)
+            u.tls = u.scheme == "http" ? TlsMode::disabled : TlsMode::verify_identity;
+        else if (!u.socket.empty() || is_loopback(u.host))
+            u.tls = TlsMode::disabled;
+        else
+            u.tls = TlsMode::verify_identity;
+    }
+    u.transport_settled = true;
 }
 
 std::string ConnectionUrl::endpoint() const {
@@ -295,7 +335,9 @@ std::string ConnectionUrl::redacted() const {
 
 std::vector<std::pair<std::string, std::string>> ConnectionUrl::driver_options() const {
     std::vector<std::pair<std::string, std::string>> o;
-    if (transport == Transport::http) o.emplace_back("scheme", scheme);
+    // The HTTP driver tells http:// from https:// by it; a driver of a scheme libmigrate does not know may
+    // declare several and serve them differently.
+    if (transport == Transport::http || !is_builtin_scheme(scheme)) o.emplace_back("scheme", scheme);
     if (!socket.empty())
         o.emplace_back("socket", socket);
     else

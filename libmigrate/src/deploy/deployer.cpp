@@ -233,6 +233,7 @@ std::unique_ptr<connect::Connection> Deployer::connect_to_branch(const Work& w) 
 
     ConnectionUrl url = production_;
     url.transport = Transport::http;
+    url.transport_settled = true;  // the scheme is set to http(s) just below
     url.scheme = production_.scheme == "http" ? "http" : "https";
     url.user = password.username;
     url.password = password.plain_text;

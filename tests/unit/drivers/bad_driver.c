@@ -23,7 +23,12 @@ static const char* bad_version(migrate_driver_conn* c) {
     return "";
 }
 static void bad_close(migrate_driver_conn* c) { (void)c; }
+#if defined(BAD_NEWSCHEME)
+/* Not bad at all: a driver for a scheme the core does not know, found by scanning the search path. */
+static const char* const schemes[] = {"new-scheme", "other-scheme", 0};
+#else
 static const char* const schemes[] = {"mysql", 0};
+#endif
 
 static migrate_driver_v1 driver = {
 #if defined(BAD_BADABI)
@@ -31,6 +36,8 @@ static migrate_driver_v1 driver = {
     "badabi",
 #elif defined(BAD_SMALLSTRUCT)
     MIGRATE_DRIVER_ABI_VERSION, 16u, "smallstruct",
+#elif defined(BAD_NEWSCHEME)
+    MIGRATE_DRIVER_ABI_VERSION, sizeof(migrate_driver_v1), "newscheme",
 #else /* BAD_WRONGNAME */
     MIGRATE_DRIVER_ABI_VERSION, sizeof(migrate_driver_v1), "someone-else",
 #endif
