@@ -237,15 +237,15 @@ void drv_close(migrate_driver_conn* conn) {
     delete conn;
 }
 
-const char* const kSchemes[] = {"loopback-mysql", nullptr};
+const char* const schemes[] = {"loopback-mysql", nullptr};
 
-const migrate_driver_v1 kDriver = {
+const migrate_driver_v1 driver_table = {
     MIGRATE_DRIVER_ABI_VERSION,
     sizeof(migrate_driver_v1),
     "loopback-mysql",
     "0.1.0",
     "tcp",
-    kSchemes,
+    schemes,
     &drv_open,
     &drv_execute,
     &drv_server_version,
@@ -254,4 +254,4 @@ const migrate_driver_v1 kDriver = {
 
 }  // namespace
 
-extern "C" MIGRATE_DRIVER_EXPORT const migrate_driver_v1* migrate_driver_entry(void) { return &kDriver; }
+extern "C" MIGRATE_DRIVER_EXPORT const migrate_driver_v1* migrate_driver_entry(void) { return &driver_table; }

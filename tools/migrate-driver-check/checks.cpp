@@ -12,10 +12,10 @@
 namespace migrate::driver_check {
 namespace {
 
-constexpr const char* kTable = "migrate_driver_check";
+constexpr const char* check_table = "migrate_driver_check";
 
 // The smallest migrate_driver_v1 libmigrate accepts: everything up to and including `close`.
-constexpr std::size_t kMinV1Size = offsetof(migrate_driver_v1, close) + sizeof(migrate_driver_v1::close);
+constexpr std::size_t min_v1_size = offsetof(migrate_driver_v1, close) + sizeof(migrate_driver_v1::close);
 
 // A value no server, driver or option list holds by accident: a leak of it into a message is a leak.
 std::string marker(std::string_view what) {
@@ -71,14 +71,14 @@ class Checker {
                 results_.push_back({name, Verdict::skip, "no connection"});
         } else {
             conn_ = &session;
-            run_sql("drop table if exists " + std::string(kTable));
+            run_sql("drop table if exists " + std::string(check_table));
             check("rows: NULLs and exact bytes", [&] { rows(); });
             check("row sink may stop early", [&] { stop_early(); });
             check("affected rows", [&] { affected_rows(); });
             check("server error: errno, SQLSTATE, connection still usable", [&] { server_error(); });
             check("one statement per call", [&] { one_statement(); });
             check("session state persists across calls", [&] { session_state(); });
-            run_sql("drop table if exists " + std::string(kTable));
+            run_sql("drop table if exists " + std::string(check_table));
             check("connection lost: I/O, completion unknown", [&] { connection_lost(); });
             conn_ = nullptr;
         }
@@ -148,8 +148,8 @@ class Checker {
         expect(api_.abi_version == MIGRATE_DRIVER_ABI_VERSION, "abi_version " + std::to_string(api_.abi_version) +
                                                                    ", libmigrate speaks " +
                                                                    std::to_string(MIGRATE_DRIVER_ABI_VERSION));
-        expect(api_.struct_size >= kMinV1Size, "struct_size " + std::to_string(api_.struct_size) +
-                                                   " is smaller than version 1's " + std::to_string(kMinV1Size));
+        expect(api_.struct_size >= min_v1_size, "struct_size " + std::to_string(api_.struct_size) +
+                                                    " is smaller than version 1's " + std::to_string(min_v1_size));
         expect(api_.open && api_.execute && api_.server_version && api_.close, "a function entry is NULL");
         expect(api_.name && *api_.name, "name is empty");
         expect(api_.version && *api_.version, "version is empty");
@@ -240,19 +240,19 @@ class Checker {
     }
 
     void affected_rows() {
-        must(std::string("create table ") + kTable + " (id int primary key, s varchar(20), b varbinary(8))");
-        auto ins =
-            must(std::string("insert into ") + kTable + " values (1, 'é', x'00ff10'), (2, null, null), (3, 'x', '')");
+        must(std::string("create table ") + check_table + " (id int primary key, s varchar(20), b varbinary(8))");
+        auto ins = must(std::string("insert into ") + check_table +
+                        " values (1, 'é', x'00ff10'), (2, null, null), (3, 'x', '')");
         expect(ins.result.affected_rows == 3, "insert of 3 rows reported " + std::to_string(ins.result.affected_rows));
-        auto sel = must(std::string("select id, s, b from ") + kTable + " order by id");
+        auto sel = must(std::string("select id, s, b from ") + check_table + " order by id");
         expect(sel.rows.size() == 3, "3 rows inserted, " + std::to_string(sel.rows.size()) + " read back");
         if (sel.rows.size() == 3 && sel.rows[0].size() == 3 && sel.rows[1].size() == 3) {
             expect(sel.rows[0][2] == std::string("\x00\xFF\x10", 3), "varbinary bytes changed");
             expect(!sel.rows[1][1].has_value(), "a NULL column came back as a value");
         }
-        auto upd = must(std::string("update ") + kTable + " set s = 'y' where id >= 2");
+        auto upd = must(std::string("update ") + check_table + " set s = 'y' where id >= 2");
         expect(upd.result.affected_rows == 2, "update of 2 rows reported " + std::to_string(upd.result.affected_rows));
-        auto del = must(std::string("delete from ") + kTable);
+        auto del = must(std::string("delete from ") + check_table);
         expect(del.result.affected_rows == 3, "delete of 3 rows reported " + std::to_string(del.result.affected_rows));
     }
 
@@ -283,13 +283,13 @@ class Checker {
         auto mine = must("select is_used_lock('migrate-driver-check') = connection_id()");
         expect(scalar(mine) == "1", "the lock is not held by this session");
         must("select release_lock('migrate-driver-check')");
-        must(std::string("create table ") + kTable + "_tx (id int)");
+        must(std::string("create table ") + check_table + "_tx (id int)");
         must("begin");
-        must(std::string("insert into ") + kTable + "_tx values (1)");
+        must(std::string("insert into ") + check_table + "_tx values (1)");
         must("rollback");
-        auto n = must(std::string("select count(*) from ") + kTable + "_tx");
+        auto n = must(std::string("select count(*) from ") + check_table + "_tx");
         expect(scalar(n) == "0", "a rolled-back insert persisted");
-        must(std::string("drop table ") + kTable + "_tx");
+        must(std::string("drop table ") + check_table + "_tx");
     }
 
     // Another connection of the same driver kills this one's server session; the next statement must fail
