@@ -1,6 +1,7 @@
 // A driver built out of tree (examples/out-of-tree-driver) against an installed libmigrate, dropped into
 // MIGRATE_DRIVER_PATH: the installed CLI picks it for the scheme it declares (loopback-mysql://, which the core
 // does not know) and migrates a real database through it, and the installed conformance checker passes it.
+#include "installed_tree.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -16,10 +17,6 @@ using namespace testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-const std::map<std::string, std::string> clean_env{{"LD_LIBRARY_PATH", ""},   {"MIGRATE_DRIVER_PATH", ""},
-                                                   {"DATABASE_URL", ""},      {"MIGRATIONS_DIR", ""},
-                                                   {"CMAKE_PREFIX_PATH", ""}, {"PKG_CONFIG_PATH", ""}};
 
 ProcessResult run_logged(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
     auto r = run_process(argv, env);

@@ -2,6 +2,7 @@
 // relocatable tree of stripped binaries: installed into a temporary prefix and moved to another directory, it
 // still runs (the CLI finds libmigrate.so and the drivers relative to itself) and serves consumers that find
 // it with find_package and with pkg-config.
+#include "installed_tree.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -21,10 +22,6 @@ using namespace testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-const std::map<std::string, std::string> clean_env{{"LD_LIBRARY_PATH", ""},   {"MIGRATE_DRIVER_PATH", ""},
-                                                   {"DATABASE_URL", ""},      {"MIGRATIONS_DIR", ""},
-                                                   {"CMAKE_PREFIX_PATH", ""}, {"PKG_CONFIG_PATH", ""}};
 
 std::map<std::string, std::string> with(std::map<std::string, std::string> extra) {
     auto env = clean_env;
