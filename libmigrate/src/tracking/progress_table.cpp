@@ -32,6 +32,7 @@ std::string statements_prefix_hash(const Migration& m, std::size_t count) {
 
 std::map<std::int64_t, PartialRun> partial_runs(const std::map<std::int64_t, ProgressRow>& rows, const Source& source,
                                                 const Baseline* baseline) {
+    if (rows.empty()) return {};  // the common start: nothing half-applied, no index of the folder needed
     std::map<std::int64_t, const Migration*> by_when;
     for (const auto& m : source.migrations) by_when.emplace(m.when, &m);
     if (baseline) by_when[baseline->snapshot.when] = &baseline->snapshot;
