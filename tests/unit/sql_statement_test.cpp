@@ -78,14 +78,17 @@ TEST_CASE("sql statement: every ALTER TABLE clause has its kind") {
     CHECK(d.clauses[9].index.kind == IndexKind::fulltext);
     CHECK((d.clauses[18].option == "algorithm" && d.clauses[18].value == "copy"));
     CHECK((d.clauses[19].option == "lock" && d.clauses[19].value == "none"));
-    CHECK(d.renames == std::vector<std::pair<std::string, std::string>>{{"t", "u"}});
+    REQUIRE(d.renames.size() == 1);
+    CHECK((d.renames[0].from.name == "t" && d.renames[0].to.name == "u"));
 }
 
 TEST_CASE("sql statement: DROP, RENAME, TRUNCATE and indexes") {
     const auto drop = read("DROP TABLE IF EXISTS `a`, `db`.`B` CASCADE");
     CHECK(drop.ddl.kind == Ddl::Kind::drop_table);
     REQUIRE(drop.ddl.tables.size() == 2);
-    CHECK((drop.ddl.tables[0].first == "a" && drop.ddl.tables[1].first == "B"));
+    CHECK((drop.ddl.tables[0].name == "a" && drop.ddl.tables[1].name == "B" && drop.ddl.tables[1].schema == "db"));
+    CHECK(drop.ddl.guarded);
+    CHECK(drop.ddl.unread.empty());
     CHECK(read("DROP TEMPORARY TABLE `t`").ddl.temporary);
     const auto index = read("DROP INDEX `i` ON `db`.`t`");
     CHECK((index.ddl.kind == Ddl::Kind::drop_index && index.ddl.table == "t"));
@@ -95,8 +98,56 @@ TEST_CASE("sql statement: DROP, RENAME, TRUNCATE and indexes") {
     CHECK(create.ddl.indexes[0].kind == IndexKind::unique);
     CHECK(create.ddl.indexes[0].columns == std::vector<std::string>{"a", "b"});
     const auto rename = read("RENAME TABLE `a` TO `b`, `c` TO `d`");
-    CHECK(rename.ddl.renames == std::vector<std::pair<std::string, std::string>>{{"a", "b"}, {"c", "d"}});
+    REQUIRE(rename.ddl.renames.size() == 2);
+    CHECK((rename.ddl.renames[0].from.name == "a" && rename.ddl.renames[0].to.name == "b"));
+    CHECK((rename.ddl.renames[1].from.name == "c" && rename.ddl.renames[1].to.name == "d"));
     CHECK(read("TRUNCATE TABLE `t`").ddl.kind == Ddl::Kind::truncate);
     CHECK(read("INSERT INTO `t` VALUES (1)").ddl.kind == Ddl::Kind::other);
     CHECK(read("ALTER TABLE `t` ADD `a` int,").ddl.clauses.size() == 1);  // a trailing comma reads nothing
+}
+
+TEST_CASE("sql statement: what deciding needs: schemas, names, IF [NOT] EXISTS") {
+    const auto alter = read(
+        "ALTER TABLE `db`.`t` ADD CONSTRAINT IF NOT EXISTS `fk` FOREIGN KEY (`a`) REFERENCES `u`(`id`), ADD "
+        "CONSTRAINT `uq` UNIQUE (`a`), ADD INDEX IF NOT EXISTS `i` (`a`), DROP COLUMN IF EXISTS `c`, CHANGE `d` `e` "
+        "int NOT NULL, RENAME INDEX `i` TO `j`, RENAME TO `other`.`t2`");
+    const Ddl& d = alter.ddl;
+    CHECK((d.schema == "db" && d.table == "t"));
+    REQUIRE(d.clauses.size() == 7);
+    CHECK((d.clauses[0].symbol == "fk" && d.clauses[0].guarded));
+    CHECK(d.clauses[1].index.name == "uq");  // a UNIQUE key without a name of its own takes the constraint's
+    CHECK((d.clauses[2].index.name == "i" && d.clauses[2].guarded));
+    CHECK((d.clauses[3].old_name == "c" && d.clauses[3].guarded));
+    CHECK((d.clauses[4].old_name == "d" && d.clauses[4].column.name == "e"));
+    CHECK(alter.tokens[d.clauses[4].definition].value == "int");
+    CHECK((d.clauses[5].old_name == "i" && d.clauses[5].new_name == "j"));
+    CHECK((d.clauses[6].renamed_to.schema == "other" && d.clauses[6].renamed_to.name == "t2"));
+    for (const auto& a : d.clauses) CHECK(a.unread.empty());
+    CHECK(d.unread.empty());
+
+    const auto index = read("CREATE INDEX IF NOT EXISTS `i` USING BTREE ON `db`.`t` (`a`)");
+    CHECK((index.ddl.guarded && index.ddl.indexes[0].name == "i" && index.ddl.schema == "db"));
+    CHECK(read("DROP INDEX `i` ON `t`").ddl.indexes.at(0).name == "i");
+    CHECK(read("CREATE TABLE IF NOT EXISTS `t` AS SELECT 1").ddl.as_select);
+    CHECK(read("CREATE OR REPLACE ALGORITHM=MERGE VIEW `v` AS SELECT 1").ddl.object == "view");
+    CHECK(read("DROP VIEW IF EXISTS `v`").ddl.guarded);
+}
+
+TEST_CASE("sql statement: what it does not read is named, never guessed") {
+    auto unread = [](std::string_view sql) {
+        const auto r = read(sql);
+        return r.ddl.clauses.empty() ? r.ddl.unread : r.ddl.clauses.back().unread;
+    };
+    CHECK(unread("ALTER TABLE `t` DROP COLUMN `a` `b`") == "`b`");
+    CHECK(unread("ALTER TABLE `t` DROP PRIMARY KEY `x`") == "`x`");
+    CHECK(unread("ALTER TABLE `t` RENAME COLUMN `a` TO `b` `c`") == "`c`");
+    CHECK(unread("ALTER TABLE `t` ALGORITHM=COPY `x`") == "`x`");
+    CHECK(unread("ALTER TABLE `t` ALTER COLUMN `a` SET DEFAULT 1") == "SET DEFAULT 1");
+    CHECK(unread("ALTER TABLE `t` ENGINE=InnoDB").empty());
+    CHECK(unread("ALTER TABLE `t` ADD COLUMN (`a` int, INDEX `i` (`a`))") == "INDEX `i` (`a`)");
+    CHECK(unread("DROP TABLE `a` `b`") == "`b`");
+    CHECK(unread("RENAME TABLE `a` `b`") == "`b`");
+    CHECK(read("ALTER TABLE `t` ADD `a` int,").ddl.unread == "an empty clause");
+    CHECK(read("ALTER TABLE `t` ADD `a` int PARTITION BY HASH(`a`)").ddl.clauses[0].partitioning);
+    CHECK(read("ALTER TABLE `t` ADD FOREIGN KEY (`a`) REFERENCES `u`(`id`)").ddl.clauses[0].symbol.empty());
 }

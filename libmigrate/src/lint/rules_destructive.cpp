@@ -8,9 +8,9 @@ namespace migrate::lint {
 void check_destructive(const Statement& s, const Ddl& d, const SchemaModel& before, Sink& sink) {
     using K = Ddl::Kind;
     if (d.kind == K::drop_table)
-        for (const auto& [name, at] : d.tables)
-            sink.add("destructive-drop-table", s, *at,
-                     fmt::format("DROP TABLE `{}` deletes the table and its rows", name));
+        for (const auto& table : d.tables)
+            sink.add("destructive-drop-table", s, *table.at,
+                     fmt::format("DROP TABLE `{}` deletes the table and its rows", table.name));
     if (d.kind == K::truncate)
         sink.add("destructive-truncate", s, s.tokens.front(),
                  fmt::format("TRUNCATE deletes every row of `{}`", d.table));

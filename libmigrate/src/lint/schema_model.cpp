@@ -16,10 +16,10 @@ Ddl lower_case_names(Ddl d) {
         for (auto& c : i.columns) c = sql::lower(c);
     };
     d.table = sql::lower(d.table);
-    for (auto& [name, at] : d.tables) name = sql::lower(name);
+    for (auto& table : d.tables) table.name = sql::lower(table.name);
     for (auto& [from, to] : d.renames) {
-        from = sql::lower(from);
-        to = sql::lower(to);
+        from.name = sql::lower(from.name);
+        to.name = sql::lower(to.name);
     }
     for (auto& c : d.columns) column(c);
     for (auto& i : d.indexes) index(i);
@@ -38,7 +38,7 @@ void SchemaModel::apply(const Ddl& d, std::size_t migration) {
         for (const auto& c : d.columns) t.columns[c.name] = state_of(c, migration);
         tables_[d.table] = std::move(t);
     } else if (d.kind == K::drop_table) {
-        for (const auto& [name, at] : d.tables) tables_.erase(name);
+        for (const auto& table : d.tables) tables_.erase(table.name);
     } else if (d.kind == K::alter_table && tables_.contains(d.table)) {
         auto& cols = tables_[d.table].columns;
         for (const auto& a : d.clauses) {
@@ -61,10 +61,10 @@ void SchemaModel::apply(const Ddl& d, std::size_t migration) {
         }
     }
     for (const auto& [from, to] : d.renames)
-        if (auto t = tables_.find(from); t != tables_.end()) {
+        if (auto t = tables_.find(from.name); t != tables_.end()) {
             auto moved = std::move(t->second);
             tables_.erase(t);
-            tables_[to] = std::move(moved);
+            tables_[to.name] = std::move(moved);
         }
 }
 

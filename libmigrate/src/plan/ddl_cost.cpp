@@ -368,10 +368,11 @@ DdlCost ddl_cost(std::string_view sql, Flavor flavor, const LiveLookup& live, Se
         }
         case K::drop_index: return statement(A::in_place, d.table, "DROP INDEX: metadata, in place");
         case K::drop_table:
-            return statement(A::instant, d.tables.empty() ? "" : d.tables.front().first,
+            return statement(A::instant, d.tables.empty() ? "" : d.tables.front().name,
                              "DROP TABLE: metadata (the rows are gone)");
         case K::rename_table:
-            return statement(A::instant, d.renames.empty() ? "" : d.renames.front().first, "RENAME TABLE: metadata");
+            return statement(A::instant, d.renames.empty() ? "" : d.renames.front().from.name,
+                             "RENAME TABLE: metadata");
         case K::truncate: return statement(A::instant, d.table, "TRUNCATE: the table is recreated empty");
         case K::other: break;
     }

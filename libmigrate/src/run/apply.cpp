@@ -4,7 +4,7 @@
 #include "failure_advice.hpp"
 #include "fault_injection.hpp"
 #include "lock_waits.hpp"
-#include "probe/ddl_parser.hpp"
+#include "probe/ddl_claims.hpp"
 #include "safe_migrations.hpp"
 #include "statement_probe.hpp"
 

@@ -1,10 +1,10 @@
-// The public entry points of statement_probe.hpp. The work is in probe/: ddl_parser (statement → clauses,
+// The public entry points of statement_probe.hpp. The work is in probe/: ddl_claims (statement model → claims,
 // classify), catalog (session and information_schema, deciding); tokens and column definitions (MODIFY)
 // come from sql/.
 #include "statement_probe.hpp"
 
 #include "probe/catalog.hpp"
-#include "probe/ddl_parser.hpp"
+#include "probe/ddl_claims.hpp"
 
 #include <fmt/format.h>
 
@@ -36,7 +36,7 @@ bool safe_to_retry(std::string_view sql) {
     if (t->empty()) return true;
     switch (probe::classify_tokens(*t, 0)) {
         case StatementClass::harmless: return true;
-        case StatementClass::ddl: return probe::parse_ddl(*t).safe_to_retry;
+        case StatementClass::ddl: return probe::claims_of(*t).safe_to_retry;
         default: return false;
     }
 }
@@ -44,7 +44,7 @@ bool safe_to_retry(std::string_view sql) {
 bool only_adds(std::string_view sql) {
     auto t = probe::one_statement(sql, {});
     if (!t || t->empty() || probe::classify_tokens(*t, 0) != StatementClass::ddl) return false;
-    const auto p = probe::parse_ddl(*t);
+    const auto p = probe::claims_of(*t);
     if (!p.undecidable.empty() || p.safe_to_retry || p.renamed_to || p.clauses.empty()) return false;
     for (const auto& c : p.clauses) {
         if (!c.undecidable.empty() || c.definition || c.renames_subject || c.leftovers_mean_not_applied ||
@@ -67,7 +67,7 @@ std::optional<TableRef> written_table(std::string_view sql) {
 std::vector<TableRef> tables_changed(std::string_view sql) {
     auto t = probe::one_statement(sql, {});
     if (!t || t->empty() || probe::classify_tokens(*t, 0) != StatementClass::ddl) return {};
-    const auto p = probe::parse_ddl(*t);
+    const auto p = probe::claims_of(*t);
     std::vector<TableRef> out;
     auto add = [&out](const probe::Name& n) {
         for (const auto& o : out)
@@ -95,7 +95,7 @@ ProbeResult probe_statement(connect::Connection& conn, std::string_view sql) {
     auto tokens = probe::one_statement(sql, catalog.session().options);
     if (!tokens) return {Effect::undecidable, "not one statement under the server's sql_mode"};
     if (catalog.session().database.empty()) return {Effect::undecidable, "no current database"};
-    return probe::decide(probe::parse_ddl(*tokens), catalog);
+    return probe::decide(probe::claims_of(*tokens), catalog);
 }
 
 }  // namespace migrate::run

@@ -25,16 +25,8 @@ std::vector<std::pair<std::size_t, std::size_t>> parts(const Tokens& t, std::siz
     return all;
 }
 
-// `[schema.]name` at i: the name; i moves past it.
-std::string table_name(const Tokens& t, std::size_t& i, std::size_t end) {
-    if (i >= end || !is_name(t[i])) return {};
-    std::string name = t[i++].value;
-    if (i + 1 < end && is_punct(t[i], ".") && is_name(t[i + 1])) {
-        name = t[i + 1].value;
-        i += 2;
-    }
-    return name;
-}
+// The text from the cursor on, for `unread`; a reason when nothing is left.
+std::string rest_or(const Cursor& c, std::string_view why) { return c.done() ? std::string(why) : c.rest_text(); }
 
 // The column names of a key part list `(a, b(10) DESC, ...)` whose '(' is at i.
 std::vector<std::string> key_columns(const Tokens& t, std::size_t i, std::size_t end) {
@@ -47,6 +39,16 @@ std::vector<std::string> key_columns(const Tokens& t, std::size_t i, std::size_t
 }
 
 }  // namespace
+
+std::optional<TableName> table_name(Cursor& c) {
+    const Token* at = c.peek();
+    auto first = c.name();
+    if (!first) return std::nullopt;
+    if (!c.accept_punct(".")) return TableName{"", *first, at};
+    auto second = c.name();
+    if (!second) return std::nullopt;
+    return TableName{*first, *second, at};
+}
 
 ColumnSpec parse_column(const Tokens& t, std::size_t b, std::size_t e) {
     ColumnSpec c;
@@ -117,55 +119,98 @@ ColumnSpec parse_column(const Tokens& t, std::size_t b, std::size_t e) {
 
 namespace {
 
-// A table constraint or index definition at [b, e) (after ADD, or inside CREATE TABLE): its clause kind
-// (other for what the model does not read: partitions, periods, system versioning); nullopt when the range
-// is a column definition.
-std::optional<ClauseKind> parse_constraint(const Tokens& t, std::size_t b, std::size_t e, Ddl& d, IndexSpec& index) {
-    if (b >= e || t[b].kind != TokenKind::word) return std::nullopt;
-    std::size_t i = b;
-    if (kw(t, i, "CONSTRAINT")) {
-        ++i;
-        if (i < e && is_name(t[i]) && !is_word_in(t[i], {"PRIMARY", "UNIQUE", "FOREIGN", "CHECK"})) ++i;
-    } else if (!is_word_in(t[i], {"PRIMARY", "UNIQUE", "KEY", "INDEX", "FULLTEXT", "SPATIAL", "FOREIGN", "CHECK",
-                                  "PARTITION", "PERIOD", "SYSTEM"})) {
-        return std::nullopt;
-    }
-    if (kw(t, i, "FOREIGN")) {
-        d.foreign_keys.push_back(&t[b]);
-        return ClauseKind::add_foreign_key;
-    }
-    if (kw(t, i, "PRIMARY")) return ClauseKind::add_primary_key;
-    if (kw(t, i, "CHECK")) return ClauseKind::add_check;
-    if (!is_word_in(t[i], {"UNIQUE", "KEY", "INDEX", "FULLTEXT", "SPATIAL"})) return ClauseKind::other;
-    index.at = &t[b];
-    index.kind = kw(t, i, "UNIQUE")     ? IndexKind::unique
-                 : kw(t, i, "FULLTEXT") ? IndexKind::fulltext
-                 : kw(t, i, "SPATIAL")  ? IndexKind::spatial
-                                        : IndexKind::plain;
-    for (std::size_t j = i; j < e; ++j)
-        if (is_punct(t[j], "(")) {
-            index.columns = key_columns(t, j, e);
-            break;
-        }
-    return ClauseKind::add_index;
+// After ADD: does a column definition (or ADD (…)'s list) start here, rather than a key or constraint?
+bool starts_column(const Cursor& c) {
+    const Token* t = c.peek();
+    if (!t) return false;
+    if (t->kind == TokenKind::quoted_identifier || is_punct(*t, "(")) return true;
+    if (t->kind != TokenKind::word) return false;
+    if (is_word_in(*t, {"INDEX", "KEY", "UNIQUE", "PRIMARY", "FOREIGN", "FULLTEXT", "SPATIAL", "CONSTRAINT", "CHECK",
+                        "PARTITION", "IF"}))
+        return false;
+    return !(c.is("PERIOD") && c.is("FOR", 1)) && !(c.is("SYSTEM") && c.is("VERSIONING", 1));
 }
 
-void parse_create_table(const Tokens& t, std::size_t i, Ddl& d) {
-    if (kw(t, i, "IF")) i += 3;
-    d.table = table_name(t, i, t.size());
-    if (d.table.empty()) return;
+// The columns of the first key part list from the cursor on.
+std::vector<std::string> first_key_columns(const Cursor& c, const Tokens& t) {
+    for (std::size_t j = c.pos(); j < c.end(); ++j)
+        if (is_punct(t[j], "(")) return key_columns(t, j, c.end());
+    return {};
+}
+
+// A table constraint or index definition at the cursor (after ADD [IF NOT EXISTS], or a CREATE TABLE
+// element): its kind, CONSTRAINT symbol, index name and IF NOT EXISTS into `a`; false when a column
+// definition starts here instead. Partitions, periods and system versioning are "other".
+bool read_constraint(Cursor c, const Tokens& t, Ddl& d, AlterClause& a) {
+    const Token* first = c.peek();
+    if (!first || first->kind != TokenKind::word) return false;
+    const bool constraint = c.accept("CONSTRAINT");
+    if (constraint) {
+        a.guarded = c.accept_all({"IF", "NOT", "EXISTS"}) || a.guarded;
+        if (!c.is("PRIMARY") && !c.is("UNIQUE") && !c.is("FOREIGN") && !c.is("CHECK")) a.symbol = c.name().value_or("");
+    } else if (starts_column(c)) {
+        return false;
+    }
+    auto not_read = [&] { a.unread = rest_or(c, "a constraint without a body"); };
+    if (c.accept_all({"PRIMARY", "KEY"})) {
+        a.kind = ClauseKind::add_primary_key;
+        return true;
+    }
+    if (c.accept_all({"FOREIGN", "KEY"})) {
+        a.kind = ClauseKind::add_foreign_key;
+        a.guarded = c.accept_all({"IF", "NOT", "EXISTS"}) || a.guarded;
+        d.foreign_keys.push_back(first);
+        return true;
+    }
+    if (c.accept("CHECK")) {
+        a.kind = ClauseKind::add_check;
+        return true;
+    }
+    a.index.at = first;
+    if (c.accept("UNIQUE")) {
+        a.index.kind = IndexKind::unique;
+        if (!c.accept("INDEX")) c.accept("KEY");
+    } else if (!constraint && (c.is("FULLTEXT") || c.is("SPATIAL"))) {
+        a.index.kind = c.is("FULLTEXT") ? IndexKind::fulltext : IndexKind::spatial;
+        c.skip();
+        if (!c.accept("INDEX")) c.accept("KEY");
+    } else if (constraint || !(c.accept("INDEX") || c.accept("KEY"))) {
+        a.index.at = nullptr;
+        a.kind = ClauseKind::other;
+        not_read();
+        return true;
+    }
+    a.kind = ClauseKind::add_index;
+    a.guarded = c.accept_all({"IF", "NOT", "EXISTS"}) || a.guarded;
+    if (!c.is("USING") && !c.is_punct("(")) a.index.name = c.name().value_or("");
+    // MySQL names a UNIQUE key after its constraint when the key has no name of its own.
+    if (a.index.name.empty() && a.index.kind == IndexKind::unique) a.index.name = a.symbol;
+    a.index.columns = first_key_columns(c, t);
+    return true;
+}
+
+void parse_create_table(Cursor& c, const Tokens& t, Ddl& d) {
+    d.guarded = c.accept_all({"IF", "NOT", "EXISTS"});
+    auto table = table_name(c);
+    if (!table) {
+        d.unread = "CREATE TABLE without a table name";
+        return;
+    }
     d.kind = Ddl::Kind::create_table;
-    if (i >= t.size() || !is_punct(t[i], "(")) return;  // CREATE TABLE t LIKE u, … AS SELECT
-    const auto close = skip_group(t, i, t.size()) - 1;
-    for (auto [b, e] : parts(t, i + 1, close)) {
-        IndexSpec index;
-        if (parse_constraint(t, b, e, d, index)) {
-            if (index.at) d.indexes.push_back(index);
+    d.table = table->name;
+    d.schema = table->schema;
+    for (std::size_t j = c.pos(); j < t.size(); ++j) d.as_select = d.as_select || keyword_is(t[j], "SELECT");
+    if (!c.is_punct("(")) return;  // CREATE TABLE t LIKE u, … AS SELECT
+    const auto close = skip_group(t, c.pos(), t.size()) - 1;
+    for (auto [b, e] : parts(t, c.pos() + 1, close)) {
+        AlterClause element;
+        if (read_constraint(Cursor(t, b, e), t, d, element)) {
+            if (element.kind == ClauseKind::add_index) d.indexes.push_back(std::move(element.index));
             continue;
         }
-        auto c = parse_column(t, b, e);
-        if (c.references) d.foreign_keys.push_back(c.references);
-        d.columns.push_back(std::move(c));
+        auto column = parse_column(t, b, e);
+        if (column.references) d.foreign_keys.push_back(column.references);
+        d.columns.push_back(std::move(column));
     }
 }
 
@@ -175,170 +220,289 @@ bool is_option(const Token& t) {
                           "COMMENT", "AUTO_INCREMENT", "DEFAULT", "CHARACTER", "CHARSET", "COLLATE"});
 }
 
-AlterClause parse_clause(const Tokens& t, std::size_t b, std::size_t e, Ddl& d) {
+// ADD …: a column, ADD (c …, d …) (one clause per column, appended to `out`), or a key or constraint.
+void read_add(Cursor& c, const Tokens& t, Ddl& d, AlterClause a, std::vector<AlterClause>& out) {
+    const bool column_word = c.accept("COLUMN");
+    a.guarded = c.accept_all({"IF", "NOT", "EXISTS"});
+    if (!column_word && read_constraint(c, t, d, a)) {
+        out.push_back(std::move(a));
+        return;
+    }
+    a.kind = ClauseKind::add_column;
+    if (!c.is_punct("(")) {
+        a.column = parse_column(t, c.pos(), c.end());
+        if (!a.column.at || !is_name(*a.column.at)) a.unread = rest_or(c, "ADD COLUMN without a name");
+        if (a.column.references) d.foreign_keys.push_back(a.column.references);
+        out.push_back(std::move(a));
+        return;
+    }
+    const auto close = skip_group(t, c.pos(), c.end()) - 1;
+    for (auto [b, e] : parts(t, c.pos() + 1, close)) {
+        AlterClause one = a;
+        const Cursor element(t, b, e);
+        if (!starts_column(element) || element.is_punct("(")) one.unread = element.rest_text();
+        one.column = parse_column(t, b, e);
+        if (one.column.references) d.foreign_keys.push_back(one.column.references);
+        out.push_back(std::move(one));
+    }
+    if (close + 1 < c.end()) out.back().unread = Cursor(t, close + 1, c.end()).rest_text();
+}
+
+// DROP …: one named thing and nothing else.
+void read_drop(Cursor& c, AlterClause& a) {
+    if (c.accept_all({"PRIMARY", "KEY"})) {
+        a.kind = ClauseKind::drop_primary_key;
+    } else {
+        if (c.accept("INDEX") || c.accept("KEY"))
+            a.kind = ClauseKind::drop_index;
+        else if (c.accept_all({"FOREIGN", "KEY"}))
+            a.kind = ClauseKind::drop_foreign_key;
+        else if (c.accept("CONSTRAINT") || c.accept("CHECK"))
+            a.kind = ClauseKind::drop_constraint;
+        else if (c.accept("COLUMN") || starts_column(c) || c.is("IF"))
+            a.kind = ClauseKind::drop_column;
+        else
+            return;  // partitions, periods, system versioning: other
+        a.guarded = c.accept_all({"IF", "EXISTS"});
+        auto name = c.name();
+        if (!name) {
+            a.kind = ClauseKind::other;
+            return;
+        }
+        a.old_name = *name;
+        if (a.kind == ClauseKind::drop_column && !c.accept("RESTRICT")) c.accept("CASCADE");
+    }
+    a.unread = c.done() ? "" : c.rest_text();
+}
+
+// MODIFY [COLUMN] [IF EXISTS] c … / CHANGE [COLUMN] [IF EXISTS] old new …
+void read_modify(Cursor& c, const Tokens& t, bool change, AlterClause& a) {
+    c.accept("COLUMN");
+    a.guarded = c.accept_all({"IF", "EXISTS"});
+    auto old_name = c.name();
+    if (!old_name) return;
+    const std::size_t at = c.pos() - 1;
+    if (change && !c.name()) return;
+    a.kind = ClauseKind::modify_column;
+    a.old_name = *old_name;
+    a.column = parse_column(t, change ? at + 1 : at, c.end());
+    a.definition = c.pos();
+}
+
+// RENAME COLUMN a TO b / RENAME INDEX|KEY a TO b / RENAME [TO|AS] t
+void read_rename(Cursor& c, Ddl& d, AlterClause& a) {
+    const bool column = c.accept("COLUMN");
+    if (column || c.accept("INDEX") || c.accept("KEY")) {
+        auto from = c.name();
+        const Token* to_at = c.is("TO") ? c.peek(1) : nullptr;
+        auto to = c.accept("TO") ? c.name() : std::nullopt;
+        if (!from || !to) return;
+        a.kind = column ? ClauseKind::rename_column : ClauseKind::rename_index;
+        a.old_name = *from;
+        if (column) {
+            a.column.name = *to;
+            a.column.at = to_at;
+        } else {
+            a.new_name = *to;
+        }
+    } else {
+        if (!c.accept("TO")) c.accept("AS");
+        auto to = table_name(c);
+        if (!to) return;
+        a.kind = ClauseKind::rename_table;
+        a.renamed_to = *to;
+        d.renames.push_back({{d.schema, d.table, nullptr}, *to});
+    }
+    a.unread = c.done() ? "" : c.rest_text();
+}
+
+void read_clause(const Tokens& t, std::size_t b, std::size_t e, Ddl& d, std::vector<AlterClause>& out) {
     AlterClause a;
     a.at = &t[b];
     a.begin = b;
     a.end = e;
-    std::size_t i = b + 1;
-    const bool column_word = kw(t, i, "COLUMN");
-    if (column_word) ++i;
-    if (kw(t, b, "ADD")) {
-        if (kw(t, i, "IF")) i += 3;
-        if (!column_word)
-            if (auto k = parse_constraint(t, i, e, d, a.index)) {
-                a.kind = *k;
-                return a;
-            }
-        a.kind = ClauseKind::add_column;
-        a.column = parse_column(t, i, e);
-        if (a.column.references) d.foreign_keys.push_back(a.column.references);
-    } else if (kw(t, b, "DROP")) {
-        if (kw(t, i, "IF")) i += 2;
-        if (i >= e) return a;
-        if (!column_word) {
-            if (kw(t, i, "PRIMARY") && kw(t, i + 1, "KEY")) {
-                a.kind = ClauseKind::drop_primary_key;
-                return a;
-            }
-            if (is_word_in(t[i], {"INDEX", "KEY"})) a.kind = ClauseKind::drop_index;
-            if (kw(t, i, "FOREIGN") && kw(t, i + 1, "KEY")) a.kind = ClauseKind::drop_foreign_key;
-            if (is_word_in(t[i], {"CONSTRAINT", "CHECK"})) a.kind = ClauseKind::drop_constraint;
-            if (is_word_in(t[i], {"INDEX", "KEY", "FOREIGN", "PRIMARY", "CONSTRAINT", "CHECK", "PARTITION", "PERIOD",
-                                  "SYSTEM"}))
-                return a;
+    // Partition options may follow the last clause without a comma.
+    for (std::size_t j = b; j < e; ++j)
+        a.partitioning = a.partitioning || is_word_in(t[j], {"PARTITION", "PARTITIONING", "PARTITIONS"});
+    Cursor c(t, b, e);
+    if (c.accept("ADD")) return read_add(c, t, d, std::move(a), out);
+    if (c.accept("DROP")) {
+        read_drop(c, a);
+    } else if (c.is("MODIFY") || c.is("CHANGE")) {
+        const bool change = c.is("CHANGE");
+        c.skip();
+        read_modify(c, t, change, a);
+    } else if (c.accept("RENAME")) {
+        read_rename(c, d, a);
+    } else if (c.accept("ALTER")) {
+        c.accept("COLUMN");
+        if (auto name = c.name()) {
+            a.kind = ClauseKind::alter_column;
+            a.old_name = *name;
+            a.unread = c.rest_text();  // SET DEFAULT …, DROP DEFAULT, [IN]VISIBLE: not modelled
         }
-        a.kind = ClauseKind::drop_column;
-        a.old_name = t[i].value;
-    } else if (kw(t, b, "MODIFY") || kw(t, b, "CHANGE")) {
-        if (kw(t, i, "IF")) i += 2;
-        if (i >= e) return a;
-        a.kind = ClauseKind::modify_column;
-        a.old_name = t[i].value;
-        a.column = parse_column(t, kw(t, b, "CHANGE") ? i + 1 : i, e);
-    } else if (kw(t, b, "RENAME")) {
-        if (column_word) {
-            if (i + 2 >= e || !kw(t, i + 1, "TO")) return a;
-            a.kind = ClauseKind::rename_column;
-            a.old_name = t[i].value;
-            a.column.name = t[i + 2].value;
-            a.column.at = &t[i + 2];
-        } else if (i < e && is_word_in(t[i], {"INDEX", "KEY"})) {
-            a.kind = ClauseKind::rename_index;
-        } else {
-            if (kw(t, i, "TO") || kw(t, i, "AS")) ++i;
-            auto to = table_name(t, i, e);
-            if (to.empty()) return a;
-            a.kind = ClauseKind::rename_table;
-            d.renames.emplace_back(d.table, to);
-        }
-    } else if (kw(t, b, "ALTER")) {
-        if (i >= e) return a;
-        a.kind = ClauseKind::alter_column;
-        a.old_name = t[i].value;
     } else if (is_option(t[b])) {
+        c.skip();
         a.kind = ClauseKind::option;
         a.option = lower(t[b].text);
-        if (i < e && is_punct(t[i], "=")) ++i;
-        if (i < e) a.value = lower(t[i].text);
+        c.accept_punct("=");
+        if (!c.done()) {
+            a.value = lower(c.peek()->text);
+            c.skip();
+        }
+        a.unread = c.rest_text();
     }
-    return a;
+    if (a.kind == ClauseKind::other) a.unread = Cursor(t, b, e).rest_text();
+    out.push_back(std::move(a));
 }
 
-void parse_alter_table(const Tokens& t, std::size_t i, Ddl& d) {
-    if (kw(t, i, "IF")) i += 2;
-    d.table = table_name(t, i, t.size());
-    if (d.table.empty()) return;
-    d.kind = Ddl::Kind::alter_table;
-    if (kw(t, i, "WAIT")) i += 2;  // MariaDB: WAIT n | NOWAIT
-    if (kw(t, i, "NOWAIT")) ++i;
-    for (auto [b, e] : parts(t, i, t.size())) {
-        auto clause = parse_clause(t, b, e, d);
-        std::size_t open = b + 1;  // ADD [COLUMN] [IF NOT EXISTS] (a int, b int): one clause per column
-        if (kw(t, open, "COLUMN")) ++open;
-        if (kw(t, open, "IF")) open += 3;
-        if (clause.kind == ClauseKind::add_column && open < e && is_punct(t[open], "(")) {
-            const auto close = skip_group(t, open, e) - 1;
-            for (auto [cb, ce] : parts(t, open + 1, close)) {
-                AlterClause one = clause;
-                one.column = parse_column(t, cb, ce);
-                d.clauses.push_back(std::move(one));
-            }
-            continue;
-        }
-        d.clauses.push_back(std::move(clause));
+void parse_alter_table(Cursor& c, const Tokens& t, Ddl& d) {
+    d.guarded = c.accept_all({"IF", "EXISTS"});
+    auto table = table_name(c);
+    if (!table) {
+        d.unread = "ALTER TABLE without a table name";
+        return;
     }
+    d.kind = Ddl::Kind::alter_table;
+    d.table = table->name;
+    d.schema = table->schema;
+    if (c.accept("WAIT"))  // MariaDB: WAIT n | NOWAIT
+        c.skip();
+    else
+        c.accept("NOWAIT");
+    for (auto [b, e] : split_commas(t, c.pos(), t.size())) {
+        if (b < e)
+            read_clause(t, b, e, d, d.clauses);
+        else  // two commas, or a trailing one: the server refuses the statement
+            d.unread = "an empty clause";
+    }
+}
+
+void parse_create(Cursor& c, const Tokens& t, Ddl& d) {
+    d.or_replace = c.accept_all({"OR", "REPLACE"});
+    IndexSpec index{.at = &t[0], .kind = IndexKind::plain, .columns = {}, .name = {}};
+    for (;; c.skip()) {
+        if (c.is("TEMPORARY"))
+            d.temporary = true;
+        else if (c.is("UNIQUE"))
+            index.kind = IndexKind::unique;
+        else if (c.is("FULLTEXT"))
+            index.kind = IndexKind::fulltext;
+        else if (c.is("SPATIAL"))
+            index.kind = IndexKind::spatial;
+        else if (!c.is("ONLINE") && !c.is("OFFLINE"))
+            break;
+    }
+    d.object = c.peek() ? lower(c.peek()->text) : "";
+    // CREATE [OR REPLACE] ALGORITHM=… DEFINER=… SQL SECURITY … VIEW: a view whatever comes before it.
+    for (std::size_t j = c.pos(); j < t.size() && !keyword_is(t[j], "AS") && !keyword_is(t[j], "TABLE"); ++j)
+        if (keyword_is(t[j], "VIEW")) d.object = "view";
+    if (c.accept("TABLE")) return parse_create_table(c, t, d);
+    if (!c.accept("INDEX")) {
+        c.skip();
+        d.guarded = c.accept_all({"IF", "NOT", "EXISTS"});
+        d.unread = rest_or(c, "CREATE " + d.object);
+        return;
+    }
+    d.guarded = c.accept_all({"IF", "NOT", "EXISTS"});
+    index.name = c.name().value_or("");
+    if (c.accept("USING")) c.skip();
+    auto table = c.accept("ON") ? table_name(c) : std::nullopt;
+    if (index.name.empty() || !table) {
+        d.unread = rest_or(c, "CREATE INDEX without its name or table");
+        return;
+    }
+    d.kind = Ddl::Kind::create_index;
+    d.table = table->name;
+    d.schema = table->schema;
+    index.columns = key_columns(t, c.pos(), t.size());
+    d.indexes.push_back(std::move(index));
+}
+
+void parse_drop(Cursor& c, Ddl& d) {
+    d.temporary = c.accept("TEMPORARY");
+    if (c.accept("TABLE") || c.accept("TABLES")) {
+        d.object = "table";
+        d.guarded = c.accept_all({"IF", "EXISTS"});
+        d.kind = Ddl::Kind::drop_table;
+        do {
+            auto table = table_name(c);
+            if (!table) break;
+            d.tables.push_back(*table);
+        } while (c.accept_punct(","));
+        if (!c.accept("RESTRICT")) c.accept("CASCADE");
+        if (d.tables.empty() || !c.done()) d.unread = rest_or(c, "DROP TABLE without a table name");
+        return;
+    }
+    if (!c.accept("ONLINE")) c.accept("OFFLINE");
+    d.object = c.peek() ? lower(c.peek()->text) : "";
+    if (!c.accept("INDEX")) {
+        d.guarded = c.is("IF", 1) && c.is("EXISTS", 2);  // DROP VIEW / DATABASE / … IF EXISTS
+        d.unread = rest_or(c, "DROP");
+        return;
+    }
+    d.guarded = c.accept_all({"IF", "EXISTS"});
+    auto index = c.name();
+    auto table = c.accept("ON") ? table_name(c) : std::nullopt;
+    while ((c.accept("ALGORITHM") || c.accept("LOCK")) && (c.accept_punct("="), c.name())) {}
+    if (!index || !table) {
+        d.unread = rest_or(c, "DROP INDEX without its name or table");
+        return;
+    }
+    d.kind = Ddl::Kind::drop_index;
+    d.table = table->name;
+    d.schema = table->schema;
+    d.indexes.push_back({.at = table->at, .kind = IndexKind::plain, .columns = {}, .name = *index});
+    if (!c.done()) d.unread = c.rest_text();
+}
+
+void parse_rename(Cursor& c, Ddl& d) {
+    if (!c.accept("TABLE") && !c.accept("TABLES")) {
+        d.unread = rest_or(c, "RENAME");
+        return;
+    }
+    d.kind = Ddl::Kind::rename_table;
+    d.object = "table";
+    do {
+        auto from = table_name(c);
+        auto to = from && c.accept("TO") ? table_name(c) : std::nullopt;
+        if (!to) {
+            d.unread = rest_or(c, "RENAME TABLE without the new name");
+            return;
+        }
+        d.renames.push_back({*from, *to});
+    } while (c.accept_punct(","));
+    if (!c.done()) d.unread = c.rest_text();
 }
 
 }  // namespace
 
 Ddl parse_statement(const Tokens& t) {
     Ddl d;
-    std::size_t i = 1;
-    if (kw(t, 0, "CREATE")) {
-        d.or_replace = kw(t, i, "OR");
-        if (d.or_replace) i += 2;
-        IndexSpec index{.at = &t[0], .kind = IndexKind::plain, .columns = {}};
-        for (; i < t.size() && is_word_in(t[i], {"TEMPORARY", "UNIQUE", "FULLTEXT", "SPATIAL", "ONLINE", "OFFLINE"});
-             ++i) {
-            d.temporary = kw(t, i, "TEMPORARY") || d.temporary;
-            if (kw(t, i, "UNIQUE")) index.kind = IndexKind::unique;
-            if (kw(t, i, "FULLTEXT")) index.kind = IndexKind::fulltext;
-            if (kw(t, i, "SPATIAL")) index.kind = IndexKind::spatial;
+    Cursor c(t, 0, t.size());
+    if (c.accept("CREATE")) {
+        parse_create(c, t, d);
+    } else if (c.accept("ALTER")) {
+        while (c.accept("ONLINE") || c.accept("OFFLINE") || c.accept("IGNORE")) {}
+        d.object = c.peek() ? lower(c.peek()->text) : "";
+        if (c.accept("TABLE"))
+            parse_alter_table(c, t, d);
+        else
+            d.unread = rest_or(c, "ALTER");
+    } else if (c.accept("DROP")) {
+        parse_drop(c, d);
+    } else if (c.accept("RENAME")) {
+        parse_rename(c, d);
+    } else if (c.accept("TRUNCATE")) {
+        c.accept("TABLE");
+        if (auto table = table_name(c)) {
+            d.kind = Ddl::Kind::truncate;
+            d.table = table->name;
+            d.schema = table->schema;
         }
-        if (kw(t, i, "TABLE")) {
-            parse_create_table(t, i + 1, d);
-        } else if (kw(t, i, "INDEX")) {
-            for (std::size_t j = i; j < t.size(); ++j)
-                if (kw(t, j, "ON")) {
-                    ++j;
-                    d.table = table_name(t, j, t.size());
-                    index.columns = key_columns(t, j, t.size());
-                    d.kind = Ddl::Kind::create_index;
-                    d.indexes.push_back(std::move(index));
-                    break;
-                }
-        }
-    } else if (kw(t, 0, "ALTER")) {
-        while (i < t.size() && is_word_in(t[i], {"ONLINE", "OFFLINE", "IGNORE"})) ++i;
-        if (kw(t, i, "TABLE")) parse_alter_table(t, i + 1, d);
-    } else if (kw(t, 0, "DROP")) {
-        d.temporary = kw(t, i, "TEMPORARY");
-        if (d.temporary) ++i;
-        if (kw(t, i, "ONLINE") || kw(t, i, "OFFLINE")) ++i;
-        if (kw(t, i, "INDEX")) {  // DROP INDEX [IF EXISTS] i ON t
-            for (std::size_t j = i; j < t.size(); ++j)
-                if (kw(t, j, "ON")) {
-                    ++j;
-                    d.table = table_name(t, j, t.size());
-                    if (!d.table.empty()) d.kind = Ddl::Kind::drop_index;
-                    break;
-                }
-            return d;
-        }
-        if (!kw(t, i, "TABLE") && !kw(t, i, "TABLES")) return d;
-        ++i;
-        if (kw(t, i, "IF")) i += 2;
-        d.kind = Ddl::Kind::drop_table;
-        for (auto [b, e] : parts(t, i, t.size())) {
-            std::size_t j = b;
-            const Token* at = &t[b];
-            auto name = table_name(t, j, e);
-            if (!name.empty()) d.tables.emplace_back(name, at);
-        }
-    } else if (kw(t, 0, "TRUNCATE")) {
-        if (kw(t, i, "TABLE")) ++i;
-        d.table = table_name(t, i, t.size());
-        if (!d.table.empty()) d.kind = Ddl::Kind::truncate;
-    } else if (kw(t, 0, "RENAME") && (kw(t, 1, "TABLE") || kw(t, 1, "TABLES"))) {
-        d.kind = Ddl::Kind::rename_table;
-        for (auto [b, e] : parts(t, 2, t.size())) {
-            std::size_t j = b;
-            auto from = table_name(t, j, e);
-            if (kw(t, j, "TO")) ++j;
-            auto to = table_name(t, j, e);
-            if (!from.empty() && !to.empty()) d.renames.emplace_back(from, to);
-        }
+        d.unread = c.rest_text();
+    } else {
+        d.unread = c.rest_text();
     }
     return d;
 }

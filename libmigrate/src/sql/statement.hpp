@@ -1,8 +1,14 @@
 // One DDL statement as a structure: its kind, the table(s) it names, column definitions, indexes and
 // foreign keys, each ALTER TABLE clause and every table rename, each part with the token it starts at.
-// Names are kept as written (unquoted, without their schema); a reader that compares them case-insensitively
-// lower-cases them itself. Read by lint (its rules and the folder's schema), plan's ddl_cost (what each
-// clause costs) and verify (the tables custom migrations create). Anything else is "other". Internal.
+// Names are kept as written (unquoted; a table's schema apart); a reader that compares them
+// case-insensitively lower-cases them itself. Anything else is "other". Internal.
+//
+// The one reader of DDL, for two kinds of reader. Lint (its rules and the folder's schema), plan's ddl_cost
+// (what each clause costs) and verify (the tables custom migrations create) rate what they find and pass
+// over the rest. The in-flight probe (run/probe) decides from it whether a statement took effect, where a
+// wrong "applied" skips a statement that never ran: so the model also keeps what deciding needs (schemas,
+// index and constraint names, each IF [NOT] EXISTS) and says exactly what it did not read (`unread`, for
+// the statement and for each clause), and the probe refuses to decide anything with unread parts.
 #pragma once
 
 #include "column_definition.hpp"
@@ -14,6 +20,17 @@
 #include <vector>
 
 namespace migrate::sql {
+
+// A table as a statement names it; schema "" means the current database.
+struct TableName {
+    std::string schema;
+    std::string name;
+    const Token* at = nullptr;  // its first token
+};
+
+struct Rename {
+    TableName from, to;
+};
 
 struct ColumnSpec {
     std::string name;
@@ -35,6 +52,7 @@ struct IndexSpec {
     const Token* at = nullptr;
     IndexKind kind = IndexKind::plain;
     std::vector<std::string> columns;
+    std::string name;  // as written; empty when the statement leaves it to the server
 };
 
 enum class ClauseKind {
@@ -68,6 +86,14 @@ struct AlterClause {
     // {"algorithm", "copy"}; one of algorithm, lock, convert, order, engine, force, row_format,
     // key_block_size, comment, auto_increment, default, character, charset, collate.
     std::string option, value;
+    std::string symbol;          // add_*: CONSTRAINT symbol, as written
+    std::string new_name;        // rename_index: the new name (rename_column's is column.name)
+    TableName renamed_to;        // rename_table
+    std::size_t definition = 0;  // modify_column: where the definition after the (new) name starts
+    bool guarded = false;        // MariaDB's IF [NOT] EXISTS on the clause (or on its CONSTRAINT)
+    bool partitioning = false;   // the clause is, or is followed by, partitioning options
+    std::string unread;          // the clause's text from its first token the model does not read; "" when
+                                 // every token was read (an "other" clause is unread whole)
 };
 
 struct Ddl {
@@ -81,20 +107,29 @@ struct Ddl {
         drop_index,
         rename_table
     } kind = Kind::other;
-    bool temporary = false;                                    // CREATE / DROP TEMPORARY TABLE
-    bool or_replace = false;                                   // CREATE OR REPLACE
-    std::string table;                                         // create/alter/truncate/create_index/drop_index
-    std::vector<std::pair<std::string, const Token*>> tables;  // drop_table: every table named
-    std::vector<std::pair<std::string, std::string>> renames;  // rename_table (and ALTER … RENAME TO)
-    std::vector<ColumnSpec> columns;                           // create_table (empty for … LIKE, … AS SELECT)
-    std::vector<IndexSpec> indexes;                            // create_table, create_index (its one index)
-    std::vector<AlterClause> clauses;                          // alter_table
-    std::vector<const Token*> foreign_keys;                    // where each foreign key is declared
+    bool temporary = false;                  // CREATE / DROP TEMPORARY TABLE
+    bool or_replace = false;                 // CREATE OR REPLACE
+    bool guarded = false;                    // IF [NOT] EXISTS on the statement
+    bool as_select = false;                  // create_table: CREATE TABLE … [AS] SELECT also copies rows
+    std::string object;                      // lower-case: what a CREATE/ALTER/DROP acts on (table, index, view…)
+    std::string table;                       // create/alter/truncate/create_index/drop_index
+    std::string schema;                      // `table`'s schema, "" for the current database
+    std::vector<TableName> tables;           // drop_table: every table named
+    std::vector<Rename> renames;             // rename_table (and ALTER … RENAME TO)
+    std::vector<ColumnSpec> columns;         // create_table (empty for … LIKE, … AS SELECT)
+    std::vector<IndexSpec> indexes;          // create_table, create_index, drop_index (its one index)
+    std::vector<AlterClause> clauses;        // alter_table
+    std::vector<const Token*> foreign_keys;  // where each foreign key is declared
+    std::string unread;                      // the text from the first token the model does not read (or why
+                                             // the statement is not read at all); "" when all was read
 };
 
 // `t`: one statement's significant tokens (one_statement's, or lint's cut of a chunk). The Ddl's token
 // pointers point into `t`.
 Ddl parse_statement(const Tokens& t);
+
+// `[schema.]name` at the cursor, which moves past it; nullopt when there is none.
+std::optional<TableName> table_name(Cursor& c);
 
 // The column definition at [b, e): its name, then type and attributes.
 ColumnSpec parse_column(const Tokens& t, std::size_t b, std::size_t e);

@@ -11,12 +11,12 @@ void replay(const sql::Ddl& d, const std::string& tag, std::map<std::string, std
     if (d.temporary) return;  // gone with the session that made it
     if (d.kind == sql::Ddl::Kind::create_table) tables[d.table] = tag;
     if (d.kind == sql::Ddl::Kind::drop_table)
-        for (const auto& [name, at] : d.tables) tables.erase(name);
+        for (const auto& table : d.tables) tables.erase(table.name);
     for (const auto& [from, to] : d.renames)
-        if (auto it = tables.find(from); it != tables.end()) {
+        if (auto it = tables.find(from.name); it != tables.end()) {
             auto created_by = it->second;
             tables.erase(it);
-            tables[to] = std::move(created_by);
+            tables[to.name] = std::move(created_by);
         }
 }
 

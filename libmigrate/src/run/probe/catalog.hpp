@@ -4,7 +4,7 @@
 // throws only migrate::error from the connection. Internal, not exported.
 #pragma once
 
-#include "ddl_parser.hpp"
+#include "ddl_claims.hpp"
 
 #include "../../connect/connection.hpp"
 #include "../statement_probe.hpp"

@@ -1,12 +1,9 @@
-// From statement text to what it claims about the schema: the Parsed/Clause model of a DDL statement (what
-// must be present or absent once it has taken effect, whether a re-run is harmless), and classifying a
-// statement as DDL, DML, harmless or unknown. Pure: no server. Internal.
-//
-// It reads statements itself rather than through sql::Ddl (sql/statement.hpp), which lint, ddl_cost and
-// verify share: a wrong "applied" skips a statement that never ran, so every clause is read to its last
-// token and anything unread makes it undecidable, names keep their schema, and index, foreign key and
-// constraint names and each clause's IF [NOT] EXISTS are kept; sql::Ddl reads leniently what it rates and
-// lets the rest be "other".
+// What a DDL statement claims about the schema: from the statement model (sql::Ddl, sql/statement.hpp),
+// which names must be present or absent once it has taken effect and whether a re-run is harmless
+// (Parsed/Clause). A wrong "applied" skips a statement that never ran, so anything the model did not read
+// (its `unread` parts), and any name the server would pick itself, makes a clause undecidable. Also
+// classifying a statement as DDL, DML, harmless or unknown, and the table it writes. Pure: no server.
+// Internal.
 #pragma once
 
 #include "../../sql/column_definition.hpp"
@@ -91,8 +88,8 @@ struct Parsed {
     bool safe_to_retry = false;
 };
 
-// A DDL statement's tokens (as one_statement gives them) → its clauses.
-Parsed parse_ddl(const Tokens& t);
+// A DDL statement's tokens (as one_statement gives them) → its claims.
+Parsed claims_of(const Tokens& t);
 
 // ───── Classifying ─────
 
