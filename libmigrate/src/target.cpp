@@ -5,6 +5,7 @@
 #include "deploy/carried_record.hpp"
 #include "deploy/deployer.hpp"
 #include "deploy/revert.hpp"
+#include "plan/dry_run_script.hpp"
 #include "plan/make_plan.hpp"
 #include "plan/table_facts.hpp"
 #include "run/apply.hpp"
@@ -20,10 +21,12 @@
 #include <migrate/error.hpp>
 #include <migrate/target.hpp>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <map>
 #include <set>
 
@@ -390,6 +393,27 @@ UpPreview Target::preview(const UpOptions& options) {
     }
     for (const PlanEntry* e : run::entries_to_run(plan, options.allow_out_of_order, last))
         add(*e->migration, e->progress ? e->progress->statements_done : 0);
+    return p;
+}
+
+UpPreview Target::dry_run(const std::function<void(std::string_view)>& write, const UpOptions& options) {
+    UpPreview p = preview(options);
+    if (p.refusal_code) throw error(*p.refusal_code, p.refusal, {.fix = p.refusal_fix});
+    auto conn = connect::Connection::open(impl_->url);
+    const tracking::TableShape shape = impl_->table.inspect(*conn);
+    const auto upgrade = tracking::plan_v0_upgrade(impl_->source, shape, impl_->table.read(*conn, shape));
+    plan::DryRunInput in{.preview = p,
+                         .source = impl_->source,
+                         .table = impl_->table,
+                         .progress = impl_->progress,
+                         .shape = shape,
+                         .table_upgrade = upgrade.statements(impl_->table),
+                         .with_progress = {},
+                         .made_at = fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", fmt::gmtime(std::time(nullptr)))};
+    for (const auto& e : p.status.plan.entries)
+        if (e.progress) in.with_progress.push_back(e.migration);
+    if (p.status.plan.baseline_progress && p.baseline) in.with_progress.push_back(&p.baseline->snapshot);
+    plan::write_dry_run_script(in, write);
     return p;
 }
 

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace migrate {
 
@@ -205,6 +206,13 @@ class MIGRATE_API Target {
     // What up(options) would do now: validation outcome, baseline load, migrations and statements, lock
     // holder. Reads only, takes no lock (another run may change the answer before an `up`).
     UpPreview preview(const UpOptions& options = {});
+    // The SQL up(options) would send now, every statement whole and in order, as a script for the mysql or
+    // mariadb client (Flyway's dryRunOutput, Liquibase's update-sql): libmigrate's tracking table, drizzle
+    // 1.0's table upgrade, the baseline load, each migration's statements and its tracking row. Comments name
+    // each migration, file and line, and how each statement runs (direct or through deploy request n; instant,
+    // in place or a copy of how big a table). Passed to `write` in pieces; reads only, like preview(). Throws
+    // the error up(options) would refuse with, writing nothing. docs/cli.md, "Dry run".
+    UpPreview dry_run(const std::function<void(std::string_view)>& write, const UpOptions& options = {});
 
     // Records the files' current hashes for applied migrations whose files were edited deliberately.
     // Returns the entries changed (empty: nothing to repair). Takes the lock.

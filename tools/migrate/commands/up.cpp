@@ -4,6 +4,7 @@
 #include "run_events.hpp"
 
 #include "../cli_common.hpp"
+#include "../dry_run_cli.hpp"
 #include "../json_output.hpp"
 
 #include <migrate/migrate.hpp>
@@ -18,6 +19,7 @@ namespace {
 
 struct UpArgs {
     bool verbose = false;
+    bool dry_run = false;
     RunChoices run;
 };
 
@@ -131,10 +133,14 @@ Command add_up_command(CLI::App& app, GlobalOptions& g) {
     sub->footer(
         "Examples:\n  DATABASE_URL=mysql://app:secret@db/app migrate up --dir drizzle\n"
         "  migrate up --all --jobs 2 --config migrate.json\n  migrate up --to 0042_add_vin --quiet\n"
-        "  migrate up --no-baseline --json");
+        "  migrate up --no-baseline --json\n  migrate up --dry-run > pending.sql    # the SQL it would send, for a "
+        "client");
     add_global_options(sub, g, TargetPolicy::several, JsonOutput::document);
     sub->add_flag("-v,--verbose", args->verbose,
                   "one line per statement as it starts (file:line), not only per migration");
+    sub->add_flag("--dry-run", args->dry_run,
+                  "run nothing: print the SQL up would send, whole and in order, as a script for the mysql/mariadb "
+                  "client (same as `migrate plan --sql`)");
     add_run_choices(sub, args->run,
                     RunGroup::statement_locks | RunGroup::deploys | RunGroup::validation | RunGroup::no_baseline);
     return {.app = sub,
@@ -143,6 +149,10 @@ Command add_up_command(CLI::App& app, GlobalOptions& g) {
             .on_closed_stdout = ClosedStdout::finish_silently,
             .run = [args](const Invocation& in) {
                 const auto targets = targets_with(args->run, in);
+                if (args->dry_run) {
+                    if (in.global.json) throw UsageError("migrate up: --dry-run prints SQL; it takes no --json");
+                    return run_dry_run(targets, up_options(args->run.up, {}));
+                }
                 if (in.several() || in.global.json) return up_many(targets, *args, in.global);
                 return up_one(targets.front(), *args, in.global);
             }};
