@@ -3,7 +3,7 @@
 #include <migrate/error.hpp>
 #include <migrate/project.hpp>
 
-#include "source/text_position.hpp"
+#include "source/json_document.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -312,17 +312,14 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
 
 ProjectConfig parse(std::string_view text, const fs::path& file, bool read_env) {
     Where w{.file = file.string(), .target = "", .read_env = read_env};
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        auto pos = source::position_of(text, e.byte == 0 ? 0 : e.byte - 1);
-        std::string what = e.what();
-        if (auto at = what.find("parse error"); at != std::string::npos) what = what.substr(at);
+    auto document = source::read_ordered_json(text);
+    if (document.error) {
+        const auto& [pos, reason] = *document.error;
         throw error(errc::config_invalid,
-                    fmt::format("{}:{}:{}: not valid JSON ({})", w.file, pos.line, pos.column, what),
+                    fmt::format("{}:{}:{}: not valid JSON ({})", w.file, pos.line, pos.column, reason),
                     {.file = w.file, .line = pos.line});
     }
+    const json& doc = document.value;
     if (!doc.is_object()) w.fail("", fmt::format("expected an object with \"targets\", got {}", json_type(doc)));
     for (const auto& [key, value] : doc.items())
         if (key != "targets" && key != "$schema") w.fail(key, "unknown top-level key (known: targets)");
