@@ -146,6 +146,29 @@ TEST_CASE("config: a missing env: variable names the target, the key and the var
     CHECK_THAT(u, Catch::Contains("target \"g\": key \"url\": environment variable MIGRATE_TEST_CFG_UNSET"));
 }
 
+TEST_CASE("config: the chosen targets' secrets only, every target's keys checked") {
+    EnvVar set("MIGRATE_TEST_CFG_SET", "mysql://u:pw@h/a");
+    EnvVar gone("MIGRATE_TEST_CFG_UNSET", nullptr);
+    const std::string text = R"({"targets": {
+        "b": {"url": "env:MIGRATE_TEST_CFG_UNSET"},
+        "a": {"url": "env:MIGRATE_TEST_CFG_SET", "table": "t_a"},
+        "c": {"url": "mysql://u@h/c"}}})";
+    auto c = migrate::parse_project_targets(text, "proj/migrate.json", {"c", "a"});
+    REQUIRE(c.targets.size() == 2);
+    CHECK(c.targets[0].name == "a");  // the file's order
+    CHECK(c.targets[0].url == "mysql://u:pw@h/a");
+    CHECK(c.targets[0].table == "t_a");
+    CHECK(c.targets[1].url == "mysql://u@h/c");
+    CHECK(migrate::parse_project_targets(text, "proj/migrate.json", {"nope"}).targets.empty());
+    // The chosen target's unset variable is an error; another target's bad key too.
+    CHECK_THROWS_WITH(migrate::parse_project_targets(text, "proj/migrate.json", {"b"}),
+                      Catch::Contains("target \"b\": key \"url\": environment variable MIGRATE_TEST_CFG_UNSET"));
+    CHECK_THROWS_WITH(migrate::parse_project_targets(R"({"targets": {"a": {"url": "mysql://u@h/a"},
+        "b": {"url": "mysql://u@h/b", "lock": "nope"}}})",
+                                                     "proj/migrate.json", {"a"}),
+                      Catch::Contains("target \"b\": key \"lock\""));
+}
+
 TEST_CASE("config: load from a file, and find migrate.json upward") {
     TempDir tmp;
     const auto root = tmp.path() / "proj";

@@ -114,6 +114,15 @@ TEST_CASE("verify: snapshots that are not drizzle-kit's are refused as snapshot_
             CHECK_THAT(e.what(), Catch::Contains("x.json"));
         }
     }
+    // Not JSON: where, as for the journal and migrate.json.
+    try {
+        parse_snapshot("{\n  \"version\": \"5\",\n  \"tables\": {,}\n}", "x.json");
+        FAIL("accepted");
+    } catch (const migrate::error& e) {
+        CHECK(e.code() == migrate::errc::snapshot_invalid);
+        CHECK_THAT(e.what(), Catch::StartsWith("x.json:3:14: not valid JSON (parse error at line 3, column 14"));
+        CHECK(e.context().line == 3);
+    }
 }
 
 TEST_CASE("verify: the newest snapshot of a 0.x and a 1.0 folder") {

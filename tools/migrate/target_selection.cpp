@@ -3,11 +3,8 @@
 #include <migrate/connection_url.hpp>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace cli {
 namespace {
@@ -33,19 +30,20 @@ std::vector<migrate::TargetConfig> choose(const migrate::ProjectConfig& config, 
                                  config.targets.size(), names));
 }
 
-// The chosen targets with their env: values read, and no other target's: the file is parsed again with
-// only their entries (every key of every target was validated already by load_project_folders).
+// The chosen targets with their env: values read, and no other target's (every key of every target was
+// validated already by load_project_folders).
 std::vector<migrate::TargetConfig> with_secrets(const std::string& file,
                                                 const std::vector<migrate::TargetConfig>& chosen) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const auto doc = nlohmann::ordered_json::parse(text.str());
-    nlohmann::ordered_json only{{"targets", nlohmann::ordered_json::object()}};
-    for (const auto& t : chosen) only["targets"][t.name] = doc.at("targets").at(t.name);
-    const auto read = migrate::parse_project_config(only.dump(), file);
+    std::vector<std::string> names;
+    for (const auto& t : chosen) names.push_back(t.name);
+    const auto read = migrate::load_project_targets(file, names);
     std::vector<migrate::TargetConfig> out;
-    for (const auto& t : chosen) out.push_back(*read.find(t.name));
+    for (const auto& t : chosen) {
+        const auto* found = read.find(t.name);
+        if (!found)  // the file changed between the two reads
+            throw UsageError(fmt::format("migrate: {} no longer has target \"{}\"", file, t.name));
+        out.push_back(*found);
+    }
     return out;
 }
 

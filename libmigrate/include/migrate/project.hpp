@@ -82,6 +82,13 @@ MIGRATE_API ProjectConfig parse_project_config(std::string_view text, const std:
 // TargetConfig::url is left empty, so no secret needs to be set.
 MIGRATE_API ProjectConfig load_project_folders(const std::filesystem::path& file);
 MIGRATE_API ProjectConfig parse_project_folders(std::string_view text, const std::filesystem::path& file);
+// For commands on some of the targets: every key of every target is checked as load_project_folders does,
+// and only the targets in `names` are returned (in the file's order), their env: values read: the other
+// targets' secrets need not be set. A name the file lacks is left out.
+MIGRATE_API ProjectConfig load_project_targets(const std::filesystem::path& file,
+                                               const std::vector<std::string>& names);
+MIGRATE_API ProjectConfig parse_project_targets(std::string_view text, const std::filesystem::path& file,
+                                                const std::vector<std::string>& names);
 // migrate.json in `start` or the nearest parent that has one; nullopt if none up to the root.
 MIGRATE_API std::optional<std::filesystem::path> find_project_config(std::filesystem::path start);
 

@@ -1,7 +1,7 @@
 #include "baseline_files.hpp"
 
 #include "source/folder_reading.hpp"
-#include "source/text_position.hpp"
+#include "source/json_document.hpp"
 
 #include <migrate/error.hpp>
 #include <migrate/version.hpp>
@@ -60,13 +60,12 @@ std::optional<Baseline> read_baseline(const fs::path& dir, const Source& source)
     if (!fs::is_directory(dir, ec)) r.fail("", fmt::format("{} is not a folder", dir.string()));
     auto text = source::read_file(meta_path);
     if (!text) r.fail("", "cannot be read (a baseline folder holds baseline.json and snapshot.sql)");
-    json meta;
-    try {
-        meta = json::parse(*text);
-    } catch (const json::parse_error& e) {
-        auto pos = source::position_of(*text, e.byte == 0 ? 0 : e.byte - 1);
+    auto document = source::read_ordered_json(*text);
+    if (document.error) {
+        const auto pos = document.error->position;
         r.fail("", fmt::format("not valid JSON at line {}, column {}", pos.line, pos.column));
     }
+    const json& meta = document.value;
     if (!meta.is_object()) r.fail("", "expected a JSON object");
     r.only_keys(meta, "", {"format", "createdBy", "server", "layout", "through", "snapshot", "migrations"});
     const auto format = r.member(meta, "format", json::value_t::number_integer).get<std::int64_t>();

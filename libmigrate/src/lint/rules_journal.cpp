@@ -4,6 +4,7 @@
 #include "lint_input.hpp"
 
 #include "../source/folder_reading.hpp"
+#include "../source/json_document.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -62,14 +63,13 @@ JournalCheck check_journal(const fs::path& dir) {
         sink.add("journal-invalid", path, 0, 0, "cannot read the journal");
         return out;
     }
-    json journal;
-    try {
-        journal = json::parse(*text);
-    } catch (const json::parse_error& e) {
-        const auto pos = source::position_of(*text, e.byte == 0 ? 0 : e.byte - 1);
+    auto document = source::read_json(*text);
+    if (document.error) {
+        const auto pos = document.error->position;
         sink.add("journal-invalid", path, pos.line, pos.column, "not valid JSON");
         return out;
     }
+    json& journal = document.value;
     if (!journal.is_object() || !journal.contains("entries") || !journal["entries"].is_array()) {
         sink.add("journal-invalid", path, 1, 1, "expected an object with an \"entries\" array, as drizzle-kit writes");
         return out;

@@ -3,11 +3,12 @@
 #include <migrate/error.hpp>
 #include <migrate/project.hpp>
 
-#include "source/text_position.hpp"
+#include "source/json_document.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -310,19 +311,28 @@ TargetConfig parse_target(const Where& w, const json& t, const fs::path& base) {
     return c;
 }
 
-ProjectConfig parse(std::string_view text, const fs::path& file, bool read_env) {
-    Where w{.file = file.string(), .target = "", .read_env = read_env};
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        auto pos = source::position_of(text, e.byte == 0 ? 0 : e.byte - 1);
-        std::string what = e.what();
-        if (auto at = what.find("parse error"); at != std::string::npos) what = what.substr(at);
+// Whose env: values are read: every target's (read_all), none (lint never connects) or the named targets',
+// which are then the only ones returned.
+struct Secrets {
+    bool read_all = false;
+    const std::vector<std::string>* of = nullptr;
+
+    bool read(const std::string& target) const {
+        return read_all || (of && std::find(of->begin(), of->end(), target) != of->end());
+    }
+    bool keep(const std::string& target) const { return !of || read(target); }
+};
+
+ProjectConfig parse(std::string_view text, const fs::path& file, Secrets secrets) {
+    Where w{.file = file.string(), .target = "", .read_env = secrets.read_all};
+    auto document = source::read_ordered_json(text);
+    if (document.error) {
+        const auto& [pos, reason] = *document.error;
         throw error(errc::config_invalid,
-                    fmt::format("{}:{}:{}: not valid JSON ({})", w.file, pos.line, pos.column, what),
+                    fmt::format("{}:{}:{}: not valid JSON ({})", w.file, pos.line, pos.column, reason),
                     {.file = w.file, .line = pos.line});
     }
+    const json& doc = document.value;
     if (!doc.is_object()) w.fail("", fmt::format("expected an object with \"targets\", got {}", json_type(doc)));
     for (const auto& [key, value] : doc.items())
         if (key != "targets" && key != "$schema") w.fail(key, "unknown top-level key (known: targets)");
@@ -336,9 +346,10 @@ ProjectConfig parse(std::string_view text, const fs::path& file, bool read_env) 
     config.file = file;
     const fs::path base = file.parent_path();
     for (const auto& [name, value] : targets.items()) {
-        Where tw{.file = w.file, .target = name, .read_env = read_env};
+        Where tw{.file = w.file, .target = name, .read_env = secrets.read(name)};
         if (!valid_target_name(name)) tw.fail("", "a target name is 1-64 letters, digits, '_', '-' or '.'");
-        config.targets.push_back(parse_target(tw, value, base));
+        auto target = parse_target(tw, value, base);
+        if (secrets.keep(name)) config.targets.push_back(std::move(target));
     }
     return config;
 }
@@ -355,10 +366,19 @@ std::string read_config(const fs::path& file) {
 
 }  // namespace
 
-ProjectConfig parse_project_config(std::string_view text, const fs::path& file) { return parse(text, file, true); }
-ProjectConfig parse_project_folders(std::string_view text, const fs::path& file) { return parse(text, file, false); }
-ProjectConfig load_project_config(const fs::path& file) { return parse(read_config(file), file, true); }
-ProjectConfig load_project_folders(const fs::path& file) { return parse(read_config(file), file, false); }
+ProjectConfig parse_project_config(std::string_view text, const fs::path& file) {
+    return parse(text, file, {.read_all = true});
+}
+ProjectConfig parse_project_folders(std::string_view text, const fs::path& file) { return parse(text, file, {}); }
+ProjectConfig parse_project_targets(std::string_view text, const fs::path& file,
+                                    const std::vector<std::string>& names) {
+    return parse(text, file, {.of = &names});
+}
+ProjectConfig load_project_config(const fs::path& file) { return parse(read_config(file), file, {.read_all = true}); }
+ProjectConfig load_project_folders(const fs::path& file) { return parse(read_config(file), file, {}); }
+ProjectConfig load_project_targets(const fs::path& file, const std::vector<std::string>& names) {
+    return parse(read_config(file), file, {.of = &names});
+}
 
 std::optional<fs::path> find_project_config(fs::path start) {
     std::error_code ec;

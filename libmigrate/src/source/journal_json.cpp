@@ -6,7 +6,7 @@
 // target checks against json::parse.
 #include "journal_json.hpp"
 
-#include "text_position.hpp"
+#include "json_document.hpp"
 
 #include <migrate/error.hpp>
 
@@ -217,13 +217,10 @@ std::vector<JournalEntry> read_journal_entries(std::string_view text, const std:
                 fmt::format("{}: not valid JSON (number overflow parsing '{}'); restore the file drizzle-kit wrote", jp,
                             *journal.overflow),
                 {.file = jp});
-        const std::size_t byte = journal.error_byte.value_or(0);
-        auto pos = position_of(text, byte == 0 ? 0 : byte - 1);
-        std::string what = journal.error_what;
-        if (auto colon = what.find("parse error"); colon != std::string::npos) what = what.substr(colon);
+        const auto [pos, reason] = json_syntax_error(text, journal.error_byte.value_or(0), journal.error_what);
         throw error(errc::journal_invalid,
                     fmt::format("{}:{}:{}: not valid JSON ({}); restore the file drizzle-kit wrote", jp, pos.line,
-                                pos.column, what),
+                                pos.column, reason),
                     {.file = jp, .line = pos.line});
     }
     if (!journal.root_is_object || !journal.entries_is_array)

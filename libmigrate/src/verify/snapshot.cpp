@@ -3,6 +3,8 @@
 #include <migrate/error.hpp>
 #include <migrate/verify.hpp>
 
+#include "source/json_document.hpp"
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -29,12 +31,14 @@ std::optional<std::string> default_text(const Json& value) {
 }
 
 Schema parse_snapshot(std::string_view text, const std::string& file) {
-    Json j;
-    try {
-        j = Json::parse(text);
-    } catch (const Json::parse_error& e) {
-        throw error(errc::snapshot_invalid, fmt::format("{} is not JSON: {}", file, e.what()), {.file = file});
+    auto document = source::read_ordered_json(text);
+    if (document.error) {
+        const auto& [pos, reason] = *document.error;
+        throw error(errc::snapshot_invalid,
+                    fmt::format("{}:{}:{}: not valid JSON ({})", file, pos.line, pos.column, reason),
+                    {.file = file, .line = pos.line});
     }
+    const Json& j = document.value;
     try {
         if (!j.is_object() || !j.contains("version"))
             throw error(errc::snapshot_invalid, fmt::format("{} is not a drizzle-kit snapshot (no \"version\")", file),
