@@ -182,13 +182,12 @@ DriverError error_from_http_status(int status, std::string_view reason, std::str
         std::string text = printable_excerpt(rpc->message, body_excerpt_bytes);
         if (text.empty()) text = "request refused";
         e.message = text + " (" + status_text + ", code " + printable_excerpt(rpc->code, 64) + ", from " + where + ")";
-        if (status == 401 || status == 403) {
-            e.status = MIGRATE_DRIVER_ERR_SERVER;  // refused before anything ran
-        } else if (status >= 500 || status == 408 || status == 499) {
+        if (status >= 500 || status == 408 || status == 499) {
             e.status = MIGRATE_DRIVER_ERR_IO;  // failed or timed out somewhere after the request arrived
             e.completion_unknown = true;
         } else {
-            e.status = MIGRATE_DRIVER_ERR_SERVER;  // a definite refusal of the request
+            // A definite refusal of the request (401 and 403: refused before anything ran).
+            e.status = MIGRATE_DRIVER_ERR_SERVER;
         }
     } else {
         const std::string excerpt = printable_excerpt(body.substr(0, body_excerpt_bytes), body_excerpt_bytes);

@@ -23,7 +23,7 @@ bool valid_scheme(std::string_view s) {
 // and ':' (IPv6 literals) only. This also rules out header injection through CR/LF.
 bool valid_host(std::string_view h) {
     if (h.empty()) return false;
-    for (unsigned char c : h) {
+    for (const char c : h) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
                         c == '.' || c == '_' || c == ':';
         if (!ok) return false;

@@ -25,7 +25,7 @@ struct LoadedDriver {
 class DriverLoadError : public std::runtime_error {
   public:
     enum class Reason { not_found, incompatible, broken };
-    DriverLoadError(Reason reason, std::string message) : std::runtime_error(std::move(message)), reason_(reason) {}
+    DriverLoadError(Reason reason, const std::string& message) : std::runtime_error(message), reason_(reason) {}
     Reason reason() const noexcept { return reason_; }
 
   private:

@@ -25,8 +25,10 @@ std::string marker(std::string_view what) {
 
 bool valid_scheme(std::string_view s) {
     if (s.empty() || !std::islower(static_cast<unsigned char>(s[0]))) return false;
-    for (unsigned char c : s)
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
         if (!(std::islower(c) || std::isdigit(c) || c == '+' || c == '-' || c == '.')) return false;
+    }
     return true;
 }
 

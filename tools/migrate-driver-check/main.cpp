@@ -16,7 +16,7 @@
 
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* usage =
     "usage: migrate-driver-check <driver-file> <url>\n"
     "  Loads <driver-file> (libmigrate-driver-<name>.so) and checks it against the server <url> names: the\n"
     "  declaration, options, rows, errors, one statement per call, session state, a lost connection. The\n"
@@ -36,11 +36,11 @@ const char* verdict_name(migrate::driver_check::Verdict v) {
 int main(int argc, char** argv) {
     namespace check = migrate::driver_check;
     if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
-        std::fputs(kUsage, stdout);
+        std::fputs(usage, stdout);
         return 0;
     }
     if (argc != 3) {
-        std::fputs(kUsage, stderr);
+        std::fputs(usage, stderr);
         return 2;
     }
     try {

@@ -38,7 +38,8 @@ std::string plural(std::size_t n, std::string_view word) { return fmt::format("{
 // RFC 3986: everything but unreserved characters and '/' percent-encoded.
 std::string uri_of(const std::filesystem::path& p) {
     std::string out;
-    for (unsigned char c : display_path(p)) {
+    for (const char ch : display_path(p)) {
+        const auto c = static_cast<unsigned char>(ch);
         if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
             out += static_cast<char>(c);
         else

@@ -119,7 +119,7 @@ BaselineVerifyReport verify_baseline(const BaselineVerifyOptions& options) {
     for (const auto& [name, t] : replay_image.tables) {
         report.rows += t.rows.size();
         if (!t.rows.empty())
-            for (const auto& c : t.clock_columns) masked.insert(name + "." + c);
+            for (const auto& c : t.clock_columns) masked.insert(fmt::format("{}.{}", name, c));
     }
     report.tables = replay_image.tables.size();
     report.unreproducible_columns.assign(masked.begin(), masked.end());

@@ -23,7 +23,8 @@ std::string hex(std::string_view bytes) {
     static constexpr char digits[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(bytes.size() * 2);
-    for (unsigned char c : bytes) {
+    for (const char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
         out += digits[c >> 4];
         out += digits[c & 15];
     }

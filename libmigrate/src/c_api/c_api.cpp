@@ -115,8 +115,11 @@ int guarded(migrate_error** err, F&& f) noexcept {
 }
 
 // Does a caller's struct of `size` bytes include `field` (ending at offset+size)?
+// NOLINTBEGIN(bugprone-macro-parentheses): `type` is a template argument and `field` a member name; neither
+// can be parenthesized.
 #define MIGRATE_HAS_FIELD(ptr, type, field) \
     ((ptr)->struct_size >= offsetof(type, field) + sizeof(static_cast<type*>(nullptr)->field))
+// NOLINTEND(bugprone-macro-parentheses)
 
 char* copy_string(const std::string& s) {
     auto* out = static_cast<char*>(std::malloc(s.size() + 1));

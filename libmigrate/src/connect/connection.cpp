@@ -141,7 +141,7 @@ std::uint64_t Connection::run(std::string_view sql, const std::function<void(con
     // over MySQL, code UNKNOWN over HTTP, maybe with a "target: …" prefix; the text is what identifies it.
     if (code == errc::server_error && message.find("direct DDL is disabled") != std::string::npos)
         code = errc::safe_migrations;
-    throw error(code, std::move(message), std::move(ctx));
+    throw error(code, message, std::move(ctx));
 }
 
 std::uint64_t Connection::execute(std::string_view sql) { return run(sql, nullptr); }

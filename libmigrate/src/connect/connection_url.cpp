@@ -47,7 +47,8 @@ std::string percent_decode(std::string_view s, std::string_view part) {
 
 std::string percent_encode(std::string_view s) {
     std::string out;
-    for (unsigned char c : s) {
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
         if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
             out.push_back(static_cast<char>(c));
         else

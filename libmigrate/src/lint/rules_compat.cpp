@@ -11,7 +11,7 @@ using sql::is_word_in;
 // Characters, not bytes: MySQL's 64 is a character limit.
 std::size_t characters(std::string_view s) {
     std::size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
     return n;
 }
 

@@ -69,14 +69,13 @@ void plan_first_run(Plan& plan, const std::vector<AppliedRow>& rows, const std::
     if (auto load = progress.find(baseline_progress_key); load != progress.end()) {
         plan.from_baseline = true;
         plan.baseline_progress = load->second;
-    } else if (!rows.empty() || !progress.empty()) {
-        return;
-    } else if (!facts.other_tables.empty()) {
-        plan.unrecorded_tables = facts.other_tables;
-        return;
-    } else if (!facts.baseline) {
-        return;
     } else {
+        if (!rows.empty() || !progress.empty()) return;
+        if (!facts.other_tables.empty()) {
+            plan.unrecorded_tables = facts.other_tables;
+            return;
+        }
+        if (!facts.baseline) return;
         plan.from_baseline = true;
     }
     if (!facts.baseline) {

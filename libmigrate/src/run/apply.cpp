@@ -22,7 +22,7 @@ namespace {
 using clock = std::chrono::steady_clock;
 using tracking::statements_prefix_hash;
 
-void emit(const EventCallback& cb, Event e) {
+void emit(const EventCallback& cb, const Event& e) {
     if (cb) cb(e);
 }
 
@@ -229,7 +229,7 @@ class Runner {
     // waiting for another session's lock took no effect and is retried within the lock-wait budget.
     std::string run_statement(const Migration& m, std::size_t i, const std::string& prefix) {
         const std::string_view sql = m.statements[i].sql;
-        const std::string next_prefix = tracking::next_prefix_hash(prefix, sql);
+        std::string next_prefix = tracking::next_prefix_hash(prefix, sql);
         if (carried(m, i)) return carry_statement(m, i, prefix, next_prefix);
         const bool marked = !unmarked(m, i);
         const bool dml = classify_statement(sql) == StatementClass::dml;

@@ -57,13 +57,13 @@ void preflight_ddl(connect::Connection& conn, const tracking::ProgressTable& pro
         ctx.statement = ddl->statement;
         ctx.statements = m.statements.size();
         ctx.tag = m.tag;
-        throw error(
-            errc::safe_migrations,
-            fmt::format("the server refuses DDL (\"{}\"), and {} holds DDL ({}:{}, statement {} of {}); nothing "
-                        "was run. {}",
-                        e.what(), m.tag, m.file.string(), ctx.line.value_or(0), ddl->statement + 1, m.statements.size(),
-                        deploy_request_advice()),
-            std::move(ctx));
+        // The message first: it reads ctx, which the error then takes.
+        const std::string message = fmt::format(
+            "the server refuses DDL (\"{}\"), and {} holds DDL ({}:{}, statement {} of {}); nothing "
+            "was run. {}",
+            e.what(), m.tag, m.file.string(), ctx.line.value_or(0), ddl->statement + 1, m.statements.size(),
+            deploy_request_advice());
+        throw error(errc::safe_migrations, message, std::move(ctx));
     }
 }
 

@@ -70,7 +70,7 @@ StartupReport run_at_startup(const StartupOptions& options) {
     StartupReport report;
     auto finish = [&] { report.duration = std::chrono::steady_clock::now() - started; };
 
-    auto fail = [&](errc code, std::string message, error_context context) {
+    auto fail = [&](errc code, const std::string& message, error_context context) {
         report.error_code = code;
         report.error_message = redact_url_text(message);
         report.context = std::move(context);

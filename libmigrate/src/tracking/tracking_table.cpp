@@ -16,8 +16,8 @@ constexpr std::size_t max_table_name = 64 - 9;
 bool plain_identifier(std::string_view s) {
     if (s.empty() || s.size() > max_table_name) return false;
     if (std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-    for (unsigned char c : s)
-        if (!(std::isalnum(c) || c == '_' || c == '$')) return false;
+    for (const char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$')) return false;
     return true;
 }
 
@@ -38,7 +38,8 @@ std::string sql_string_literal(std::string_view text) {
     if (text.find('\\') != std::string_view::npos || text.find('\0') != std::string_view::npos) {
         static constexpr char hex[] = "0123456789ABCDEF";
         std::string out = "X'";
-        for (unsigned char c : text) {
+        for (const char ch : text) {
+            const auto c = static_cast<unsigned char>(ch);
             out.push_back(hex[c >> 4]);
             out.push_back(hex[c & 15]);
         }

@@ -93,7 +93,7 @@ std::string canonical_type(std::string_view type) {
                                                                              {"fixed", "decimal"}};
     for (const auto& [from, to] : aliases)
         if (t == from || t.starts_with(from + " ") || t.starts_with(from + "(")) {
-            t = to + t.substr(from.size());
+            t.replace(0, from.size(), to);
             break;
         }
     // Display widths are cosmetic (MySQL 8 drops them); tinyint(1) stays, it is how booleans read back.

@@ -139,7 +139,7 @@ int draw_failure(const Ui& ui, const Failure& f, int y) {
     put(y++, 0, fit(fmt::format("error[{}] at {}:{}", f.code, f.file, f.line), static_cast<std::size_t>(COLS)),
         colour(ui, bad_pair, A_BOLD));
     if (!f.statement_sql.empty()) {
-        std::string sql = f.statement_sql.substr(f.statement_sql.find_first_not_of("\n"));
+        std::string sql = f.statement_sql.substr(f.statement_sql.find_first_not_of('\n'));
         put(y++, 0, fit("statement: " + sql.substr(0, sql.find('\n')), static_cast<std::size_t>(COLS)), A_BOLD);
     }
     std::size_t start = 0;

@@ -158,7 +158,7 @@ void Model::request_preview(std::vector<std::size_t> which) {
         std::lock_guard lock(mutex_);
         preview_.reset();
     }
-    workers_.emplace_back([this, which] {
+    workers_.emplace_back([this, which = std::move(which)] {
         std::vector<std::pair<std::string, std::string>> out;
         for (std::size_t i : which) {
             const Entry& e = entries_[i];
@@ -187,7 +187,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> Model::take_prev
     return out;
 }
 
-void Model::apply(std::vector<std::size_t> which) {
+void Model::apply(const std::vector<std::size_t>& which) {
     for (std::size_t i : which) {
         {
             std::lock_guard lock(mutex_);

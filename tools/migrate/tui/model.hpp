@@ -72,7 +72,7 @@ class Model {
     // What `up` would do (for the confirmation), computed on a worker; ready when has_value().
     void request_preview(std::vector<std::size_t> which);
     std::optional<std::vector<std::pair<std::string, std::string>>> take_preview();  // (target, summary)
-    void apply(std::vector<std::size_t> which);                                      // one worker per target
+    void apply(const std::vector<std::size_t>& which);                               // one worker per target
     bool any_running() const;
 
   private:

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <utility>
 
 namespace gateway::management {
 
@@ -41,7 +42,8 @@ long long number_of(const httplib::Request& req) {
 void register_routes(httplib::Server& http, Management& m, const Config& config) {
     // Auth, then the database, then injected faults, then the handler; one log line without credentials.
     auto api = [&m, &config](bool scoped, Handler handler) {
-        return [&m, &config, scoped, handler](const httplib::Request& req, httplib::Response& res) {
+        return [&m, &config, scoped, handler = std::move(handler)](const httplib::Request& req,
+                                                                   httplib::Response& res) {
             const auto t0 = std::chrono::steady_clock::now();
             try {
                 const std::string auth = req.get_header_value("Authorization");

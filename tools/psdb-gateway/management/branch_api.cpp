@@ -64,7 +64,7 @@ json Management::create_branch(const json& body) {
     }
     // Counted from the end of the copy, so the answer to the POST is never already ready.
     b.ready_at = SteadyClock::now() + std::chrono::milliseconds(config_.branch_ready_ms);
-    const json out = branch_json(b);
+    json out = branch_json(b);
     branches_.emplace(name, std::move(b));
     return out;
 }
