@@ -57,7 +57,8 @@ std::string string_value(const Where& w, std::string_view key, const json& v) {
 // RFC 3986 percent-encoding of everything but unreserved characters.
 std::string percent_encode(std::string_view s) {
     std::string out;
-    for (unsigned char c : s) {
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
         if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
             out += static_cast<char>(c);
         else
@@ -68,8 +69,8 @@ std::string percent_encode(std::string_view s) {
 
 bool valid_target_name(std::string_view name) {
     if (name.empty() || name.size() > 64) return false;
-    for (unsigned char c : name)
-        if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.')) return false;
+    for (const char c : name)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
     return true;
 }
 

@@ -66,7 +66,7 @@ std::string literal(std::string_view text) {
         return out + "'";
     }
     std::string out = "_utf8mb4 X'";
-    for (unsigned char ch : text) out += fmt::format("{:02X}", ch);
+    for (const char ch : text) out += fmt::format("{:02X}", static_cast<unsigned char>(ch));
     return out + "'";
 }
 
