@@ -4,11 +4,11 @@
 //   node kit-generate.mjs generate --dir DIR --schema FILE [--name NAME] [--custom]
 //   node kit-generate.mjs check --dir DIR
 //
-// Writes a temporary drizzle.config.json (dialect mysql, out = DIR, schema = absolute FILE) and runs,
-// in DIR's parent folder, `node node_modules/drizzle-kit/bin.cjs <command> --config <file> [--name NAME] [--custom]` with
-// stdout/stderr passed through; exits with drizzle-kit's exit code. The schema file must resolve
-// drizzle-orm, so it lives under this folder (kit-schemas/). drizzle-kit prints some refusals (a snapshot
-// collision) and still exits 0: callers check its output and the files.
+// Writes a temporary drizzle.config.json (dialect mysql, out = DIR, schema = absolute FILE) and runs, in
+// DIR's parent folder, `node node_modules/drizzle-kit/bin.cjs <command> --config <file> [--name NAME]
+// [--custom]` with stdout/stderr passed through; exits with drizzle-kit's exit code. The schema file must
+// resolve drizzle-orm, so it lives under this folder (kit-schemas/). drizzle-kit prints some refusals (a
+// snapshot collision) and still exits 0: callers check its output and the files.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
