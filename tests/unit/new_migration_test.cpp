@@ -264,6 +264,15 @@ TEST_CASE("new migration: refusals leave the folder as it was") {
             unchanged();
         }
     }
+    SECTION("the journal cannot be replaced: the SQL file and snapshot written before are removed") {
+        // A non-empty directory where the journal's temporary file goes (works as root too).
+        write_file(dir / "meta" / "__journal.json.tmp" / "x", "");
+        const auto e = error_of([&] { (void)migrate::add_custom_migration(dir, named("x", 2000)); });
+        CHECK(e.code() == errc::folder_unwritable);
+        CHECK_FALSE(fs::exists(dir / "0001_x.sql"));
+        CHECK_FALSE(fs::exists(dir / "meta" / "0001_snapshot.json"));
+        CHECK(read_file(dir / "meta" / "_journal.json") == journal_before);
+    }
     SECTION("a prefix for a 1.0 folder") {
         TempDir v1;
         fs::copy(corpus / "oi_global" / "20261128054450_secret_jack_murdock",
