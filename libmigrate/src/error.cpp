@@ -46,6 +46,7 @@ std::string_view to_string(errc code) noexcept {
         case errc::platform_api: return "platform_api";
         case errc::deploy_request_failed: return "deploy_request_failed";
         case errc::deploy_request_waiting: return "deploy_request_waiting";
+        case errc::folder_unwritable: return "folder_unwritable";
     }
     return "internal";
 }

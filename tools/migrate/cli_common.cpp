@@ -50,6 +50,7 @@ int exit_code_for(migrate::errc code) {
         case errc::deploy_request_failed: return exit_safe_migrations;
         case errc::platform_api: return exit_connect_failed;
         case errc::deploy_request_waiting: return exit_lock;
+        case errc::folder_unwritable: return exit_invalid_input;
     }
     return exit_internal;
 }

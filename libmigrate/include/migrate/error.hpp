@@ -64,6 +64,7 @@ enum class errc {
                                // by a person, an error state, no changes where some were expected
     deploy_request_waiting,    // a deploy request is still on its way (queue, a gated cut-over waiting for a
                                // person) when the run's deploy timeout ended, or the run may not wait for one
+    folder_unwritable,         // a file of the migrations folder cannot be created or replaced (add_custom_migration)
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

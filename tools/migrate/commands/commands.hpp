@@ -21,6 +21,7 @@ Command add_baseline_verify_command(CLI::App& app, GlobalOptions& g);
 Command add_baseline_mark_command(CLI::App& app, GlobalOptions& g);
 Command add_verify_command(CLI::App& app, GlobalOptions& g);
 Command add_lint_command(CLI::App& app, GlobalOptions& g);
+Command add_new_command(CLI::App& app, GlobalOptions& g);
 
 using AddCommand = Command (*)(CLI::App&, GlobalOptions&);
 inline constexpr std::array all_commands = {
@@ -37,6 +38,7 @@ inline constexpr std::array all_commands = {
     &add_baseline_mark_command,
     &add_verify_command,
     &add_lint_command,
+    &add_new_command,
 };
 
 // `migrate --version` is `migrate version` (version.cpp).
