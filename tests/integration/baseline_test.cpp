@@ -2,6 +2,7 @@
 // not empty, adopt with mark, resume a killed load. The folder has the hard cases on purpose: foreign keys
 // in a cycle, a self-reference whose rows are not in key order, a view, binary/JSON/backslash values, an
 // AUTO_INCREMENT counter above the highest id.
+#include "checks.hpp"
 #include "fixtures.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
@@ -103,11 +104,6 @@ FullState replayed(const fs::path& dir, std::vector<std::string> extra = {}) {
     auto r = cli(db, dir, {"up", "--no-baseline"}, extra);
     REQUIRE(r.exit_code == 0);
     return full_state(db);
-}
-
-void require_ok(const ProcessResult& r, std::string_view what) {
-    INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
 }
 
 }  // namespace

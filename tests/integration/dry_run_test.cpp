@@ -82,8 +82,8 @@ TEST_CASE("dry run: each statement whole with migration and file and line and ho
     ScratchDatabase db("dry_text");
     TempDir tmp;
     const std::string long_statement = "CREATE TABLE `b` (\n  `id` int,\n  `note` varchar(200) DEFAULT 'a;b -- c'\n);";
-    write_folder(tmp.path(), {{"0000_a", create_a}, {"0001_b", "INSERT INTO `a` VALUES (1);\n--> statement-breakpoint\n" +
-                                                                   long_statement}});
+    write_folder(tmp.path(), {{"0000_a", create_a},
+                              {"0001_b", "INSERT INTO `a` VALUES (1);\n--> statement-breakpoint\n" + long_statement}});
     const auto r = dry_run(db, tmp.path());
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains(long_statement));  // whole, not cut to one line
@@ -92,7 +92,7 @@ TEST_CASE("dry run: each statement whole with migration and file and line and ho
     CHECK_THAT(r.out, Catch::Contains("0001_b.sql:1  statement 1 of 2, dml, direct"));
     CHECK_THAT(r.out, Catch::Contains("CREATE TABLE IF NOT EXISTS") || Catch::Contains("create table if not exists"));
     CHECK_THAT(r.out, !Catch::Contains("migrate-local-pw"));  // the URL in the header is redacted
-    CHECK(db.connect().tables().empty());  // a dry run changes nothing, not even the tracking table
+    CHECK(db.connect().tables().empty());                     // a dry run changes nothing, not even the tracking table
     // `up --dry-run` is the same script (but for the time it was made).
     const auto up = run_cli({"up", "--dry-run", "--url", db.url(), "--dir", tmp.path().string()});
     CHECK(up.exit_code == 0);

@@ -1,6 +1,7 @@
 // Every corpus folder's baseline, against the real server and the real drizzle: `baseline create` writes
 // what the repository holds, `baseline verify` passes, a fresh `up` from the baseline ends with exactly
 // the schema, rows and tracking rows of a replay, and drizzle then has nothing to do.
+#include "checks.hpp"
 #include "fixtures.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
@@ -18,11 +19,6 @@ using namespace testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-void require_ok(const ProcessResult& r, const std::string& what) {
-    INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-}
 
 // Everything drizzle or a user can see, AUTO_INCREMENT counters included.
 struct State {

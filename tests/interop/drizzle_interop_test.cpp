@@ -1,6 +1,7 @@
 // libmigrate and drizzle take turns on one database: same reading, same rows, same schema.
 #include <migrate/migrate.hpp>
 
+#include "checks.hpp"
 #include "fixtures.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
@@ -16,11 +17,6 @@ namespace {
 
 const std::vector<std::string> all_folders = {"oi_global", "oi_policies", "oi_submissions",
                                               "oi_claims", "oi_billing",  "monolith"};
-
-void require_ok(const ProcessResult& r, const std::string& what) {
-    INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-}
 
 void drizzle_migrate(const std::string& url, const fs::path& dir) {
     require_ok(run_node("drizzle-migrate.mjs", {"--url", url, "--dir", dir.string()}), "drizzle-orm migrate()");

@@ -3,6 +3,7 @@
 // tracking table, same schema, same data.
 #include <migrate/migrate.hpp>
 
+#include "checks.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -18,11 +19,6 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path v1_corpus(std::string_view name) { return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / name; }
-
-void require_ok(const ProcessResult& r, const std::string& what) {
-    INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-}
 
 void drizzle_v1_migrate(const std::string& url, const fs::path& dir) {
     require_ok(run_node("drizzle-migrate.mjs", {"--v1", "--url", url, "--dir", dir.string()}),

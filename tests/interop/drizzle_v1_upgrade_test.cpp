@@ -4,6 +4,7 @@
 // leave the same tracking table, run nothing, then apply the next migration alike.
 #include <migrate/migrate.hpp>
 
+#include "checks.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -17,11 +18,6 @@ namespace {
 
 fs::path upgrade_corpus() { return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / "upgrade"; }
 fs::path upgrade_stage(std::string_view stage) { return upgrade_corpus() / stage / "oi_claims"; }
-
-void require_ok(const ProcessResult& r, const std::string& what) {
-    INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-}
 
 void drizzle_0x_migrate(const ScratchDatabase& db) {
     require_ok(run_node("drizzle-migrate.mjs", {"--url", db.url(), "--dir", upgrade_stage("before-0x").string()}),

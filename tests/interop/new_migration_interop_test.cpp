@@ -2,6 +2,7 @@
 // migration (next idx, its snapshot hangs off ours, no collision, `drizzle-kit check` passes), and both
 // drizzle-orm's migrate() and `migrate up` apply the whole folder the same way. No drizzle-kit 1.0 is
 // installed here: the 1.0 layout is checked against the openinsure-v1 corpus in tests/unit.
+#include "checks.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -15,11 +16,6 @@ using namespace testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-void require_ok(const ProcessResult& r, const std::string& what) {
-    INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-}
 
 std::string schema(const std::string& name) {
     return (fs::path(MIGRATE_INTEROP_DIR) / "kit-schemas" / (name + ".ts")).string();

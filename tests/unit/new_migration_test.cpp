@@ -5,6 +5,7 @@
 #include <migrate/new_migration.hpp>
 #include <migrate/source.hpp>
 
+#include "checks.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,6 +19,7 @@ using migrate::errc;
 using migrate::FolderLayout;
 using migrate::MigrationPrefix;
 using migrate::NewMigrationOptions;
+using testing::error_of;
 using testing::read_file;
 using testing::TempDir;
 using testing::write_file;
@@ -28,17 +30,6 @@ namespace {
 
 const fs::path corpus = fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1";
 const std::string header(migrate::custom_migration_header);
-
-template <class F>
-migrate::error error_of(F&& f) {
-    try {
-        f();
-    } catch (const migrate::error& e) {
-        return e;
-    }
-    FAIL("expected migrate::error");
-    throw std::logic_error("unreachable");
-}
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))

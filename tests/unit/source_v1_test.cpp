@@ -1,5 +1,6 @@
 // drizzle-kit 1.0 folders: reading (examples/openinsure-v1, real drizzle-kit 1.0.0-rc.5 output), layout
 // detection, validation; the 1.0 tracking DDL and rows; the 1.0 pending rule.
+#include "checks.hpp"
 #include "tracking/tracking_table.hpp"
 
 #include "plan/make_plan.hpp"
@@ -18,6 +19,7 @@
 using migrate::errc;
 using migrate::FolderLayout;
 using migrate::MigrationState;
+using testing::error_of;
 using testing::plain_sha256;
 using testing::TempDir;
 using testing::write_file;
@@ -26,17 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path v1_corpus(std::string_view name) { return fs::path(MIGRATE_SOURCE_DIR) / "examples" / "openinsure-v1" / name; }
-
-template <class F>
-migrate::error error_of(F&& f) {
-    try {
-        f();
-    } catch (const migrate::error& e) {
-        return e;
-    }
-    FAIL("expected migrate::error");
-    throw std::logic_error("unreachable");
-}
 
 void write_v1(const fs::path& dir, const std::string& folder, const std::string& sql) {
     write_file(dir / folder / "migration.sql", sql);
