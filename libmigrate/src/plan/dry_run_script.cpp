@@ -68,7 +68,8 @@ class Script {
 std::string client_delimiter(std::string_view sql) {
     const auto t = sql::significant(sql);
     bool inner = false;
-    for (std::size_t i = 0; i + 1 < t.size(); ++i) inner = inner || (t[i].kind == sql::TokenKind::punct && t[i].text == ";");
+    for (std::size_t i = 0; i + 1 < t.size(); ++i)
+        inner = inner || (t[i].kind == sql::TokenKind::punct && t[i].text == ";");
     if (!inner) return ";";
     for (std::string_view d : std::array<std::string_view, 5>{"$$", "//", ";;", "$$$", "#~#"})
         if (sql.find(d) == std::string_view::npos) return std::string(d);
@@ -111,15 +112,15 @@ void write_dry_run_script(const DryRunInput& in, const std::function<void(std::s
         const bool baseline = p.baseline && &m == &p.baseline->snapshot;
         out.blank();
         if (baseline)
-            out.line(fmt::format("[{}/{}] the baseline through {}: {} ({} statement{})", ++number,
-                                 p.migrations.size(), p.baseline->through, m.file.string(), m.statements.size(),
+            out.line(fmt::format("[{}/{}] the baseline through {}: {} ({} statement{})", ++number, p.migrations.size(),
+                                 p.baseline->through, m.file.string(), m.statements.size(),
                                  m.statements.size() == 1 ? "" : "s"));
         else
             out.line(fmt::format("[{}/{}] {}: {} ({} statement{})", ++number, p.migrations.size(), m.tag,
                                  m.file.string(), m.statements.size(), m.statements.size() == 1 ? "" : "s"));
         if (pm.first_statement)
-            out.line(fmt::format("a stopped run did statements 1-{}: `up` resumes at statement {}",
-                                 pm.first_statement, pm.first_statement + 1));
+            out.line(fmt::format("a stopped run did statements 1-{}: `up` resumes at statement {}", pm.first_statement,
+                                 pm.first_statement + 1));
         for (const auto& st : pm.statements) {
             out.line(fmt::format("{}:{}  statement {} of {}, {}, {}", m.file.filename().string(), st.line, st.index + 1,
                                  m.statements.size(), to_string(st.kind), how(st)));
@@ -130,8 +131,8 @@ void write_dry_run_script(const DryRunInput& in, const std::function<void(std::s
         if (baseline) {
             for (const auto& e : p.status.plan.entries)
                 if (e.by_baseline) records.push_back(e.migration);
-            out.line(fmt::format("record the {} migrations the baseline covers, as drizzle records them",
-                                 records.size()));
+            out.line(
+                fmt::format("record the {} migrations the baseline covers, as drizzle records them", records.size()));
         } else {
             records.push_back(&m);
             out.line(fmt::format("record {} as applied, as drizzle records it", m.tag));

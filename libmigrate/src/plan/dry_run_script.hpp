@@ -19,11 +19,11 @@ struct DryRunInput {
     const Source& source;
     const tracking::TrackingTable& table;
     const tracking::ProgressTable& progress;
-    tracking::TableShape shape;               // the tracking table as it is now (exists: false when missing)
-    std::vector<std::string> table_upgrade;   // drizzle 1.0's upgrade of a 0.x table, when due
+    tracking::TableShape shape;                   // the tracking table as it is now (exists: false when missing)
+    std::vector<std::string> table_upgrade;       // drizzle 1.0's upgrade of a 0.x table, when due
     std::vector<const Migration*> with_progress;  // those a stopped run left a progress row for (the baseline's
                                                   // snapshot for its own); `up` removes each when it records it
-    std::string made_at;                      // UTC time for the header
+    std::string made_at;                          // UTC time for the header
 };
 
 void write_dry_run_script(const DryRunInput& in, const std::function<void(std::string_view)>& write);
