@@ -139,7 +139,7 @@ DeployRequestOptions parse_planetscale(const Where& w, const json& p, const std:
     }
     if (p.contains("deployTimeout")) {
         const auto& v = p["deployTimeout"];
-        if (!v.is_number_integer() || v.get<long long>() < 1 || v.get<long long>() > 7 * 86400)
+        if (!v.is_number_integer() || v.get<long long>() < 1 || v.get<long long>() > 7LL * 86400)
             w.fail("planetscale.deployTimeout", fmt::format("expected whole seconds 1..604800, got {}", v.dump()));
         o.timeout = std::chrono::seconds(v.get<long long>());
     }

@@ -168,9 +168,11 @@ class SnapshotReader {
     Json object(const Json& in, const std::string& where, const std::vector<Field>& fields, bool strict) const {
         if (!in.is_object()) fail(where + " is not an object");
         if (strict)
-            for (const auto& [key, value] : in.items())
+            for (const auto& item : in.items()) {
+                const std::string& key = item.key();
                 if (std::none_of(fields.begin(), fields.end(), [&](const Field& f) { return f.key == key; }))
                     fail(fmt::format("{} has the unknown key \"{}\"", where, key));
+            }
         Json out = Json::object();
         for (const auto& f : fields) {
             const std::string key(f.key);
@@ -180,12 +182,12 @@ class SnapshotReader {
                 if (f.presence == Presence::empty_object_default) out[key] = Json::object();
                 continue;
             }
-            out[key] = f.convert ? f.convert(*it, where + "." + key) : *it;
+            out[key] = f.convert ? f.convert(*it, fmt::format("{}.{}", where, key)) : *it;
         }
         return out;
     }
 
-    Convert record(Convert value) const {
+    Convert record(const Convert& value) const {
         return [this, value](const Json& in, const std::string& where) {
             if (!in.is_object()) fail(where + " is not an object");
             Json out = Json::object();
