@@ -114,6 +114,14 @@ TEST_CASE("dry run: procedure and trigger bodies go between DELIMITER lines and 
     CHECK(db.connect().rows("select n from a order by id") == Rows{{"3"}, {"5"}});
 }
 
+TEST_CASE("dry run: a comment-only custom migration is recorded and sends nothing through the client either") {
+    ScratchDatabase db("dry_comment"), reference("dry_comment_ref");
+    TempDir tmp;
+    write_folder(tmp.path(),
+                 {{"0000_a", create_a}, {"0001_custom", "-- Custom SQL migration file, put your code below! --"}});
+    same_end_as_up(db, reference, tmp.path());
+}
+
 TEST_CASE("dry run: a half-applied migration resumes where up would and its progress ends as up ends it") {
     ScratchDatabase db("dry_resume"), reference("dry_resume_ref");
     TempDir tmp;

@@ -41,6 +41,9 @@ class Script {
     void statement(std::string_view sql) {
         while (!sql.empty() && (sql.back() == '\n' || sql.back() == '\r' || sql.back() == ' ' || sql.back() == '\t'))
             sql.remove_suffix(1);
+        // Comments only (drizzle-kit's custom-migration placeholder): the server takes it as an empty query and
+        // the client has nothing to send, so no delimiter follows it.
+        if (sql::significant(sql).empty()) return write_(std::string(sql) + "\n");
         const std::string delimiter = client_delimiter(sql);
         if (delimiter != ";") write_(fmt::format("DELIMITER {}\n", delimiter));
         write_(sql);
