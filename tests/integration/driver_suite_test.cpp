@@ -1,6 +1,7 @@
 // The core's side of the driver contract, through its internal Connection: which driver a URL gets, and how
 // driver outcomes become migrate::error. What every driver must do itself is checked by
 // tools/migrate-driver-check, run against both drivers in driver_conformance_test.cpp.
+#include "checks.hpp"
 #include "connect/connection.hpp"
 
 #include "gateway.hpp"
@@ -18,16 +19,6 @@ using namespace testing;
 using migrate::connect::Connection;
 
 namespace {
-
-migrate::error error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const migrate::error& e) {
-        return e;
-    }
-    FAIL("expected migrate::error");
-    throw std::logic_error("unreachable");
-}
 
 // MIGRATE_DRIVER_PATH for one test; the built drivers stay after `dirs`.
 struct DriverPath {

@@ -30,6 +30,16 @@ std::string comment(std::string_view text) {
     return out + "\n";
 }
 
+bool is_semicolon(const sql::Token& t) { return t.kind == sql::TokenKind::punct && t.text == ";"; }
+
+// client_delimiter, given the statement's significant tokens.
+std::string delimiter_for(std::string_view sql, const std::vector<sql::Token>& t) {
+    if (t.empty() || std::none_of(t.begin(), t.end() - 1, is_semicolon)) return ";";
+    for (std::string_view d : std::array<std::string_view, 5>{"$$", "//", ";;", "$$$", "#~#"})
+        if (sql.find(d) == std::string_view::npos) return std::string(d);
+    return "@@libmigrate@@";
+}
+
 class Script {
   public:
     explicit Script(const std::function<void(std::string_view)>& write) : write_(write) {}
@@ -43,11 +53,12 @@ class Script {
             sql.remove_suffix(1);
         // Comments only (drizzle-kit's custom-migration placeholder): the server takes it as an empty query and
         // the client has nothing to send, so no delimiter follows it.
-        if (sql::significant(sql).empty()) return write_(std::string(sql) + "\n");
-        const std::string delimiter = client_delimiter(sql);
+        const auto tokens = sql::significant(sql);  // once: a statement can be large
+        if (tokens.empty()) return write_(std::string(sql) + "\n");
+        const std::string delimiter = delimiter_for(sql, tokens);
         if (delimiter != ";") write_(fmt::format("DELIMITER {}\n", delimiter));
         write_(sql);
-        if (ends_with_semicolon(sql) && delimiter == ";") return write_("\n");
+        if (is_semicolon(tokens.back()) && delimiter == ";") return write_("\n");
         // After a comment on the text's last line it would be part of the comment: then on a line of its own.
         const std::string_view last_line = sql.substr(sql.rfind('\n') == std::string_view::npos ? 0 : sql.rfind('\n'));
         const bool comment_at_end = last_line.find("--") != std::string_view::npos ||
@@ -58,26 +69,12 @@ class Script {
     }
 
   private:
-    static bool ends_with_semicolon(std::string_view sql) {
-        const auto t = sql::significant(sql);
-        return !t.empty() && t.back().kind == sql::TokenKind::punct && t.back().text == ";";
-    }
-
     const std::function<void(std::string_view)>& write_;
 };
 
 }  // namespace
 
-std::string client_delimiter(std::string_view sql) {
-    const auto t = sql::significant(sql);
-    bool inner = false;
-    for (std::size_t i = 0; i + 1 < t.size(); ++i)
-        inner = inner || (t[i].kind == sql::TokenKind::punct && t[i].text == ";");
-    if (!inner) return ";";
-    for (std::string_view d : std::array<std::string_view, 5>{"$$", "//", ";;", "$$$", "#~#"})
-        if (sql.find(d) == std::string_view::npos) return std::string(d);
-    return "@@libmigrate@@";
-}
+std::string client_delimiter(std::string_view sql) { return delimiter_for(sql, sql::significant(sql)); }
 
 void write_dry_run_script(const DryRunInput& in, const std::function<void(std::string_view)>& write) {
     Script out(write);
