@@ -77,6 +77,7 @@ set(MIGRATE_SOURCES
   ${migrate_src}/verify/verify_schema.cpp
   ${migrate_src}/c_api/c_api.cpp
   ${migrate_src}/json/result_json.cpp
+  ${migrate_src}/log/log_events.cpp
   ${migrate_src}/startup/run_at_startup.cpp
   ${migrate_src}/deploy/planetscale_api.cpp
   ${migrate_src}/deploy/batches.cpp

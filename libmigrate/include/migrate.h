@@ -263,8 +263,25 @@ typedef enum migrate_event_kind {
                                                   names it; resuming once it ends (repeats) */
     MIGRATE_EVENT_STATEMENT_LOCK_WAITING = 11, /* the statement timed out on a lock another session holds and is
                                                   retried; detail names the blocking sessions (repeats) */
-    MIGRATE_EVENT_DEPLOY_REQUEST = 12          /* a PlanetScale deploy request moved on; detail says where it is */
+    MIGRATE_EVENT_DEPLOY_REQUEST = 12,         /* a PlanetScale deploy request moved on; detail says where it is */
+    MIGRATE_EVENT_RUN_FAILED = 13              /* appended later: the call fails next; `failure` is its error */
 } migrate_event_kind;
+
+/* Levels of events as log records (migrate_event.level; docs/embedding.md, "Logs, metrics and readiness"). */
+enum {
+    MIGRATE_LOG_DEBUG = 0,   /* each statement */
+    MIGRATE_LOG_INFO = 1,    /* the run, the lock taken, each migration, a skipped statement, deploy-request steps */
+    MIGRATE_LOG_WARNING = 2, /* every wait: the migration lock, other sessions' locks, a stopped run's statement */
+    MIGRATE_LOG_ERROR = 3    /* MIGRATE_EVENT_RUN_FAILED */
+};
+/* What a service migrating at start-up is doing, for its readiness probe: ready once DONE. */
+enum {
+    MIGRATE_READINESS_STARTING = 0,         /* nothing reported yet */
+    MIGRATE_READINESS_WAITING_FOR_LOCK = 1, /* another run holds the lock, or a statement waits for other sessions */
+    MIGRATE_READINESS_MIGRATING = 2,
+    MIGRATE_READINESS_DONE = 3, /* migrated (also when there was nothing to do) */
+    MIGRATE_READINESS_FAILED = 4
+};
 
 /* Progress of migrate_target_up. The struct and its strings are valid only during the callback. */
 typedef struct migrate_event {
@@ -279,7 +296,17 @@ typedef struct migrate_event {
     uint64_t statements_total; /* statements of the migration */
     int64_t duration_ns;       /* *_finished events; time waited so far for the *_waiting ones */
     const char* detail;        /* human text for lock, resume and skip events; "" otherwise */
+    /* Appended later: check struct_size (MIGRATE_HAS_EVENT_FIELD) before reading these. */
+    int level;                    /* a MIGRATE_LOG_* */
+    int readiness;                /* a MIGRATE_READINESS_*: the state once this event has happened */
+    const char* holder;           /* the *_waiting events: who holds what the run waits for; "" otherwise */
+    const char* json;             /* the event as one JSON object on one line, no newline: the record `migrate up
+                                     --log-format json` prints (fields: docs/cli.md, "Log lines") */
+    const migrate_error* failure; /* MIGRATE_EVENT_RUN_FAILED: the error the call returns next (the accessors work;
+                                     valid during the callback; never free it); NULL otherwise */
 } migrate_event;
+/* Whether an event the library passed has `field` (a library older than the caller's header lacks it). */
+#define MIGRATE_HAS_EVENT_FIELD(ev, field) ((ev)->struct_size >= offsetof(migrate_event, field) + sizeof((ev)->field))
 
 /* Called synchronously on the thread that called migrate_target_up. It must not call migrate_target_*
  * functions on the same handle and must not unwind (longjmp, C++ exceptions) through the library. */
@@ -298,6 +325,26 @@ MIGRATE_C_API int migrate_target_up(migrate_target* target, const migrate_up_opt
    Same thread-safety as migrate_target_up. */
 MIGRATE_C_API int migrate_target_up_json(migrate_target* target, const char* up_options_json, migrate_event_fn cb,
                                          void* user_data, char** report_json_out, migrate_error** err);
+
+/* ---- Logs and readiness (docs/c-api.md) ----------------------------------------------------------- */
+
+/* Stable names, e.g. "run_failed", "warning", "waiting_for_lock"; "unknown" for a value that is none.
+   Static strings; thread-safe. */
+MIGRATE_C_API const char* migrate_event_kind_name(int kind);
+MIGRATE_C_API const char* migrate_log_level_name(int level);
+MIGRATE_C_API const char* migrate_readiness_name(int readiness);
+
+/* The handle's log callback: every event at min_level (a MIGRATE_LOG_*) or above, of every call on this
+ * handle that reports events (up, and the calls that take the lock), in addition to a call's own callback,
+ * with the same struct (its `json` member is the log line). fn NULL removes it. Set it before the calls it
+ * should see; not thread-safe per handle (like the calls themselves). Returns MIGRATE_ERRC_INVALID_ARGUMENT
+ * for a NULL target or a level out of range. */
+MIGRATE_C_API int migrate_target_set_log(migrate_target* target, int min_level, migrate_event_fn fn, void* user_data,
+                                         migrate_error** err);
+/* The handle's readiness: MIGRATE_READINESS_STARTING until a call reports an event, then the state its last
+ * event led to. Safe from any thread while a call runs on the handle (a lock-free atomic read), so that a
+ * service's readiness probe can ask; -1 for NULL. */
+MIGRATE_C_API int migrate_target_readiness(const migrate_target* target);
 
 #ifdef __cplusplus
 }

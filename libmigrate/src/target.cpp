@@ -216,6 +216,16 @@ const ConnectionUrl& Target::url() const { return impl_->url; }
 Status Target::status() { return impl_->read_status(true, std::nullopt); }
 
 UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
+    // How a run ends is an event too, so that a log sink or a readiness probe sees a failure as it sees the rest.
+    try {
+        return run_up(on_event, options);
+    } catch (const error& e) {
+        if (on_event) on_event({.kind = Event::Kind::run_failed, .failure = &e});
+        throw;
+    }
+}
+
+UpReport Target::run_up(const EventCallback& on_event, const UpOptions& options) {
     const std::optional<std::size_t> last = options.to ? std::optional(impl_->position_of(*options.to)) : std::nullopt;
     const ValidationOptions validation{.allow_out_of_order = options.allow_out_of_order,
                                        .allow_missing = options.allow_missing,
@@ -234,6 +244,7 @@ UpReport Target::up(const EventCallback& on_event, const UpOptions& options) {
             validate_plan(before, validation);
             UpReport report;
             report.plan_before = std::move(before);
+            if (on_event) on_event({.kind = Event::Kind::run_finished});
             return report;
         }
     }

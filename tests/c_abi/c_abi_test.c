@@ -106,7 +106,32 @@ struct counts {
     int events;
     int run_started, migration_finished, statement_finished, run_finished;
     char last_tag[64];
+    int debug_events, json_lines, last_readiness;
 };
+
+/* The handle's log callback (migrate_target_set_log): what it saw of a failed run. */
+struct log_seen {
+    int records, below_min_level, run_failed;
+    unsigned failure_errno;
+    char failure_sqlstate[8], failure_code[32];
+    int failure_readiness;
+    char last_json[2048];
+};
+
+static void on_log(const migrate_event* ev, void* user_data) {
+    struct log_seen* s = (struct log_seen*)user_data;
+    if (!MIGRATE_HAS_EVENT_FIELD(ev, failure)) abort();
+    s->records++;
+    if (ev->level < MIGRATE_LOG_WARNING) s->below_min_level++;
+    snprintf(s->last_json, sizeof s->last_json, "%s", ev->json);
+    if (ev->kind == MIGRATE_EVENT_RUN_FAILED && ev->failure) {
+        s->run_failed++;
+        s->failure_errno = migrate_error_server_errno(ev->failure);
+        snprintf(s->failure_sqlstate, sizeof s->failure_sqlstate, "%s", migrate_error_sqlstate(ev->failure));
+        snprintf(s->failure_code, sizeof s->failure_code, "%s", migrate_error_code_name(ev->failure));
+        s->failure_readiness = ev->readiness;
+    }
+}
 
 static void on_event(const migrate_event* ev, void* user_data) {
     struct counts* c = (struct counts*)user_data;
@@ -123,7 +148,10 @@ static void on_event(const migrate_event* ev, void* user_data) {
         case MIGRATE_EVENT_RUN_FINISHED: c->run_finished++; break;
         default: break;
     }
-    if (ev->detail == NULL) abort();
+    if (ev->detail == NULL || ev->holder == NULL || ev->json == NULL) abort();
+    if (ev->level == MIGRATE_LOG_DEBUG) c->debug_events++;
+    if (ev->json[0] == '{' && strstr(ev->json, migrate_event_kind_name(ev->kind)) != NULL) c->json_lines++;
+    c->last_readiness = ev->readiness;
 }
 
 int main(void) {
@@ -376,6 +404,23 @@ int main(void) {
     CHECK(strstr(report, "\"applied\":2") != NULL);
     CHECK(strstr(report, "\"statements\":3") != NULL);
     migrate_free_string(report);
+    /* The log fields: each event's level, readiness and JSON line; the handle's readiness for a probe. */
+    CHECK(c.debug_events == 6); /* statement_started and statement_finished, 3 statements */
+    CHECK(c.json_lines == c.events);
+    CHECK(c.last_readiness == MIGRATE_READINESS_DONE);
+    CHECK(migrate_target_readiness(t) == MIGRATE_READINESS_DONE);
+    CHECK(migrate_target_readiness(NULL) == -1);
+    CHECK(strcmp(migrate_event_kind_name(MIGRATE_EVENT_RUN_FAILED), "run_failed") == 0);
+    CHECK(strcmp(migrate_event_kind_name(MIGRATE_EVENT_RUN_FAILED + 1), "unknown") == 0);
+    CHECK(strcmp(migrate_log_level_name(MIGRATE_LOG_WARNING), "warning") == 0);
+    CHECK(strcmp(migrate_readiness_name(MIGRATE_READINESS_WAITING_FOR_LOCK), "waiting_for_lock") == 0);
+    CHECK(strcmp(migrate_readiness_name(-1), "unknown") == 0);
+    CHECK(migrate_target_set_log(NULL, MIGRATE_LOG_INFO, on_log, NULL, &err) ==
+          MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+    migrate_error_free(err);
+    CHECK(migrate_target_set_log(t, 7, on_log, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_INVALID_ARGUMENT));
+    CHECK(strstr(migrate_error_message(err), "min_level") != NULL);
+    migrate_error_free(err);
 
     CHECK(migrate_target_status_json(t, &json, NULL) == MIGRATE_OK);
     CHECK(strstr(json, "\"applied\":2") != NULL && strstr(json, "\"pending\":0") != NULL);
@@ -420,7 +465,20 @@ int main(void) {
     add_third_migration(folder, path, sizeof path, "0002_again", "CREATE TABLE `users` (`id` int PRIMARY KEY);");
     migrate_target* t2 = migrate_target_open(&o, &err);
     CHECK(t2 != NULL);
+    struct log_seen seen;
+    memset(&seen, 0, sizeof seen);
+    CHECK(migrate_target_set_log(t2, MIGRATE_LOG_WARNING, on_log, &seen, &err) == MIGRATE_OK);
+    CHECK(migrate_target_readiness(t2) == MIGRATE_READINESS_STARTING);
     CHECK(migrate_target_up(t2, NULL, NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_SERVER_ERROR));
+    /* The log callback saw the failure only (warning and above), with errno and SQLSTATE, as data and JSON. */
+    CHECK(seen.records == 1 && seen.below_min_level == 0 && seen.run_failed == 1);
+    CHECK(seen.failure_errno == 1050 && strcmp(seen.failure_sqlstate, "42S01") == 0);
+    CHECK(strcmp(seen.failure_code, "server_error") == 0);
+    CHECK(seen.failure_readiness == MIGRATE_READINESS_FAILED);
+    CHECK(strstr(seen.last_json, "\"event\":\"run_failed\"") != NULL &&
+          strstr(seen.last_json, "\"errno\":1050") != NULL);
+    CHECK(strstr(seen.last_json, "migrate-local-pw") == NULL);
+    CHECK(migrate_target_readiness(t2) == MIGRATE_READINESS_FAILED);
     CHECK(strcmp(migrate_error_code_name(err), "server_error") == 0);
     CHECK(migrate_error_server_errno(err) == 1050);
     CHECK(strcmp(migrate_error_sqlstate(err), "42S01") == 0);

@@ -30,7 +30,10 @@ class Event(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_size_t), ("kind", ctypes.c_int), ("tag", ctypes.c_char_p),
                 ("migration_number", ctypes.c_uint64), ("migrations_total", ctypes.c_uint64),
                 ("statement_index", ctypes.c_uint64), ("statements_total", ctypes.c_uint64),
-                ("duration_ns", ctypes.c_int64), ("detail", ctypes.c_char_p)]
+                ("duration_ns", ctypes.c_int64), ("detail", ctypes.c_char_p),
+                # appended later: the log fields (check struct_size before reading them)
+                ("level", ctypes.c_int), ("readiness", ctypes.c_int), ("holder", ctypes.c_char_p),
+                ("json", ctypes.c_char_p), ("failure", ctypes.c_void_p)]
 
 
 EVENT_FN = ctypes.CFUNCTYPE(None, ctypes.POINTER(Event), ctypes.c_void_p)
@@ -45,6 +48,8 @@ lib.migrate_target_free.argtypes = [P]
 lib.migrate_target_status_json.argtypes = [P, ctypes.POINTER(P), ctypes.POINTER(P)]
 lib.migrate_target_plan_json.argtypes = [P, ctypes.POINTER(UpOptions), ctypes.POINTER(P), ctypes.POINTER(P)]
 lib.migrate_target_up.argtypes = [P, ctypes.POINTER(UpOptions), EVENT_FN, P, ctypes.POINTER(P), ctypes.POINTER(P)]
+lib.migrate_target_readiness.argtypes = [P]
+lib.migrate_target_set_log.argtypes = [P, ctypes.c_int, EVENT_FN, P, ctypes.POINTER(P)]
 lib.migrate_free_string.argtypes = [P]
 lib.migrate_error_free.argtypes = [P]
 lib.migrate_error_code.argtypes = [P]
@@ -154,12 +159,24 @@ try:
     check(plan["refused"] is None and len(plan["migrations"]) == 2, "plan: 2 migrations, not refused")
 
     events = []
+    records = []
     token = ctypes.c_int(42)
 
     @EVENT_FN
     def on_event(ev, user):
         e = ev.contents
         events.append((e.kind, e.tag.decode() if e.tag else None, ctypes.cast(user, ctypes.POINTER(ctypes.c_int)).contents.value))
+        if e.struct_size >= ctypes.sizeof(Event):
+            records.append((e.level, e.readiness, json.loads(e.json.decode())))
+
+    logged = []
+
+    @EVENT_FN
+    def on_log(ev, user):
+        logged.append(json.loads(ev.contents.json.decode()))
+
+    check(lib.migrate_target_set_log(t, 1, on_log, None, ctypes.byref(err)) == 0, "set_log at info")
+    check(lib.migrate_target_readiness(t) == 0, "readiness starting before any call")
 
     up = UpOptions()
     lib.migrate_up_options_init(ctypes.byref(up))
@@ -174,6 +191,15 @@ try:
     check(all(u == 42 for _, _, u in events), "user_data round trip")
     check(sum(1 for k, _, _ in events if k == 8) == 2, "two migration_finished events")
     check(events[-1][0] == 9, "run_finished last")
+    check(len(records) == len(events), "every event has the log fields")
+    check(records[-1][1] == 3 and records[-1][2]["readiness"] == "done", "readiness done after the run")
+    check(lib.migrate_target_readiness(t) == 3, "the handle's readiness: done")
+    debug = [r for r in records if r[0] == 0]
+    check(len(debug) == 6 and all(r[2]["level"] == "debug" and "line" in r[2] for r in debug),
+          "statements at debug, with their line")
+    check([r["event"] for r in logged] == [r[2]["event"] for r in records if r[0] >= 1],
+          "the log callback got the info records, in order")
+    check(all(r["target"] == database for r in logged), "records name the database")
     s = status(t)
     check(s["applied"] == 2 and s["pending"] == 0, "status after up: 2 applied")
     lib.migrate_target_free(t)

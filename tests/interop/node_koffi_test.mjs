@@ -21,6 +21,8 @@ const UpOptions = koffi.struct('migrate_up_options', {
 const Event = koffi.struct('migrate_event', {
   struct_size: 'size_t', kind: 'int', tag: 'const char *', migration_number: 'uint64_t', migrations_total: 'uint64_t',
   statement_index: 'uint64_t', statements_total: 'uint64_t', duration_ns: 'int64_t', detail: 'const char *',
+  // appended later: the log fields (check struct_size before reading them)
+  level: 'int', readiness: 'int', holder: 'const char *', json: 'const char *', failure: 'void *',
 });
 koffi.opaque('migrate_target');
 koffi.opaque('migrate_error');
@@ -41,6 +43,8 @@ const api = {
   errorCode: lib.func('int migrate_error_code(migrate_error *e)'),
   errorMessage: lib.func('const char *migrate_error_message(migrate_error *e)'),
   errorFree: lib.func('void migrate_error_free(migrate_error *e)'),
+  readiness: lib.func('int migrate_target_readiness(migrate_target *t)'),
+  readinessName: lib.func('const char *migrate_readiness_name(int readiness)'),
 };
 
 let checks = 0;
@@ -119,7 +123,8 @@ try {
   koffi.encode(marker, 'int', 42);
   const cb = koffi.register((evPtr, user) => {
     const ev = koffi.decode(evPtr, Event);  // valid only during the call: copy what is kept
-    events.push({ kind: ev.kind, tag: ev.tag, user: koffi.decode(user, 'int') });
+    events.push({ kind: ev.kind, tag: ev.tag, user: koffi.decode(user, 'int'),
+      record: ev.struct_size >= koffi.sizeof(Event) ? JSON.parse(ev.json) : null, readiness: ev.readiness });
   }, koffi.pointer(EventFn));
   const up = {};
   api.upInit(up);
@@ -131,6 +136,12 @@ try {
   check(events.every((e) => e.user === 42), 'user_data round trip');
   check(events.filter((e) => e.kind === 8).map((e) => e.tag).join() === tags.join(), 'migration_finished per migration');
   check(events.at(-1).kind === 9, 'run_finished last');
+  check(events.every((e) => e.record && e.record.target === database), 'every event carries its JSON log line');
+  check(events.at(-1).record.readiness === 'done' && api.readinessName(events.at(-1).readiness) === 'done',
+    'readiness done after the run');
+  check(api.readiness(t) === 3, 'the handle reports readiness done');
+  check(events.filter((e) => e.record.level === 'debug').every((e) => Number.isInteger(e.record.line)),
+    'statement records carry their line');
 
   check(api.statusJson(t, out, err) === 0, 'status after up');
   s = JSON.parse(takeString(out));

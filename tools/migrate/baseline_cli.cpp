@@ -38,7 +38,7 @@ int with_json(const std::string& command, const std::vector<migrate::TargetConfi
         try {
             return one(t, say, entries[i]);
         } catch (const migrate::error& e) {
-            entries[i] = {{"name", t.name}, {"error", error_json(e)}};
+            entries[i] = {{"name", t.name}, {"error", error_object(e)}};
             throw;
         }
     });

@@ -13,7 +13,7 @@ namespace cli {
 using Json = nlohmann::ordered_json;
 
 // {"code", "message", "file", "line", "statement", "tag", "errno", "sqlstate", "completion_unknown"}; redacted.
-Json error_json(const migrate::error& e);
+Json error_object(const migrate::error& e);
 // A whole document for a command that failed before producing anything else.
 Json failure_document(const std::string& command, const migrate::error& e, int exit_code);
 // The document around per-target entries; ok/exit from the worst exit code.

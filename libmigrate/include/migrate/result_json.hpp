@@ -9,6 +9,10 @@
 
 namespace migrate {
 
+// An error: code, message, file, line, statement, tag, errno, sqlstate, completion_unknown, http_status,
+// api_code, remedy (null where the error has nothing to say).
+MIGRATE_API std::string error_json(const error& e);
+
 // One target's status: url, transport, driver, server, table, counts, baseline, migrations, ...
 MIGRATE_API std::string status_json(const Target& target, const Status& status);
 // What `up` would do: url, transport, server, lock_holder, refused, baseline, has_ddl, migrations with

@@ -87,6 +87,7 @@ struct Event {
                                  // retried; detail names the blocking sessions and the next pause (repeats)
         deploy_request,          // a deploy request moved on (branch, apply, open, queue, deploy, cut-over,
                                  // revert window, done): detail says so, deploy_request has the figures
+        run_failed,              // the run stopped with an error or a refusal (failure); thrown right after
     };
     Kind kind{};
     const Migration* migration = nullptr;                   // null for run_started / run_finished; a baseline load is
@@ -99,6 +100,9 @@ struct Event {
     std::string detail{};                                   // human text for lock and resume events; run_started and
                                                             // a baseline's migration_started say what a baseline covers
     const DeployRequestProgress* deploy_request = nullptr;  // deploy_request events; valid during the callback
+    std::string holder{};            // the *_waiting events: who holds what the run waits for (the lock's holder,
+                                     // the blocking sessions, the stopped run's session)
+    const error* failure = nullptr;  // run_failed: the error up() throws next; valid during the callback
 };
 using EventCallback = std::function<void(const Event&)>;
 
@@ -240,6 +244,7 @@ class MIGRATE_API Target {
   private:
     struct Impl;
     explicit Target(std::unique_ptr<Impl> impl);
+    UpReport run_up(const EventCallback& on_event, const UpOptions& options);
     std::unique_ptr<Impl> impl_;
 };
 

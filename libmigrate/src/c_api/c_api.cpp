@@ -31,6 +31,12 @@ struct migrate_error {
 
 struct migrate_target {
     migrate::Target target;
+    // migrate_target_set_log: every call's events at log_min_level or above.
+    migrate_event_fn log_fn = nullptr;
+    void* log_user_data = nullptr;
+    migrate::LogLevel log_min_level = migrate::LogLevel::info;
+    // migrate_target_readiness, read from another thread while a call runs.
+    migrate::ReadinessTracker readiness{};
 };
 
 namespace {
@@ -66,24 +72,28 @@ void init_options(T* opts, std::size_t size) {
     opts->use_baseline = 1;
 }
 
+void fill_error(migrate_error& e, int code, const char* message, const migrate::error_context* ctx) {
+    e.code = code;
+    e.message = migrate::redact_url_text(message);
+    if (ctx) {
+        e.sqlstate = ctx->sqlstate;
+        e.file = ctx->file;
+        e.tag = ctx->tag;
+        e.server_errno = ctx->server_errno;
+        e.line = ctx->line ? static_cast<long long>(*ctx->line) : -1;
+        e.statement = ctx->statement ? static_cast<long long>(*ctx->statement) : -1;
+        e.completion_unknown = ctx->completion_unknown;
+        e.remedy = static_cast<int>(ctx->fix);
+    }
+}
+
 // Builds the error, stores it in *err when asked, returns the status. Never throws.
 int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {
     if (err) {
         *err = nullptr;
         try {
             auto* e = new migrate_error;
-            e->code = code;
-            e->message = migrate::redact_url_text(message);
-            if (ctx) {
-                e->sqlstate = ctx->sqlstate;
-                e->file = ctx->file;
-                e->tag = ctx->tag;
-                e->server_errno = ctx->server_errno;
-                e->line = ctx->line ? static_cast<long long>(*ctx->line) : -1;
-                e->statement = ctx->statement ? static_cast<long long>(*ctx->statement) : -1;
-                e->completion_unknown = ctx->completion_unknown;
-                e->remedy = static_cast<int>(ctx->fix);
-            }
+            fill_error(*e, code, message, ctx);
             *err = e;
         } catch (...) {
             // Out of memory while reporting: the status still says what happened.
@@ -201,6 +211,42 @@ bool read_planetscale_json(const Json& v, migrate_target_options& o, PlanetScale
 }
 
 long long ms(std::chrono::nanoseconds d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
+
+// The C view of a library event, for a call's own callback `cb` and the handle's log callback: the handle's
+// readiness follows every event; the struct (and its JSON line) is built only when someone will read it.
+migrate::EventCallback c_events(migrate_target& t, migrate_event_fn cb, void* user_data) {
+    return [&t, cb, user_data](const migrate::Event& e) {
+        t.readiness.observe(e);
+        const migrate::LogLevel level = migrate::level_of(e);
+        const bool to_log = t.log_fn && level >= t.log_min_level;
+        if (!cb && !to_log) return;
+        const std::string line = migrate::to_json_line({.time = std::chrono::system_clock::now(),
+                                                        .level = level,
+                                                        .target = t.target.url().database,
+                                                        .readiness = t.readiness.state(),
+                                                        .event = e});
+        migrate_error failure;
+        if (e.failure)
+            fill_error(failure, static_cast<int>(e.failure->code()), e.failure->what(), &e.failure->context());
+        migrate_event ev{};
+        ev.struct_size = sizeof ev;
+        ev.kind = static_cast<int>(e.kind);
+        ev.tag = e.migration ? e.migration->tag.c_str() : nullptr;
+        ev.migration_number = e.migration_number;
+        ev.migrations_total = e.migrations_total;
+        ev.statement_index = e.statement_index;
+        ev.statements_total = e.statements_total;
+        ev.duration_ns = e.duration.count();
+        ev.detail = e.detail.c_str();
+        ev.level = static_cast<int>(level);
+        ev.readiness = static_cast<int>(t.readiness.state());
+        ev.holder = e.holder.c_str();
+        ev.json = line.c_str();
+        ev.failure = e.failure ? &failure : nullptr;
+        if (cb) cb(&ev, user_data);
+        if (to_log) t.log_fn(&ev, t.log_user_data);
+    };
+}
 
 }  // namespace
 
@@ -423,22 +469,12 @@ int migrate_target_up(migrate_target* target, const migrate_up_options* opts, mi
     if (!read_up_options(opts, up, err, status)) return status;
     return guarded(err, [&] {
         Json steps = Json::array();
+        const auto to_c = c_events(*target, cb, user_data);
         auto on_event = [&](const migrate::Event& e) {
             if (e.kind == migrate::Event::Kind::migration_finished && e.migration)
                 steps.push_back(
                     {{"tag", e.migration->tag}, {"statements", e.statements_total}, {"duration_ms", ms(e.duration)}});
-            if (!cb) return;
-            migrate_event ev{};
-            ev.struct_size = sizeof ev;
-            ev.kind = static_cast<int>(e.kind);
-            ev.tag = e.migration ? e.migration->tag.c_str() : nullptr;
-            ev.migration_number = e.migration_number;
-            ev.migrations_total = e.migrations_total;
-            ev.statement_index = e.statement_index;
-            ev.statements_total = e.statements_total;
-            ev.duration_ns = e.duration.count();
-            ev.detail = e.detail.c_str();
-            cb(&ev, user_data);
+            to_c(e);
         };
         auto r = target->target.up(on_event, up);
         if (report_json_out) {
@@ -491,8 +527,43 @@ int migrate_target_up_json(migrate_target* target, const char* up_options_json, 
     return migrate_target_up(target, &o, cb, user_data, report_json_out, err);
 }
 
+int migrate_target_set_log(migrate_target* target, int min_level, migrate_event_fn fn, void* user_data,
+                           migrate_error** err) {
+    if (err) *err = nullptr;
+    if (!target) return invalid(err, "migrate_target_set_log: target is NULL");
+    if (min_level < MIGRATE_LOG_DEBUG || min_level > MIGRATE_LOG_ERROR)
+        return invalid(err, "migrate_target_set_log: min_level is not a MIGRATE_LOG_* level (0 to 3)");
+    target->log_fn = fn;
+    target->log_user_data = fn ? user_data : nullptr;
+    target->log_min_level = static_cast<migrate::LogLevel>(min_level);
+    return MIGRATE_OK;
+}
+
+int migrate_target_readiness(const migrate_target* target) {
+    return target ? static_cast<int>(target->readiness.state()) : -1;
+}
+
+const char* migrate_event_kind_name(int kind) {
+    if (kind < MIGRATE_EVENT_LOCK_WAITING || kind > MIGRATE_EVENT_RUN_FAILED) return "unknown";
+    return migrate::to_string(static_cast<migrate::Event::Kind>(kind)).data();  // static, NUL-terminated literals
+}
+
+const char* migrate_log_level_name(int level) {
+    if (level < MIGRATE_LOG_DEBUG || level > MIGRATE_LOG_ERROR) return "unknown";
+    return migrate::to_string(static_cast<migrate::LogLevel>(level)).data();
+}
+
+const char* migrate_readiness_name(int readiness) {
+    if (readiness < MIGRATE_READINESS_STARTING || readiness > MIGRATE_READINESS_FAILED) return "unknown";
+    return migrate::to_string(static_cast<migrate::Readiness>(readiness)).data();
+}
+
 }  // extern "C"
 
+static_assert(static_cast<int>(migrate::Event::Kind::run_failed) == MIGRATE_EVENT_RUN_FAILED);
+static_assert(static_cast<int>(migrate::LogLevel::error) == MIGRATE_LOG_ERROR);
+static_assert(static_cast<int>(migrate::Readiness::failed) == MIGRATE_READINESS_FAILED);
+static_assert(std::atomic<migrate::Readiness>::is_always_lock_free);  // migrate_target_readiness from any thread
 static_assert(static_cast<int>(migrate::Event::Kind::lock_waiting) == MIGRATE_EVENT_LOCK_WAITING);
 static_assert(static_cast<int>(migrate::Event::Kind::run_finished) == MIGRATE_EVENT_RUN_FINISHED);
 static_assert(static_cast<int>(migrate::Event::Kind::statement_lock_waiting) == MIGRATE_EVENT_STATEMENT_LOCK_WAITING);

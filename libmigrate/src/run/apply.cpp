@@ -275,6 +275,7 @@ class Runner {
                         blocked.kind = Event::Kind::statement_lock_waiting;
                         blocked.statement_index = i;
                         blocked.duration = waited;
+                        blocked.holder = describe(blockers);
                         blocked.detail = fmt::format("{}; attempt {} gave up after {} s, retrying in {:.1f} s",
                                                      describe(blockers), attempt, ctx_.lock_waits.per_attempt.count(),
                                                      std::chrono::duration<double>(pause).count());

@@ -60,7 +60,8 @@ void wait_for(const TargetOptions& options, const EventCallback& on_event, const
         if (on_event)
             on_event({.kind = Event::Kind::lock_waiting,
                       .duration = clock::now() - start,
-                      .detail = who.empty() ? "the holder just released it" : who});
+                      .detail = who.empty() ? "the holder just released it" : who,
+                      .holder = who});
     }
     if (on_event) on_event({.kind = Event::Kind::lock_acquired, .duration = clock::now() - start});
 }

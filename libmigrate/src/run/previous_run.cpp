@@ -70,7 +70,8 @@ void settle(connect::Connection& conn, std::uint64_t id, std::chrono::seconds bu
         if (on_event && clock::now() >= next_event) {
             on_event({.kind = Event::Kind::previous_run_waiting,
                       .duration = waited,
-                      .detail = describe(id, *s) + "; resuming once it ends"});
+                      .detail = describe(id, *s) + "; resuming once it ends",
+                      .holder = describe(id, *s)});
             next_event = clock::now() + std::chrono::seconds(5);
         }
         // The server offers no way to wait for another session's end: poll.

@@ -89,6 +89,19 @@ StartupReport run_at_startup(const StartupOptions& options) {
         }
     };
 
+    // A failure before Target::up ran (the folder, the URL, the driver) is reported as up reports its own, so
+    // that an event consumer (a log sink, a ReadinessTracker) always sees how the call ended.
+    bool failure_reported = false;
+    auto failed = [&](const error& e) {
+        if (!failure_reported && options.on_event) {
+            try {
+                options.on_event({.kind = Event::Kind::run_failed, .failure = &e});
+            } catch (...) {  // as log_line: a failing consumer changes nothing
+            }
+        }
+        fail(e.code(), e.what(), e.context());
+    };
+
     try {
         auto target = Target::open(options.target);
         log_line(options, StartupLogLevel::info,
@@ -106,6 +119,7 @@ StartupReport run_at_startup(const StartupOptions& options) {
                              " blocked by other sessions' locks: " + e.detail);
             if (e.kind == Event::Kind::previous_run_waiting)
                 log_line(options, StartupLogLevel::info, "waiting for a stopped run's statement: " + e.detail);
+            if (e.kind == Event::Kind::run_failed) failure_reported = true;
             if (options.on_event) options.on_event(e);
         };
         auto up = target.up(on_event, options.up);
@@ -124,13 +138,13 @@ StartupReport run_at_startup(const StartupOptions& options) {
         log_line(options, StartupLogLevel::info, summary + " in " + millis(report.duration));
         return report;
     } catch (const error& e) {
-        fail(e.code(), e.what(), e.context());
-    } catch (const std::bad_alloc&) {
+        failed(e);
+    } catch (const std::bad_alloc&) {  // no event: making one could fail the same way
         fail(errc::internal, "out of memory", {});
     } catch (const std::exception& e) {
-        fail(errc::internal, e.what(), {});
+        failed(error(errc::internal, e.what()));
     } catch (...) {
-        fail(errc::internal, "unknown exception", {});
+        failed(error(errc::internal, "unknown exception"));
     }
     finish();
     if (options.throw_on_error && !report.ok) throw error(*report.error_code, report.error_message, report.context);

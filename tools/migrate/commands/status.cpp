@@ -147,7 +147,7 @@ int status_many(const std::vector<migrate::TargetConfig>& targets, const GlobalO
                        s.lock_holder.empty() ? "free" : s.lock_holder};
         } catch (const migrate::error& e) {
             codes[i] = exit_code_for(e.code());
-            docs[i] = {{"name", t.name}, {"error", error_json(e)}};
+            docs[i] = {{"name", t.name}, {"error", error_object(e)}};
             rows[i] = {t.name, "-", "-", "-", "-", "-", "-", error_summary(e)};
         } catch (const std::exception& e) {
             codes[i] = exit_internal;

@@ -6,6 +6,7 @@
 #include "../cli_common.hpp"
 #include "../dry_run_cli.hpp"
 #include "../json_output.hpp"
+#include "../log_lines.hpp"
 
 #include <migrate/migrate.hpp>
 
@@ -13,6 +14,7 @@
 
 #include <unistd.h>
 #include <memory>
+#include <optional>
 
 namespace cli {
 namespace {
@@ -21,6 +23,7 @@ struct UpArgs {
     bool verbose = false;
     bool dry_run = false;
     RunChoices run;
+    LogChoices log;
 };
 
 int up_one(const migrate::TargetConfig& t, const UpArgs& args, const GlobalOptions& g) {
@@ -54,9 +57,12 @@ int up_one(const migrate::TargetConfig& t, const UpArgs& args, const GlobalOptio
     return exit_ok;
 }
 
-// Several targets (or --json): in parallel, every line prefixed with its target's name, then a summary
-// table (or one document).
+// Several targets (or --json, or --log-format json): in parallel, every line prefixed with its target's name,
+// then a summary table (or one document). With JSON log lines, stderr holds only those lines (the failure
+// included) and stdout the results.
 int up_many(const std::vector<migrate::TargetConfig>& targets, const UpArgs& args, const GlobalOptions& g) {
+    std::optional<JsonLogLines> log_lines;
+    if (args.log.json()) log_lines.emplace(args.log);
     std::vector<std::vector<std::string>> rows(targets.size());
     std::vector<Json> docs(targets.size());
     std::vector<migrate::UpOptions> options;
@@ -66,15 +72,21 @@ int up_many(const std::vector<migrate::TargetConfig>& targets, const UpArgs& arg
     const int code = for_each_target(targets, g.jobs, [&](const migrate::TargetConfig& t, auto say) {
         const auto i = static_cast<std::size_t>(&t - targets.data());
         Json steps = Json::array();
+        bool failure_logged = false;
         try {
             auto target = migrate::Target::open(t.options());
-            auto on_event = [&](const migrate::Event& e) {
+            auto record = [&](const migrate::Event& e) {
                 using K = migrate::Event::Kind;
                 if (e.kind == K::migration_finished)
                     steps.push_back(
                         {{"tag", e.migration->tag},
                          {"statements", e.statements_total},
                          {"duration_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.duration).count()}});
+                failure_logged = failure_logged || e.kind == K::run_failed;
+            };
+            auto show = [&](const migrate::Event& e) {
+                using K = migrate::Event::Kind;
+                record(e);
                 if (g.quiet && !is_waiting(e)) return;
                 if (e.kind == K::lock_waiting)
                     say(stderr, fmt::format("waiting for the migration lock ({} so far): held by {}",
@@ -95,9 +107,10 @@ int up_many(const std::vector<migrate::TargetConfig>& targets, const UpArgs& arg
                 else if (e.kind == K::migration_finished)
                     say(progress, finished_line(e));
             };
+            const auto on_event = log_lines ? log_lines->for_target(t.name, record) : migrate::EventCallback(show);
             auto report = target.up(on_event, options[i]);
             std::string summary = up_summary(report, target.source().migrations.size());
-            if (!g.json) say(stdout, summary);
+            if (!g.json && !(log_lines && g.quiet)) say(stdout, summary);
             docs[i] = up_json(t.name, report, std::move(steps));
             rows[i] = {t.name, "ok", summary};
             return int{exit_ok};
@@ -107,19 +120,24 @@ int up_many(const std::vector<migrate::TargetConfig>& targets, const UpArgs& arg
                        {"ok", false},
                        {"exit", failed},
                        {"steps", std::move(steps)},
-                       {"error", error_json(e)}};
+                       {"error", error_object(e)}};
             rows[i] = {t.name, fmt::format("failed (exit {})", failed), error_summary(e)};
-            throw;
+            if (!log_lines) throw;
+            if (!failure_logged) log_lines->failure(t.name, e);
+            return failed;
         } catch (const std::exception& e) {
             rows[i] = {t.name, fmt::format("failed (exit {})", int{exit_internal}),
                        "internal error: " + first_line(migrate::redact_url_text(e.what()))};
-            throw;
+            if (!log_lines) throw;
+            log_lines->failure(t.name, migrate::error(migrate::errc::internal, e.what()));
+            return int{exit_internal};
         }
     });
     if (g.json) {
         fmt::print("{}\n", document("up", Json(docs), code).dump(2));
         return code;
     }
+    if (log_lines && targets.size() == 1) return code;  // its summary line said it
     fmt::print("\n");
     print_table({"target", "result", "detail"}, rows);
     return code;
@@ -143,6 +161,7 @@ Command add_up_command(CLI::App& app, GlobalOptions& g) {
                   "client (same as `migrate plan --sql`)");
     add_run_choices(sub, args->run,
                     RunGroup::statement_locks | RunGroup::deploys | RunGroup::validation | RunGroup::no_baseline);
+    add_log_options(sub, args->log);
     return {.app = sub,
             .name = "up",
             .targets = TargetPolicy::several,
@@ -153,7 +172,7 @@ Command add_up_command(CLI::App& app, GlobalOptions& g) {
                     if (in.global.json) throw UsageError("migrate up: --dry-run prints SQL; it takes no --json");
                     return run_dry_run(targets, up_options(args->run.up, {}));
                 }
-                if (in.several() || in.global.json) return up_many(targets, *args, in.global);
+                if (in.several() || in.global.json || args->log.json()) return up_many(targets, *args, in.global);
                 return up_one(targets.front(), *args, in.global);
             }};
 }
