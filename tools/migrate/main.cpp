@@ -97,11 +97,7 @@ std::string documentation_line() {
 int main(int argc, char** argv) {
     // A closed pipe is a failed write, handled per command (stdout_guard.hpp), not a silent death.
     std::signal(SIGPIPE, SIG_IGN);
-    // The app (every command's options: thousands of small allocations) is never destroyed: the process ends
-    // right after the command, and tearing the tree down cost a no-op `up` about as much CPU as building it
-    // (bench/noop-floor, perf). Held from static storage, so a leak checker sees it reachable, not leaked.
-    static CLI::App& app =
-        *new CLI::App{"migrate: apply drizzle-kit MySQL migrations (MySQL, MariaDB, Vitess, PlanetScale)"};
+    CLI::App app{"migrate: apply drizzle-kit MySQL migrations (MySQL, MariaDB, Vitess, PlanetScale)"};
     app.require_subcommand(0, 1);
     bool version_flag = false;
     app.add_flag("--version", version_flag, "print the CLI, library, driver ABI and driver versions");
