@@ -8,6 +8,8 @@ BIN="${BUILD_DIR:-build}/bin"
 MIGRATE="$BIN/migrate"
 INTEROP="$PWD/tests/interop"
 EXAMPLES="$PWD/examples/openinsure"
+# Raw samples of the benchmarks that write them (.tsv), for bench/plot; bench/results/ is not committed.
+RESULTS="${BENCH_RESULTS:-$PWD/bench/results}"
 SERVER_URL="${MIGRATE_BENCH_URL:-${MIGRATE_TEST_URL:-$(scripts/db url)}}"
 SERVER_URL="${SERVER_URL%/}"
 [[ "$SERVER_URL" =~ ^mysql://([^:@/]+):([^@/]*)@([^:/]+):([0-9]+)$ ]] ||

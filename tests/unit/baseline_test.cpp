@@ -239,6 +239,21 @@ TEST_CASE("read_baseline: absent, written, stale, malformed") {
             CHECK_THAT(e.what(), Catch::Contains("baseline.json") && Catch::Contains(words));
         }
     };
+    SECTION("metadata not as written but valid reads the same as written") {
+        // A repeated key (the last one counts, as for JSON.parse) and another layout of the text: the
+        // fast reader hands these to the full one, whose answer must not differ from the usual case.
+        std::ifstream in(dir / "baseline.json");
+        std::string good((std::istreambuf_iterator<char>(in)), {});
+        write(dir / "baseline.json", "{\"server\": \"an earlier value\", " + good.substr(good.find('{') + 1));
+        auto again = migrate::read_baseline(dir, source);
+        REQUIRE(again);
+        CHECK(again->usable());
+        CHECK(again->server == "10.11.19-MariaDB");
+        CHECK(again->through == "0001_m");
+        CHECK(again->covered.size() == 2);
+        CHECK(again->covered[1].hash == source.migrations[1].hash);
+        CHECK(again->tables == 1);
+    }
     SECTION("malformed metadata names the file and the key") {
         std::ifstream in(dir / "baseline.json");
         std::string good((std::istreambuf_iterator<char>(in)), {});
@@ -249,6 +264,8 @@ TEST_CASE("read_baseline: absent, written, stale, malformed") {
         std::string no_through = good;
         no_through.replace(no_through.find("\"through\""), 9, "\"thru\"");
         fails_with(no_through, "key \"thru\": unknown key");
+        // "format" given twice: the last one counts, and it is not a format this library reads.
+        fails_with(good.substr(0, good.rfind('}')) + ", \"format\": 3}", "key \"format\"");
     }
 }
 

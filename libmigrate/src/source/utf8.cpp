@@ -1,5 +1,7 @@
 #include "utf8.hpp"
 
+#include <simdjson.h>
+
 namespace migrate::source {
 namespace {
 
@@ -53,6 +55,11 @@ void decode(std::string_view s, Valid&& valid, Invalid&& invalid) {
 
 Utf8Check check_utf8(std::string_view bytes) {
     Utf8Check result;
+    // Valid UTF-8 is one set whoever checks it (RFC 3629: no overlongs, surrogates or code points past
+    // U+10FFFF, which is also what the WHATWG decoder accepts); simdjson's SIMD check settles the usual
+    // case at several bytes per instruction, the decoder finds where an invalid file goes wrong. Every
+    // start checks every migration file: the byte-at-a-time walk was 5 % of a no-op `up` (callgrind).
+    if (simdjson::validate_utf8(bytes.data(), bytes.size())) return result;
     decode(
         bytes, [](std::size_t, std::size_t) {},
         [&](std::size_t at) {
