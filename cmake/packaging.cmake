@@ -24,8 +24,7 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "apply drizzle-kit MySQL migrations exactl
 # their prefix from their own location).
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)  # a RelWithDebInfo build's debug info (and the build paths in it) stays out
-set(CPACK_OUTPUT_FILE_PREFIX ${PROJECT_BINARY_DIR}/packages)
-set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/_CPack)
+set(CPACK_OUTPUT_FILE_PREFIX packages)  # relative to where cpack runs: make package runs it in the build dir
 
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL runtime dev tools)
