@@ -21,7 +21,7 @@ fail() {
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/libmigrate-deb.XXXXXX")
 database=""
 cleanup() {
-    [[ -n $database ]] && sql "drop database if exists \`$database\`" || true
+    if [[ -n $database ]]; then sql "drop database if exists \`$database\`" || true; fi
     rm -rf "$scratch"
 }
 trap cleanup EXIT
