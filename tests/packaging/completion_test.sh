@@ -9,6 +9,7 @@ migrate=$1
 source "$2"
 
 failures=0
+[[ $(complete -p migrate) == *"-F _migrate "* ]] || { echo "FAIL: migrate.bash registers no _migrate for migrate" >&2; exit 1; }
 fail() {
     echo "FAIL: $*" >&2
     failures=$((failures + 1))

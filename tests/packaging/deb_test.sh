@@ -6,7 +6,7 @@
 #   - the control fields: versions equal, dev and tools depend on the runtime of that very version;
 #   - consumers build against the root with find_package (examples/service-startup) and with pkg-config
 #     (pkgconfig-consumer/) and run against the test server, and the unpacked migrate agrees with them;
-#   - the unpacked migrate runs, and its man pages name every command.
+#   - the unpacked migrate runs, its man pages name every command, its completion offers what it has.
 # Usage: deb_test.sh <build dir> <source dir> <cmake> <c++ compiler>   (MIGRATE_TEST_URL: the test server)
 set -euo pipefail
 build=$1 source=$2 cmake=$3 cxx=$4
@@ -104,6 +104,11 @@ if command -v man >/dev/null; then
     rendered=$(MANWIDTH=100 man -l "$root/usr/share/man/man1/migrate-up.1.gz" 2>/dev/null | col -b 2>/dev/null || true)
     [[ $rendered == *"--dry-run"* && $rendered == *"migrate up"* ]] || fail "man -l migrate-up.1.gz: $rendered"
 fi
+
+# The packaged completion is the source's, and completes what the packaged CLI has (completion_test.sh).
+completion=$root/usr/share/bash-completion/completions/migrate
+cmp -s "$completion" "$source/tools/migrate/completion/migrate.bash" || fail "the packaged completion differs from the source's"
+clean bash "$source/tests/packaging/completion_test.sh" "$migrate" "$completion" >/dev/null || fail "completion_test.sh on the root"
 
 # Consumers against the root, on a scratch database of the test server.
 if [[ ! $url =~ ^mysql://([^:@/]+)(:([^@/]*))?@([^:/]+)(:([0-9]+))?/?$ ]]; then
