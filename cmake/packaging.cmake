@@ -18,7 +18,6 @@ set(CPACK_PACKAGE_NAME libmigrate)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "libmigrate")
 set(CPACK_PACKAGE_CONTACT "libmigrate maintainers <libmigrate@localhost>")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "apply drizzle-kit MySQL migrations exactly as drizzle does")
 # Debian's prefix, whatever CMAKE_INSTALL_PREFIX the build has: the installed tree is relocatable (the CLI
 # finds libmigrate.so at $ORIGIN/../lib, the library its drivers next to itself, the CMake package and the .pc
 # their prefix from their own location).
@@ -41,20 +40,19 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME libmigrate-dev)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME migrate-tools)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION database)
-set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
-    "C++20 library applying drizzle-kit MySQL migration folders\n"
-    "libmigrate applies the migration folders drizzle-kit generates for MySQL, MariaDB, Vitess and PlanetScale "
-    "exactly as drizzle does, with locking, resumable statements and baselines. This package holds the shared "
-    "library, its driver plugins and the documentation.")
-set(CPACK_COMPONENT_DEV_DESCRIPTION
-    "libmigrate development files\n"
-    "Headers (the C++ and C APIs and the driver SDK), the CMake package (find_package(libmigrate)) and the "
-    "pkg-config file of libmigrate.")
-set(CPACK_COMPONENT_TOOLS_DESCRIPTION
-    "migrate command-line tool for drizzle-kit MySQL migrations\n"
-    "migrate (status, up, plan, verify, baseline, lint, a TUI, ...), migrate-driver-check (driver conformance "
-    "checks) and psdb-gateway (PlanetScale's HTTP API over a MySQL/MariaDB server), with man pages and bash "
-    "completion.")
+# Debian descriptions: the synopsis line, then the long description (one string each: a CMake list would
+# put ";" into the control file). No CPACK_PACKAGE_DESCRIPTION_SUMMARY: CPack would make it every synopsis.
+set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "C++20 library applying drizzle-kit MySQL migration folders
+libmigrate applies the migration folders drizzle-kit generates for MySQL, MariaDB, Vitess and \
+PlanetScale exactly as drizzle does, with locking, resumable statements and baselines. This package \
+holds the shared library, its driver plugins and the documentation.")
+set(CPACK_DEBIAN_DEV_DESCRIPTION "libmigrate development files
+Headers (the C++ and C APIs and the driver SDK), the CMake package (find_package(libmigrate)) and \
+the pkg-config file of libmigrate.")
+set(CPACK_DEBIAN_TOOLS_DESCRIPTION "migrate command-line tool for drizzle-kit MySQL migrations
+migrate (status, up, plan, verify, baseline, lint, a TUI, ...), migrate-driver-check (driver \
+conformance checks) and psdb-gateway (PlanetScale's HTTP API over a MySQL/MariaDB server), with man \
+pages and bash completion.")
 # The dev and tools packages need the runtime of the very same version: CPack writes "libmigrate0 (= x.y.z)".
 set(CPACK_COMPONENT_DEV_DEPENDS runtime)
 set(CPACK_COMPONENT_TOOLS_DEPENDS runtime)

@@ -53,6 +53,12 @@ done
 [[ $(field "$runtime" Depends) == *libc6* ]] || fail "$runtime Depends has no libc6 (dpkg-shlibdeps): $(field "$runtime" Depends)"
 [[ $(field migrate-tools Depends) == *libc6* ]] || fail "migrate-tools Depends has no libc6: $(field migrate-tools Depends)"
 [[ $(field "$runtime" Depends) != *"$runtime"* ]] || fail "$runtime depends on itself"
+for package in "$runtime" libmigrate-dev migrate-tools; do
+    description=$(field "$package" Description)
+    [[ $description == *$'\n '?* && $description != *";"* ]] || fail "$package Description: $description"
+done
+[[ $(for p in "$runtime" libmigrate-dev migrate-tools; do field "$p" Description | head -1; done | sort -u | wc -l) == 3 ]] ||
+    fail "the packages share a synopsis"
 
 # File lists: what must be where, and nothing twice.
 expect_files() {  # package, then extended regexes each matching at least one of its files
