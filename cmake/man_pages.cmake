@@ -29,8 +29,13 @@ endif()
 # The subcommands `<program> <words> --help` lists: "name description" pairs into <out_names>/<out_texts>
 # (";" in a description kept as the placeholder <semicolon>, so that it survives CMake's lists).
 function(list_subcommands words out_names out_texts)
-  execute_process(COMMAND "${PROGRAM}" ${words} --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
+  execute_process(COMMAND "${PROGRAM}" ${words} --help OUTPUT_VARIABLE help ERROR_VARIABLE err RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
+    # A program whose usage is on stderr (NO_DISCARD_STDERR) exits non-zero and has no subcommands; any other
+    # failing --help (a sanitizer's report, a missing library) would silently lose pages.
+    if(NOT NO_DISCARD_STDERR)
+      message(FATAL_ERROR "${PROGRAM} ${words} --help exited ${rc}: ${err}")
+    endif()
     set(${out_names} "" PARENT_SCOPE)
     set(${out_texts} "" PARENT_SCOPE)
     return()
