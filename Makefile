@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 # Prerequisites (bootstrap, build, db-up) must run in order, even under `make -jN`.
 .NOTPARALLEL:
 
-.PHONY: all bootstrap build build-sanitize db-up db-status db-reset db-down test test-sanitize demo bench fuzz format format-check tidy clean
+.PHONY: all bootstrap build build-sanitize package db-up db-status db-reset db-down test test-sanitize demo bench fuzz format format-check tidy clean
 
 all: build
 
@@ -31,6 +31,13 @@ build-sanitize:
 	  cmake -S . -B "$(SANITIZE_BUILD_DIR)" -DCMAKE_BUILD_TYPE=Debug -DMIGRATE_SANITIZE=ON -DMIGRATE_WARNINGS_AS_ERRORS=ON; \
 	fi
 	cmake --build "$(SANITIZE_BUILD_DIR)" -j$(JOBS)
+
+# Debian packages (libmigrate0, libmigrate-dev, migrate-tools; cmake/packaging.cmake) of what build built, into
+# $(BUILD_DIR)/packages; docs/embedding.md ("Packages"). cpack does not rebuild (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY).
+package: build
+	rm -rf "$(BUILD_DIR)/packages"
+	cd "$(BUILD_DIR)" && cpack -G DEB
+	@echo "packages:" && ls -1 "$(BUILD_DIR)"/packages/*.deb
 
 db-up:
 	scripts/db up
