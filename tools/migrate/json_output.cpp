@@ -6,22 +6,8 @@
 
 namespace cli {
 
-Json error_json(const migrate::error& e) {
-    const auto& c = e.context();
-    auto opt = [](const auto& v) { return v ? Json(*v) : Json(); };
-    return {{"code", migrate::to_string(e.code())},
-            {"message", migrate::redact_url_text(e.what())},
-            {"file", c.file.empty() ? Json() : Json(c.file)},
-            {"line", opt(c.line)},
-            {"statement", opt(c.statement)},
-            {"tag", c.tag.empty() ? Json() : Json(c.tag)},
-            {"errno", c.server_errno ? Json(c.server_errno) : Json()},
-            {"sqlstate", c.sqlstate.empty() ? Json() : Json(c.sqlstate)},
-            {"completion_unknown", c.completion_unknown},
-            {"http_status", c.http_status ? Json(c.http_status) : Json()},
-            {"api_code", c.api_code.empty() ? Json() : Json(c.api_code)},
-            {"remedy", c.fix == migrate::remedy::none ? Json() : Json(migrate::to_string(c.fix))}};
-}
+// The library's shape, shared with the C API's run_at_startup report.
+Json error_json(const migrate::error& e) { return Json::parse(migrate::error_json(e.code(), e.what(), e.context())); }
 
 Json document(const std::string& command, Json targets, int exit_code) {
     return {{"version", 1},
