@@ -299,7 +299,6 @@ MIGRATE_C_API int migrate_target_up(migrate_target* target, const migrate_up_opt
 MIGRATE_C_API int migrate_target_up_json(migrate_target* target, const char* up_options_json, migrate_event_fn cb,
                                          void* user_data, char** report_json_out, migrate_error** err);
 
-
 /* ==== Cancel, verify, lint, baseline, repair, resolve, run_at_startup ================================ */
 /* (Appended in ABI 1: new functions and structs only; nothing above changed.)                          */
 
@@ -312,10 +311,11 @@ MIGRATE_C_API int migrate_target_up_json(migrate_target* target, const char* up_
  * start: they are short (repair, resolve, mark) or change nothing until their end (verify, baseline create).
  *
  * The cancel is sticky until a call consumes it: every call listed above clears it as it returns, whatever
- * its outcome (a call refused for an invalid argument before it started leaves it), so one cancel stops exactly one call -- the running one, or the next one when it arrives
- * while nothing runs (then the next call returns MIGRATE_ERRC_INTERRUPTED at once, having done nothing).
- * A cancel that arrives after the running call passed its last check is absorbed by that call, which then
- * completes normally. migrate_target_cancel_reset discards a pending cancel.
+ * its outcome (a call refused for an invalid argument before it started leaves it), so one cancel stops
+ * exactly one call -- the running one, or the next one when it arrives while nothing runs (then the next
+ * call returns MIGRATE_ERRC_INTERRUPTED at once, having done nothing). A cancel that arrives after the
+ * running call passed its last check is absorbed by that call, which then completes normally.
+ * migrate_target_cancel_reset discards a pending cancel.
  *
  * Safe from any thread and from a signal handler (one lock-free atomic store, no allocation, no lock).
  * NULL is a no-op. The handle must stay alive: free it only when no other thread or handler can cancel it. */
@@ -350,7 +350,12 @@ MIGRATE_C_API int migrate_target_verify_json(migrate_target* target, int check_s
                                              migrate_error** err);
 
 /* migrate_lint_options.flavor: what the folder's target server accepts (docs/lint.md). */
-enum { MIGRATE_FLAVOR_MYSQL = 0, MIGRATE_FLAVOR_MARIADB = 1, MIGRATE_FLAVOR_VITESS = 2, MIGRATE_FLAVOR_PLANETSCALE = 3 };
+enum {
+    MIGRATE_FLAVOR_MYSQL = 0,
+    MIGRATE_FLAVOR_MARIADB = 1,
+    MIGRATE_FLAVOR_VITESS = 2,
+    MIGRATE_FLAVOR_PLANETSCALE = 3
+};
 
 typedef struct migrate_lint_options {
     size_t struct_size; /* sizeof(migrate_lint_options) */
@@ -402,8 +407,8 @@ MIGRATE_C_API int migrate_target_mark_baseline(migrate_target* target, const cha
  * (`migrate repair`). When json_out is not NULL it receives {repaired [{tag, row_id, recorded_hash (the
  * old one), file_hash (now recorded)}]} (empty: nothing to repair), the entry of `migrate repair --json`
  * without "name". cb may be NULL. Takes the lock. */
-MIGRATE_C_API int migrate_target_repair(migrate_target* target, migrate_event_fn cb, void* user_data,
-                                        char** json_out, migrate_error** err);
+MIGRATE_C_API int migrate_target_repair(migrate_target* target, migrate_event_fn cb, void* user_data, char** json_out,
+                                        migrate_error** err);
 
 /* migrate_target_resolve's decision for the statement a stopped run left undecided. */
 typedef enum migrate_resolution {
@@ -414,8 +419,8 @@ typedef enum migrate_resolution {
 /* Records the decision for migration `tag`'s undecided statement (`migrate resolve`); the error a stopped
  * `up` returned names the tag (migrate_error_tag) and remedy. MIGRATE_ERRC_NOTHING_TO_RESOLVE when `tag` has
  * no such statement; another `resolution` value is MIGRATE_ERRC_INVALID_ARGUMENT. cb may be NULL. */
-MIGRATE_C_API int migrate_target_resolve(migrate_target* target, const char* tag, int resolution,
-                                         migrate_event_fn cb, void* user_data, migrate_error** err);
+MIGRATE_C_API int migrate_target_resolve(migrate_target* target, const char* tag, int resolution, migrate_event_fn cb,
+                                         void* user_data, migrate_error** err);
 
 /* ---- run_at_startup --------------------------------------------------------------------------------- */
 
@@ -426,7 +431,7 @@ enum {
 };
 
 typedef struct migrate_startup_options {
-    size_t struct_size;                  /* sizeof(migrate_startup_options) */
+    size_t struct_size;                   /* sizeof(migrate_startup_options) */
     const migrate_target_options* target; /* required; read as migrate_target_open reads it */
     const migrate_up_options* up;         /* NULL: defaults */
     int on_validation_error;              /* MIGRATE_ON_VALIDATION_ERROR_* */

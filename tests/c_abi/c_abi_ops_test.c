@@ -70,8 +70,8 @@ static long tables_in_db(void) {
 static int table_exists(const char* name) {
     char q[256];
     snprintf(q, sizeof q,
-             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '%s' AND table_name = '%s'",
-             database, name);
+             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '%s' AND table_name = '%s'", database,
+             name);
     return sql_count(q) == 1;
 }
 
@@ -302,8 +302,9 @@ int main(void) {
     const char* tags[] = {"0000_users", "0001_posts", "0002_more"};
     write_journal(folder, tags, 3);
     write_file(folder, "0000_users.sql", "CREATE TABLE `users` (`id` int PRIMARY KEY);");
-    write_file(folder, "0001_posts.sql",
-               "CREATE TABLE `posts` (`id` int PRIMARY KEY);\n--> statement-breakpoint\nINSERT INTO `posts` VALUES (1);");
+    write_file(
+        folder, "0001_posts.sql",
+        "CREATE TABLE `posts` (`id` int PRIMARY KEY);\n--> statement-breakpoint\nINSERT INTO `posts` VALUES (1);");
     /* Four statements: a cancel during the first stops before the second. */
     write_file(folder, "0002_more.sql",
                "CREATE TABLE `a` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);\n"
@@ -558,8 +559,9 @@ int main(void) {
         CHECK(migrate_run_at_startup(&so, NULL, NULL, NULL, &err) == MIGRATE_STATUS(MIGRATE_ERRC_URL_INVALID));
         migrate_error_free(err);
         migrate_cancel_token_free(token);
-        write_file(folder, "0001_posts.sql",
-                   "CREATE TABLE `posts` (`id` int PRIMARY KEY);\n--> statement-breakpoint\nINSERT INTO `posts` VALUES (1);");
+        write_file(
+            folder, "0001_posts.sql",
+            "CREATE TABLE `posts` (`id` int PRIMARY KEY);\n--> statement-breakpoint\nINSERT INTO `posts` VALUES (1);");
     }
 
     /* ---- baseline create: writes baseline.json and snapshot.sql; the target database is not touched. */

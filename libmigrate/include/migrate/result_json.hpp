@@ -33,8 +33,7 @@ MIGRATE_API std::string error_json(errc code, std::string_view message, const er
 
 // `verify`: url, tracking {ok, migrations, rows, problems}, schema (null when not checked, else {ok, snapshot,
 // tables, drift}), ok.
-MIGRATE_API std::string verify_json(const std::string& url, const TrackingReport& tracking,
-                                    const SchemaReport* schema);
+MIGRATE_API std::string verify_json(const std::string& url, const TrackingReport& tracking, const SchemaReport* schema);
 
 // A path as lint output shows it: relative to the working directory.
 MIGRATE_API std::string display_path(const std::filesystem::path& p);

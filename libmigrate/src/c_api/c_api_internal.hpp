@@ -55,7 +55,8 @@ void init_options(T* opts, std::size_t size) {
 }
 
 // Builds the error, stores it in *err when asked, returns the status. Never throws.
-inline int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {
+inline int fail(migrate_error** err, int code, const char* message,
+                const migrate::error_context* ctx = nullptr) noexcept {
     if (err) {
         *err = nullptr;
         try {

@@ -139,12 +139,8 @@ std::string repair_json(const std::vector<PlanEntry>& repaired) {
 }
 
 std::string baseline_create_json(const BaselineCreateReport& report) {
-    return Json{{"dir", report.dir.string()},
-                {"through", report.through},
-                {"migrations", report.migrations},
-                {"tables", report.tables},
-                {"views", report.views},
-                {"rows", report.rows},
+    return Json{{"dir", report.dir.string()},     {"through", report.through}, {"migrations", report.migrations},
+                {"tables", report.tables},        {"views", report.views},     {"rows", report.rows},
                 {"statements", report.statements}}
         .dump();
 }
