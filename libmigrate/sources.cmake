@@ -76,8 +76,11 @@ set(MIGRATE_SOURCES
   ${migrate_src}/verify/verify_tracking.cpp
   ${migrate_src}/verify/verify_schema.cpp
   ${migrate_src}/c_api/c_api.cpp
+  ${migrate_src}/c_api/c_api_ops.cpp
+  ${migrate_src}/c_api/c_api_events.cpp
   ${migrate_src}/json/result_json.cpp
   ${migrate_src}/log/log_events.cpp
+  ${migrate_src}/json/command_json.cpp
   ${migrate_src}/startup/run_at_startup.cpp
   ${migrate_src}/deploy/planetscale_api.cpp
   ${migrate_src}/deploy/batches.cpp

@@ -345,6 +345,157 @@ MIGRATE_C_API int migrate_target_set_log(migrate_target* target, int min_level, 
  * event led to. Safe from any thread while a call runs on the handle (a lock-free atomic read), so that a
  * service's readiness probe can ask; -1 for NULL. */
 MIGRATE_C_API int migrate_target_readiness(const migrate_target* target);
+/* ==== Cancel, verify, lint, baseline, repair, resolve, run_at_startup ================================ */
+/* (Appended in ABI 1: new functions and structs only; nothing above changed.)                          */
+
+/* ---- Cancelling ------------------------------------------------------------------------------------ */
+
+/* Asks the call running on `target` (migrate_target_up, _up_json, _repair, _resolve, _mark_baseline,
+ * _baseline_create, _verify_json), or, when none runs, the next one, to stop with MIGRATE_ERRC_INTERRUPTED.
+ * `up` stops between statements (and while waiting for the migration lock or for a previous run's
+ * statement) with its progress recorded: the next `up` resumes there. The other calls check before they
+ * start: they are short (repair, resolve, mark) or change nothing until their end (verify, baseline create).
+ *
+ * The cancel is sticky until a call consumes it: every call listed above clears it as it returns, whatever
+ * its outcome (a call refused for an invalid argument before it started leaves it), so one cancel stops
+ * exactly one call -- the running one, or the next one when it arrives while nothing runs (then the next
+ * call returns MIGRATE_ERRC_INTERRUPTED at once, having done nothing). A cancel that arrives after the
+ * running call passed its last check is absorbed by that call, which then completes normally.
+ * migrate_target_cancel_reset discards a pending cancel.
+ *
+ * Safe from any thread and from a signal handler (one lock-free atomic store, no allocation, no lock).
+ * NULL is a no-op. The handle must stay alive: free it only when no other thread or handler can cancel it. */
+MIGRATE_C_API void migrate_target_cancel(migrate_target* target);
+/* Discards a pending cancel (as migrate_target_cancel: any thread, signal handlers; NULL is a no-op). */
+MIGRATE_C_API void migrate_target_cancel_reset(migrate_target* target);
+
+/* A cancel flag that belongs to no handle, for migrate_run_at_startup (which opens its own target).
+ * Unlike a handle's cancel it stays set until migrate_cancel_token_reset: it means "shut down", and every
+ * call given the token stops (or refuses to start) while it is set. */
+typedef struct migrate_cancel_token migrate_cancel_token; /* opaque */
+/* Returns a new token (not cancelled), or NULL when out of memory. Thread-safe. */
+MIGRATE_C_API migrate_cancel_token* migrate_cancel_token_new(void);
+/* NULL is a no-op. Free it only after every call using it has returned. */
+MIGRATE_C_API void migrate_cancel_token_free(migrate_cancel_token* token);
+/* Thread-safe and async-signal-safe (a lock-free atomic store). NULL is a no-op. */
+MIGRATE_C_API void migrate_cancel_token_cancel(migrate_cancel_token* token);
+MIGRATE_C_API void migrate_cancel_token_reset(migrate_cancel_token* token);
+/* 1 when cancelled, 0 when not or NULL. Thread-safe and async-signal-safe. */
+MIGRATE_C_API int migrate_cancel_token_is_cancelled(const migrate_cancel_token* token);
+
+/* ---- verify and lint ------------------------------------------------------------------------------- */
+
+/* Checks the tracking table against the folder and, with check_schema = 1, the live schema against the
+ * folder's newest drizzle-kit snapshot (docs/verify.md). Changes nothing. *json_out receives one entry of
+ * `migrate verify --json`'s "targets" without "name" and "exit": {url, tracking {ok, migrations, rows,
+ * problems [{kind, tag, row_id, expected, actual, message}]}, schema (null or {ok, snapshot, tables,
+ * drift [{kind, severity, table, name, expected, actual, message}]}), ok}. Problems and drift are reported
+ * in the JSON ("ok": false) with MIGRATE_OK; a status other than MIGRATE_OK means verify could not run
+ * (no connection, no snapshot: MIGRATE_ERRC_SNAPSHOT_INVALID). Not thread-safe per handle. */
+MIGRATE_C_API int migrate_target_verify_json(migrate_target* target, int check_schema, char** json_out,
+                                             migrate_error** err);
+
+/* migrate_lint_options.flavor: what the folder's target server accepts (docs/lint.md). */
+enum {
+    MIGRATE_FLAVOR_MYSQL = 0,
+    MIGRATE_FLAVOR_MARIADB = 1,
+    MIGRATE_FLAVOR_VITESS = 2,
+    MIGRATE_FLAVOR_PLANETSCALE = 3
+};
+
+typedef struct migrate_lint_options {
+    size_t struct_size; /* sizeof(migrate_lint_options) */
+    int flavor;         /* MIGRATE_FLAVOR_* (default MYSQL) */
+    int sharded;        /* 1: a sharded Vitess keyspace (no foreign keys) */
+    int foreign_keys;   /* default 1; 0: the server refuses foreign keys */
+} migrate_lint_options;
+/* Sets struct_size and the defaults in the first `size` bytes (as migrate_target_options_init_sized). */
+MIGRATE_C_API void migrate_lint_options_init_sized(migrate_lint_options* opts, size_t size);
+#define migrate_lint_options_init(opts) migrate_lint_options_init_sized((opts), sizeof *(opts))
+
+/* Lints a migrations folder; connects to nothing. opts may be NULL (defaults). *json_out receives
+ * `migrate lint --json`'s document for that one folder: {schemaVersion: 1, tool {name, version},
+ * folders [{name, path, flavor, sharded, foreignKeys, errors, warnings, suppressed}], findings [{folder,
+ * rule, severity, file, line, column, message, fix, suppressed, suppressionReason}], summary {errors,
+ * warnings, suppressed}}; paths relative to the working directory. Findings are not errors: the status is
+ * MIGRATE_OK, and summary.errors says whether `migrate lint` would fail. Thread-safe. */
+MIGRATE_C_API int migrate_lint_json(const char* migrations_dir, const migrate_lint_options* opts, char** json_out,
+                                    migrate_error** err);
+
+/* ---- baseline, repair, resolve ---------------------------------------------------------------------- */
+
+typedef struct migrate_baseline_options {
+    size_t struct_size;             /* sizeof(migrate_baseline_options) */
+    const char* scratch_server_url; /* NULL or "": the target's URL; a server where a scratch database may be
+                                       created and dropped (its database part is ignored) */
+    const char* through;            /* NULL or "": the newest migration; else the last one to cover */
+} migrate_baseline_options;
+MIGRATE_C_API void migrate_baseline_options_init_sized(migrate_baseline_options* opts, size_t size);
+#define migrate_baseline_options_init(opts) migrate_baseline_options_init_sized((opts), sizeof *(opts))
+
+/* `migrate baseline create` for the target's folder (docs/baseline.md): replays its migrations into a
+ * scratch database, dumps it and writes baseline.json + snapshot.sql into the target's baseline folder
+ * (migrate_target_options.baseline_dir, default <migrations_dir>/baseline); the target database itself is
+ * not touched. opts may be NULL. When json_out is not NULL it receives one entry of `migrate baseline
+ * create --json`'s "targets" without "name": {dir, through, migrations, tables, views, rows, statements}.
+ * The handle keeps the baseline it read when opened: open it again for `up` to use the new one. */
+MIGRATE_C_API int migrate_target_baseline_create(migrate_target* target, const migrate_baseline_options* opts,
+                                                 char** json_out, migrate_error** err);
+
+/* Adopts a database built outside these migrations (`migrate baseline mark`): records every migration up
+ * to and including `through` as applied, running nothing. MIGRATE_ERRC_HISTORY_EXISTS when the database
+ * already records migrations, MIGRATE_ERRC_TARGET_NOT_FOUND for an unknown tag. *recorded_out (may be NULL)
+ * receives the number of rows recorded. cb may be NULL (lock events). Takes the lock. */
+MIGRATE_C_API int migrate_target_mark_baseline(migrate_target* target, const char* through, migrate_event_fn cb,
+                                               void* user_data, uint64_t* recorded_out, migrate_error** err);
+
+/* Records the files' current hashes for applied migrations whose files were edited deliberately
+ * (`migrate repair`). When json_out is not NULL it receives {repaired [{tag, row_id, recorded_hash (the
+ * old one), file_hash (now recorded)}]} (empty: nothing to repair), the entry of `migrate repair --json`
+ * without "name". cb may be NULL. Takes the lock. */
+MIGRATE_C_API int migrate_target_repair(migrate_target* target, migrate_event_fn cb, void* user_data, char** json_out,
+                                        migrate_error** err);
+
+/* migrate_target_resolve's decision for the statement a stopped run left undecided. */
+typedef enum migrate_resolution {
+    MIGRATE_RESOLUTION_APPLIED = 1, /* it took effect: the next `up` skips it */
+    MIGRATE_RESOLUTION_RETRY = 2    /* it did not: the next `up` sends it again */
+} migrate_resolution;
+
+/* Records the decision for migration `tag`'s undecided statement (`migrate resolve`); the error a stopped
+ * `up` returned names the tag (migrate_error_tag) and remedy. MIGRATE_ERRC_NOTHING_TO_RESOLVE when `tag` has
+ * no such statement; another `resolution` value is MIGRATE_ERRC_INVALID_ARGUMENT. cb may be NULL. */
+MIGRATE_C_API int migrate_target_resolve(migrate_target* target, const char* tag, int resolution, migrate_event_fn cb,
+                                         void* user_data, migrate_error** err);
+
+/* ---- run_at_startup --------------------------------------------------------------------------------- */
+
+/* migrate_startup_options.on_validation_error (migrate::OnValidationError, docs/embedding.md). */
+enum {
+    MIGRATE_ON_VALIDATION_ERROR_FAIL = 0,        /* a refused run is a failure: the service should not start */
+    MIGRATE_ON_VALIDATION_ERROR_START_ANYWAY = 1 /* report success with validation_refused and the error */
+};
+
+typedef struct migrate_startup_options {
+    size_t struct_size;                   /* sizeof(migrate_startup_options) */
+    const migrate_target_options* target; /* required; read as migrate_target_open reads it */
+    const migrate_up_options* up;         /* NULL: defaults */
+    int on_validation_error;              /* MIGRATE_ON_VALIDATION_ERROR_* */
+    migrate_cancel_token* cancel;         /* NULL or a token; cancelled: stop between statements */
+} migrate_startup_options;
+/* Sets struct_size and the defaults (everything 0/NULL) in the first `size` bytes. */
+MIGRATE_C_API void migrate_startup_options_init_sized(migrate_startup_options* opts, size_t size);
+#define migrate_startup_options_init(opts) migrate_startup_options_init_sized((opts), sizeof *(opts))
+
+/* One call for services (migrate::run_at_startup, docs/embedding.md): opens the target, takes the lock
+ * (waiting for another replica), validates and applies what is pending. cb (may be NULL) receives up's
+ * events, on this thread. When report_json_out is not NULL it always receives the report (also on failure):
+ * {ok, applied, resumed, baseline_covered, statements, pending_before, duration_ms, validation_refused,
+ * error (null or {code, message, file, line, statement, tag, errno, sqlstate, completion_unknown,
+ * http_status, api_code, remedy}, the CLI's --json error object)}. Returns MIGRATE_OK when "ok" is true
+ * (a start_anyway refusal included), else the error's status with *err set. Thread-safe (no shared handle). */
+MIGRATE_C_API int migrate_run_at_startup(const migrate_startup_options* opts, migrate_event_fn cb, void* user_data,
+                                         char** report_json_out, migrate_error** err);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,7 @@
 """The C API (migrate.h) through Python's ctypes, standard library only: status, plan and up on a scratch
-database of the real server. Usage: python_ctypes_test.py <path to libmigrate.so>.
+database of the real server; then cancel (from another thread), verify, lint, repair, resolve, baseline mark and
+create, and run_at_startup. Strings come back as c_void_p, read with string_at and freed with
+migrate_free_string: a c_char_p restype would copy the text and lose the pointer (a leak). Usage: python_ctypes_test.py <path to libmigrate.so>.
 The scratch database is created and dropped with the `mariadb` (or `mysql`) command-line client."""
 import ctypes
 import json
@@ -8,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.parse
 
 lib = ctypes.CDLL(sys.argv[1])
@@ -36,6 +39,22 @@ class Event(ctypes.Structure):
                 ("json", ctypes.c_char_p), ("failure", ctypes.c_void_p)]
 
 
+class LintOptions(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t), ("flavor", ctypes.c_int), ("sharded", ctypes.c_int),
+                ("foreign_keys", ctypes.c_int)]
+
+
+class BaselineOptions(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t), ("scratch_server_url", ctypes.c_char_p),
+                ("through", ctypes.c_char_p)]
+
+
+class StartupOptions(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t), ("target", ctypes.POINTER(TargetOptions)),
+                ("up", ctypes.POINTER(UpOptions)), ("on_validation_error", ctypes.c_int),
+                ("cancel", ctypes.c_void_p)]
+
+
 EVENT_FN = ctypes.CFUNCTYPE(None, ctypes.POINTER(Event), ctypes.c_void_p)
 P = ctypes.c_void_p
 lib.migrate_version.restype = ctypes.c_char_p
@@ -51,6 +70,26 @@ lib.migrate_target_up.argtypes = [P, ctypes.POINTER(UpOptions), EVENT_FN, P, cty
 lib.migrate_target_readiness.argtypes = [P]
 lib.migrate_target_set_log.argtypes = [P, ctypes.c_int, EVENT_FN, P, ctypes.POINTER(P)]
 lib.migrate_free_string.argtypes = [P]
+PP = ctypes.POINTER(P)
+lib.migrate_target_cancel.argtypes = [P]
+lib.migrate_target_cancel_reset.argtypes = [P]
+lib.migrate_cancel_token_new.restype = P
+lib.migrate_cancel_token_free.argtypes = [P]
+lib.migrate_cancel_token_cancel.argtypes = [P]
+lib.migrate_cancel_token_reset.argtypes = [P]
+lib.migrate_cancel_token_is_cancelled.argtypes = [P]
+lib.migrate_target_verify_json.argtypes = [P, ctypes.c_int, PP, PP]
+lib.migrate_lint_options_init_sized.argtypes = [ctypes.POINTER(LintOptions), ctypes.c_size_t]
+lib.migrate_lint_json.argtypes = [ctypes.c_char_p, ctypes.POINTER(LintOptions), PP, PP]
+lib.migrate_baseline_options_init_sized.argtypes = [ctypes.POINTER(BaselineOptions), ctypes.c_size_t]
+lib.migrate_target_baseline_create.argtypes = [P, ctypes.POINTER(BaselineOptions), PP, PP]
+lib.migrate_target_mark_baseline.argtypes = [P, ctypes.c_char_p, EVENT_FN, P, ctypes.POINTER(ctypes.c_uint64), PP]
+lib.migrate_target_repair.argtypes = [P, EVENT_FN, P, PP, PP]
+lib.migrate_target_resolve.argtypes = [P, ctypes.c_char_p, ctypes.c_int, EVENT_FN, P, PP]
+lib.migrate_startup_options_init_sized.argtypes = [ctypes.POINTER(StartupOptions), ctypes.c_size_t]
+lib.migrate_run_at_startup.argtypes = [ctypes.POINTER(StartupOptions), EVENT_FN, P, PP, PP]
+NO_EVENTS = EVENT_FN()  # a NULL callback
+INTERRUPTED, INVALID = 22 + 1, 1000 + 1  # statuses: MIGRATE_STATUS(code) = code + 1
 lib.migrate_error_free.argtypes = [P]
 lib.migrate_error_code.argtypes = [P]
 for name in ("code_name", "message", "sqlstate"):
@@ -113,9 +152,160 @@ database = f"capi_py_{os.getpid()}"
 
 
 def sql(statement):
-    subprocess.run([client, f"-h{u.hostname}", f"-P{u.port or 3306}", f"-u{urllib.parse.unquote(u.username)}",
-                    "-e", statement], check=True,
-                   env={**os.environ, "MYSQL_PWD": urllib.parse.unquote(u.password or "")})
+    return subprocess.run([client, f"-h{u.hostname}", f"-P{u.port or 3306}", f"-u{urllib.parse.unquote(u.username)}",
+                           "-N", "-B", "-e", statement], check=True, capture_output=True, text=True,
+                          env={**os.environ, "MYSQL_PWD": urllib.parse.unquote(u.password or "")}).stdout.strip()
+
+
+def write(name, text):
+    with open(os.path.join(folder, name), "w") as f:
+        f.write(text)
+
+
+def write_journal(tags):
+    entries = [{"idx": i, "version": "5", "when": 1000 * (i + 1), "tag": tag, "breakpoints": True}
+               for i, tag in enumerate(tags)]
+    with open(os.path.join(folder, "meta", "_journal.json"), "w") as f:
+        json.dump({"version": "7", "dialect": "mysql", "entries": entries}, f)
+
+
+def fresh_database():
+    sql(f"DROP DATABASE IF EXISTS `{database}`; CREATE DATABASE `{database}`")
+
+
+def tracking_rows():
+    return int(sql(f"SELECT COUNT(*) FROM `{database}`.`__drizzle_migrations`"))
+
+
+def call_json(fn, *args):
+    """Calls fn(*args, &json, &err); returns the parsed JSON (raises MigrateError)."""
+    out, err = P(), P()
+    if fn(*args, ctypes.byref(out), ctypes.byref(err)) != 0:
+        raise MigrateError(err)
+    return json.loads(take_string(out))
+
+
+def run_ops():
+    """Cancel, verify, lint, repair, resolve, baseline mark/create and run_at_startup."""
+    err = P()
+    # Bad input.
+    check(lib.migrate_target_verify_json(None, 0, ctypes.byref(P()), ctypes.byref(err)) == INVALID,
+          "verify NULL target: invalid_argument")
+    lib.migrate_error_free(err)
+    lo = LintOptions()
+    lib.migrate_lint_options_init_sized(ctypes.byref(lo), ctypes.sizeof(lo))
+    check(lo.struct_size == ctypes.sizeof(lo) and lo.foreign_keys == 1, "lint options init")
+    small = LintOptions(struct_size=2)
+    check(lib.migrate_lint_json(folder.encode(), ctypes.byref(small), ctypes.byref(P()), None) == INVALID,
+          "lint small struct_size: invalid_argument")
+    check(lib.migrate_target_resolve(None, b"x", 1, NO_EVENTS, None, None) == INVALID, "resolve NULL target")
+    check(lib.migrate_run_at_startup(None, NO_EVENTS, None, None, None) == INVALID, "startup NULL options")
+
+    # A third migration of four statements, for the cancel.
+    write_journal(["0000_users", "0001_posts", "0002_more"])
+    write("0002_more.sql", "\n--> statement-breakpoint\n".join(f"CREATE TABLE `{n}` (`id` int);" for n in "abcd"))
+    t = open_target(url, folder)
+
+    # Cancel with nothing running: the next call stops at once (and consumes it), the following one runs.
+    lib.migrate_target_cancel(t)
+    check(lib.migrate_target_up(t, None, NO_EVENTS, None, None, None) == INTERRUPTED, "pending cancel stops up")
+    lib.migrate_target_cancel(t)
+    lib.migrate_target_cancel_reset(t)
+    v = call_json(lib.migrate_target_verify_json, t, 0)
+    check(not v["ok"] and v["tracking"]["problems"][0]["kind"] == "missing_row", f"verify: 0002_more pending")
+
+    # Cancel from another thread while the first statement of 0002_more runs.
+    started, cancelled = threading.Event(), threading.Event()
+
+    def canceller():
+        if started.wait(20):
+            lib.migrate_target_cancel(t)
+        cancelled.set()
+
+    @EVENT_FN
+    def on_event(ev, user):
+        e = ev.contents
+        if e.kind == 5 and e.statement_index == 0 and not started.is_set():  # statement_started
+            started.set()
+            cancelled.wait(20)
+
+    th = threading.Thread(target=canceller)
+    th.start()
+    rc = lib.migrate_target_up(t, None, on_event, None, None, ctypes.byref(err))
+    th.join(30)
+    check(rc == INTERRUPTED and MigrateError(err).name == "interrupted", "a thread's cancel stops up")
+    tables = sql(f"SHOW TABLES FROM `{database}`").split()
+    check("a" in tables and "b" not in tables and tracking_rows() == 2, "stopped after the first statement")
+    r = call_json(lambda *a: lib.migrate_target_up(t, None, NO_EVENTS, None, *a))
+    check(r["resumed"] == 1 and r["statements"] == 3 and tracking_rows() == 3, f"the next up resumes: {r}")
+
+    # verify: ok; lint: the folder's document.
+    v = call_json(lib.migrate_target_verify_json, t, 0)
+    check(v["ok"] and v["tracking"]["rows"] == 3 and v["schema"] is None, "verify ok")
+    lint = call_json(lib.migrate_lint_json, folder.encode(), ctypes.byref(lo))
+    check(lint["schemaVersion"] == 1 and lint["folders"][0]["flavor"] == "mysql", "lint document")
+    lib.migrate_target_free(t)
+
+    # repair: an edited applied file gets its new hash recorded.
+    write("0000_users.sql", "CREATE TABLE `users` (`id` int PRIMARY KEY); -- reviewed")
+    t = open_target(url, folder)
+    r = call_json(lambda *a: lib.migrate_target_repair(t, NO_EVENTS, None, *a))
+    row_hash = sql(f"SELECT hash FROM `{database}`.`__drizzle_migrations` ORDER BY id LIMIT 1")
+    check(r["repaired"][0]["tag"] == "0000_users" and r["repaired"][0]["file_hash"] == row_hash,
+          "repair recorded the file's hash")
+
+    # resolve: the second statement fails (its table exists); the operator says it took effect.
+    write_journal(["0000_users", "0001_posts", "0002_more", "0003_clash"])
+    write("0003_clash.sql", "CREATE TABLE `e` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `f` (`id` int);")
+    sql(f"CREATE TABLE `{database}`.`f` (`id` int)")
+    lib.migrate_target_free(t)
+    t = open_target(url, folder)
+    check(lib.migrate_target_up(t, None, NO_EVENTS, None, None, None) == 13 + 1, "up stops on server_error")
+    check(lib.migrate_target_resolve(t, b"0000_users", 1, NO_EVENTS, None, None) == 23 + 1, "nothing_to_resolve")
+    check(lib.migrate_target_resolve(t, b"0003_clash", 3, NO_EVENTS, None, None) == INVALID, "bad resolution")
+    check(lib.migrate_target_resolve(t, b"0003_clash", 1, NO_EVENTS, None, None) == 0, "resolve applied")
+    r = call_json(lambda *a: lib.migrate_target_up(t, None, NO_EVENTS, None, *a))
+    check(r["applied"] == 1 and r["statements"] == 0 and tracking_rows() == 4, f"resolved statement skipped: {r}")
+    lib.migrate_target_free(t)
+
+    # baseline mark on a database built by hand.
+    fresh_database()
+    sql(f"CREATE TABLE `{database}`.`users` (`id` int); CREATE TABLE `{database}`.`posts` (`id` int)")
+    t = open_target(url, folder)
+    recorded = ctypes.c_uint64(0)
+    check(lib.migrate_target_mark_baseline(t, b"0001_posts", NO_EVENTS, None, ctypes.byref(recorded), None) == 0
+          and recorded.value == 2 and tracking_rows() == 2, "baseline mark recorded 2 rows")
+    check(lib.migrate_target_mark_baseline(t, b"0001_posts", NO_EVENTS, None, None, None) == 29 + 1,
+          "history_exists")
+    # baseline create through 0001_posts.
+    bo = BaselineOptions()
+    lib.migrate_baseline_options_init_sized(ctypes.byref(bo), ctypes.sizeof(bo))
+    bo.through = b"0001_posts"
+    b = call_json(lib.migrate_target_baseline_create, t, ctypes.byref(bo))
+    check(b["through"] == "0001_posts" and b["migrations"] == 2, f"baseline create: {b}")
+    check(os.path.getsize(os.path.join(folder, "baseline", "baseline.json")) > 0, "baseline.json written")
+    lib.migrate_target_free(t)
+
+    # run_at_startup: a cancelled token refuses; reset, it applies from the baseline.
+    fresh_database()
+    to = TargetOptions()
+    lib.migrate_target_options_init(ctypes.byref(to))
+    to.url, to.migrations_dir, to.lock_timeout_seconds = url.encode(), folder.encode(), 10
+    so = StartupOptions()
+    lib.migrate_startup_options_init_sized(ctypes.byref(so), ctypes.sizeof(so))
+    so.target = ctypes.pointer(to)
+    token = lib.migrate_cancel_token_new()
+    so.cancel = token
+    lib.migrate_cancel_token_cancel(token)
+    out = P()
+    check(lib.migrate_run_at_startup(ctypes.byref(so), NO_EVENTS, None, ctypes.byref(out), None) == INTERRUPTED,
+          "a cancelled token stops run_at_startup")
+    check(json.loads(take_string(out))["error"]["code"] == "interrupted", "report says interrupted")
+    lib.migrate_cancel_token_reset(token)
+    r = call_json(lambda *a: lib.migrate_run_at_startup(ctypes.byref(so), NO_EVENTS, None, *a))
+    check(r["ok"] and r["baseline_covered"] == 2 and tracking_rows() == 4,
+          f"run_at_startup: {r}")
+    lib.migrate_cancel_token_free(token)
 
 
 folder = tempfile.mkdtemp(prefix="migrate-ctypes-")
@@ -203,6 +393,7 @@ try:
     s = status(t)
     check(s["applied"] == 2 and s["pending"] == 0, "status after up: 2 applied")
     lib.migrate_target_free(t)
+    run_ops()
     lib.migrate_target_free(None)
     lib.migrate_error_free(None)
     lib.migrate_free_string(None)

@@ -176,7 +176,8 @@ TEST_CASE("readiness: run_at_startup's events drive a ReadinessTracker") {
     std::vector<migrate::Readiness> seen;
     std::vector<std::string> json_lines;
     options.on_event = migrate::log_events([&](const migrate::LogRecord& r) { json_lines.push_back(to_json_line(r)); },
-                                           "app", migrate::LogLevel::debug, [&](const migrate::Event& e) {
+                                           "app", migrate::LogLevel::debug,
+                                           [&](const migrate::Event& e) {
                                                readiness.observe(e);
                                                seen.push_back(readiness.state());
                                            });

@@ -120,8 +120,11 @@ TEST_CASE("log events: JSON records") {
         d.phase = "deploying";
         d.deployment_state = "in_progress";
         d.html_url = "https://app.planetscale.com/acme/oi/deploy-requests/17";
-        d.operations.push_back({.table = "policies", .state = "in_progress", .operation = "ALTER",
-                                .progress_percent = 40, .eta_seconds = 90});
+        d.operations.push_back({.table = "policies",
+                                .state = "in_progress",
+                                .operation = "ALTER",
+                                .progress_percent = 40,
+                                .eta_seconds = 90});
         auto j = record_of({.kind = Event::Kind::deploy_request, .detail = "deploying", .deploy_request = &d});
         CHECK(j["deploy_request"]["number"] == 17);
         CHECK(j["deploy_request"]["state"] == "in_progress");
@@ -130,13 +133,20 @@ TEST_CASE("log events: JSON records") {
         CHECK(j["deploy_request"]["operations"][0]["progress_percent"] == 40);
     }
     SECTION("a failure: code, errno, SQLSTATE, remedy; the URL's password never") {
-        const migrate::error e(migrate::errc::server_error,
-                               "mysql://app:hunter2@db:3306/oi: Table 'a' already exists",
-                               {.file = "drizzle/0007_add_vin.sql", .line = 3, .statement = 1, .tag = "0007_add_vin",
-                                .server_errno = 1050, .sqlstate = "42S01", .fix = migrate::remedy::resolve_applied});
-        const std::string line = migrate::to_json_line(
-            {.time = {}, .level = LogLevel::error, .target = "oi", .readiness = Readiness::failed,
-             .event = Event{.kind = Event::Kind::run_failed, .failure = &e}});
+        const migrate::error e(migrate::errc::server_error, "mysql://app:hunter2@db:3306/oi: Table 'a' already exists",
+                               {.file = "drizzle/0007_add_vin.sql",
+                                .line = 3,
+                                .statement = 1,
+                                .tag = "0007_add_vin",
+                                .server_errno = 1050,
+                                .sqlstate = "42S01",
+                                .fix = migrate::remedy::resolve_applied});
+        const std::string line =
+            migrate::to_json_line({.time = {},
+                                   .level = LogLevel::error,
+                                   .target = "oi",
+                                   .readiness = Readiness::failed,
+                                   .event = Event{.kind = Event::Kind::run_failed, .failure = &e}});
         CHECK(line.find('\n') == std::string::npos);
         CHECK(line.find("hunter2") == std::string::npos);
         auto j = json::parse(line);

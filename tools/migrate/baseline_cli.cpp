@@ -5,6 +5,7 @@
 #include "target_selection.hpp"
 
 #include <migrate/migrate.hpp>
+#include <migrate/result_json.hpp>
 
 #include <fmt/format.h>
 
@@ -54,14 +55,8 @@ int run_baseline_create(const std::vector<migrate::TargetConfig>& targets, const
                                       .scratch_server_url = args.scratch_url.empty() ? t.url : args.scratch_url,
                                       .through = args.through,
                                       .table = t.table});
-        entry = {{"name", t.name},
-                 {"dir", report.dir.string()},
-                 {"through", report.through},
-                 {"migrations", report.migrations},
-                 {"tables", report.tables},
-                 {"views", report.views},
-                 {"rows", report.rows},
-                 {"statements", report.statements}};
+        entry = {{"name", t.name}};
+        entry.update(Json::parse(migrate::baseline_create_json(report)));  // shared with the C API
         if (!args.json)
             say(stdout, fmt::format("wrote {}: {} migrations through {} -> {} tables, {} views, {} rows, {} statements",
                                     report.dir.string(), report.migrations, report.through, report.tables, report.views,

@@ -6,8 +6,8 @@
 
 namespace cli {
 
-// The library's shape (one for every JSON output), kept in field order.
-Json error_object(const migrate::error& e) { return Json::parse(migrate::error_json(e)); }
+// The library's shape (one for every JSON output: the C API's, the log lines'), kept in field order.
+Json error_object(const migrate::error& e) { return Json::parse(migrate::error_json(e.code(), e.what(), e.context())); }
 
 Json document(const std::string& command, Json targets, int exit_code) {
     return {{"version", 1},

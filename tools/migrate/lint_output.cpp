@@ -27,12 +27,6 @@ struct Counts {
     }
 };
 
-Counts count(const std::vector<migrate::LintFinding>& findings) {
-    Counts c;
-    for (const auto& f : findings) c.add(f);
-    return c;
-}
-
 std::string plural(std::size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
 // RFC 3986: everything but unreserved characters and '/' percent-encoded.
@@ -61,12 +55,6 @@ std::string_view sarif_level(const migrate::LintRule& r, const std::vector<Linte
 
 }  // namespace
 
-std::string display_path(const std::filesystem::path& p) {
-    std::error_code ec;
-    auto shown = p.is_absolute() ? p.lexically_proximate(std::filesystem::current_path(ec)) : p.lexically_normal();
-    return shown.generic_string();
-}
-
 std::string render_human(const std::vector<LintedFolder>& folders) {
     std::string out;
     Counts total;
@@ -93,40 +81,9 @@ std::string render_human(const std::vector<LintedFolder>& folders) {
     return out;
 }
 
+// The library's document (shared with the C API's migrate_lint_json), indented for people.
 std::string render_json(const std::vector<LintedFolder>& folders) {
-    json doc;
-    doc["schemaVersion"] = 1;
-    doc["tool"] = {{"name", "migrate lint"}, {"version", MIGRATE_CLI_VERSION}};
-    Counts total;
-    json jfolders = json::array(), jfindings = json::array();
-    for (const auto& folder : folders) {
-        const auto c = count(folder.findings);
-        jfolders.push_back({{"name", folder.name},
-                            {"path", display_path(folder.dir)},
-                            {"flavor", migrate::to_string(folder.options.flavor)},
-                            {"sharded", folder.options.sharded},
-                            {"foreignKeys", folder.options.foreign_keys},
-                            {"errors", c.errors},
-                            {"warnings", c.warnings},
-                            {"suppressed", c.suppressed}});
-        for (const auto& f : folder.findings) {
-            total.add(f);
-            jfindings.push_back({{"folder", folder.name},
-                                 {"rule", f.rule},
-                                 {"severity", migrate::to_string(f.severity)},
-                                 {"file", display_path(f.file)},
-                                 {"line", f.line ? json(f.line) : json(nullptr)},
-                                 {"column", f.line ? json(f.column) : json(nullptr)},
-                                 {"message", f.message},
-                                 {"fix", f.fix},
-                                 {"suppressed", f.suppressed},
-                                 {"suppressionReason", f.suppressed ? json(f.suppression_reason) : json(nullptr)}});
-        }
-    }
-    doc["folders"] = std::move(jfolders);
-    doc["findings"] = std::move(jfindings);
-    doc["summary"] = {{"errors", total.errors}, {"warnings", total.warnings}, {"suppressed", total.suppressed}};
-    return doc.dump(2) + "\n";
+    return json::parse(migrate::lint_json(folders)).dump(2) + "\n";
 }
 
 std::string render_sarif(const std::vector<LintedFolder>& folders) {

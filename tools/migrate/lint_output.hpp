@@ -3,6 +3,7 @@
 #pragma once
 
 #include <migrate/lint.hpp>
+#include <migrate/result_json.hpp>
 
 #include <filesystem>
 #include <string>
@@ -10,16 +11,11 @@
 
 namespace cli {
 
-// One linted folder and what was found in it.
-struct LintedFolder {
-    std::string name;  // the config target's name, or the folder as given
-    std::filesystem::path dir;
-    migrate::LintOptions options;
-    std::vector<migrate::LintFinding> findings;
-};
+// One linted folder and what was found in it (the library's, whose lint_json the JSON rendering is).
+using migrate::LintedFolder;
 
 // A path as shown and as SARIF's artifact URI: relative to the working directory.
-std::string display_path(const std::filesystem::path& p);
+using migrate::display_path;
 
 std::string render_human(const std::vector<LintedFolder>& folders);
 std::string render_json(const std::vector<LintedFolder>& folders);

@@ -4,9 +4,12 @@
 #include "json_output.hpp"
 
 #include <migrate/migrate.hpp>
+#include <migrate/result_json.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <optional>
 
 namespace cli {
 namespace {
@@ -18,31 +21,6 @@ struct Outcome {
     std::string text;  // human output
     Json json;         // this target's entry in the JSON document
 };
-
-Json tracking_json(const migrate::TrackingReport& r) {
-    Json problems = Json::array();
-    for (const auto& p : r.problems)
-        problems.push_back({{"kind", migrate::to_string(p.kind)},
-                            {"tag", p.tag},
-                            {"row_id", p.row_id ? Json(*p.row_id) : Json()},
-                            {"expected", p.expected},
-                            {"actual", p.actual},
-                            {"message", p.message}});
-    return {{"ok", r.ok()}, {"migrations", r.migrations}, {"rows", r.rows}, {"problems", problems}};
-}
-
-Json schema_json(const migrate::SchemaReport& r) {
-    Json drift = Json::array();
-    for (const auto& d : r.drift)
-        drift.push_back({{"kind", migrate::to_string(d.kind)},
-                         {"severity", migrate::to_string(d.severity)},
-                         {"table", d.table},
-                         {"name", d.name},
-                         {"expected", d.expected},
-                         {"actual", d.actual},
-                         {"message", d.message}});
-    return {{"ok", r.ok()}, {"snapshot", r.snapshot.string()}, {"tables", r.tables}, {"drift", drift}};
-}
 
 std::string tracking_text(const migrate::TrackingReport& r, const std::string& table) {
     std::string s = fmt::format("tracking  {}: {} migrations in the folder, {} rows", table, r.migrations, r.rows);
@@ -69,17 +47,18 @@ Outcome verify_one(const migrate::TargetConfig& t, const VerifyArgs& args) {
     const auto status = target.status();
     const auto tracking = migrate::verify_tracking(status);
     Outcome o;
-    o.json = {{"name", t.name}, {"url", status.url}, {"tracking", tracking_json(tracking)}, {"schema", nullptr}};
     o.text = tracking_text(tracking, status.table);
     bool ok = tracking.ok();
+    std::optional<migrate::SchemaReport> schema;
     if (args.schema) {
-        const auto schema = migrate::verify_schema(target, &status);
-        o.json["schema"] = schema_json(schema);
-        o.text += "\n" + schema_text(schema);
-        ok = ok && schema.ok();
+        schema = migrate::verify_schema(target, &status);
+        o.text += "\n" + schema_text(*schema);
+        ok = ok && schema->ok();
     }
     o.code = ok ? exit_ok : exit_failed;
-    o.json["ok"] = ok;
+    // The library's shape, shared with the C API's migrate_target_verify_json.
+    o.json = {{"name", t.name}};
+    o.json.update(Json::parse(migrate::verify_json(status.url, tracking, schema ? &*schema : nullptr)));
     return o;
 }
 

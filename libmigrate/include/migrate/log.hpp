@@ -55,7 +55,7 @@ class MIGRATE_API ReadinessTracker {
 struct LogRecord {
     std::chrono::system_clock::time_point time;
     LogLevel level = LogLevel::info;
-    std::string_view target;  // the target's name (a project's keyspace), else the URL's database
+    std::string_view target;                    // the target's name (a project's keyspace), else the URL's database
     Readiness readiness = Readiness::starting;  // the state after this event
     const Event& event;
 };
@@ -69,10 +69,10 @@ MIGRATE_API EventCallback log_events(LogSink sink, std::string target, LogLevel 
 
 // The record as one JSON object on one line (no newline): time (RFC 3339, UTC, milliseconds), level, event,
 // target, readiness, and what the event has of: migration (tag), file, line, migration_number,
-// migrations_total, statement (0-based, as in the error object), statements_total, duration_ms, waited_ms, holder, detail,
-// deploy_request {number, branch, phase, state, url, operations}, error {code, message, errno, sqlstate,
-// file, line, tag, statement, completion_unknown, remedy}. Field list: docs/embedding.md. Passwords never
-// appear (messages are redacted where they are made).
+// migrations_total, statement (0-based, as in the error object), statements_total, duration_ms, waited_ms, holder,
+// detail, deploy_request {number, branch, phase, state, url, operations}, error {code, message, errno, sqlstate, file,
+// line, tag, statement, completion_unknown, remedy}. Field list: docs/embedding.md. Passwords never appear (messages
+// are redacted where they are made).
 MIGRATE_API std::string to_json_line(const LogRecord& record);
 
 }  // namespace migrate

@@ -1,4 +1,6 @@
 // The C API (include/migrate.h): thin wrappers around migrate::Target that let no C++ type or exception out.
+#include "c_api_internal.hpp"
+
 #include <migrate.h>
 
 #include <migrate/migrate.hpp>
@@ -15,29 +17,6 @@
 #include <string>
 
 using Json = nlohmann::ordered_json;
-
-struct migrate_error {
-    int code = MIGRATE_ERRC_INTERNAL;
-    std::string message;
-    std::string sqlstate;
-    std::string file;
-    std::string tag;
-    std::uint32_t server_errno = 0;
-    long long line = -1;
-    long long statement = -1;
-    bool completion_unknown = false;
-    int remedy = MIGRATE_REMEDY_NONE;
-};
-
-struct migrate_target {
-    migrate::Target target;
-    // migrate_target_set_log: every call's events at log_min_level or above.
-    migrate_event_fn log_fn = nullptr;
-    void* log_user_data = nullptr;
-    migrate::LogLevel log_min_level = migrate::LogLevel::info;
-    // migrate_target_readiness, read from another thread while a call runs.
-    migrate::ReadinessTracker readiness{};
-};
 
 namespace {
 
@@ -60,102 +39,13 @@ static_assert(MIGRATE_REMEDY_RECREATE_OR_SKIP_BASELINE == static_cast<int>(migra
 static_assert(MIGRATE_REMEDY_DECIDE_IN_FLIGHT == static_cast<int>(migrate::remedy::decide_in_flight));
 static_assert(MIGRATE_REMEDY_CHOOSE_SCRATCH_SERVER == static_cast<int>(migrate::remedy::choose_scratch_server));
 
-// Versioned structs grow at their end. An init that wrote sizeof(struct) as this build knows it would write
-// past the end of a caller's older, smaller struct (ctypes and koffi declare the struct themselves): only the
-// caller's `size` bytes are touched, and the plain-named symbols keep the first release's size.
-template <class T>
-void init_options(T* opts, std::size_t size) {
-    if (!opts || size < offsetof(T, use_baseline) + sizeof(int)) return;
-    size = std::min(size, sizeof(T));
-    std::memset(static_cast<void*>(opts), 0, size);
-    opts->struct_size = size;
-    opts->use_baseline = 1;
-}
-
-void fill_error(migrate_error& e, int code, const char* message, const migrate::error_context* ctx) {
-    e.code = code;
-    e.message = migrate::redact_url_text(message);
-    if (ctx) {
-        e.sqlstate = ctx->sqlstate;
-        e.file = ctx->file;
-        e.tag = ctx->tag;
-        e.server_errno = ctx->server_errno;
-        e.line = ctx->line ? static_cast<long long>(*ctx->line) : -1;
-        e.statement = ctx->statement ? static_cast<long long>(*ctx->statement) : -1;
-        e.completion_unknown = ctx->completion_unknown;
-        e.remedy = static_cast<int>(ctx->fix);
-    }
-}
-
-// Builds the error, stores it in *err when asked, returns the status. Never throws.
-int fail(migrate_error** err, int code, const char* message, const migrate::error_context* ctx = nullptr) noexcept {
-    if (err) {
-        *err = nullptr;
-        try {
-            auto* e = new migrate_error;
-            fill_error(*e, code, message, ctx);
-            *err = e;
-        } catch (...) {
-            // Out of memory while reporting: the status still says what happened.
-        }
-    }
-    return MIGRATE_STATUS(code);
-}
-
-int invalid(migrate_error** err, const char* message) noexcept {
-    return fail(err, MIGRATE_ERRC_INVALID_ARGUMENT, message);
-}
-
-// Runs f, mapping every exception to a status. f returns nothing; success is MIGRATE_OK.
-template <class F>
-int guarded(migrate_error** err, F&& f) noexcept {
-    if (err) *err = nullptr;
-    try {
-        f();
-        return MIGRATE_OK;
-    } catch (const migrate::error& e) {
-        return fail(err, static_cast<int>(e.code()), e.what(), &e.context());
-    } catch (const std::bad_alloc&) {
-        return fail(err, MIGRATE_ERRC_INTERNAL, "out of memory");
-    } catch (const std::exception& e) {
-        return fail(err, MIGRATE_ERRC_INTERNAL, e.what());
-    } catch (...) {
-        return fail(err, MIGRATE_ERRC_INTERNAL, "unknown exception");
-    }
-}
-
-// Does a caller's struct of `size` bytes include `field` (ending at offset+size)?
-// NOLINTBEGIN(bugprone-macro-parentheses): `type` is a template argument and `field` a member name; neither
-// can be parenthesized.
-#define MIGRATE_HAS_FIELD(ptr, type, field) \
-    ((ptr)->struct_size >= offsetof(type, field) + sizeof(static_cast<type*>(nullptr)->field))
-// NOLINTEND(bugprone-macro-parentheses)
-
-char* copy_string(const std::string& s) {
-    auto* out = static_cast<char*>(std::malloc(s.size() + 1));
-    if (!out) throw std::bad_alloc();
-    std::memcpy(out, s.data(), s.size() + 1);
-    return out;
-}
-
-// Reads the caller's up options (NULL: defaults) into UpOptions; false: malformed.
-bool read_up_options(const migrate_up_options* o, migrate::UpOptions& out, migrate_error** err, int& status) {
-    if (!o) return true;
-    using T = migrate_up_options;
-    if (o->struct_size < offsetof(T, allow_out_of_order) + sizeof(int)) {
-        status = invalid(err, "migrate_up_options.struct_size is too small (call migrate_up_options_init)");
-        return false;
-    }
-    out.allow_out_of_order = o->allow_out_of_order != 0;
-    if (MIGRATE_HAS_FIELD(o, T, allow_missing)) out.allow_missing = o->allow_missing != 0;
-    if (MIGRATE_HAS_FIELD(o, T, allow_dirty)) out.allow_dirty = o->allow_dirty != 0;
-    if (MIGRATE_HAS_FIELD(o, T, use_baseline)) out.use_baseline = o->use_baseline != 0;
-    if (MIGRATE_HAS_FIELD(o, T, to) && o->to) out.to = std::string(o->to);
-    if (MIGRATE_HAS_FIELD(o, T, max_table_copy_bytes) && o->max_table_copy_bytes)
-        out.max_table_copy_bytes = o->max_table_copy_bytes;
-    if (MIGRATE_HAS_FIELD(o, T, refuse_deploy_requests)) out.wait_for_deploy_requests = o->refuse_deploy_requests == 0;
-    return true;
-}
+using migrate::c_api::cancellable;
+using migrate::c_api::copy_string;
+using migrate::c_api::fail;
+using migrate::c_api::guarded;
+using migrate::c_api::init_options;
+using migrate::c_api::invalid;
+using migrate::c_api::read_up_options;
 
 // The strings of migrate_target_open_json's "planetscale" object, alive until migrate_target_open returns.
 struct PlanetScaleStrings {
@@ -211,42 +101,6 @@ bool read_planetscale_json(const Json& v, migrate_target_options& o, PlanetScale
 }
 
 long long ms(std::chrono::nanoseconds d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
-
-// The C view of a library event, for a call's own callback `cb` and the handle's log callback: the handle's
-// readiness follows every event; the struct (and its JSON line) is built only when someone will read it.
-migrate::EventCallback c_events(migrate_target& t, migrate_event_fn cb, void* user_data) {
-    return [&t, cb, user_data](const migrate::Event& e) {
-        t.readiness.observe(e);
-        const migrate::LogLevel level = migrate::level_of(e);
-        const bool to_log = t.log_fn && level >= t.log_min_level;
-        if (!cb && !to_log) return;
-        const std::string line = migrate::to_json_line({.time = std::chrono::system_clock::now(),
-                                                        .level = level,
-                                                        .target = t.target.url().database,
-                                                        .readiness = t.readiness.state(),
-                                                        .event = e});
-        migrate_error failure;
-        if (e.failure)
-            fill_error(failure, static_cast<int>(e.failure->code()), e.failure->what(), &e.failure->context());
-        migrate_event ev{};
-        ev.struct_size = sizeof ev;
-        ev.kind = static_cast<int>(e.kind);
-        ev.tag = e.migration ? e.migration->tag.c_str() : nullptr;
-        ev.migration_number = e.migration_number;
-        ev.migrations_total = e.migrations_total;
-        ev.statement_index = e.statement_index;
-        ev.statements_total = e.statements_total;
-        ev.duration_ns = e.duration.count();
-        ev.detail = e.detail.c_str();
-        ev.level = static_cast<int>(level);
-        ev.readiness = static_cast<int>(t.readiness.state());
-        ev.holder = e.holder.c_str();
-        ev.json = line.c_str();
-        ev.failure = e.failure ? &failure : nullptr;
-        if (cb) cb(&ev, user_data);
-        if (to_log) t.log_fn(&ev, t.log_user_data);
-    };
-}
 
 }  // namespace
 
@@ -376,7 +230,8 @@ migrate_target* migrate_target_open(const migrate_target_options* o, migrate_err
             if (o->deploy_timeout_seconds > 0) d.timeout = std::chrono::seconds(o->deploy_timeout_seconds);
             t.deploy_requests = std::move(d);
         }
-        out = new migrate_target{migrate::Target::open(std::move(t))};
+        auto target = migrate::Target::open(t);
+        out = new migrate_target{std::move(target), std::move(t)};
     });
     return out;
 }
@@ -467,9 +322,10 @@ int migrate_target_up(migrate_target* target, const migrate_up_options* opts, mi
     migrate::UpOptions up;
     int status = MIGRATE_OK;
     if (!read_up_options(opts, up, err, status)) return status;
-    return guarded(err, [&] {
+    up.cancel = &target->cancel;  // migrate_target_cancel (c_api_ops.cpp)
+    return cancellable(target, err, [&] {
         Json steps = Json::array();
-        const auto to_c = c_events(*target, cb, user_data);
+        const auto to_c = migrate::c_api::c_events(cb, user_data, target);
         auto on_event = [&](const migrate::Event& e) {
             if (e.kind == migrate::Event::Kind::migration_finished && e.migration)
                 steps.push_back(

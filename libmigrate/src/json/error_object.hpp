@@ -5,10 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string_view>
+
 namespace migrate::json {
 
 // code, message (URLs redacted), file, line, statement, tag, errno, sqlstate, completion_unknown,
-// http_status, api_code, remedy; null where the error has nothing to say.
-nlohmann::ordered_json error_object(const error& e);
+// http_status, api_code, remedy; null where the error has nothing to say. (command_json.cpp)
+nlohmann::ordered_json error_object(errc code, std::string_view message, const error_context& context);
 
 }  // namespace migrate::json

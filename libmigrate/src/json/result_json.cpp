@@ -1,8 +1,6 @@
 // The JSON of status and preview, shared by the CLI's --json and the C API (docs/cli.md).
 #include <migrate/result_json.hpp>
 
-#include "error_object.hpp"
-
 #include <nlohmann/json.hpp>
 
 namespace migrate {
@@ -161,28 +159,6 @@ Json preview_object(const migrate::UpPreview& p, bool with_sql) {
 
 }  // namespace
 
-namespace json {
-
-nlohmann::ordered_json error_object(const error& e) {
-    const auto& c = e.context();
-    auto opt = [](const auto& v) { return v ? Json(*v) : Json(); };
-    return {{"code", to_string(e.code())},
-            {"message", redact_url_text(e.what())},
-            {"file", c.file.empty() ? Json() : Json(c.file)},
-            {"line", opt(c.line)},
-            {"statement", opt(c.statement)},
-            {"tag", c.tag.empty() ? Json() : Json(c.tag)},
-            {"errno", c.server_errno ? Json(c.server_errno) : Json()},
-            {"sqlstate", c.sqlstate.empty() ? Json() : Json(c.sqlstate)},
-            {"completion_unknown", c.completion_unknown},
-            {"http_status", c.http_status ? Json(c.http_status) : Json()},
-            {"api_code", c.api_code.empty() ? Json() : Json(c.api_code)},
-            {"remedy", c.fix == remedy::none ? Json() : Json(to_string(c.fix))}};
-}
-
-}  // namespace json
-
-std::string error_json(const error& e) { return json::error_object(e).dump(); }
 std::string status_json(const Target& target, const Status& status) { return status_object(target, status).dump(); }
 std::string preview_json(const UpPreview& preview) { return preview_object(preview, true).dump(); }
 std::string preview_json(const UpPreview& preview, bool with_sql) { return preview_object(preview, with_sql).dump(); }

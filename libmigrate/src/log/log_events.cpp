@@ -178,7 +178,7 @@ std::string to_json_line(const LogRecord& r) {
     if (!e.holder.empty()) j["holder"] = e.holder;
     if (!e.detail.empty()) j["detail"] = e.detail;
     if (e.deploy_request) j["deploy_request"] = deploy_request_object(*e.deploy_request);
-    if (e.failure) j["error"] = json::error_object(*e.failure);
+    if (e.failure) j["error"] = json::error_object(e.failure->code(), e.failure->what(), e.failure->context());
     return j.dump();
 }
 

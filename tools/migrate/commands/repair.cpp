@@ -7,10 +7,12 @@
 #include "../json_output.hpp"
 
 #include <migrate/migrate.hpp>
+#include <migrate/result_json.hpp>
 
 #include <fmt/format.h>
 
 #include <memory>
+#include <vector>
 
 namespace cli {
 namespace {
@@ -21,22 +23,21 @@ struct RepairArgs {
 
 int repair(const migrate::TargetConfig& t, const RepairArgs& args, const GlobalOptions& g) {
     auto target = migrate::Target::open(t.options());
-    std::size_t changed = 0;
-    Json rows = Json::array();
+    std::vector<migrate::PlanEntry> differing;
     for (const auto& e : target.status().plan.entries)
         if (e.hash_differs) {
             if (!g.json)
                 fmt::print("  {}: recorded hash {} -> file hash {}\n", e.migration->tag, e.row->hash,
                            e.migration->hash);
-            rows.push_back({{"tag", e.migration->tag},
-                            {"row_id", e.row->id},
-                            {"recorded_hash", e.row->hash},
-                            {"file_hash", e.migration->hash}});
-            ++changed;
+            differing.push_back(e);
         }
+    const std::size_t changed = differing.size();
+    // The library's shape, shared with the C API's migrate_target_repair.
+    Json entry{{"name", t.name}};
+    entry.update(Json::parse(migrate::repair_json(differing)));
     if (changed == 0) {
         if (g.json)
-            print_single_document("repair", {{"name", t.name}, {"repaired", rows}});
+            print_single_document("repair", entry);
         else
             fmt::print("nothing to repair: every applied migration's file matches its recorded hash\n");
         return exit_ok;
@@ -45,7 +46,7 @@ int repair(const migrate::TargetConfig& t, const RepairArgs& args, const GlobalO
         args.yes, fmt::format("record the current file hash for {} migration{}?", changed, changed == 1 ? "" : "s"));
     auto repaired = target.repair(print_common_event);
     if (g.json)
-        print_single_document("repair", {{"name", t.name}, {"repaired", rows}});
+        print_single_document("repair", entry);
     else
         fmt::print("repaired {} tracking row{}\n", repaired.size(), repaired.size() == 1 ? "" : "s");
     return exit_ok;

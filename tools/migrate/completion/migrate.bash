@@ -20,7 +20,7 @@ _migrate_options() {
     local locks="--statement-lock-wait --statement-lock-budget"
     case $1 in
     status) echo "$target $several $common -v --verbose --no-baseline $planetscale" ;;
-    up) echo "$target $several $common -v --verbose --dry-run $locks $run $planetscale $deploy" ;;
+    up) echo "$target $several $common -v --verbose --dry-run $locks $run $planetscale $deploy --log-format --log-level" ;;
     repair) echo "$target $common -y --yes" ;;
     resolve) echo "$target $common --applied --retry" ;;
     revert) echo "$target $common -y --yes $planetscale $deploy" ;;
@@ -48,6 +48,8 @@ _migrate_values() {
     --prefix) echo "index timestamp supabase unix none" ;;
     --cutover) echo "automatic apply wait" ;;
     --revert-window) echo "skip wait leave-open" ;;
+    --log-format) echo "text json" ;;
+    --log-level) echo "debug info warning error" ;;
     esac
 }
 
@@ -57,7 +59,7 @@ _migrate_takes_value() {
     --url | --dir | --table | --lock | --lock-timeout | --config | --keyspace | --jobs | --statement-lock-wait | \
         --statement-lock-budget | --to | --max-table-copy | --planetscale-* | --from-branch | --cutover | \
         --revert-window | --deploy-timeout | --deploy-poll-ms | --scratch-url | --through | --format | --flavor | \
-        --name | --prefix) return 0 ;;
+        --name | --prefix | --log-format | --log-level) return 0 ;;
     esac
     return 1
 }
