@@ -5,7 +5,7 @@
  * MIGRATE_TEST_URL = mysql://user:pass@host:port. */
 #include <migrate.h>
 
-#include <mysql.h>
+#include "c_test_support.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -16,35 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int checks = 0;
-static void cleanup(void);
-
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        ++checks;                                                             \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-            cleanup();                                                        \
-            exit(1);                                                          \
-        }                                                                     \
-        printf("ok %d - %s\n", checks, #cond);                                \
-    } while (0)
-
-static char server_url[512];
-static char user[128], password[128], host[128];
-static unsigned port = 3306;
-static char database[64];
-static char folder[256];
 static char url[700];
-static MYSQL* conn = NULL;
-
-static void sql(const char* q) {
-    if (mysql_real_query(conn, q, (unsigned long)strlen(q)) != 0) {
-        fprintf(stderr, "query failed: %s: %s\n", q, mysql_error(conn));
-        cleanup();
-        exit(1);
-    }
-}
 
 /* The first column of the first row of `q` into out ("" when no row). */
 static void sql_value(const char* q, char* out, size_t size) {
@@ -82,19 +54,6 @@ static long tracking_rows(void) {
     return sql_count(q);
 }
 
-static void cleanup(void) {
-    char q[128];
-    if (conn && database[0]) {
-        snprintf(q, sizeof q, "DROP DATABASE IF EXISTS `%s`", database);
-        mysql_real_query(conn, q, (unsigned long)strlen(q));
-    }
-    if (folder[0]) {
-        char cmd[400];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", folder);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", folder);
-    }
-}
-
 /* A new empty scratch database. */
 static void fresh_database(void) {
     char q[256];
@@ -106,39 +65,10 @@ static void fresh_database(void) {
     sql(q);
 }
 
-/* mysql://user:pass@host:port */
-static void parse_url(const char* u) {
-    const char* p = strstr(u, "://");
-    if (!p) exit(1);
-    p += 3;
-    const char* at = strrchr(p, '@');
-    const char* colon = strchr(p, ':');
-    if (!at || !colon || colon > at) {
-        fprintf(stderr, "MIGRATE_TEST_URL needs user:password@\n");
-        exit(1);
-    }
-    snprintf(user, sizeof user, "%.*s", (int)(colon - p), p);
-    snprintf(password, sizeof password, "%.*s", (int)(at - colon - 1), colon + 1);
-    const char* h = at + 1;
-    const char* pc = strchr(h, ':');
-    const char* end = h + strcspn(h, "/?");
-    if (pc && pc < end) {
-        snprintf(host, sizeof host, "%.*s", (int)(pc - h), h);
-        port = (unsigned)atoi(pc + 1);
-    } else {
-        snprintf(host, sizeof host, "%.*s", (int)(end - h), h);
-    }
-    snprintf(server_url, sizeof server_url, "%.*s", (int)(end - u), u);
-}
-
 static void write_file(const char* dir, const char* name, const char* text) {
     char path[600];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE* f = fopen(path, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(1);
-    }
+    write_text(path, text);
 }
 
 /* The journal of `n` migrations named by tags[]. */

@@ -2,89 +2,13 @@
  * Prints each check; exits non-zero at the first failure. MIGRATE_TEST_URL = mysql://user:pass@host:port. */
 #include <migrate.h>
 
-#include <mysql.h>
+#include "c_test_support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int checks = 0;
-
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        ++checks;                                                             \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-            cleanup();                                                        \
-            exit(1);                                                          \
-        }                                                                     \
-        printf("ok %d - %s\n", checks, #cond);                                \
-    } while (0)
-
-static char server_url[512];
-static char user[128], password[128], host[128];
-static unsigned port = 3306;
-static char database[64];
-static char folder[256];
-static MYSQL* conn = NULL;
-
-static void sql(const char* q) {
-    if (mysql_real_query(conn, q, (unsigned long)strlen(q)) != 0) {
-        fprintf(stderr, "query failed: %s: %s\n", q, mysql_error(conn));
-        exit(1);
-    }
-}
-
-static void cleanup(void) {
-    char q[128];
-    if (conn && database[0]) {
-        snprintf(q, sizeof q, "DROP DATABASE IF EXISTS `%s`", database);
-        mysql_real_query(conn, q, (unsigned long)strlen(q));
-    }
-    if (folder[0]) {
-        char cmd[400];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", folder);
-        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", folder);
-    }
-}
-
-/* mysql://user:pass@host:port */
-static void parse_url(const char* url) {
-    const char* p = strstr(url, "://");
-    if (!p) {
-        fprintf(stderr, "bad MIGRATE_TEST_URL\n");
-        exit(1);
-    }
-    p += 3;
-    const char* at = strrchr(p, '@');
-    const char* colon = strchr(p, ':');
-    if (!at || !colon || colon > at) {
-        fprintf(stderr, "MIGRATE_TEST_URL needs user:password@\n");
-        exit(1);
-    }
-    snprintf(user, sizeof user, "%.*s", (int)(colon - p), p);
-    snprintf(password, sizeof password, "%.*s", (int)(at - colon - 1), colon + 1);
-    const char* h = at + 1;
-    const char* pc = strchr(h, ':');
-    const char* end = h + strcspn(h, "/?");
-    if (pc && pc < end) {
-        snprintf(host, sizeof host, "%.*s", (int)(pc - h), h);
-        port = (unsigned)atoi(pc + 1);
-    } else {
-        snprintf(host, sizeof host, "%.*s", (int)(end - h), h);
-    }
-    snprintf(server_url, sizeof server_url, "%.*s", (int)(end - url), url);
-}
-
-static void write_file(const char* path, const char* text) {
-    FILE* f = fopen(path, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(1);
-    }
-}
 
 /* The journal of 0000_users, 0001_posts and a third migration `tag` holding `sql`; `path` gets its file. */
 static void add_third_migration(const char* dir, char* path, size_t size, const char* tag, const char* sql) {
@@ -96,9 +20,9 @@ static void add_third_migration(const char* dir, char* path, size_t size, const 
              "{\"idx\":1,\"version\":\"5\",\"when\":2000,\"tag\":\"0001_posts\",\"breakpoints\":true},"
              "{\"idx\":2,\"version\":\"5\",\"when\":3000,\"tag\":\"%s\",\"breakpoints\":true}]}",
              tag);
-    write_file(path, journal);
+    write_text(path, journal);
     snprintf(path, size, "%s/%s.sql", dir, tag);
-    write_file(path, sql);
+    write_text(path, sql);
 }
 
 struct counts {
@@ -202,14 +126,14 @@ int main(void) {
     snprintf(path, sizeof path, "%s/meta", folder);
     CHECK(mkdir(path, 0700) == 0);
     snprintf(path, sizeof path, "%s/meta/_journal.json", folder);
-    write_file(path,
+    write_text(path,
                "{\"version\":\"7\",\"dialect\":\"mysql\",\"entries\":["
                "{\"idx\":0,\"version\":\"5\",\"when\":1000,\"tag\":\"0000_users\",\"breakpoints\":true},"
                "{\"idx\":1,\"version\":\"5\",\"when\":2000,\"tag\":\"0001_posts\",\"breakpoints\":true}]}");
     snprintf(path, sizeof path, "%s/0000_users.sql", folder);
-    write_file(path, "CREATE TABLE `users` (`id` int PRIMARY KEY);");
+    write_text(path, "CREATE TABLE `users` (`id` int PRIMARY KEY);");
     snprintf(path, sizeof path, "%s/0001_posts.sql", folder);
-    write_file(path,
+    write_text(path,
                "CREATE TABLE `posts` (`id` int PRIMARY KEY);\n--> statement-breakpoint\n"
                "INSERT INTO `posts` VALUES (1);");
 
