@@ -6,6 +6,7 @@
 #include <migrate/error.hpp>
 #include <migrate/flavor.hpp>
 #include <migrate/lint.hpp>
+#include <migrate/merge.hpp>
 #include <migrate/new_migration.hpp>
 #include <migrate/plan.hpp>
 #include <migrate/project.hpp>
