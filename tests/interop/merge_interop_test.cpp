@@ -38,8 +38,15 @@ struct Repo {
     fs::path dir = root / "drizzle";
 
     ProcessResult git(std::vector<std::string> args) const {
-        std::vector<std::string> argv{"git", "-C", root.string(), "-c", "user.name=libmigrate test", "-c",
-                                      "user.email=test@libmigrate.invalid", "-c", "commit.gpgsign=false"};
+        std::vector<std::string> argv{"git",
+                                      "-C",
+                                      root.string(),
+                                      "-c",
+                                      "user.name=libmigrate test",
+                                      "-c",
+                                      "user.email=test@libmigrate.invalid",
+                                      "-c",
+                                      "commit.gpgsign=false"};
         argv.insert(argv.end(), args.begin(), args.end());
         return run_process(argv);
     }
@@ -81,12 +88,13 @@ std::map<std::string, std::string> tree(const fs::path& dir) {
 
 std::vector<std::string> rules_of(const nlohmann::json& lint) {
     std::vector<std::string> out;
-    for (const auto& target : lint["targets"])
-        for (const auto& f : target["findings"]) out.push_back(f["rule"].get<std::string>());
+    for (const auto& f : lint["findings"]) out.push_back(f["rule"].get<std::string>());
     return out;
 }
 
-bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 }  // namespace
 

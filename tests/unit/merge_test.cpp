@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 
 using namespace testing;
 namespace fs = std::filesystem;
@@ -37,15 +38,16 @@ void make_folder(const fs::path& dir, const std::vector<Mig>& migrations) {
         Json tables = Json::object();
         for (const auto& t : m.tables) tables[t] = table(t);
         const std::string id = "id-" + m.tag;
-        write_file(dir / "meta" / (m.tag.substr(0, 4) + "_snapshot.json"),
-                   Json{{"version", "5"},
-                        {"dialect", "mysql"},
-                        {"id", id},
-                        {"prevId", prev},
-                        {"tables", tables},
-                        {"views", Json::object()},
-                        {"_meta", {{"schemas", Json::object()}, {"tables", Json::object()}, {"columns", Json::object()}}}}
-                       .dump(2));
+        write_file(
+            dir / "meta" / (m.tag.substr(0, 4) + "_snapshot.json"),
+            Json{{"version", "5"},
+                 {"dialect", "mysql"},
+                 {"id", id},
+                 {"prevId", prev},
+                 {"tables", tables},
+                 {"views", Json::object()},
+                 {"_meta", {{"schemas", Json::object()}, {"tables", Json::object()}, {"columns", Json::object()}}}}
+                .dump(2));
         prev = id;
     }
     write_file(dir / "meta" / "_journal.json",
@@ -61,7 +63,10 @@ std::map<std::string, std::string> tree(const fs::path& dir) {
 
 Json json_file(const fs::path& f) { return Json::parse(read_file(f)); }
 
-const Mig init{"0000_init", 1000, "CREATE TABLE `users` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `legacy` (`id` int);", {"users", "legacy"}};
+const Mig init{"0000_init",
+               1000,
+               "CREATE TABLE `users` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `legacy` (`id` int);",
+               {"users", "legacy"}};
 const Mig tags{"0001_tags", 2000, "CREATE TABLE `tags` (`id` int);", {"users", "legacy", "tags"}};
 const Mig posts{"0001_posts", 1500, "CREATE TABLE `posts` (`id` int);", {"users", "legacy", "posts"}};
 const Mig drop_legacy{"0002_drop_legacy", 2500, "DROP TABLE `legacy`;", {"users", "posts"}};
@@ -182,4 +187,64 @@ TEST_CASE("merge rebase with nothing on the base writes nothing", "[merge]") {
     CHECK(r.rebased.empty());
     CHECK(tree(f.head) == before);
     CHECK(migrate::compare_branches(f.base, f.head, f.mb).findings.empty());
+}
+
+namespace {
+
+// A drizzle-kit 1.0 folder: <time>_<name>/migration.sql + snapshot.json ({id, prevIds, ddl}).
+void make_v1_folder(const fs::path& dir, const std::vector<Mig>& migrations) {
+    std::string prev = "00000000-0000-0000-0000-000000000000";
+    for (const auto& m : migrations) {
+        Json ddl = Json::array();
+        for (const auto& t : m.tables) {
+            ddl.push_back({{"name", t}, {"entityType", "tables"}});
+            ddl.push_back({{"name", "id"}, {"type", "int"}, {"entityType", "columns"}, {"table", t}});
+        }
+        const std::string id = "id-" + m.tag;
+        write_file(dir / m.tag / "migration.sql", m.sql);
+        write_file(dir / m.tag / "snapshot.json", Json{{"version", "6"},
+                                                       {"dialect", "mysql"},
+                                                       {"id", id},
+                                                       {"prevIds", {prev}},
+                                                       {"ddl", ddl},
+                                                       {"renames", Json::array()}}
+                                                      .dump(2));
+        prev = id;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("merge rebase renames drizzle 1.0 folders after the base", "[merge]") {
+    TempDir tmp;
+    const fs::path mb = tmp.path() / "mb", base = tmp.path() / "base", head = tmp.path() / "head";
+    const Mig v1_init{"20260101000000_init", 0, "CREATE TABLE `users` (`id` int);", {"users"}};
+    const Mig v1_tags{"20260103000000_tags", 0, "CREATE TABLE `tags` (`id` int);", {"users", "tags"}};
+    const Mig v1_posts{"20260102000000_posts", 0, "CREATE TABLE `posts` (`id` int);", {"users", "posts"}};
+    make_v1_folder(mb, {v1_init});
+    make_v1_folder(base, {v1_init, v1_tags});
+    make_v1_folder(head, {v1_init, v1_posts});
+
+    const auto c = migrate::compare_branches(base, head, mb);
+    CHECK(c.layout == migrate::FolderLayout::drizzle_v1_folders);
+    CHECK(has(c, migrate::MergeFindingKind::when_regression));
+    CHECK_FALSE(has(c, migrate::MergeFindingKind::same_table));
+
+    const auto r = migrate::rebase_migrations(head, base, mb);
+    REQUIRE(r.rebased.size() == 1);
+    CHECK(r.rebased[0].new_tag == "20260103000001_posts");
+    const auto source = migrate::read_drizzle_v1_folder(head);
+    REQUIRE(source.migrations.size() == 3);
+    CHECK(source.migrations[1].tag == "20260103000000_tags");
+    CHECK(source.migrations[2].tag == "20260103000001_posts");
+    CHECK_FALSE(fs::exists(head / "20260102000000_posts"));
+    const auto snap = json_file(head / "20260103000001_posts" / "snapshot.json");
+    CHECK(snap["id"] == "id-20260102000000_posts");
+    CHECK(snap["prevIds"] == Json::array({"id-20260103000000_tags"}));
+    std::set<std::string> tables;
+    for (const auto& e : snap["ddl"])
+        if (e["entityType"] == "tables") tables.insert(e["name"].get<std::string>());
+    CHECK(tables == std::set<std::string>{"users", "tags", "posts"});
+    CHECK(snap["ddl"].size() == 6);
+    CHECK(migrate::compare_branches(base, head, mb).findings.empty());
 }

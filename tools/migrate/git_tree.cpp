@@ -41,7 +41,8 @@ std::string trim(std::string s) {
 }
 
 // Runs `program args…` in `cwd` with stdout and stderr captured through files in `scratch`.
-Run run(const fs::path& scratch, const fs::path& cwd, const std::string& program, const std::vector<std::string>& args) {
+Run run(const fs::path& scratch, const fs::path& cwd, const std::string& program,
+        const std::vector<std::string>& args) {
     const fs::path out = scratch / "stdout", err = scratch / "stderr";
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -60,8 +61,7 @@ Run run(const fs::path& scratch, const fs::path& cwd, const std::string& program
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw UsageError(fmt::format("cannot run {}: {}", program, std::strerror(rc)));
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = slurp(out);
     r.err = trim(slurp(err));
@@ -73,7 +73,8 @@ Run run(const fs::path& scratch, const fs::path& cwd, const std::string& program
 bool extract(const fs::path& scratch, const fs::path& top, const std::string& commit, const fs::path& rel,
              const fs::path& dest) {
     const fs::path tar = scratch / "tree.tar";
-    const auto a = run(scratch, top, "git", {"archive", "--format=tar", "-o", tar.string(), commit, "--", rel.string()});
+    const auto a =
+        run(scratch, top, "git", {"archive", "--format=tar", "-o", tar.string(), commit, "--", rel.string()});
     if (a.status != 0) return false;  // "pathspec did not match": the folder is absent at that commit
     fs::create_directories(dest);
     const auto x = run(scratch, top, "tar", {"-xf", tar.string(), "-C", dest.string()});
@@ -85,8 +86,7 @@ bool extract(const fs::path& scratch, const fs::path& top, const std::string& co
 
 GitFolders::GitFolders(const fs::path& dir, const std::string& rev) {
     std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        throw UsageError(fmt::format("migrations folder {} does not exist", dir.string()));
+    if (!fs::is_directory(dir, ec)) throw UsageError(fmt::format("migrations folder {} does not exist", dir.string()));
     char tmpl[] = "/tmp/migrate-git-XXXXXX";
     if (::mkdtemp(tmpl) == nullptr) throw UsageError("cannot create a temporary folder");
     tmp_ = tmpl;
@@ -101,8 +101,7 @@ GitFolders::GitFolders(const fs::path& dir, const std::string& rev) {
 void GitFolders::locate(const fs::path& dir, const std::string& rev) {
     const fs::path here = fs::canonical(dir);
     const auto top = run(tmp_, here, "git", {"rev-parse", "--show-toplevel"});
-    if (top.status != 0)
-        throw UsageError(fmt::format("{} is not in a git work tree (git: {})", dir.string(), top.err));
+    if (top.status != 0) throw UsageError(fmt::format("{} is not in a git work tree (git: {})", dir.string(), top.err));
     const fs::path root = fs::canonical(trim(top.out));
     const fs::path rel = fs::relative(here, root);
     const auto commit = run(tmp_, root, "git", {"rev-parse", "--verify", "--quiet", rev + "^{commit}"});

@@ -22,7 +22,8 @@ Json read_json_file(const fs::path& file) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) return Json();
     auto text = source::read_file(file);
-    if (!text) throw error(errc::snapshot_invalid, fmt::format("cannot read {}", file.string()), {.file = file.string()});
+    if (!text)
+        throw error(errc::snapshot_invalid, fmt::format("cannot read {}", file.string()), {.file = file.string()});
     try {
         return Json::parse(*text);
     } catch (const Json::exception& e) {
@@ -174,15 +175,15 @@ BranchComparison compare_branches(const std::filesystem::path& base, const std::
             const auto mine = side_of(s.head, *m);
             const auto theirs = side_of(s.base, *b);
             if (m->tag == b->tag) {
-                out.findings.push_back({.kind = MergeFindingKind::duplicate_tag,
-                                        .branch = mine,
-                                        .base = theirs,
-                                        .table = {},
-                                        .message = fmt::format("{} was added on both sides with different contents",
-                                                               m->tag),
-                                        .fix = "Rename one of them (give the branch's a new tag), or drop the "
-                                               "branch's if it is the same change.",
-                                        .rebase_fixes = false});
+                out.findings.push_back(
+                    {.kind = MergeFindingKind::duplicate_tag,
+                     .branch = mine,
+                     .base = theirs,
+                     .table = {},
+                     .message = fmt::format("{} was added on both sides with different contents", m->tag),
+                     .fix = "Rename one of them (give the branch's a new tag), or drop the "
+                            "branch's if it is the same change.",
+                     .rebase_fixes = false});
                 continue;
             }
             const auto prefix = merge::tag_prefix(m->tag);

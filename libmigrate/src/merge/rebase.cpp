@@ -10,8 +10,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <set>
+#include <ctime>
 #include <fstream>
+#include <set>
 
 namespace migrate {
 namespace {
@@ -68,13 +69,22 @@ class Staging {
         moves_.clear();
     }
 
+    // The staged files' folder was renamed from `from` to `to`.
+    void retarget(const fs::path& from, const fs::path& to) {
+        for (auto& [tmp, final_path] : moves_) {
+            tmp = to / fs::relative(tmp, from);
+            final_path = to / fs::relative(final_path, from);
+        }
+    }
+
   private:
     std::vector<std::pair<fs::path, fs::path>> moves_;
 };
 
 std::string read_text(const fs::path& path) {
     auto text = source::read_file(path);
-    if (!text) throw error(errc::migration_missing, fmt::format("cannot read {}", path.string()), {.file = path.string()});
+    if (!text)
+        throw error(errc::migration_missing, fmt::format("cannot read {}", path.string()), {.file = path.string()});
     return *text;
 }
 
@@ -147,10 +157,10 @@ RebaseResult rebase_v0(const merge::Sides& s) {
 
     // Snapshots: base's newest, the merge base's newest, and each branch one merged three ways.
     const Json base_last = merge::read_json_file(merge::snapshot_of(s.base.source, s.base.source.migrations.back()));
-    const Json old_last = s.merge_base.source.migrations.empty()
-                              ? empty_snapshot()
-                              : merge::read_json_file(
-                                    merge::snapshot_of(s.merge_base.source, s.merge_base.source.migrations.back()));
+    const Json old_last =
+        s.merge_base.source.migrations.empty()
+            ? empty_snapshot()
+            : merge::read_json_file(merge::snapshot_of(s.merge_base.source, s.merge_base.source.migrations.back()));
     if (!base_last.is_object() || !base_last.contains("id"))
         throw error(errc::snapshot_invalid,
                     fmt::format("the base's newest migration {} has no snapshot to chain after",
@@ -231,11 +241,139 @@ RebaseResult rebase_v0(const merge::Sides& s) {
     return out;
 }
 
+// ---- 1.0: <YYYYMMDDHHMMSS>_<name>/ -----------------------------------------------------------------------
+
+std::string utc_stamp(std::int64_t seconds) {  // YYYYMMDDHHMMSS, UTC
+    const auto t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    return fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec);
+}
+
+// A 1.0 snapshot's `ddl` (one flat list of entities) grouped by the table each belongs to (a table's
+// columns, indexes, foreign keys… under its name; views and other top-level entities under their own).
+Json group_ddl(const Json& snapshot) {
+    Json groups = Json::object();
+    if (!snapshot.is_object() || !snapshot.contains("ddl") || !snapshot["ddl"].is_array()) return groups;
+    for (const auto& e : snapshot["ddl"]) {
+        std::string key;
+        if (e.contains("table") && e["table"].is_string())
+            key = "tables:" + e["table"].get<std::string>();
+        else if (e.contains("name") && e["name"].is_string())
+            key = e.value("entityType", std::string("?")) + ":" + e["name"].get<std::string>();
+        if (e.value("entityType", std::string()) == "tables") key = "tables:" + e.value("name", std::string());
+        if (!groups.contains(key)) groups[key] = Json::array();
+        groups[key].push_back(e);
+    }
+    return groups;
+}
+
+RebaseResult rebase_v1(const merge::Sides& s, const RebaseOptions& options) {
+    (void)options;
+    RebaseResult out;
+    out.layout = FolderLayout::drizzle_v1_folders;
+    const fs::path dir = s.head.source.dir;
+    for (const auto* m : s.added) out.base_tags.push_back(m->tag);
+    if (s.added.empty() || s.branch.empty()) return out;
+    const auto comparison = compare_branches(s.base.source.dir, dir, s.merge_base.source.dir);
+    for (const auto& f : comparison.findings)
+        if (f.kind == MergeFindingKind::same_table || f.kind == MergeFindingKind::duplicate_tag)
+            throw error(errc::snapshot_invalid,
+                        fmt::format("cannot rebase {}: {} (nothing was written). {}", dir.string(), f.message, f.fix),
+                        {.file = f.branch.file.string(), .tag = f.branch.tag});
+
+    const Json base_last = merge::read_json_file(merge::snapshot_of(s.base.source, s.base.source.migrations.back()));
+    const Json old_last =
+        s.merge_base.source.migrations.empty()
+            ? Json::object()
+            : merge::read_json_file(merge::snapshot_of(s.merge_base.source, s.merge_base.source.migrations.back()));
+    if (!base_last.is_object() || !base_last.contains("id"))
+        throw error(errc::snapshot_invalid,
+                    fmt::format("the base's newest migration {} has no snapshot.json to chain after",
+                                s.base.source.migrations.back().tag),
+                    {.tag = s.base.source.migrations.back().tag});
+    const Json base_groups = group_ddl(base_last), old_groups = group_ddl(old_last);
+
+    std::int64_t seconds = 0;
+    for (const auto& m : s.base.source.migrations) seconds = std::max(seconds, m.when / 1000);
+    struct Move {
+        fs::path from, to;
+        Json snapshot;
+        bool has_snapshot = false;
+    };
+    std::vector<Move> moves;
+    bool first = true;
+    for (const auto* m : s.branch) {
+        RebasedMigration r;
+        r.old_tag = m->tag;
+        r.old_when = m->when;
+        seconds = std::max(m->when / 1000, seconds + 1);
+        r.new_tag = utc_stamp(seconds) + m->tag.substr(14);
+        r.new_when = seconds * 1000;
+        r.sql_file = dir / r.new_tag / "migration.sql";
+        Move mv{.from = dir / m->tag, .to = dir / r.new_tag, .snapshot = Json(), .has_snapshot = false};
+        Json snap = merge::read_json_file(merge::snapshot_of(s.head.source, *m));
+        if (snap.is_object()) {
+            Json merged;
+            if (auto conflict = merge_named(merged, base_groups, group_ddl(snap), old_groups))
+                throw error(errc::snapshot_invalid,
+                            fmt::format("cannot rebase {}: {} changes \"{}\", which the base changed too (nothing "
+                                        "was written); merge the base and generate the branch's migration again "
+                                        "with drizzle-kit generate",
+                                        dir.string(), m->tag, *conflict),
+                            {.tag = m->tag});
+            Json ddl = Json::array();
+            for (const auto& [key, entities] : merged.items())
+                for (const auto& e : entities) ddl.push_back(e);
+            snap["ddl"] = std::move(ddl);
+            if (first) snap["prevIds"] = Json::array({base_last["id"]});
+            mv.snapshot = std::move(snap);
+            mv.has_snapshot = true;
+            r.snapshot_file = mv.to / "snapshot.json";
+        }
+        first = false;
+        moves.push_back(std::move(mv));
+        out.rebased.push_back(std::move(r));
+    }
+    // Base's folders, snapshot first: migration.sql makes a folder a migration to the readers.
+    for (const auto* b : s.added) {
+        const fs::path to = dir / b->tag;
+        std::error_code ec;
+        if (fs::exists(to / "migration.sql", ec)) continue;
+        fs::create_directories(to, ec);
+        if (ec) unwritable(to, ec.message());
+        const fs::path snap = merge::snapshot_of(s.base.source, *b);
+        if (fs::is_regular_file(snap, ec)) {
+            Staging st;
+            st.add(to / "snapshot.json", read_text(snap));
+            st.commit({});
+        }
+        Staging st;
+        st.add(to / "migration.sql", read_text(b->file));
+        st.commit({});
+    }
+    // Each branch folder: its merged snapshot staged inside it, the folder renamed, the snapshot put in place.
+    for (auto& mv : moves) {
+        Staging st;
+        if (mv.has_snapshot) st.add(mv.from / "snapshot.json", stringify(mv.snapshot));
+        std::error_code ec;
+        if (mv.from != mv.to) {
+            fs::rename(mv.from, mv.to, ec);
+            if (ec) unwritable(mv.to, ec.message());
+        }
+        if (mv.has_snapshot) {
+            st.retarget(mv.from, mv.to);
+            st.commit({});
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 RebaseResult rebase_migrations(const fs::path& dir, const fs::path& base, const fs::path& merge_base,
                                const RebaseOptions& options) {
-    (void)options;
     const merge::Sides s = merge::read_sides(base, dir, merge_base);
     if (!s.base.present)
         throw error(errc::journal_missing, fmt::format("base migrations folder {} does not exist", base.string()),
@@ -246,13 +384,7 @@ RebaseResult rebase_migrations(const fs::path& dir, const fs::path& base, const 
                                 "folders): upgrade both first",
                                 dir.string(), base.string()),
                     {.file = dir.string()});
-    if (s.head.source.layout == FolderLayout::drizzle_v1_folders)
-        throw error(errc::journal_invalid,
-                    fmt::format("{} is a drizzle-kit 1.0 folder: rebasing its migrations is not supported yet "
-                                "(rename each branch folder to a time after the base's newest, then run "
-                                "drizzle-kit generate to merge the snapshots)",
-                                dir.string()),
-                    {.file = dir.string()});
+    if (s.head.source.layout == FolderLayout::drizzle_v1_folders) return rebase_v1(s, options);
     return rebase_v0(s);
 }
 

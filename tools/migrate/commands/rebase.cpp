@@ -61,7 +61,8 @@ Command add_rebase_command(CLI::App& app, GlobalOptions& g) {
     auto args = std::make_shared<RebaseArgs>();
     auto* sub = app.add_subcommand(
         "rebase", "move the branch's migrations after another git revision's (renumber, restamp, merge snapshots)");
-    sub->footer("Examples:\n  migrate rebase --onto main\n  migrate rebase --onto origin/main --dir db/migrations --json");
+    sub->footer(
+        "Examples:\n  migrate rebase --onto main\n  migrate rebase --onto origin/main --dir db/migrations --json");
     sub->add_option("--onto", args->onto, "the git revision the branch will be merged into")->required();
     sub->add_option("--dir", args->dir, "drizzle-kit migrations folder (its `out`)")->capture_default_str();
     add_global_options(sub, g, TargetPolicy::none, JsonOutput::document);
