@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <utility>
 
 using namespace testing;
 namespace fs = std::filesystem;
@@ -51,7 +52,7 @@ struct Repo {
         return run_process(argv);
     }
     void ok(std::vector<std::string> args) const {
-        const auto r = git(args);
+        const auto r = git(std::move(args));
         INFO(r.out << r.err);
         REQUIRE(r.exit_code == 0);
     }
