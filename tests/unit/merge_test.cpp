@@ -230,7 +230,8 @@ TEST_CASE("merge rebase renames drizzle 1.0 folders after the base", "[merge]") 
     CHECK(has(c, migrate::MergeFindingKind::when_regression));
     CHECK_FALSE(has(c, migrate::MergeFindingKind::same_table));
 
-    const auto r = migrate::rebase_migrations(head, base, mb);
+    // The clock behind the base's newest folder: one second after it.
+    const auto r = migrate::rebase_migrations(head, base, mb, {.now_ms = 1767225600000});  // 2026-01-01
     REQUIRE(r.rebased.size() == 1);
     CHECK(r.rebased[0].new_tag == "20260103000001_posts");
     const auto source = migrate::read_drizzle_v1_folder(head);
@@ -247,4 +248,9 @@ TEST_CASE("merge rebase renames drizzle 1.0 folders after the base", "[merge]") 
     CHECK(tables == std::set<std::string>{"users", "tags", "posts"});
     CHECK(snap["ddl"].size() == 6);
     CHECK(migrate::compare_branches(base, head, mb).findings.empty());
+    // Already after the base: a second rebase keeps the folder whatever the clock says.
+    const auto again = migrate::rebase_migrations(head, base, mb, {.now_ms = 1893456000000});  // 2030-01-01
+    REQUIRE(again.rebased.size() == 1);
+    CHECK(again.rebased[0].new_tag == "20260103000001_posts");
+    CHECK(fs::exists(head / "20260103000001_posts" / "migration.sql"));
 }

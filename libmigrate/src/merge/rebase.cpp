@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <ctime>
 #include <fstream>
 #include <set>
@@ -270,7 +271,10 @@ Json group_ddl(const Json& snapshot) {
 }
 
 RebaseResult rebase_v1(const merge::Sides& s, const RebaseOptions& options) {
-    (void)options;
+    const std::int64_t now_s = options.now_ms.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                           std::chrono::system_clock::now().time_since_epoch())
+                                                           .count()) /
+                               1000;
     RebaseResult out;
     out.layout = FolderLayout::drizzle_v1_folders;
     const fs::path dir = s.head.source.dir;
@@ -308,7 +312,9 @@ RebaseResult rebase_v1(const merge::Sides& s, const RebaseOptions& options) {
         RebasedMigration r;
         r.old_tag = m->tag;
         r.old_when = m->when;
-        seconds = std::max(m->when / 1000, seconds + 1);
+        // A folder already after the previous one keeps its time; one that is not gets drizzle-kit 1.0's
+        // time for a new migration, max(now, the previous + 1 s), as if generated now on top of the base.
+        seconds = m->when / 1000 > seconds ? m->when / 1000 : std::max(now_s, seconds + 1);
         r.new_tag = utc_stamp(seconds) + m->tag.substr(14);
         r.new_when = seconds * 1000;
         r.sql_file = dir / r.new_tag / "migration.sql";
