@@ -254,3 +254,16 @@ TEST_CASE("merge rebase renames drizzle 1.0 folders after the base", "[merge]") 
     CHECK(again.rebased[0].new_tag == "20260103000001_posts");
     CHECK(fs::exists(head / "20260103000001_posts" / "migration.sql"));
 }
+
+TEST_CASE("merge after the fact the journal rules catch the older when", "[merge]") {
+    // Git merged both sides and the journal conflict was resolved by keeping both entries: no base to
+    // compare with any more, the journal alone shows the migration drizzle would skip.
+    TempDir tmp;
+    const fs::path dir = tmp.path() / "merged";
+    make_folder(dir, {init, tags, posts});
+    const auto findings = migrate::lint_journal(dir);
+    CHECK(std::any_of(findings.begin(), findings.end(),
+                      [](const auto& f) { return f.rule == "journal-when-not-increasing"; }));
+    CHECK_FALSE(
+        std::any_of(findings.begin(), findings.end(), [](const auto& f) { return f.rule == "journal-unlisted-file"; }));
+}
