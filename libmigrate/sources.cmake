@@ -28,6 +28,8 @@ set(MIGRATE_SOURCES
   ${MIGRATE_PURE_SOURCES}
   ${migrate_src}/target.cpp
   ${migrate_src}/source/new_migration.cpp
+  ${migrate_src}/merge/compare_branches.cpp
+  ${migrate_src}/merge/rebase.cpp
   ${migrate_src}/project/project_config.cpp
   ${migrate_src}/baseline/baseline_files.cpp
   ${migrate_src}/baseline/baseline_commands.cpp

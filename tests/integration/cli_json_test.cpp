@@ -140,6 +140,7 @@ TEST_CASE("cli: every subcommand's help has examples, bad arguments are usage er
                                                                               {"resolve"},
                                                                               {"tui"},
                                                                               {"version"},
+                                                                              {"rebase"},
                                                                               {"baseline", "create"},
                                                                               {"baseline", "verify"},
                                                                               {"baseline", "mark"}}) {

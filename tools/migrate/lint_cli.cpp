@@ -1,6 +1,7 @@
 #include "lint_cli.hpp"
 
 #include "cli_common.hpp"
+#include "git_tree.hpp"
 #include "lint_output.hpp"
 
 #include <migrate/migrate.hpp>
@@ -108,6 +109,14 @@ int run_lint(const LintArgs& given) {
         for (auto& f : folders) {
             f.findings = migrate::lint_folder(f.dir, f.options);
             if (!a.url.empty()) check_applied(a.url, a.table, f);
+            if (!a.base.empty()) {
+                // The merge findings (docs/merging.md): this folder against itself at --base and at the
+                // merge base of HEAD and --base.
+                const GitFolders git(f.dir, a.base);
+                const auto comparison = migrate::compare_branches(git.base(), f.dir, git.merge_base());
+                auto merge = migrate::lint_findings(comparison, f.options);
+                f.findings.insert(f.findings.end(), merge.begin(), merge.end());
+            }
         }
     } catch (const migrate::error& e) {
         fmt::print(stderr, "migrate: error[{}]: {}\n", migrate::to_string(e.code()), error_text(e));

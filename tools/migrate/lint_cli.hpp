@@ -18,6 +18,7 @@ struct LintArgs {
     bool all = false;
     bool sharded = false;
     bool no_foreign_keys = false;
+    std::string base;   // --base REV: also compare each folder with the git revision it will be merged into
     bool json = false;  // --json: the same as --format json, like every other subcommand
 };
 

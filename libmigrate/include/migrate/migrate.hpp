@@ -7,6 +7,7 @@
 #include <migrate/flavor.hpp>
 #include <migrate/lint.hpp>
 #include <migrate/log.hpp>
+#include <migrate/merge.hpp>
 #include <migrate/new_migration.hpp>
 #include <migrate/plan.hpp>
 #include <migrate/project.hpp>

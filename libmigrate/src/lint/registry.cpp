@@ -117,6 +117,33 @@ const std::vector<LintRule> rules = {
      "journal entry).",
      "Add its entry to meta/_journal.json (or regenerate), or delete the file.",
      e, e, e, e},
+    {"merge-when-regression", "a branch migration whose `when` is not above the newest on the base it merges into",
+     "drizzle applies only migrations newer than the newest applied `created_at`: after the merge, every database "
+     "that applied the base's newest migration skips this one silently and forever (drizzle #5769, #5316); "
+     "libmigrate refuses the folder as out of order.",
+     "Rebase the branch's migrations after the base's (rebase, docs/merging.md) before merging.",
+     e, e, e, e},
+    {"merge-duplicate-idx", "a branch migration with the idx or tag prefix of one the base added",
+     "Both branches numbered their migration after the same predecessor: the merged journal repeats an idx and "
+     "the two meta/NNNN_snapshot.json files collide (git keeps one of them).",
+     "Rebase the branch's migrations after the base's (rebase, docs/merging.md) before merging.",
+     e, e, e, e},
+    {"merge-duplicate-tag", "a migration added with one tag on both branches",
+     "Two different files with one name: the merge keeps one of them, or conflicts.",
+     "Give the branch's migration another name, or drop it if it is the same change.",
+     e, e, e, e},
+    {"merge-same-table", "a branch migration and a base migration change the same table",
+     "Renumbering cannot merge them: the order of the changes matters and both snapshots describe the table "
+     "differently.",
+     "Merge the base into the branch, drop the branch's migration and snapshot, and generate it again with "
+     "drizzle-kit generate on top of the base's.",
+     w, w, w, w},
+    {"merge-snapshot-fork", "both branches' first new snapshot follows the same parent",
+     "After the merge two snapshots name one prevId: drizzle-kit generate refuses the folder (a collision) until "
+     "the chain is repaired.",
+     "Rebase the branch's migrations after the base's (rebase, docs/merging.md), which chains its snapshots "
+     "after the base's newest.",
+     e, e, e, e},
     {"folder-unreadable", "the folder cannot be read as drizzle-kit migrations",
      "libmigrate refuses the folder (e.g. no journal and no 1.0 migration folders, a file that is not UTF-8, a "
      "bad 1.0 folder name), so nothing can be applied.",

@@ -22,6 +22,7 @@ Command add_baseline_mark_command(CLI::App& app, GlobalOptions& g);
 Command add_verify_command(CLI::App& app, GlobalOptions& g);
 Command add_lint_command(CLI::App& app, GlobalOptions& g);
 Command add_new_command(CLI::App& app, GlobalOptions& g);
+Command add_rebase_command(CLI::App& app, GlobalOptions& g);
 
 using AddCommand = Command (*)(CLI::App&, GlobalOptions&);
 inline constexpr std::array all_commands = {
@@ -39,6 +40,7 @@ inline constexpr std::array all_commands = {
     &add_verify_command,
     &add_lint_command,
     &add_new_command,
+    &add_rebase_command,
 };
 
 // `migrate --version` is `migrate version` (version.cpp).

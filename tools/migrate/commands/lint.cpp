@@ -14,7 +14,8 @@ Command add_lint_command(CLI::App& app, GlobalOptions& g) {
                                     "(docs/lint.md); connects only with --url");
     lint->footer(
         "Examples:\n  migrate lint drizzle --flavor planetscale\n  migrate lint --all --format sarif > lint.sarif\n"
-        "  migrate lint --dir drizzle --url mysql://app@db/app   # also: applied migrations edited since");
+        "  migrate lint --dir drizzle --url mysql://app@db/app   # also: applied migrations edited since\n"
+        "  migrate lint --dir drizzle --base origin/main         # also: what merging into main breaks");
     // Lint chooses folders itself (lint_cli.cpp): its --dir, --config, --keyspace, --all are its own.
     lint->add_option("folders", a->folders,
                      "migrations folders (default: --dir, every target of the project config, "
@@ -30,6 +31,9 @@ Command add_lint_command(CLI::App& app, GlobalOptions& g) {
     lint->add_option("--url", a->url,
                      "also flag applied migrations edited since (reads the tracking table; "
                      "default: $DATABASE_URL)");
+    lint->add_option("--base", a->base,
+                     "also check merging into this git revision: when regressions, duplicate idx or tags, "
+                     "tables both sides change (docs/merging.md)");
     lint->add_option("--table", a->table, "the tracking table --url reads")->capture_default_str();
     lint->add_option("--config", a->config, "project config (default: migrate.json here or in a parent folder)");
     lint->add_option("--keyspace", a->keyspaces, "a target of the project config (repeatable; default: all)")

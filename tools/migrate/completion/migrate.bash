@@ -5,7 +5,7 @@
 # a command or option added to the CLI fails that test until it is added here.
 # Self-contained: bash's own COMP_WORDS/COMP_CWORD and compgen, no bash-completion helpers needed.
 
-_migrate_commands="status up repair resolve revert plan version tui baseline verify lint new"
+_migrate_commands="status up repair resolve revert plan version tui baseline verify lint new rebase"
 _migrate_baseline_commands="create verify mark"
 
 # The options of a command ("baseline create" is baseline_create).
@@ -33,8 +33,9 @@ _migrate_options() {
     baseline_verify) echo "$target $several $common --scratch-url" ;;
     baseline_mark) echo "$target $common --through -y --yes" ;;
     verify) echo "$target $several $common --schema" ;;
-    lint) echo "--dir --format --flavor --url --table --config --keyspace --all --sharded --no-foreign-keys $common" ;;
+    lint) echo "--dir --format --flavor --url --base --table --config --keyspace --all --sharded --no-foreign-keys $common" ;;
     new) echo "--name --prefix --dir $common" ;;
+    rebase) echo "--onto --dir $common" ;;
     "") echo "-h --help --version" ;;
     esac
 }
@@ -59,7 +60,7 @@ _migrate_takes_value() {
     --url | --dir | --table | --lock | --lock-timeout | --config | --keyspace | --jobs | --statement-lock-wait | \
         --statement-lock-budget | --to | --max-table-copy | --planetscale-* | --from-branch | --cutover | \
         --revert-window | --deploy-timeout | --deploy-poll-ms | --scratch-url | --through | --format | --flavor | \
-        --name | --prefix | --log-format | --log-level) return 0 ;;
+        --name | --prefix | --log-format | --log-level | --base | --onto) return 0 ;;
     esac
     return 1
 }

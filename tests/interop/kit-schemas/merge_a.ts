@@ -1,0 +1,12 @@
+// Schema for kit-generate.mjs (merge_interop_test): branch A adds the table `posts`.
+import { int, mysqlTable, varchar } from "drizzle-orm/mysql-core";
+
+export const users = mysqlTable("users", {
+  id: int("id").primaryKey().autoincrement(),
+  name: varchar("name", { length: 100 }).notNull(),
+});
+
+export const posts = mysqlTable("posts", {
+  id: int("id").primaryKey().autoincrement(),
+  title: varchar("title", { length: 100 }),
+});

@@ -1,0 +1,12 @@
+// Schema for kit-generate.mjs (merge_interop_test): branch B adds the table `tags`.
+import { int, mysqlTable, varchar } from "drizzle-orm/mysql-core";
+
+export const users = mysqlTable("users", {
+  id: int("id").primaryKey().autoincrement(),
+  name: varchar("name", { length: 100 }).notNull(),
+});
+
+export const tags = mysqlTable("tags", {
+  id: int("id").primaryKey().autoincrement(),
+  label: varchar("label", { length: 50 }).notNull(),
+});
