@@ -88,6 +88,7 @@ typedef enum migrate_errc {
     MIGRATE_ERRC_DEPLOY_REQUEST_FAILED = 37,  /* a deploy request cannot end deployed (lint, closed, error) */
     MIGRATE_ERRC_DEPLOY_REQUEST_WAITING = 38, /* a deploy request is still on its way: run again later */
     MIGRATE_ERRC_FOLDER_UNWRITABLE = 39,      /* a migrations folder file cannot be created or replaced */
+    MIGRATE_ERRC_MERGE_CONFLICT = 40,         /* a rebase meets a table both branches change: a person merges */
     /* C API only: a NULL or malformed argument (NULL pointer, struct_size too small, negative timeout). */
     MIGRATE_ERRC_INVALID_ARGUMENT = 1000
 } migrate_errc;

@@ -47,6 +47,7 @@ std::string_view to_string(errc code) noexcept {
         case errc::deploy_request_failed: return "deploy_request_failed";
         case errc::deploy_request_waiting: return "deploy_request_waiting";
         case errc::folder_unwritable: return "folder_unwritable";
+        case errc::merge_conflict: return "merge_conflict";
     }
     return "internal";
 }

@@ -107,7 +107,7 @@ int main(void) {
         /* Every code from 0 to the last has a name and the value after it has none. That each name is its
            migrate::errc identifier and each MIGRATE_ERRC_* its value is checked from the sources by
            tests/unit/error_codes_check.py, which also checks that LAST_ERRC is the last migrate::errc. */
-#define LAST_ERRC MIGRATE_ERRC_FOLDER_UNWRITABLE
+#define LAST_ERRC MIGRATE_ERRC_MERGE_CONFLICT
         int all_named = 1;
         for (int code = 0; code <= LAST_ERRC; ++code)
             if (strcmp(migrate_errc_name(code), "unknown") == 0) {

@@ -192,7 +192,8 @@ TEST_CASE("merge rebase refuses branches that change the same table") {
     const auto before = tree(repo.dir);
     const auto refused = run_cli({"rebase", "--onto", "main", "--dir", repo.dir.string()});
     INFO(refused.err);
-    CHECK(refused.exit_code != 0);
+    CHECK(refused.exit_code == 5);  // merge_conflict: a refusal
+    CHECK(refused.err.find("error[merge_conflict]") != std::string::npos);
     CHECK(refused.err.find("users") != std::string::npos);
     CHECK(refused.err.find("0001_branch_a") != std::string::npos);
     CHECK(refused.err.find("0001_branch_b") != std::string::npos);

@@ -132,7 +132,7 @@ TEST_CASE("merge compare finds a table both sides change", "[merge]") {
         migrate::rebase_migrations(f.head, f.base, f.mb);
         FAIL("rebase accepted both sides changing users");
     } catch (const migrate::error& e) {
-        CHECK(e.code() == migrate::errc::snapshot_invalid);
+        CHECK(e.code() == migrate::errc::merge_conflict);
         CHECK(std::string(e.what()).find("users") != std::string::npos);
         CHECK(std::string(e.what()).find("0001_bio") != std::string::npos);
         CHECK(std::string(e.what()).find("0001_age") != std::string::npos);

@@ -51,6 +51,7 @@ int exit_code_for(migrate::errc code) {
         case errc::platform_api: return exit_connect_failed;
         case errc::deploy_request_waiting: return exit_lock;
         case errc::folder_unwritable: return exit_invalid_input;
+        case errc::merge_conflict: return exit_refused;
     }
     return exit_internal;
 }

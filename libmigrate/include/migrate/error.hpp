@@ -65,6 +65,8 @@ enum class errc {
     deploy_request_waiting,    // a deploy request is still on its way (queue, a gated cut-over waiting for a
                                // person) when the run's deploy timeout ended, or the run may not wait for one
     folder_unwritable,         // a file of the migrations folder cannot be created or replaced (add_custom_migration)
+    merge_conflict,            // rebase_migrations: the branch and the base both change one table (or add one tag);
+                               // no order of the two is right without a person (docs/merging.md)
 };
 
 // Stable machine-readable name, e.g. "journal_missing".

@@ -135,7 +135,7 @@ RebaseResult rebase_v0(const merge::Sides& s) {
     const auto comparison = compare_branches(s.base.source.dir, dir, s.merge_base.source.dir);
     for (const auto& f : comparison.findings)
         if (f.kind == MergeFindingKind::same_table || f.kind == MergeFindingKind::duplicate_tag)
-            throw error(errc::snapshot_invalid,
+            throw error(errc::merge_conflict,
                         fmt::format("cannot rebase {}: {} (nothing was written). {}", dir.string(), f.message, f.fix),
                         {.file = f.branch.file.string(), .tag = f.branch.tag});
 
@@ -197,7 +197,7 @@ RebaseResult rebase_v0(const merge::Sides& s) {
                 if (auto conflict = merge_named(merged, base_last.contains(key) ? base_last[key] : none,
                                                 snap.contains(key) ? snap[key] : none,
                                                 old_last.contains(key) ? old_last[key] : none))
-                    throw error(errc::snapshot_invalid,
+                    throw error(errc::merge_conflict,
                                 fmt::format("cannot rebase {}: {} changes {} \"{}\", which the base changed too "
                                             "(nothing was written); merge the base and generate the branch's "
                                             "migration again with drizzle-kit generate",
@@ -283,7 +283,7 @@ RebaseResult rebase_v1(const merge::Sides& s, const RebaseOptions& options) {
     const auto comparison = compare_branches(s.base.source.dir, dir, s.merge_base.source.dir);
     for (const auto& f : comparison.findings)
         if (f.kind == MergeFindingKind::same_table || f.kind == MergeFindingKind::duplicate_tag)
-            throw error(errc::snapshot_invalid,
+            throw error(errc::merge_conflict,
                         fmt::format("cannot rebase {}: {} (nothing was written). {}", dir.string(), f.message, f.fix),
                         {.file = f.branch.file.string(), .tag = f.branch.tag});
 
@@ -323,7 +323,7 @@ RebaseResult rebase_v1(const merge::Sides& s, const RebaseOptions& options) {
         if (snap.is_object()) {
             Json merged;
             if (auto conflict = merge_named(merged, base_groups, group_ddl(snap), old_groups))
-                throw error(errc::snapshot_invalid,
+                throw error(errc::merge_conflict,
                             fmt::format("cannot rebase {}: {} changes \"{}\", which the base changed too (nothing "
                                         "was written); merge the base and generate the branch's migration again "
                                         "with drizzle-kit generate",
