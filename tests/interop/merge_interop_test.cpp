@@ -4,6 +4,7 @@
 // generating nothing new and both drizzle-orm's migrate() and `migrate up` apply all three; and the
 // same-table case, which rebase refuses without writing anything.
 #include "checks.hpp"
+#include "drizzle_kit.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -18,16 +19,6 @@ using namespace testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string schema(const std::string& name) {
-    return (fs::path(MIGRATE_INTEROP_DIR) / "kit-schemas" / (name + ".ts")).string();
-}
-
-void kit_generate(const fs::path& dir, const std::string& schema_name, const std::string& name) {
-    const auto r = run_node("kit-generate.mjs",
-                            {"generate", "--dir", dir.string(), "--schema", schema(schema_name), "--name", name});
-    require_ok(r, "drizzle-kit generate");
-}
 
 nlohmann::json json_file(const fs::path& file) { return nlohmann::json::parse(read_file(file)); }
 

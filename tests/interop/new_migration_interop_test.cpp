@@ -3,6 +3,7 @@
 // drizzle-orm's migrate() and `migrate up` apply the whole folder the same way. No drizzle-kit 1.0 is
 // installed here: the 1.0 layout is checked against the openinsure-v1 corpus in tests/unit.
 #include "checks.hpp"
+#include "drizzle_kit.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -17,14 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string schema(const std::string& name) {
-    return (fs::path(MIGRATE_INTEROP_DIR) / "kit-schemas" / (name + ".ts")).string();
-}
-
-void kit_generate(const fs::path& dir, const std::string& schema_name, const std::string& name) {
-    const auto r = run_node("kit-generate.mjs",
-                            {"generate", "--dir", dir.string(), "--schema", schema(schema_name), "--name", name});
-    require_ok(r, "drizzle-kit generate");
+// drizzle-kit generate, which must not report a collision with our migration.
+void kit_generate_after_ours(const fs::path& dir, const std::string& schema_name, const std::string& name) {
+    const auto r = kit_generate(dir, schema_name, name);
     INFO(r.out);
     CHECK(r.out.find("collision") == std::string::npos);
 }
@@ -56,7 +52,7 @@ TEST_CASE("migrate new between drizzle-kit generate runs") {
                "INSERT INTO `users` (`name`) VALUES ('second');";
     }
 
-    kit_generate(dir, "users_posts", "add_posts");
+    kit_generate_after_ours(dir, "users_posts", "add_posts");
     const auto journal = json_file(dir / "meta" / "_journal.json");
     REQUIRE(journal["entries"].size() == 3);
     CHECK(journal["entries"][1]["tag"] == "0001_seed");

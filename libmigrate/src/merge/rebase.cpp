@@ -124,6 +124,18 @@ constexpr std::array named_keys = {"tables", "views", "enums", "schemas", "seque
 
 Json empty_snapshot() { return Json{{"tables", Json::object()}, {"views", Json::object()}}; }
 
+// Refuses what renumbering cannot fix, before anything is written: both sides changing one table, or adding
+// one tag.
+void refuse_conflicts(const merge::Sides& s) {
+    const fs::path& dir = s.head.source.dir;
+    const auto comparison = compare_branches(s.base.source.dir, dir, s.merge_base.source.dir);
+    for (const auto& f : comparison.findings)
+        if (f.kind == MergeFindingKind::same_table || f.kind == MergeFindingKind::duplicate_tag)
+            throw error(errc::merge_conflict,
+                        fmt::format("cannot rebase {}: {} (nothing was written). {}", dir.string(), f.message, f.fix),
+                        {.file = f.branch.file.string(), .tag = f.branch.tag});
+}
+
 RebaseResult rebase_v0(const merge::Sides& s) {
     RebaseResult out;
     out.layout = FolderLayout::drizzle_v0_journal;
@@ -131,13 +143,7 @@ RebaseResult rebase_v0(const merge::Sides& s) {
     for (const auto* m : s.added) out.base_tags.push_back(m->tag);
     if (s.added.empty() || s.branch.empty()) return out;
 
-    // Refuse what renumbering cannot fix: both sides changing one table.
-    const auto comparison = compare_branches(s.base.source.dir, dir, s.merge_base.source.dir);
-    for (const auto& f : comparison.findings)
-        if (f.kind == MergeFindingKind::same_table || f.kind == MergeFindingKind::duplicate_tag)
-            throw error(errc::merge_conflict,
-                        fmt::format("cannot rebase {}: {} (nothing was written). {}", dir.string(), f.message, f.fix),
-                        {.file = f.branch.file.string(), .tag = f.branch.tag});
+    refuse_conflicts(s);
 
     const fs::path journal_path = dir / "meta" / "_journal.json";
     Json base_journal = merge::read_json_file(s.base.source.dir / "meta" / "_journal.json");
@@ -280,12 +286,7 @@ RebaseResult rebase_v1(const merge::Sides& s, const RebaseOptions& options) {
     const fs::path dir = s.head.source.dir;
     for (const auto* m : s.added) out.base_tags.push_back(m->tag);
     if (s.added.empty() || s.branch.empty()) return out;
-    const auto comparison = compare_branches(s.base.source.dir, dir, s.merge_base.source.dir);
-    for (const auto& f : comparison.findings)
-        if (f.kind == MergeFindingKind::same_table || f.kind == MergeFindingKind::duplicate_tag)
-            throw error(errc::merge_conflict,
-                        fmt::format("cannot rebase {}: {} (nothing was written). {}", dir.string(), f.message, f.fix),
-                        {.file = f.branch.file.string(), .tag = f.branch.tag});
+    refuse_conflicts(s);
 
     const Json base_last = merge::read_json_file(merge::snapshot_of(s.base.source, s.base.source.migrations.back()));
     const Json old_last =
