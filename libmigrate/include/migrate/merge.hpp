@@ -19,11 +19,13 @@ namespace migrate {
 // A closed set: each kind is also a lint rule ("merge-" + the kind with '-' for '_', docs/lint.md).
 enum class MergeFindingKind {
     when_regression,  // a branch migration's `when` is not above base's newest: drizzle skips it after the merge
+                      // (0.x journals; drizzle 1.0 runs folders by name)
     duplicate_idx,    // a branch migration and a base migration share an idx (or the tag's prefix, so the
                       // snapshot file name too)
     duplicate_tag,    // both sides added a migration with one tag (and different contents)
     same_table,       // a branch migration and a base migration both change one table
-    snapshot_fork,    // both sides' first new snapshot has the same parent: drizzle-kit's "collision"
+    snapshot_fork,    // both sides' first new snapshot has the same parent: drizzle-kit's "collision" (0.x;
+                      // drizzle-kit 1.0 accepts several prevIds)
 };
 MIGRATE_API std::string_view to_string(MergeFindingKind kind) noexcept;  // "when_regression", …
 

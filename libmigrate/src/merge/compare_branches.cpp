@@ -152,11 +152,16 @@ BranchComparison compare_branches(const std::filesystem::path& base, const std::
     for (const auto* m : s.added) out.base_tags.push_back(m->tag);
     if (s.branch.empty()) return out;
 
+    // drizzle 1.0 runs every folder it has no row for, by name, and drizzle-kit 1.0 accepts snapshots that
+    // fork from one parent (prevIds): an older time or a shared parent is no incident there (checked with
+    // drizzle-kit and drizzle-orm 1.0.0-rc.5, docs/merging.md). What the order of two changes decides is.
+    const bool v0 = s.head.source.layout == FolderLayout::drizzle_v0_journal;
     // when_regression: against base's newest `when` (any of its migrations; a database that applied base
     // records that one as the newest created_at).
     const Migration* newest = nullptr;
-    for (const auto& m : s.base.source.migrations)
-        if (!newest || m.when > newest->when) newest = &m;
+    if (v0)
+        for (const auto& m : s.base.source.migrations)
+            if (!newest || m.when > newest->when) newest = &m;
     for (const auto* m : s.branch) {
         if (newest && m->when <= newest->when)
             out.findings.push_back(
@@ -225,7 +230,7 @@ BranchComparison compare_branches(const std::filesystem::path& base, const std::
                          .rebase_fixes = false});
     }
     // snapshot_fork: both sides' first new snapshot hangs off one parent.
-    if (!s.added.empty()) {
+    if (v0 && !s.added.empty()) {
         const auto parent = [](const merge::Json& snap) -> std::string {
             if (!snap.is_object()) return {};
             if (snap.contains("prevId") && snap["prevId"].is_string()) return snap["prevId"].get<std::string>();
