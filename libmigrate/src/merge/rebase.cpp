@@ -250,14 +250,6 @@ RebaseResult rebase_v0(const merge::Sides& s) {
 
 // ---- 1.0: <YYYYMMDDHHMMSS>_<name>/ -----------------------------------------------------------------------
 
-std::string utc_stamp(std::int64_t seconds) {  // YYYYMMDDHHMMSS, UTC
-    const auto t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    return fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                       tm.tm_min, tm.tm_sec);
-}
-
 // A 1.0 snapshot's `ddl` (one flat list of entities) grouped by the table each belongs to (a table's
 // columns, indexes, foreign keys… under its name; views and other top-level entities under their own).
 Json group_ddl(const Json& snapshot) {
@@ -316,7 +308,7 @@ RebaseResult rebase_v1(const merge::Sides& s, const RebaseOptions& options) {
         // A folder already after the previous one keeps its time; one that is not gets drizzle-kit 1.0's
         // time for a new migration, max(now, the previous + 1 s), as if generated now on top of the base.
         seconds = m->when / 1000 > seconds ? m->when / 1000 : std::max(now_s, seconds + 1);
-        r.new_tag = utc_stamp(seconds) + m->tag.substr(14);
+        r.new_tag = source::utc_stamp(seconds) + m->tag.substr(14);
         r.new_when = seconds * 1000;
         r.sql_file = dir / r.new_tag / "migration.sql";
         Move mv{.from = dir / m->tag, .to = dir / r.new_tag, .snapshot = Json(), .has_snapshot = false};

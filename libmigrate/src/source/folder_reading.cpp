@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <ctime>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -175,6 +176,14 @@ void load_entries(std::size_t count, const std::function<FolderEntry(std::size_t
         if (entry.problem) problems.add(std::move(*entry.problem));
         if (entry.migration) out.push_back(std::move(*entry.migration));
     }
+}
+
+std::string utc_stamp(std::int64_t seconds) {
+    const auto t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    return fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec);
 }
 
 }  // namespace migrate::source

@@ -31,6 +31,10 @@ std::optional<std::string> read_migration_file(const std::filesystem::path& fold
 // Lowercase hex SHA-256 of the bytes (drizzle_hash without the UTF-8 decoding step).
 std::string sha256_hex(std::string_view data);
 
+// A drizzle 1.0 folder's time prefix, YYYYMMDDHHMMSS in UTC, for `seconds` since the epoch (what drizzle-kit
+// 1.0 names a new folder with; `migrate new` and rebase write it, the 1.0 reader reads it back).
+std::string utc_stamp(std::int64_t seconds);
+
 // One thing wrong with a folder: its code, the line the error lists, where it is.
 struct Problem {
     errc code;

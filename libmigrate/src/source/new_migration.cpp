@@ -86,14 +86,6 @@ void check_name(const std::string& name) {
                                 name));
 }
 
-std::string utc_stamp(std::int64_t seconds) {  // YYYYMMDDHHMMSS, UTC
-    const auto t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    return fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                       tm.tm_min, tm.tm_sec);
-}
-
 // ---- JSON as JavaScript sees it -------------------------------------------------------------------------
 
 // An array index key ("0", "17"; not "01", not 2^32-1 or more): JavaScript lists such keys first, ascending.
@@ -364,7 +356,7 @@ std::string prefix_for(MigrationPrefix mode, std::int64_t idx, std::int64_t now)
     switch (mode) {
         case MigrationPrefix::index: return fmt::format("{:04}", idx);
         case MigrationPrefix::timestamp:
-        case MigrationPrefix::supabase: return utc_stamp(now / 1000);
+        case MigrationPrefix::supabase: return source::utc_stamp(now / 1000);
         case MigrationPrefix::unix_seconds: return std::to_string(now / 1000);
         case MigrationPrefix::none: return "";
     }
@@ -555,7 +547,7 @@ NewMigration add_to_v1_folder(const fs::path& dir, const NewMigrationOptions& op
     // drizzle-kit 1.0 (rc.5): max(now, the newest folder's time + 1 s), so folders stay ordered and distinct.
     std::int64_t seconds = now_ms(options) / 1000;
     for (const auto& m : source.migrations) seconds = std::max(seconds, m.when / 1000 + 1);
-    const std::string tag = utc_stamp(seconds) + "_" + name;
+    const std::string tag = source::utc_stamp(seconds) + "_" + name;
 
     const std::string id = random_uuid_v4();
     Json snapshot{{"id", id}, {"prevIds", Json::array({leaf.json["id"]})}};
